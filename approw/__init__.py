@@ -1,0 +1,1 @@
+"""Approw SDK for Python with a C core.  Public API: ``approw.v2``."""

@@ -1,0 +1,175 @@
+/*
+ * errors.c - libcurl and OpenSSL failures -> Python exceptions.
+ *
+ * Messages carry the (redacted) URL and the library's own message.  Request
+ * header values (tokens) are never part of a message: nothing here sees them.
+ */
+#include "apw.h"
+
+#include <string.h>
+#include <openssl/err.h>
+
+PyObject *
+apw_raise_openssl(PyObject *exc_type, const char *fallback)
+{
+    unsigned long code = ERR_peek_last_error();
+
+    if (code != 0) {
+        char buf[256];
+        ERR_error_string_n(code, buf, sizeof(buf));
+        ERR_clear_error();
+        PyErr_Format(exc_type, "%s (%s)", fallback, buf);
+    }
+    else {
+        PyErr_SetString(exc_type, fallback);
+    }
+    return NULL;
+}
+
+void
+apw_redact_url(const char *url, char *out, size_t outlen)
+{
+    size_t o = 0;
+    const char *p = url;
+    const char *scheme_end;
+    const char *auth_end;
+    const char *at;
+
+    if (outlen == 0) {
+        return;
+    }
+    if (url == NULL) {
+        url = "";
+        p = url;
+    }
+    /* scheme:// */
+    scheme_end = strstr(p, "://");
+    if (scheme_end != NULL && (size_t)(scheme_end - p) < 16) {
+        size_t n = (size_t)(scheme_end - p) + 3;
+        if (n >= outlen - o) {
+            n = outlen - o - 1;
+        }
+        memcpy(out + o, p, n);
+        o += n;
+        p = scheme_end + 3;
+    }
+    /* authority: drop any userinfo@ */
+    auth_end = p + strcspn(p, "/?#");
+    at = memchr(p, '@', (size_t)(auth_end - p));
+    if (at != NULL) {
+        p = at + 1;
+    }
+    /* host[:port]/path, stop before query or fragment */
+    while (*p != '\0' && *p != '?' && *p != '#' && o + 1 < outlen) {
+        out[o++] = *p++;
+    }
+    if ((*p == '?' || *p == '#') && o + 4 < outlen) {
+        memcpy(out + o, "?...", 4);
+        o += 4;
+    }
+    out[o] = '\0';
+}
+
+typedef enum { APW_KIND_OTHER, APW_KIND_TIMEOUT, APW_KIND_CONNECT, APW_KIND_TLS } apw_kind;
+
+static apw_kind
+apw_classify(CURLcode code)
+{
+    switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+        return APW_KIND_TIMEOUT;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_GOT_NOTHING:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_HTTP3:
+    case CURLE_QUIC_CONNECT_ERROR:
+    case CURLE_PROXY:
+    case CURLE_AGAIN:
+        return APW_KIND_CONNECT;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_USE_SSL_FAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+        return APW_KIND_TLS;
+    default:
+        return APW_KIND_OTHER;
+    }
+}
+
+PyObject *
+apw_raise_curl(apw_state *st, CURLcode code, const char *errbuf, const char *url)
+{
+    char safe_url[512];
+    const char *what;
+    const char *detail;
+    PyObject *type;
+    PyObject *exc = NULL;
+    PyObject *py_url = NULL;
+    PyObject *py_code = NULL;
+
+    apw_redact_url(url, safe_url, sizeof(safe_url));
+    detail = (errbuf != NULL && errbuf[0] != '\0') ? errbuf : curl_easy_strerror(code);
+
+    switch (apw_classify(code)) {
+    case APW_KIND_TIMEOUT:
+        type = st->TimeoutError;
+        what = "request timed out";
+        break;
+    case APW_KIND_CONNECT:
+        type = st->ConnectionError;
+        what = "connection failed";
+        break;
+    case APW_KIND_TLS:
+        type = st->TLSError;
+        what = "TLS failure";
+        break;
+    default:
+        type = st->TransportError;
+        what = "request failed";
+        break;
+    }
+
+    {
+        PyObject *msg = PyUnicode_FromFormat("%s: %s [curl error %d] (%s)", what,
+                                             detail, (int)code, safe_url);
+        if (msg == NULL) {
+            return NULL;
+        }
+        exc = PyObject_CallFunctionObjArgs(type, msg, NULL);
+        Py_DECREF(msg);
+        if (exc == NULL) {
+            return NULL;
+        }
+    }
+    py_url = PyUnicode_FromString(safe_url);
+    py_code = PyLong_FromLong((long)code);
+    if (py_url == NULL || py_code == NULL ||
+        PyObject_SetAttr(exc, st->s_url, py_url) < 0 ||
+        PyObject_SetAttr(exc, st->s_curl_code, py_code) < 0) {
+        goto done;
+    }
+    PyErr_SetObject(type, exc);
+done:
+    Py_XDECREF(py_url);
+    Py_XDECREF(py_code);
+    Py_DECREF(exc);
+    return NULL;
+}

@@ -1,0 +1,2 @@
+/* http_cb.c - libcurl callbacks. Skeleton. */
+#include "apw.h"
