@@ -27,6 +27,15 @@
 
 #define APW_MODULE_NAME "approw._core"
 
+#if PY_VERSION_HEX < 0x030A0000
+static inline PyObject *
+Py_NewRef(PyObject *obj)
+{
+    Py_INCREF(obj);
+    return obj;
+}
+#endif
+
 /* Number of slots in the JSON dict-key cache (a power of two). */
 #define APW_KEYCACHE_SIZE 1024
 

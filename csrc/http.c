@@ -1,13 +1,1583 @@
-/* http.c - Session type. Skeleton (filled in by the transport work). */
-#include "apw.h"
+/*
+ * http.c - the Session type: a thread-safe pool of libcurl handles, the
+ * perform loop, request() and the one-trip graphql().
+ *
+ * Design
+ * - A Session is shared by every thread of a client (the documented pattern is
+ *   one global ManagementClient in a threaded web server).  Each transfer takes
+ *   a slot (easy + multi handle) from a LIFO idle stack, or makes one, and
+ *   gives it back afterwards: a thread never shares a handle, and sequential
+ *   calls reuse the warmest slot and therefore its keep-alive connection.
+ * - Connections live in each slot's multi handle.  DNS and TLS sessions are in
+ *   a CURLSH shared by all slots (with a mutex per lock kind).  The connection
+ *   cache is deliberately NOT shared: libcurl documents that sharing it between
+ *   threads that run transfers concurrently is unsupported (curl #4915).
+ * - The GIL is released while libcurl works.  The wait loop drives the multi
+ *   handle with curl_multi_poll() in slices of APW_SIGNAL_POLL_MS and takes the
+ *   GIL between slices only to run PyErr_CheckSignals(), so Ctrl-C interrupts a
+ *   request within ~50 ms and raises KeyboardInterrupt (signals are delivered
+ *   to the main thread only, where this matters).
+ * - fork(): the pool remembers its pid.  The first use in a child detaches from
+ *   every inherited socket by dup3()-ing /dev/null over it (the parent's
+ *   connections and TLS sessions are never read, written or shut down by the
+ *   child), frees the idle slots, and starts a fresh pool.  Slots that other
+ *   parent threads had checked out at fork time are abandoned (their threads do
+ *   not exist in the child, and a resolver thread they may own cannot be
+ *   joined); that bounded memory is the price of never hanging.
+ * - Errors never include request header values; URLs are redacted (errors.c).
+ */
+#include "http.h"
 
-int apw_http_exec(PyObject *module, apw_state *st)
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+
+#define APW_DEFAULT_UA "approw-py-sdk"
+#define APW_DOC_CACHE_MAX 512
+
+/* ================================================================ arguments */
+
+/* Minimal vectorcall argument parser: `names` lists every parameter, the first
+ * `npos` may be given positionally, the first `nreq` are required.  `out`
+ * receives borrowed references (NULL when absent). */
+static int
+apw_parse_args(const char *fname, PyObject *const *args, Py_ssize_t nargs,
+               PyObject *kwnames, const char *const *names, int npos, int nreq,
+               PyObject **out)
 {
-    (void)module;
+    int nparams = 0;
+
+    while (names[nparams] != NULL) {
+        nparams++;
+    }
+    for (int i = 0; i < nparams; i++) {
+        out[i] = NULL;
+    }
+    if (nargs > npos) {
+        PyErr_Format(PyExc_TypeError, "%s() takes at most %d positional arguments (%zd given)",
+                     fname, npos, nargs);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        out[i] = args[i];
+    }
+    if (kwnames != NULL) {
+        Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames);
+        for (Py_ssize_t k = 0; k < nkw; k++) {
+            PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+            int found = 0;
+            for (int i = 0; i < nparams; i++) {
+                if (PyUnicode_CompareWithASCIIString(key, names[i]) == 0) {
+                    if (out[i] != NULL) {
+                        PyErr_Format(PyExc_TypeError,
+                                     "%s() got multiple values for argument '%s'", fname,
+                                     names[i]);
+                        return -1;
+                    }
+                    out[i] = args[nargs + k];
+                    found = 1;
+                    break;
+                }
+            }
+            if (!found) {
+                PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'",
+                             fname, key);
+                return -1;
+            }
+        }
+    }
+    for (int i = 0; i < nreq; i++) {
+        if (out[i] == NULL) {
+            PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s'", fname,
+                         names[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Non-negative milliseconds from an int (None -> `dflt`). */
+static int
+apw_ms_arg(PyObject *obj, const char *name, long dflt, long *out)
+{
+    long v;
+
+    if (obj == NULL || obj == Py_None) {
+        *out = dflt;
+        return 0;
+    }
+    if (!PyLong_Check(obj) || PyBool_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s must be an int (milliseconds), not %.80s", name,
+                     Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    v = PyLong_AsLong(obj);
+    if (v == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (v < 0) {
+        PyErr_Format(PyExc_ValueError, "%s must be >= 0 (0 means no limit), got %ld", name, v);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* UTF-8 of a str argument, rejecting embedded NUL bytes. */
+static const char *
+apw_str_arg(PyObject *obj, const char *name, Py_ssize_t *len)
+{
+    const char *s;
+    Py_ssize_t n;
+
+    if (!PyUnicode_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a str, not %.80s", name,
+                     Py_TYPE(obj)->tp_name);
+        return NULL;
+    }
+    s = PyUnicode_AsUTF8AndSize(obj, &n);
+    if (s == NULL) {
+        return NULL;
+    }
+    if ((size_t)n != strlen(s)) {
+        PyErr_Format(PyExc_ValueError, "%s must not contain NUL characters", name);
+        return NULL;
+    }
+    if (len != NULL) {
+        *len = n;
+    }
+    return s;
+}
+
+/* ================================================================ headers */
+
+static int
+apw_header_name_ok(const char *s, Py_ssize_t n)
+{
+    if (n == 0) {
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c >= 0x7f || c == ':') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int
+apw_header_value_ok(const char *s, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Append "name: value" (or "name;" for an empty value, which is how libcurl is
+ * told to send an empty header). */
+static int
+apw_header_append(struct curl_slist **list, PyObject *name, PyObject *value,
+                  int *has_ctype)
+{
+    const char *n;
+    const char *v;
+    Py_ssize_t nlen;
+    Py_ssize_t vlen;
+    char *line = NULL;
+    struct curl_slist *nl;
+
+    if (value == Py_None) {
+        return 0;                       /* absent header */
+    }
+    if (!PyUnicode_Check(name) || !PyUnicode_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "header names and values must be str");
+        return -1;
+    }
+    n = PyUnicode_AsUTF8AndSize(name, &nlen);
+    if (n == NULL) {
+        return -1;
+    }
+    v = PyUnicode_AsUTF8AndSize(value, &vlen);
+    if (v == NULL) {
+        return -1;
+    }
+    if (!apw_header_name_ok(n, nlen)) {
+        PyErr_Format(PyExc_ValueError, "invalid header name %R", name);
+        return -1;
+    }
+    if (!apw_header_value_ok(v, vlen)) {
+        /* The value may be a secret: name the header only. */
+        PyErr_Format(PyExc_ValueError,
+                     "value of header %R contains CR, LF or NUL characters", name);
+        return -1;
+    }
+    if (nlen == 12 && strncasecmp(n, "content-type", 12) == 0) {
+        *has_ctype = 1;
+    }
+    line = PyMem_RawMalloc((size_t)nlen + (size_t)vlen + 3);
+    if (line == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(line, n, (size_t)nlen);
+    if (vlen == 0) {
+        line[nlen] = ';';
+        line[nlen + 1] = '\0';
+    }
+    else {
+        line[nlen] = ':';
+        line[nlen + 1] = ' ';
+        memcpy(line + nlen + 2, v, (size_t)vlen);
+        line[nlen + 2 + vlen] = '\0';
+    }
+    nl = curl_slist_append(*list, line);
+    PyMem_RawFree(line);
+    if (nl == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *list = nl;
+    return 0;
+}
+
+/* Headers from a mapping or a sequence of (name, value) pairs; None = none. */
+static int
+apw_headers_from_py(PyObject *headers, struct curl_slist **out, int *has_ctype)
+{
+    struct curl_slist *list = NULL;
+    PyObject *seq = NULL;
+    PyObject *items = NULL;
+
+    *has_ctype = 0;
+    if (headers == NULL || headers == Py_None) {
+        goto finish;
+    }
+    if (PyDict_Check(headers)) {
+        Py_ssize_t pos = 0;
+        PyObject *k;
+        PyObject *v;
+        while (PyDict_Next(headers, &pos, &k, &v)) {
+            if (apw_header_append(&list, k, v, has_ctype) < 0) {
+                goto error;
+            }
+        }
+        goto finish;
+    }
+    if (PyMapping_Check(headers) && !PyList_Check(headers) && !PyTuple_Check(headers)) {
+        items = PyMapping_Items(headers);
+        if (items == NULL) {
+            goto error;
+        }
+        headers = items;
+    }
+    seq = PySequence_Fast(headers, "headers must be a mapping or a sequence of (name, value) pairs");
+    if (seq == NULL) {
+        goto error;
+    }
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
+        PyObject *pair = PySequence_Fast_GET_ITEM(seq, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            PyErr_SetString(PyExc_TypeError,
+                            "headers must be a mapping or a sequence of (name, value) pairs");
+            goto error;
+        }
+        if (apw_header_append(&list, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1),
+                              has_ctype) < 0) {
+            goto error;
+        }
+    }
+finish:
+    /* Never wait for "100 Continue" (servers that ignore Expect cost 1 s). */
+    {
+        struct curl_slist *nl = curl_slist_append(list, "Expect:");
+        if (nl == NULL) {
+            PyErr_NoMemory();
+            goto error;
+        }
+        list = nl;
+    }
+    Py_XDECREF(seq);
+    Py_XDECREF(items);
+    *out = list;
+    return 0;
+error:
+    Py_XDECREF(seq);
+    Py_XDECREF(items);
+    curl_slist_free_all(list);
+    return -1;
+}
+
+/* Response headers -> dict of lower-case name -> value (last one wins). */
+static PyObject *
+apw_headers_to_py(const apw_xfer *x)
+{
+    PyObject *dict = PyDict_New();
+    size_t i = 0;
+
+    if (dict == NULL) {
+        return NULL;
+    }
+    while (i < x->hdrs_len) {
+        const char *line = x->hdrs + i;
+        size_t end = i;
+        size_t colon;
+        size_t vstart;
+        size_t vend;
+        char name[256];
+        size_t nlen;
+        PyObject *k;
+        PyObject *v;
+        int rc;
+
+        while (end < x->hdrs_len && x->hdrs[end] != '\n') {
+            end++;
+        }
+        colon = i;
+        while (colon < end && x->hdrs[colon] != ':') {
+            colon++;
+        }
+        nlen = colon - i;
+        if (colon >= end || nlen == 0 || nlen >= sizeof(name)) {
+            i = end + 1;
+            continue;                   /* blank line, folded or odd line */
+        }
+        for (size_t j = 0; j < nlen; j++) {
+            char c = line[j];
+            name[j] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        }
+        vstart = colon + 1;
+        vend = end;
+        while (vstart < vend && (x->hdrs[vstart] == ' ' || x->hdrs[vstart] == '\t')) {
+            vstart++;
+        }
+        while (vend > vstart && (x->hdrs[vend - 1] == '\r' || x->hdrs[vend - 1] == ' ' ||
+                                 x->hdrs[vend - 1] == '\t')) {
+            vend--;
+        }
+        k = PyUnicode_DecodeLatin1(name, (Py_ssize_t)nlen, NULL);
+        v = PyUnicode_DecodeLatin1(x->hdrs + vstart, (Py_ssize_t)(vend - vstart), NULL);
+        rc = (k != NULL && v != NULL) ? PyDict_SetItem(dict, k, v) : -1;
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+        if (rc < 0) {
+            Py_DECREF(dict);
+            return NULL;
+        }
+        i = end + 1;
+    }
+    return dict;
+}
+
+/* ================================================================ pool */
+
+static CURLSH *
+apw_share_new(ApwSession *s)
+{
+    CURLSH *sh = curl_share_init();
+
+    if (sh == NULL) {
+        return NULL;
+    }
+    if (curl_share_setopt(sh, CURLSHOPT_LOCKFUNC, apw_cb_share_lock) != CURLSHE_OK ||
+        curl_share_setopt(sh, CURLSHOPT_UNLOCKFUNC, apw_cb_share_unlock) != CURLSHE_OK ||
+        curl_share_setopt(sh, CURLSHOPT_USERDATA, s) != CURLSHE_OK ||
+        curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK ||
+        curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+        curl_share_cleanup(sh);
+        return NULL;
+    }
+    return sh;
+}
+
+#define APW_SETOPT(h, opt, val)                                              \
+    do {                                                                     \
+        CURLcode apw_rc_ = curl_easy_setopt((h), (opt), (val));              \
+        if (apw_rc_ != CURLE_OK) {                                           \
+            return apw_rc_;                                                  \
+        }                                                                    \
+    } while (0)
+
+/* Options that stay the same for every transfer of a slot. */
+static CURLcode
+apw_easy_defaults(ApwSession *s, CURL *e)
+{
+    APW_SETOPT(e, CURLOPT_NOSIGNAL, 1L);
+    APW_SETOPT(e, CURLOPT_SHARE, s->share);
+    APW_SETOPT(e, CURLOPT_WRITEFUNCTION, apw_cb_write);
+    APW_SETOPT(e, CURLOPT_HEADERFUNCTION, apw_cb_header);
+    APW_SETOPT(e, CURLOPT_OPENSOCKETFUNCTION, apw_cb_opensocket);
+    APW_SETOPT(e, CURLOPT_OPENSOCKETDATA, (void *)s);
+    APW_SETOPT(e, CURLOPT_CLOSESOCKETFUNCTION, apw_cb_closesocket);
+    APW_SETOPT(e, CURLOPT_CLOSESOCKETDATA, (void *)s);
+    APW_SETOPT(e, CURLOPT_CONNECTTIMEOUT_MS, s->connect_timeout_ms);
+    APW_SETOPT(e, CURLOPT_SSL_VERIFYPEER, s->verify ? 1L : 0L);
+    APW_SETOPT(e, CURLOPT_SSL_VERIFYHOST, s->verify ? 2L : 0L);
+    if (s->ca_file != NULL) {
+        APW_SETOPT(e, CURLOPT_CAINFO, s->ca_file);
+    }
+    APW_SETOPT(e, CURLOPT_USERAGENT, s->user_agent);
+    APW_SETOPT(e, CURLOPT_ACCEPT_ENCODING, "");
+    APW_SETOPT(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    APW_SETOPT(e, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    APW_SETOPT(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    APW_SETOPT(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    return CURLE_OK;
+}
+
+static void
+apw_slot_free(apw_slot *slot)
+{
+    if (slot->easy != NULL) {
+        curl_easy_cleanup(slot->easy);
+    }
+    if (slot->multi != NULL) {
+        curl_multi_cleanup(slot->multi);
+    }
+    PyMem_RawFree(slot);
+}
+
+static apw_slot *
+apw_slot_new(ApwSession *s)
+{
+    apw_slot *slot = PyMem_RawCalloc(1, sizeof(*slot));
+
+    if (slot == NULL) {
+        return NULL;
+    }
+    slot->easy = curl_easy_init();
+    slot->multi = curl_multi_init();
+    if (slot->easy == NULL || slot->multi == NULL ||
+        apw_easy_defaults(s, slot->easy) != CURLE_OK) {
+        apw_slot_free(slot);
+        return NULL;
+    }
+    return slot;
+}
+
+static void
+apw_all_link(ApwSession *s, apw_slot *slot)
+{
+    slot->prev_all = NULL;
+    slot->next_all = s->all;
+    if (s->all != NULL) {
+        s->all->prev_all = slot;
+    }
+    s->all = slot;
+}
+
+static void
+apw_all_unlink(ApwSession *s, apw_slot *slot)
+{
+    if (slot->prev_all != NULL) {
+        slot->prev_all->next_all = slot->next_all;
+    }
+    else {
+        s->all = slot->next_all;
+    }
+    if (slot->next_all != NULL) {
+        slot->next_all->prev_all = slot->prev_all;
+    }
+    slot->prev_all = slot->next_all = NULL;
+}
+
+/* Take the warmest idle slot or make a new one (NULL when out of memory). */
+static apw_slot *
+apw_pool_take(ApwSession *s)
+{
+    apw_slot *slot;
+
+    pthread_mutex_lock(&s->lock);
+    slot = s->idle;
+    if (slot != NULL) {
+        s->idle = slot->next_idle;
+        slot->next_idle = NULL;
+        s->n_idle--;
+    }
+    s->n_busy++;
+    pthread_mutex_unlock(&s->lock);
+    if (slot != NULL) {
+        return slot;
+    }
+    slot = apw_slot_new(s);
+    pthread_mutex_lock(&s->lock);
+    if (slot == NULL) {
+        s->n_busy--;
+    }
+    else {
+        apw_all_link(s, slot);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return slot;
+}
+
+static void
+apw_pool_give(ApwSession *s, apw_slot *slot, int reusable)
+{
+    pthread_mutex_lock(&s->lock);
+    s->n_busy--;
+    if (reusable && !s->closed && s->n_idle < s->max_idle) {
+        slot->next_idle = s->idle;
+        s->idle = slot;
+        s->n_idle++;
+        slot = NULL;
+    }
+    else {
+        apw_all_unlink(s, slot);
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (slot != NULL) {
+        apw_slot_free(slot);
+    }
+}
+
+/* Free the idle slots (close their connections). */
+static void
+apw_pool_drain(ApwSession *s)
+{
+    apw_slot *list;
+
+    pthread_mutex_lock(&s->lock);
+    list = s->idle;
+    s->idle = NULL;
+    s->n_idle = 0;
+    for (apw_slot *p = list; p != NULL; p = p->next_idle) {
+        apw_all_unlink(s, p);
+    }
+    pthread_mutex_unlock(&s->lock);
+    while (list != NULL) {
+        apw_slot *next = list->next_idle;
+        apw_slot_free(list);
+        list = next;
+    }
+}
+
+/* (Re-)initialise the session's mutexes.  After fork() this replaces locks
+ * that a parent thread may have held; the socket list itself is kept. */
+static int
+apw_locks_init(ApwSession *s)
+{
+    if (pthread_mutex_init(&s->lock, NULL) != 0 ||
+        pthread_mutex_init(&s->fds.lock, NULL) != 0) {
+        return -1;
+    }
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) {
+        if (pthread_mutex_init(&s->share_locks[i], NULL) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * First use in a forked child (GIL held; the child runs one thread).  See the
+ * file comment.  Returns 0, or -1 with an exception set.
+ */
+static int
+apw_session_after_fork(apw_state *st, ApwSession *s)
+{
+    int null_fd;
+    CURLSH *fresh;
+
+    /* Parent threads may have held these locks at fork time. */
+    if (apw_locks_init(s) < 0) {
+        PyErr_SetString(st->TransportError, "cannot re-initialise locks after fork()");
+        return -1;
+    }
+    /* Detach: the inherited descriptors now refer to /dev/null, so nothing
+     * below can read from, write to or shut down the parent's connections. */
+    null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd < 0) {
+        PyErr_SetFromErrnoWithFilename(PyExc_OSError, "/dev/null");
+        return -1;
+    }
+    for (size_t i = 0; i < s->fds.len; i++) {
+        (void)dup3(null_fd, s->fds.fds[i], O_CLOEXEC);
+    }
+    close(null_fd);
+
+    apw_pool_drain(s);                  /* closes the idle slots' placeholders */
+    if (s->all != NULL) {
+        /* Checked out by parent threads that do not exist here: abandon. */
+        s->all = NULL;
+        for (size_t i = 0; i < s->fds.len; i++) {
+            close(s->fds.fds[i]);
+        }
+        s->fds.len = 0;
+    }
+    else if (s->share != NULL) {
+        curl_share_cleanup(s->share);
+    }
+    s->share = NULL;
+    s->n_busy = 0;
+    ERR_clear_error();                  /* TLS teardown on placeholders fails */
+
+    fresh = apw_share_new(s);
+    if (fresh == NULL) {
+        PyErr_SetString(st->TransportError, "cannot create a libcurl share after fork()");
+        return -1;
+    }
+    s->share = fresh;
+    s->pid = getpid();
+    return 0;
+}
+
+/* ================================================================ perform */
+
+typedef struct apw_req {
+    const char *method;           /* upper case */
+    const char *url;
+    struct curl_slist *headers;
+    const char *body;             /* NULL = no body */
+    size_t body_len;
+    long timeout_ms;
+} apw_req;
+
+static CURLcode
+apw_easy_request(CURL *e, const apw_req *rq, apw_xfer *x, char *errbuf)
+{
+    APW_SETOPT(e, CURLOPT_URL, rq->url);
+    APW_SETOPT(e, CURLOPT_WRITEDATA, (void *)x);
+    APW_SETOPT(e, CURLOPT_HEADERDATA, (void *)x);
+    APW_SETOPT(e, CURLOPT_ERRORBUFFER, errbuf);
+    APW_SETOPT(e, CURLOPT_HTTPHEADER, rq->headers);
+    APW_SETOPT(e, CURLOPT_TIMEOUT_MS, rq->timeout_ms);
+    APW_SETOPT(e, CURLOPT_NOBODY, 0L);
+    if (strcmp(rq->method, "HEAD") == 0) {
+        APW_SETOPT(e, CURLOPT_CUSTOMREQUEST, (char *)NULL);
+        APW_SETOPT(e, CURLOPT_NOBODY, 1L);
+    }
+    else if (rq->body != NULL) {
+        APW_SETOPT(e, CURLOPT_POST, 1L);
+        APW_SETOPT(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
+        APW_SETOPT(e, CURLOPT_POSTFIELDS, rq->body);
+        APW_SETOPT(e, CURLOPT_CUSTOMREQUEST,
+                   strcmp(rq->method, "POST") == 0 ? NULL : rq->method);
+    }
+    else {
+        APW_SETOPT(e, CURLOPT_HTTPGET, 1L);
+        APW_SETOPT(e, CURLOPT_CUSTOMREQUEST,
+                   strcmp(rq->method, "GET") == 0 ? NULL : rq->method);
+    }
+    return CURLE_OK;
+}
+
+/* Forget pointers into the caller's stack and buffers. */
+static void
+apw_easy_forget(CURL *e)
+{
+    (void)curl_easy_setopt(e, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+    (void)curl_easy_setopt(e, CURLOPT_ERRORBUFFER, (char *)NULL);
+    (void)curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)NULL);
+    (void)curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *)NULL);
+    (void)curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);   /* drops the POSTFIELDS pointer */
+}
+
+static long
+apw_elapsed_ms(const struct timespec *since)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long)(now.tv_sec - since->tv_sec) * 1000 +
+           (long)(now.tv_nsec - since->tv_nsec) / 1000000;
+}
+
+/*
+ * Run one transfer.  Called and returns with the GIL held; releases it while
+ * libcurl works.  0 with *status and `x` filled, or -1 with an exception set.
+ */
+static int
+apw_perform(apw_state *st, ApwSession *s, const apw_req *rq, apw_xfer *x, long *status)
+{
+    apw_slot *slot;
+    CURLcode cc = CURLE_OK;
+    CURLMcode mc;
+    int interrupted = 0;
+    char errbuf[CURL_ERROR_SIZE];
+    PyThreadState *ts;
+
+    if (s->closed) {
+        PyErr_SetString(PyExc_ValueError, "request on a closed Session");
+        return -1;
+    }
+    if (s->pid != getpid() && apw_session_after_fork(st, s) < 0) {
+        return -1;
+    }
+    slot = apw_pool_take(s);
+    if (slot == NULL) {
+        PyErr_SetString(PyExc_MemoryError, "cannot create a libcurl handle");
+        return -1;
+    }
+    errbuf[0] = '\0';
+    cc = apw_easy_request(slot->easy, rq, x, errbuf);
+    if (cc != CURLE_OK) {
+        apw_easy_forget(slot->easy);
+        apw_pool_give(s, slot, 1);
+        apw_raise_curl(st, cc, errbuf, rq->url);
+        return -1;
+    }
+
+    ts = PyEval_SaveThread();
+    mc = curl_multi_add_handle(slot->multi, slot->easy);
+    if (mc == CURLM_OK) {
+        struct timespec last;
+        int running = 1;
+        CURLMsg *msg;
+        int left;
+
+        clock_gettime(CLOCK_MONOTONIC, &last);
+        for (;;) {
+            mc = curl_multi_perform(slot->multi, &running);
+            if (mc != CURLM_OK || running == 0) {
+                break;
+            }
+            mc = curl_multi_poll(slot->multi, NULL, 0, APW_SIGNAL_POLL_MS, NULL);
+            if (mc != CURLM_OK) {
+                break;
+            }
+            if (apw_elapsed_ms(&last) >= APW_SIGNAL_POLL_MS) {
+                int sig;
+                clock_gettime(CLOCK_MONOTONIC, &last);
+                PyEval_RestoreThread(ts);
+                sig = PyErr_CheckSignals();
+                ts = PyEval_SaveThread();
+                if (sig < 0) {
+                    interrupted = 1;
+                    break;
+                }
+            }
+        }
+        while ((msg = curl_multi_info_read(slot->multi, &left)) != NULL) {
+            if (msg->msg == CURLMSG_DONE && msg->easy_handle == slot->easy) {
+                cc = msg->data.result;
+            }
+        }
+        (void)curl_multi_remove_handle(slot->multi, slot->easy);
+    }
+    if (!interrupted && mc == CURLM_OK && cc == CURLE_OK) {
+        cc = curl_easy_getinfo(slot->easy, CURLINFO_RESPONSE_CODE, status);
+    }
+    apw_easy_forget(slot->easy);
+    PyEval_RestoreThread(ts);
+
+    /* An interrupted transfer leaves its connection mid-response: drop it. */
+    apw_pool_give(s, slot, !interrupted);
+    if (interrupted) {
+        return -1;                      /* the signal handler's exception */
+    }
+    if (mc != CURLM_OK) {
+        PyErr_Format(st->TransportError, "libcurl multi interface error: %s",
+                     curl_multi_strerror(mc));
+        return -1;
+    }
+    if (cc != CURLE_OK) {
+        if (x->too_large) {
+            char url[512];
+            apw_redact_url(rq->url, url, sizeof(url));
+            PyErr_Format(st->TransportError, "response body larger than %zu bytes (%s)",
+                         (size_t)APW_MAX_BODY, url);
+            return -1;
+        }
+        apw_raise_curl(st, cc, errbuf, rq->url);
+        return -1;
+    }
+    return 0;
+}
+
+/* ================================================================ Session */
+
+static int
+apw_session_init(PyObject *op, PyObject *args, PyObject *kwds)
+{
+    ApwSession *self = (ApwSession *)op;
+    static char *kwlist[] = {"timeout_ms", "connect_timeout_ms", "verify", "ca_file",
+                             "user_agent", "max_idle", NULL};
+    PyObject *timeout = NULL;
+    PyObject *connect_timeout = NULL;
+    int verify = 1;
+    PyObject *ca_file = Py_None;
+    PyObject *user_agent = Py_None;
+    int max_idle = 8;
+    PyObject *ca_bytes = NULL;
+    const char *ua;
+    int rc = -1;
+
+    if (self->initialized) {
+        PyErr_SetString(PyExc_RuntimeError, "Session is already initialised");
+        return -1;
+    }
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|$OOpOOi:Session", kwlist, &timeout,
+                                     &connect_timeout, &verify, &ca_file, &user_agent,
+                                     &max_idle)) {
+        return -1;
+    }
+    if (apw_ms_arg(timeout, "timeout_ms", 10000, &self->timeout_ms) < 0 ||
+        apw_ms_arg(connect_timeout, "connect_timeout_ms", 10000,
+                   &self->connect_timeout_ms) < 0) {
+        return -1;
+    }
+    if (max_idle < 0 || max_idle > 4096) {
+        PyErr_Format(PyExc_ValueError, "max_idle must be in 0..4096, got %d", max_idle);
+        return -1;
+    }
+    self->verify = verify;
+    self->max_idle = max_idle;
+
+    if (ca_file != Py_None) {
+        if (!PyUnicode_FSConverter(ca_file, &ca_bytes)) {
+            return -1;
+        }
+        if (access(PyBytes_AS_STRING(ca_bytes), R_OK) != 0) {
+            PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, ca_file);
+            goto done;
+        }
+        self->ca_file = PyMem_RawMalloc((size_t)PyBytes_GET_SIZE(ca_bytes) + 1);
+        if (self->ca_file == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        memcpy(self->ca_file, PyBytes_AS_STRING(ca_bytes),
+               (size_t)PyBytes_GET_SIZE(ca_bytes) + 1);
+    }
+    if (user_agent == Py_None) {
+        ua = APW_DEFAULT_UA;
+    }
+    else if ((ua = apw_str_arg(user_agent, "user_agent", NULL)) == NULL) {
+        goto done;
+    }
+    else if (!apw_header_value_ok(ua, (Py_ssize_t)strlen(ua))) {
+        PyErr_SetString(PyExc_ValueError, "user_agent contains CR or LF");
+        goto done;
+    }
+    self->user_agent = PyMem_RawMalloc(strlen(ua) + 1);
+    if (self->user_agent == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    strcpy(self->user_agent, ua);
+
+    if (apw_locks_init(self) < 0) {
+        PyErr_SetString(PyExc_OSError, "cannot initialise mutexes");
+        goto done;
+    }
+    self->share = apw_share_new(self);
+    if (self->share == NULL) {
+        PyErr_SetString(PyExc_MemoryError, "cannot create a libcurl share handle");
+        goto done;
+    }
+    self->pid = getpid();
+    self->initialized = 1;
+    rc = 0;
+done:
+    Py_XDECREF(ca_bytes);
+    return rc;
+}
+
+static void
+apw_session_dealloc(PyObject *op)
+{
+    ApwSession *self = (ApwSession *)op;
+    PyTypeObject *tp = Py_TYPE(op);
+
+    if (self->initialized) {
+        if (self->pid != getpid()) {
+            /* Never used in this (forked) process: detach before freeing. */
+            PyObject *et, *ev, *tb;
+            apw_state *st = apw_get_state_by_type(tp);
+            PyErr_Fetch(&et, &ev, &tb);
+            if (st == NULL || apw_session_after_fork(st, self) < 0) {
+                PyErr_WriteUnraisable(op);
+            }
+            PyErr_Restore(et, ev, tb);
+        }
+        apw_pool_drain(self);
+        /* Every busy slot holds a reference to the session, so none remain. */
+        while (self->all != NULL) {
+            apw_slot *slot = self->all;
+            apw_all_unlink(self, slot);
+            apw_slot_free(slot);
+        }
+        if (self->share != NULL) {
+            curl_share_cleanup(self->share);
+            self->share = NULL;
+        }
+        apw_fdset_destroy(&self->fds);
+        (void)pthread_mutex_destroy(&self->lock);
+        for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) {
+            (void)pthread_mutex_destroy(&self->share_locks[i]);
+        }
+        self->initialized = 0;
+    }
+    PyMem_RawFree(self->ca_file);
+    PyMem_RawFree(self->user_agent);
+    tp->tp_free(op);
+    Py_DECREF(tp);
+}
+
+static int
+apw_session_ready(ApwSession *self)
+{
+    if (!self->initialized) {
+        PyErr_SetString(PyExc_RuntimeError, "Session.__init__ was not called");
+        return -1;
+    }
+    return 0;
+}
+
+/* Method: upper-case token of letters. */
+static const char *
+apw_method_arg(PyObject *obj)
+{
+    Py_ssize_t n;
+    const char *m = apw_str_arg(obj, "method", &n);
+
+    if (m == NULL) {
+        return NULL;
+    }
+    if (n == 0 || n > 16) {
+        goto bad;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (m[i] < 'A' || m[i] > 'Z') {
+            goto bad;
+        }
+    }
+    return m;
+bad:
+    PyErr_Format(PyExc_ValueError, "method must be an upper-case HTTP method, got %R", obj);
+    return NULL;
+}
+
+/* Body argument: bytes and str are borrowed; other buffers are copied into
+ * *owned (another thread could resize a bytearray while the GIL is released). */
+static int
+apw_body_arg(PyObject *obj, const char **body, size_t *len, char **owned)
+{
+    *owned = NULL;
+    if (obj == NULL || obj == Py_None) {
+        *body = NULL;
+        *len = 0;
+        return 0;
+    }
+    if (PyBytes_Check(obj)) {
+        *body = PyBytes_AS_STRING(obj);
+        *len = (size_t)PyBytes_GET_SIZE(obj);
+        return 0;
+    }
+    if (PyUnicode_Check(obj)) {
+        Py_ssize_t n;
+        *body = PyUnicode_AsUTF8AndSize(obj, &n);
+        if (*body == NULL) {
+            return -1;
+        }
+        *len = (size_t)n;
+        return 0;
+    }
+    if (PyObject_CheckBuffer(obj)) {
+        Py_buffer view;
+        if (PyObject_GetBuffer(obj, &view, PyBUF_CONTIG_RO) < 0) {
+            return -1;
+        }
+        *owned = PyMem_RawMalloc(view.len > 0 ? (size_t)view.len : 1);
+        if (*owned == NULL) {
+            PyBuffer_Release(&view);
+            PyErr_NoMemory();
+            return -1;
+        }
+        memcpy(*owned, view.buf, (size_t)view.len);
+        *body = *owned;
+        *len = (size_t)view.len;
+        PyBuffer_Release(&view);
+        return 0;
+    }
+    PyErr_Format(PyExc_TypeError, "body must be bytes, str or None, not %.80s",
+                 Py_TYPE(obj)->tp_name);
+    return -1;
+}
+
+PyDoc_STRVAR(apw_session_request_doc,
+"request(method, url, headers=None, body=None, *, timeout_ms=None) -> Response\n\n"
+"Perform one HTTP request and return (status, headers, body).");
+
+static PyObject *
+apw_session_request(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
+                    PyObject *kwnames)
+{
+    static const char *const names[] = {"method", "url", "headers", "body", "timeout_ms",
+                                        NULL};
+    ApwSession *self = (ApwSession *)op;
+    apw_state *st = apw_get_state_by_type(Py_TYPE(op));
+    PyObject *a[5];
+    apw_req rq = {0};
+    apw_xfer x = {0};
+    char *owned_body = NULL;
+    int has_ctype;
+    long status = 0;
+    PyObject *hdrs = NULL;
+    PyObject *body = NULL;
+    PyObject *res = NULL;
+
+    if (st == NULL || apw_session_ready(self) < 0 ||
+        apw_parse_args("request", args, nargs, kwnames, names, 4, 2, a) < 0) {
+        return NULL;
+    }
+    if ((rq.method = apw_method_arg(a[0])) == NULL ||
+        (rq.url = apw_str_arg(a[1], "url", NULL)) == NULL ||
+        apw_ms_arg(a[4], "timeout_ms", self->timeout_ms, &rq.timeout_ms) < 0 ||
+        apw_body_arg(a[3], &rq.body, &rq.body_len, &owned_body) < 0 ||
+        apw_headers_from_py(a[2], &rq.headers, &has_ctype) < 0) {
+        goto done;
+    }
+    x.keep_headers = 1;
+    Py_INCREF(op);                      /* stay alive while the GIL is released */
+    if (apw_perform(st, self, &rq, &x, &status) < 0) {
+        Py_DECREF(op);
+        goto done;
+    }
+    Py_DECREF(op);
+    hdrs = apw_headers_to_py(&x);
+    if (hdrs == NULL) {
+        goto done;
+    }
+    body = PyBytes_FromStringAndSize(x.body != NULL ? x.body : "", (Py_ssize_t)x.body_len);
+    if (body == NULL) {
+        goto done;
+    }
+    res = PyStructSequence_New((PyTypeObject *)st->ResponseType);
+    if (res == NULL) {
+        goto done;
+    }
+    {
+        PyObject *code = PyLong_FromLong(status);
+        if (code == NULL) {
+            Py_CLEAR(res);
+            goto done;
+        }
+        PyStructSequence_SET_ITEM(res, 0, code);                 /* steals */
+        PyStructSequence_SET_ITEM(res, 1, hdrs);                 /* steals */
+        PyStructSequence_SET_ITEM(res, 2, body);                 /* steals */
+        hdrs = body = NULL;
+    }
+done:
+    Py_XDECREF(hdrs);
+    Py_XDECREF(body);
+    curl_slist_free_all(rq.headers);
+    PyMem_RawFree(owned_body);
+    apw_xfer_release(&x);
+    return res;
+}
+
+/* ---------------------------------------------------------------- graphql */
+
+/* The JSON string literal of a GraphQL document, cached per document str. */
+static PyObject *
+apw_doc_literal(apw_state *st, PyObject *document)
+{
+    PyObject *lit;
+    const char *text;
+    cJSON *node;
+    char *printed;
+    apw_arena_mark mark;
+
+    lit = PyDict_GetItemWithError(st->doc_cache, document);
+    if (lit != NULL) {
+        Py_INCREF(lit);
+        return lit;
+    }
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    if ((text = apw_str_arg(document, "document", NULL)) == NULL) {
+        return NULL;
+    }
+    mark = apw_arena_push();
+    node = cJSON_CreateString(text);
+    printed = node != NULL ? cJSON_PrintUnformatted(node) : NULL;
+    lit = printed != NULL ? PyBytes_FromString(printed) : NULL;
+    if (printed == NULL && !PyErr_Occurred()) {
+        PyErr_NoMemory();
+    }
+    cJSON_free(printed);
+    cJSON_Delete(node);
+    apw_arena_pop(mark);
+    if (lit == NULL) {
+        return NULL;
+    }
+    if (PyDict_GET_SIZE(st->doc_cache) >= APW_DOC_CACHE_MAX) {
+        PyDict_Clear(st->doc_cache);
+    }
+    if (PyDict_SetItem(st->doc_cache, document, lit) < 0) {
+        Py_DECREF(lit);
+        return NULL;
+    }
+    return lit;
+}
+
+/* {"query":<doc>[,"variables":<vars>]} in a PyMem_Raw buffer. */
+static char *
+apw_graphql_body(apw_state *st, PyObject *document, PyObject *variables, size_t *len)
+{
+    PyObject *lit = NULL;
+    char *vars_text = NULL;
+    cJSON *vars = NULL;
+    char *out = NULL;
+    size_t lit_len;
+    size_t vars_len = 0;
+    size_t n;
+    apw_arena_mark mark = apw_arena_push();
+
+    lit = apw_doc_literal(st, document);
+    if (lit == NULL) {
+        goto done;
+    }
+    if (variables != NULL && variables != Py_None) {
+        if (!PyDict_Check(variables)) {
+            PyErr_Format(PyExc_TypeError, "variables must be a dict or None, not %.80s",
+                         Py_TYPE(variables)->tp_name);
+            goto done;
+        }
+        if (PyDict_GET_SIZE(variables) > 0) {
+            vars = apw_json_from_py(st, variables);
+            if (vars == NULL) {
+                goto done;
+            }
+            vars_text = cJSON_PrintUnformatted(vars);
+            if (vars_text == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            vars_len = strlen(vars_text);
+        }
+    }
+    lit_len = (size_t)PyBytes_GET_SIZE(lit);
+    out = PyMem_RawMalloc(lit_len + vars_len + 32);
+    if (out == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    n = 0;
+    memcpy(out + n, "{\"query\":", 9);
+    n += 9;
+    memcpy(out + n, PyBytes_AS_STRING(lit), lit_len);
+    n += lit_len;
+    if (vars_text != NULL) {
+        memcpy(out + n, ",\"variables\":", 13);
+        n += 13;
+        memcpy(out + n, vars_text, vars_len);
+        n += vars_len;
+    }
+    out[n++] = '}';
+    out[n] = '\0';
+    *len = n;
+done:
+    cJSON_free(vars_text);
+    cJSON_Delete(vars);
+    apw_arena_pop(mark);
+    Py_XDECREF(lit);
+    return out;
+}
+
+/* Integer code from a JSON value: a number or a numeric string; else 500. */
+static long
+apw_error_code(const cJSON *v)
+{
+    if (cJSON_IsNumber(v)) {
+        double d = v->valuedouble;
+        if (d >= -2147483648.0 && d <= 2147483647.0) {
+            return (long)d;
+        }
+    }
+    else if (cJSON_IsString(v) && v->valuestring != NULL && v->valuestring[0] != '\0') {
+        char *end;
+        long code = strtol(v->valuestring, &end, 10);
+        if (*end == '\0') {
+            return code;
+        }
+    }
+    return 500;
+}
+
+/* (code, message, data) for one entry of `errors`. */
+static PyObject *
+apw_error_tuple(apw_state *st, const cJSON *item)
+{
+    const cJSON *msg = cJSON_IsObject(item)
+                           ? cJSON_GetObjectItemCaseSensitive(item, "message")
+                           : NULL;
+    long code = 500;
+    PyObject *text = NULL;
+    PyObject *data = NULL;
+    PyObject *res = NULL;
+
+    if (cJSON_IsObject(msg)) {
+        /* The service's envelope: message = {code, message, data?}. */
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "message");
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(msg, "data");
+        code = apw_error_code(cJSON_GetObjectItemCaseSensitive(msg, "code"));
+        text = cJSON_IsString(m) ? apw_json_to_py(st, m)
+                                 : PyUnicode_FromString("unknown error");
+        if (d != NULL && text != NULL) {
+            data = apw_json_to_py(st, d);
+        }
+    }
+    else if (cJSON_IsString(msg)) {
+        /* A plain GraphQL error: the code may be in extensions.code. */
+        const cJSON *ext = cJSON_GetObjectItemCaseSensitive(item, "extensions");
+        if (cJSON_IsObject(ext)) {
+            code = apw_error_code(cJSON_GetObjectItemCaseSensitive(ext, "code"));
+        }
+        text = apw_json_to_py(st, msg);
+    }
+    else {
+        text = PyUnicode_FromString("malformed GraphQL error entry");
+    }
+    if (text == NULL || (data == NULL && PyErr_Occurred())) {
+        goto done;
+    }
+    res = Py_BuildValue("(lOO)", code, text, data != NULL ? data : Py_None);
+done:
+    Py_XDECREF(text);
+    Py_XDECREF(data);
+    return res;
+}
+
+static void
+apw_raise_graphql(apw_state *st, const cJSON *errors, const cJSON *data, long status)
+{
+    PyObject *list = NULL;
+    PyObject *pydata = NULL;
+    PyObject *first = NULL;
+    PyObject *msg = NULL;
+    PyObject *exc = NULL;
+    PyObject *pystatus = NULL;
+    int n = cJSON_GetArraySize(errors);
+    int i = 0;
+    const cJSON *item;
+
+    list = PyList_New(n);
+    if (list == NULL) {
+        goto done;
+    }
+    cJSON_ArrayForEach(item, errors) {
+        PyObject *t = apw_error_tuple(st, item);
+        if (t == NULL) {
+            goto done;
+        }
+        PyList_SET_ITEM(list, i++, t);                          /* steals */
+    }
+    pydata = (data != NULL) ? apw_json_to_py(st, data) : Py_NewRef(Py_None);
+    if (pydata == NULL) {
+        goto done;
+    }
+    first = PyList_GET_ITEM(list, 0);
+    msg = PyUnicode_FromFormat("GraphQL error %S: %S%s", PyTuple_GET_ITEM(first, 0),
+                               PyTuple_GET_ITEM(first, 1),
+                               n > 1 ? " (and more)" : "");
+    if (msg == NULL) {
+        goto done;
+    }
+    exc = PyObject_CallFunctionObjArgs(st->GraphQLError, msg, NULL);
+    pystatus = PyLong_FromLong(status);
+    if (exc == NULL || pystatus == NULL ||
+        PyObject_SetAttr(exc, st->s_errors, list) < 0 ||
+        PyObject_SetAttr(exc, st->s_status, pystatus) < 0 ||
+        PyObject_SetAttr(exc, st->s_data, pydata) < 0) {
+        goto done;
+    }
+    PyErr_SetObject(st->GraphQLError, exc);
+done:
+    Py_XDECREF(list);
+    Py_XDECREF(pydata);
+    Py_XDECREF(msg);
+    Py_XDECREF(exc);
+    Py_XDECREF(pystatus);
+}
+
+static void
+apw_raise_http(apw_state *st, const char *url, long status, const apw_xfer *x,
+               const char *why)
+{
+    char safe[512];
+    size_t n = x->body_len < 1024 ? x->body_len : 1024;
+    PyObject *exc = NULL;
+    PyObject *pystatus = NULL;
+    PyObject *pybody = NULL;
+    PyObject *pyurl = NULL;
+    PyObject *msg = NULL;
+
+    apw_redact_url(url, safe, sizeof(safe));
+    msg = PyUnicode_FromFormat("HTTP %ld from %s: %s", status, safe, why);
+    if (msg == NULL) {
+        return;
+    }
+    exc = PyObject_CallFunctionObjArgs(st->HTTPError, msg, NULL);
+    pystatus = PyLong_FromLong(status);
+    pybody = PyBytes_FromStringAndSize(x->body != NULL ? x->body : "", (Py_ssize_t)n);
+    pyurl = PyUnicode_FromString(safe);
+    if (exc != NULL && pystatus != NULL && pybody != NULL && pyurl != NULL &&
+        PyObject_SetAttr(exc, st->s_status, pystatus) == 0 &&
+        PyObject_SetAttr(exc, st->s_body, pybody) == 0 &&
+        PyObject_SetAttr(exc, st->s_url, pyurl) == 0) {
+        PyErr_SetObject(st->HTTPError, exc);
+    }
+    Py_DECREF(msg);
+    Py_XDECREF(exc);
+    Py_XDECREF(pystatus);
+    Py_XDECREF(pybody);
+    Py_XDECREF(pyurl);
+}
+
+/* Parse bodies at least this big with the GIL released. */
+#define APW_PARSE_NOGIL_MIN 8192
+
+PyDoc_STRVAR(apw_session_graphql_doc,
+"graphql(url, headers, document, variables=None, *, timeout_ms=None) -> data\n\n"
+"POST a GraphQL request and return the answer's `data`.  Raises GraphQLError\n"
+"when the answer carries errors, HTTPError when it is not a JSON envelope.");
+
+static PyObject *
+apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
+                    PyObject *kwnames)
+{
+    static const char *const names[] = {"url", "headers", "document", "variables",
+                                        "timeout_ms", NULL};
+    ApwSession *self = (ApwSession *)op;
+    apw_state *st = apw_get_state_by_type(Py_TYPE(op));
+    PyObject *a[5];
+    apw_req rq = {0};
+    apw_xfer x = {0};
+    char *body = NULL;
+    int has_ctype;
+    long status = 0;
+    cJSON *root = NULL;
+    apw_json_error jerr;
+    apw_arena_mark mark;
+    int pushed = 0;
+    uint64_t allocs_before;
+    PyObject *res = NULL;
+
+    if (st == NULL || apw_session_ready(self) < 0 ||
+        apw_parse_args("graphql", args, nargs, kwnames, names, 4, 3, a) < 0) {
+        return NULL;
+    }
+    rq.method = "POST";
+    if ((rq.url = apw_str_arg(a[0], "url", NULL)) == NULL ||
+        apw_ms_arg(a[4], "timeout_ms", self->timeout_ms, &rq.timeout_ms) < 0 ||
+        (body = apw_graphql_body(st, a[2], a[3], &rq.body_len)) == NULL ||
+        apw_headers_from_py(a[1], &rq.headers, &has_ctype) < 0) {
+        goto done;
+    }
+    rq.body = body;
+    if (!has_ctype) {
+        struct curl_slist *nl = curl_slist_append(rq.headers, "Content-Type: application/json");
+        if (nl == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        rq.headers = nl;
+    }
+    Py_INCREF(op);
+    if (apw_perform(st, self, &rq, &x, &status) < 0) {
+        Py_DECREF(op);
+        goto done;
+    }
+    Py_DECREF(op);
+
+    mark = apw_arena_push();
+    pushed = 1;
+    allocs_before = apw_arena_alloc_count();
+    if (x.body_len >= APW_PARSE_NOGIL_MIN) {
+        Py_BEGIN_ALLOW_THREADS
+        root = apw_json_parse(x.body, x.body_len, &jerr);
+        Py_END_ALLOW_THREADS
+    }
+    else {
+        root = apw_json_parse(x.body != NULL ? x.body : "", x.body_len, &jerr);
+    }
+    if (root == NULL || !cJSON_IsObject(root)) {
+        char why[200];
+        if (root == NULL) {
+            (void)PyOS_snprintf(why, sizeof(why), "the answer is not JSON (%s)", jerr.msg);
+        }
+        else {
+            (void)PyOS_snprintf(why, sizeof(why), "the answer is not a JSON object");
+        }
+        apw_raise_http(st, rq.url, status, &x, why);
+        goto done;
+    }
+    {
+        const cJSON *errors = cJSON_GetObjectItemCaseSensitive(root, "errors");
+        const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
+        if (cJSON_IsArray(errors) && cJSON_GetArraySize(errors) > 0) {
+            apw_raise_graphql(st, errors, data, status);
+        }
+        else if (data != NULL) {
+            res = apw_json_to_py(st, data);
+        }
+        else {
+            apw_raise_http(st, rq.url, status, &x,
+                           "the answer has neither `data` nor `errors`");
+        }
+    }
+done:
+    if (pushed) {
+        /* A tree not served by our arena (someone replaced the cJSON hooks)
+         * must be freed the ordinary way. */
+        if (root != NULL && apw_arena_alloc_count() == allocs_before) {
+            cJSON_Delete(root);
+        }
+        apw_arena_pop(mark);
+    }
+    curl_slist_free_all(rq.headers);
+    PyMem_RawFree(body);
+    apw_xfer_release(&x);
+    return res;
+}
+
+static PyObject *
+apw_session_close(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+    ApwSession *self = (ApwSession *)op;
+
+    if (self->initialized) {
+        pthread_mutex_lock(&self->lock);
+        self->closed = 1;
+        pthread_mutex_unlock(&self->lock);
+        if (self->pid == getpid()) {
+            apw_pool_drain(self);
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+apw_session_enter(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+    return Py_NewRef(op);
+}
+
+static PyObject *
+apw_session_exit(PyObject *op, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)args;
+    (void)nargs;
+    return apw_session_close(op, NULL);
+}
+
+static PyObject *
+apw_session_get_closed(PyObject *op, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(((ApwSession *)op)->closed);
+}
+
+static PyObject *
+apw_session_get_idle(PyObject *op, void *Py_UNUSED(closure))
+{
+    ApwSession *self = (ApwSession *)op;
+    int n = 0;
+
+    if (self->initialized && self->pid == getpid()) {
+        pthread_mutex_lock(&self->lock);
+        n = self->n_idle;
+        pthread_mutex_unlock(&self->lock);
+    }
+    return PyLong_FromLong(n);
+}
+
+static PyObject *
+apw_session_get_timeout(PyObject *op, void *Py_UNUSED(closure))
+{
+    return PyLong_FromLong(((ApwSession *)op)->timeout_ms);
+}
+
+static PyObject *
+apw_session_get_verify(PyObject *op, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(((ApwSession *)op)->verify);
+}
+
+static PyMethodDef apw_session_methods[] = {
+    {"request", (PyCFunction)(void (*)(void))apw_session_request,
+     METH_FASTCALL | METH_KEYWORDS, apw_session_request_doc},
+    {"graphql", (PyCFunction)(void (*)(void))apw_session_graphql,
+     METH_FASTCALL | METH_KEYWORDS, apw_session_graphql_doc},
+    {"close", apw_session_close, METH_NOARGS,
+     "Close the idle connections; later requests raise ValueError."},
+    {"__enter__", apw_session_enter, METH_NOARGS, NULL},
+    {"__exit__", (PyCFunction)(void (*)(void))apw_session_exit, METH_FASTCALL, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef apw_session_getset[] = {
+    {"closed", apw_session_get_closed, NULL, "True after close().", NULL},
+    {"idle_connections", apw_session_get_idle, NULL,
+     "Number of idle pooled handles (each may hold a keep-alive connection).", NULL},
+    {"timeout_ms", apw_session_get_timeout, NULL, "Default request timeout (ms).", NULL},
+    {"verify", apw_session_get_verify, NULL, "Whether TLS certificates are verified.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+PyDoc_STRVAR(apw_session_doc,
+"Session(*, timeout_ms=10000, connect_timeout_ms=10000, verify=True,\n"
+"        ca_file=None, user_agent=None, max_idle=8)\n\n"
+"A thread-safe pool of libcurl handles with keep-alive connections.\n"
+"Proxies follow the standard environment variables (http_proxy, https_proxy,\n"
+"no_proxy, all_proxy).");
+
+static PyType_Slot apw_session_slots[] = {
+    {Py_tp_doc, (void *)apw_session_doc},
+    {Py_tp_init, (void *)apw_session_init},
+    {Py_tp_new, (void *)PyType_GenericNew},
+    {Py_tp_dealloc, (void *)apw_session_dealloc},
+    {Py_tp_methods, apw_session_methods},
+    {Py_tp_getset, apw_session_getset},
+    {0, NULL},
+};
+
+PyType_Spec apw_session_spec = {
+    .name = APW_MODULE_NAME ".Session",
+    .basicsize = sizeof(ApwSession),
+    .itemsize = 0,
+    .flags = Py_TPFLAGS_DEFAULT,
+    .slots = apw_session_slots,
+};
+
+int
+apw_http_exec(PyObject *module, apw_state *st)
+{
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        PyErr_SetString(PyExc_ImportError, "curl_global_init failed");
+        PyErr_SetString(PyExc_ImportError, "curl_global_init() failed");
         return -1;
     }
     st->curl_initialized = 1;
+    if (apw_arena_setup() < 0) {
+        PyErr_SetString(PyExc_ImportError, "cannot install the cJSON allocator");
+        return -1;
+    }
+    st->doc_cache = PyDict_New();
+    if (st->doc_cache == NULL) {
+        return -1;
+    }
+    st->SessionType = PyType_FromModuleAndSpec(module, &apw_session_spec, NULL);
+    if (st->SessionType == NULL) {
+        return -1;
+    }
+    Py_INCREF(st->SessionType);
+    if (PyModule_AddObject(module, "Session", st->SessionType) < 0) {
+        Py_DECREF(st->SessionType);
+        return -1;
+    }
     return 0;
 }

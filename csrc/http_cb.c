@@ -1,2 +1,219 @@
-/* http_cb.c - libcurl callbacks. Skeleton. */
-#include "apw.h"
+/*
+ * http_cb.c - libcurl callbacks.  They run on the requesting thread with the
+ * GIL released, so they only touch C memory: they append to the request's
+ * apw_xfer buffers, keep the session's socket list, and lock the share.
+ */
+#include "http.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+void
+apw_xfer_release(apw_xfer *x)
+{
+    free(x->body);
+    free(x->hdrs);
+    x->body = NULL;
+    x->hdrs = NULL;
+    x->body_len = x->body_cap = 0;
+    x->hdrs_len = x->hdrs_cap = 0;
+}
+
+/* Grow *buf to hold at least `need` bytes (+1 for a terminating NUL). */
+static int
+apw_reserve(char **buf, size_t *cap, size_t need)
+{
+    size_t ncap;
+    char *nbuf;
+
+    if (need + 1 <= *cap) {
+        return 0;
+    }
+    ncap = *cap ? *cap : 4096;
+    while (ncap < need + 1) {
+        ncap *= 2;
+    }
+    nbuf = realloc(*buf, ncap);
+    if (nbuf == NULL) {
+        return -1;
+    }
+    *buf = nbuf;
+    *cap = ncap;
+    return 0;
+}
+
+size_t
+apw_cb_write(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    apw_xfer *x = userdata;
+    size_t n = size * nmemb;
+
+    if (n > APW_MAX_BODY - x->body_len) {
+        x->too_large = 1;
+        return 0;                       /* aborts with CURLE_WRITE_ERROR */
+    }
+    if (apw_reserve(&x->body, &x->body_cap, x->body_len + n) < 0) {
+        return 0;
+    }
+    memcpy(x->body + x->body_len, ptr, n);
+    x->body_len += n;
+    x->body[x->body_len] = '\0';
+    return n;
+}
+
+/* Pre-size the body buffer from Content-Length (saves reallocs and copies). */
+static void
+apw_size_hint(apw_xfer *x, const char *line, size_t n)
+{
+    static const char name[] = "content-length:";
+    size_t k = sizeof(name) - 1;
+    unsigned long long v = 0;
+    size_t i;
+
+    if (n <= k || strncasecmp(line, name, k) != 0) {
+        return;
+    }
+    for (i = k; i < n && (line[i] == ' ' || line[i] == '\t'); i++) {
+    }
+    for (; i < n && line[i] >= '0' && line[i] <= '9'; i++) {
+        v = v * 10 + (unsigned long long)(line[i] - '0');
+        if (v > APW_MAX_BODY) {
+            return;
+        }
+    }
+    if (v > 0) {
+        (void)apw_reserve(&x->body, &x->body_cap, (size_t)v);
+    }
+}
+
+size_t
+apw_cb_header(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    apw_xfer *x = userdata;
+    size_t n = size * nmemb;
+
+    /* A status line starts a new response (after 100 Continue, redirects). */
+    if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) {
+        x->hdrs_len = 0;
+        return n;
+    }
+    apw_size_hint(x, ptr, n);
+    if (!x->keep_headers) {
+        return n;
+    }
+    if (x->hdrs_len + n > APW_MAX_HEADERS) {
+        return n;                       /* keep the first 64 KiB, ignore the rest */
+    }
+    if (apw_reserve(&x->hdrs, &x->hdrs_cap, x->hdrs_len + n) < 0) {
+        return 0;
+    }
+    memcpy(x->hdrs + x->hdrs_len, ptr, n);
+    x->hdrs_len += n;
+    x->hdrs[x->hdrs_len] = '\0';
+    return n;
+}
+
+/* ------------------------------------------------------------------ sockets */
+
+void
+apw_fdset_destroy(apw_fdset *set)
+{
+    free(set->fds);
+    set->fds = NULL;
+    set->len = set->cap = 0;
+    (void)pthread_mutex_destroy(&set->lock);
+}
+
+static int
+apw_fdset_add(apw_fdset *set, int fd)
+{
+    int rc = 0;
+
+    pthread_mutex_lock(&set->lock);
+    if (set->len == set->cap) {
+        size_t ncap = set->cap ? set->cap * 2 : 16;
+        int *nfds = realloc(set->fds, ncap * sizeof(int));
+        if (nfds == NULL) {
+            rc = -1;
+            goto done;
+        }
+        set->fds = nfds;
+        set->cap = ncap;
+    }
+    set->fds[set->len++] = fd;
+done:
+    pthread_mutex_unlock(&set->lock);
+    return rc;
+}
+
+static void
+apw_fdset_remove(apw_fdset *set, int fd)
+{
+    pthread_mutex_lock(&set->lock);
+    for (size_t i = 0; i < set->len; i++) {
+        if (set->fds[i] == fd) {
+            set->fds[i] = set->fds[--set->len];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&set->lock);
+}
+
+curl_socket_t
+apw_cb_opensocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *address)
+{
+    ApwSession *s = clientp;
+    int fd;
+
+    if (purpose != CURLSOCKTYPE_IPCXN) {
+        return CURL_SOCKET_BAD;
+    }
+    fd = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (fd < 0) {
+        return CURL_SOCKET_BAD;
+    }
+    if (apw_fdset_add(&s->fds, fd) < 0) {
+        close(fd);
+        return CURL_SOCKET_BAD;
+    }
+    return fd;
+}
+
+int
+apw_cb_closesocket(void *clientp, curl_socket_t fd)
+{
+    ApwSession *s = clientp;
+
+    apw_fdset_remove(&s->fds, fd);
+    return close(fd);
+}
+
+/* ------------------------------------------------------------------ share */
+
+void
+apw_cb_share_lock(CURL *handle, curl_lock_data data, curl_lock_access access,
+                  void *userptr)
+{
+    ApwSession *s = userptr;
+
+    (void)handle;
+    (void)access;
+    if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST) {
+        pthread_mutex_lock(&s->share_locks[data]);
+    }
+}
+
+void
+apw_cb_share_unlock(CURL *handle, curl_lock_data data, void *userptr)
+{
+    ApwSession *s = userptr;
+
+    (void)handle;
+    if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST) {
+        pthread_mutex_unlock(&s->share_locks[data]);
+    }
+}

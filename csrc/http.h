@@ -1,0 +1,95 @@
+/*
+ * http.h - internals shared by http.c (the Session type) and http_cb.c (the
+ * libcurl callbacks).  Nothing here touches Python objects except ApwSession's
+ * header.
+ */
+#ifndef APW_HTTP_H
+#define APW_HTTP_H
+
+#include "apw.h"
+
+#include <pthread.h>
+#include <sys/types.h>
+
+/* Largest response body accepted (bytes); a bigger answer aborts the transfer. */
+#define APW_MAX_BODY ((size_t)512 * 1024 * 1024)
+/* Largest response header block kept (bytes). */
+#define APW_MAX_HEADERS ((size_t)64 * 1024)
+/* How often a waiting request wakes up to run Python signal handlers (ms). */
+#define APW_SIGNAL_POLL_MS 50
+
+/* Sockets opened by one session's handles, so that a forked child can detach
+ * from the parent's connections without touching them (see http.c).  Starts
+ * zeroed (tp_alloc); the mutex is set up by http.c. */
+typedef struct apw_fdset {
+    pthread_mutex_t lock;
+    int *fds;
+    size_t len;
+    size_t cap;
+} apw_fdset;
+
+/* One pooled transfer slot: an easy handle and the multi handle that drives it.
+ * The multi handle owns the slot's connection cache (keep-alive). */
+typedef struct apw_slot {
+    CURL *easy;
+    CURLM *multi;
+    struct apw_slot *next_idle;   /* link in the idle stack */
+    struct apw_slot *prev_all;    /* links in the list of every slot */
+    struct apw_slot *next_all;
+} apw_slot;
+
+typedef struct ApwSession {
+    PyObject_HEAD
+    /* Settings, immutable after __init__. */
+    long timeout_ms;
+    long connect_timeout_ms;
+    int verify;
+    int max_idle;
+    char *ca_file;                /* PyMem_RawMalloc'd, or NULL */
+    char *user_agent;             /* PyMem_RawMalloc'd */
+
+    /* Pool.  `lock` guards idle/all/n_idle/n_busy/closed. */
+    pthread_mutex_t lock;
+    apw_slot *idle;               /* LIFO: the warmest connection is reused first */
+    apw_slot *all;
+    int n_idle;
+    int n_busy;
+    int closed;
+    int initialized;              /* __init__ completed: mutexes and share exist */
+
+    /* DNS and TLS-session cache shared by the slots (connections are per slot:
+     * libcurl does not support sharing the connection cache between threads
+     * that run transfers at the same time, curl issue #4915). */
+    CURLSH *share;
+    pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+
+    apw_fdset fds;
+    pid_t pid;                    /* process that created the pool */
+} ApwSession;
+
+/* Per-request receive state, owned by the calling C stack frame. */
+typedef struct apw_xfer {
+    char *body;                   /* malloc'd */
+    size_t body_len;
+    size_t body_cap;
+    char *hdrs;                   /* malloc'd raw header lines of the final response */
+    size_t hdrs_len;
+    size_t hdrs_cap;
+    int keep_headers;
+    int too_large;
+} apw_xfer;
+
+/* http_cb.c */
+size_t apw_cb_write(char *ptr, size_t size, size_t nmemb, void *userdata);
+size_t apw_cb_header(char *ptr, size_t size, size_t nmemb, void *userdata);
+curl_socket_t apw_cb_opensocket(void *clientp, curlsocktype purpose,
+                                struct curl_sockaddr *address);
+int apw_cb_closesocket(void *clientp, curl_socket_t fd);
+void apw_cb_share_lock(CURL *handle, curl_lock_data data, curl_lock_access access,
+                       void *userptr);
+void apw_cb_share_unlock(CURL *handle, curl_lock_data data, void *userptr);
+
+void apw_fdset_destroy(apw_fdset *set);
+void apw_xfer_release(apw_xfer *x);
+
+#endif /* APW_HTTP_H */
