@@ -349,3 +349,13 @@ def test_graphql_body_variables_passed_as_given(fake: FakeSession) -> None:
     auth_client().check_login_status(None)
     assert fake.last().variables == {"token": None}  # None travels as JSON null
     json.dumps(fake.last().variables)
+
+
+def test_other_core_errors_become_apprwexception(fake: FakeSession) -> None:
+    error = _core.DecodeError("malformed JSON body")
+    fake.answer("checkLoginStatus", error)
+    with pytest.raises(ApprowException) as info:
+        auth_client().check_login_status("t")
+    assert type(info.value) is ApprowException
+    assert (info.value.code, info.value.message) == (500, "malformed JSON body")
+    assert info.value.__cause__ is error
