@@ -1,4 +1,5 @@
 """tests/conftest.py: the ``emulator`` marker is registered and ``--no-emulator`` skips it."""
+import os
 import shutil
 import subprocess
 import sys
@@ -20,9 +21,10 @@ def test_plain():
 
 def _run(tmp_path: Path, *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:approw_emulator", "-p", "no:cacheprovider",
-         "--strict-markers", "-rs", *args, str(tmp_path)],
-        cwd=tmp_path, capture_output=True, text=True)
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--strict-markers", "-rs",
+         *args, str(tmp_path)],
+        cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 

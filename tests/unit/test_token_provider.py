@@ -1,4 +1,5 @@
 """ManagementTokenProvider: lazy, cached, refreshed below one hour, one fetch under threads."""
+import os
 import threading
 import time
 from typing import Any, Dict, List
@@ -116,3 +117,19 @@ def test_malformed_answer(fake: FakeSession, answer: Any) -> None:
     fake.answer("accessToken", answer)
     with pytest.raises(ApprowException, match="no token or no exp"):
         _provider(Clock(0)).getAccessToken()
+
+
+def test_locks_usable_in_forked_child(fake: FakeSession) -> None:
+    from approw.v2.common import transport
+
+    clock = Clock(1_000_000)
+    provider = _provider(clock)
+    _issuer(fake, 86400, clock)
+    assert provider.getAccessToken() == "token-1"
+    with provider._lock, transport._lock:  # held (as by another thread) while forking
+        pid = os.fork()
+        if pid == 0:  # child: the locks must be free, the token still cached
+            ok = provider._lock.acquire(timeout=2) and transport._lock.acquire(timeout=2)
+            os._exit(0 if ok and provider.getAccessToken() == "token-1" else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0

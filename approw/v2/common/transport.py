@@ -23,6 +23,7 @@ Tests
     requests and answers from a script) and empties the cache; nothing else in the SDK creates
     sessions, so no test needs sockets.
 """
+import os
 import threading
 from typing import Any, Callable, Dict, Mapping, Optional, Protocol, Sequence, Tuple, Union
 
@@ -67,6 +68,15 @@ _Key = Tuple[int, bool, Optional[str]]
 _lock = threading.Lock()
 _sessions: Dict[_Key, SessionLike] = {}
 _factory: Optional[SessionFactory] = None
+
+
+def _reset_lock_after_fork() -> None:
+    global _lock
+    _lock = threading.Lock()
+
+
+# A lock held by another thread when the process forks would stay locked in the child.
+os.register_at_fork(after_in_child=_reset_lock_after_fork)
 
 
 def _default_factory(*, timeout_ms: int, verify: bool, ca_file: Optional[str]) -> SessionLike:

@@ -5,9 +5,13 @@ first management request, then reused by every sub-client of the ``ManagementCli
 less than one hour of validity remains.  Thread-safe: the cached ``(token, exp)`` pair is read
 without a lock; when it must be (re)fetched, one thread fetches under the lock while the others
 wait and then reuse its result (double-checked), so N threads asking at once cause one request.
+After ``os.fork()`` the child gets fresh locks (a lock held by another thread at fork time would
+otherwise stay locked forever in the child); the cached token stays valid in the child.
 """
+import os
 import threading
 import time
+import weakref
 from typing import Any, Callable, Optional, Tuple
 
 from ..common.executor import Executor
@@ -18,6 +22,16 @@ __all__ = ["ManagementTokenProvider"]
 
 #: A cached token is refreshed when it has less than this many seconds left.
 REFRESH_MARGIN_S = 3600
+
+_providers: "weakref.WeakSet[ManagementTokenProvider]" = weakref.WeakSet()
+
+
+def _reset_locks_after_fork() -> None:
+    for provider in list(_providers):
+        provider._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_reset_locks_after_fork)
 
 
 class ManagementTokenProvider:
@@ -35,6 +49,7 @@ class ManagementTokenProvider:
         self._clock = clock
         self._lock = threading.Lock()
         self._cached: Optional[Tuple[str, float]] = None
+        _providers.add(self)
 
     @property
     def _accessToken(self) -> Optional[str]:  # noqa: N802 (reference name)
