@@ -1,5 +1,6 @@
 """Type stubs for the C extension ``approw._core`` (internal API)."""
 
+import builtins
 from typing import Any, Mapping, Optional, Sequence, Tuple, Union
 
 CURL_VERSION: str
@@ -16,8 +17,8 @@ class TransportError(CoreError):
     url: str          # redacted: no userinfo, no query string
     curl_code: int
 
-class TimeoutError(TransportError, __builtins__.TimeoutError): ...  # type: ignore[name-defined,misc]
-class ConnectionError(TransportError, __builtins__.ConnectionError): ...  # type: ignore[name-defined,misc]
+class TimeoutError(TransportError, builtins.TimeoutError): ...
+class ConnectionError(TransportError, builtins.ConnectionError): ...
 class TLSError(ConnectionError): ...
 
 class HTTPError(TransportError):

@@ -1,0 +1,1 @@
+"""Code shared by both clients: the executor, transport, GraphQL documents and helpers."""

@@ -1,0 +1,43 @@
+"""Constants shared by both clients (re-exported by ``management.types`` and
+``authentication.types``, where the reference SDK defines them)."""
+from typing import NoReturn
+
+from .. import __version__
+from ..exceptions import ApprowException
+
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_ENCRYPT_PUBLICKEY",
+    "DEFAULT_ONERROR",
+    "DEFAULT_TIMEOUT_MS",
+    "SDK_VERSION",
+    "GRAPHQL_PATH",
+]
+
+DEFAULT_HOST = "https://core.approw.com"
+
+#: Path of the GraphQL endpoint below ``host``.
+GRAPHQL_PATH = "/graphql/v2"
+
+#: Request timeout in milliseconds (the documented unit and default).
+DEFAULT_TIMEOUT_MS = 10000
+
+#: Value of the ``x-approw-sdk-version`` header.
+SDK_VERSION = "python:" + __version__
+
+#: RSA-1024 public key (SubjectPublicKeyInfo PEM) of the Approw cloud, used to encrypt
+#: passwords before they are sent (PKCS#1 v1.5).  A private deployment has its own key
+#: (option ``enc_public_key``).
+DEFAULT_ENCRYPT_PUBLICKEY = """
+-----BEGIN PUBLIC KEY-----
+MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC4xKeUgQ+Aoz7TLfAfs9+paePb
+5KIofVthEopwrXFkp8OCeocaTHt9ICjTT2QeJh6cZaDaArfZ873GPUn00eOIZ7Ae
++TiA2BKHbCvloW3w5Lnqm70iSsUi5Fmu9/2+68GZRH9L7Mlh8cFksCicW2Y2W2uM
+GKl64GDcIq3au+aqJQIDAQAB
+-----END PUBLIC KEY-----
+"""
+
+
+def DEFAULT_ONERROR(code: object, message: object) -> NoReturn:  # noqa: N802 (reference name)
+    """The default ``on_error``: raise ``ApprowException(code=code, errmsg=message)``."""
+    raise ApprowException(code=code, errmsg=message)

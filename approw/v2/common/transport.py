@@ -1,0 +1,113 @@
+"""Where clients get their HTTP session: one process-wide cache of ``approw._core.Session``.
+
+Why share sessions between clients
+    The Approw docs recommend one global ``ManagementClient`` but a **new**
+    ``AuthenticationClient`` for every web request (its login state must not leak between
+    requests).  If every client owned its own connection pool, each of those short-lived
+    clients would open a new TCP + TLS connection -- the single largest cost of a call.  So
+    clients do not own sessions: they borrow one from this module, keyed by the settings that
+    change how the transport behaves -- ``(timeout_ms, verify, ca_file)``.  All clients with the
+    same settings share one ``Session`` and therefore its keep-alive connections, DNS cache
+    and TLS sessions; a client's per-request state (tokens, current user, headers) stays in the
+    client, never in the session.
+
+Why that is safe
+    ``_core.Session`` is thread-safe (a pool of libcurl easy handles over a shared connection
+    cache: a handle is never used by two threads at once), and it notices ``os.fork()`` itself
+    and rebuilds its pool in the child, so pre-fork servers (gunicorn, uWSGI, Celery prefork)
+    never share a socket between processes.  Sessions live until the interpreter exits; the
+    number of distinct settings in a process is tiny, so the cache stays small.
+
+Tests
+    :func:`set_session_factory` replaces the factory (e.g. with a fake session that records
+    requests and answers from a script) and empties the cache; nothing else in the SDK creates
+    sessions, so no test needs sockets.
+"""
+import os
+import threading
+from typing import Any, Callable, Dict, Mapping, Optional, Protocol, Sequence, Tuple, Union
+
+from approw import _core
+
+__all__ = [
+    "SessionLike",
+    "SessionFactory",
+    "get_session",
+    "set_session_factory",
+    "clear_sessions",
+]
+
+Headers = Sequence[Tuple[str, str]]
+
+
+class SessionLike(Protocol):
+    """The part of ``approw._core.Session`` the executor uses."""
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        headers: Headers = ...,
+        body: Union[bytes, str, None] = ...,
+    ) -> Any: ...
+
+    def graphql(
+        self,
+        url: str,
+        headers: Headers,
+        document: str,
+        variables: Optional[Mapping[str, Any]] = ...,
+    ) -> Any: ...
+
+
+#: ``factory(timeout_ms=..., verify=..., ca_file=...)`` -> a session.
+SessionFactory = Callable[..., SessionLike]
+
+_Key = Tuple[int, bool, Optional[str]]
+
+_lock = threading.Lock()
+_sessions: Dict[_Key, SessionLike] = {}
+_factory: Optional[SessionFactory] = None
+
+
+def _reset_lock_after_fork() -> None:
+    global _lock
+    _lock = threading.Lock()
+
+
+# A lock held by another thread when the process forks would stay locked in the child.
+os.register_at_fork(after_in_child=_reset_lock_after_fork)
+
+
+def _default_factory(*, timeout_ms: int, verify: bool, ca_file: Optional[str]) -> SessionLike:
+    return _core.Session(timeout_ms=timeout_ms, verify=verify, ca_file=ca_file)
+
+
+def get_session(*, timeout_ms: int, verify: bool = True, ca_file: Optional[str] = None) -> SessionLike:
+    """The shared session for these transport settings (created on first use)."""
+    key = (timeout_ms, verify, ca_file)
+    session = _sessions.get(key)
+    if session is None:
+        with _lock:
+            session = _sessions.get(key)
+            if session is None:
+                factory = _factory or _default_factory
+                session = factory(timeout_ms=timeout_ms, verify=verify, ca_file=ca_file)
+                _sessions[key] = session
+    return session
+
+
+def clear_sessions() -> None:
+    """Forget all cached sessions (clients keep the one they already hold)."""
+    with _lock:
+        _sessions.clear()
+
+
+def set_session_factory(factory: Optional[SessionFactory]) -> Optional[SessionFactory]:
+    """Use ``factory`` for new sessions (``None`` = ``approw._core.Session``); empties the
+    cache and returns the previous factory."""
+    global _factory
+    with _lock:
+        previous, _factory = _factory, factory
+        _sessions.clear()
+    return previous

@@ -1,0 +1,194 @@
+"""Helpers of the reference SDK (``approw.v2.common.utils``) and the custom-data conversions.
+
+Custom data ("user defined values", UDV) travel as ``{key, dataType, value, label}`` items
+whose ``value`` is JSON text; :func:`convert_udv_list_to_dict` turns such a list into
+``{key: typed value}``.  Writes go the other way: :func:`serialize_udv_value` for single
+values, :func:`custom_data_params` for the ``params`` variable of register/login/create
+(raw values), :func:`context_json` for the ``context`` variable.  JSON text the SDK writes
+itself uses Python's default ASCII-only encoding, as the reference does.
+"""
+import datetime
+import json
+import re
+import secrets
+import string
+from typing import Any, Dict, List, Mapping, Optional, TypeVar
+from urllib.parse import urlencode
+
+from approw import _core
+
+from ..exceptions import ApprowWrongArgumentException
+
+__all__ = [
+    "encrypt",
+    "is_number",
+    "convert_udv_data_type",
+    "convert_udv_list_to_dict",
+    "convert_nested_pagination_custom_data_list_to_dict",
+    "convert_user_custom_data",
+    "get_hostname_from_url",
+    "url_join_args",
+    "camel_to_snake",
+    "format_authorized_resources",
+    "get_random_string",
+    "serialize_udv_value",
+    "custom_data_params",
+    "context_json",
+    "pick_alias",
+]
+
+T = TypeVar("T")
+
+
+def encrypt(plainText: str, publicKey: Any) -> str:  # noqa: N803 (reference names)
+    """RSA PKCS#1 v1.5 encryption with the PEM ``publicKey``, standard base64 text (random
+    padding: every call gives a different result).  Runs in C; parsed keys are cached."""
+    return _core.rsa_encrypt(publicKey, plainText)
+
+
+def is_number(s: Any) -> bool:
+    """``True`` when ``float(s)`` succeeds."""
+    try:
+        float(s)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _parse_datetime(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return datetime.datetime.fromtimestamp(value / 1000)
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if re.fullmatch(r"-?\d+", text):
+        return datetime.datetime.fromtimestamp(int(text) / 1000)
+    try:
+        return datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    except ValueError:
+        pass
+    try:  # other date formats, when python-dateutil happens to be installed
+        from dateutil import parser as date_parser  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        return value
+    try:
+        return date_parser.parse(text)
+    except (ValueError, OverflowError):
+        return value
+
+
+def _typed_value(data_type: Any, value: Any) -> Any:
+    if data_type in ("NUMBER", "BOOLEAN", "OBJECT"):
+        if not isinstance(value, (str, bytes)):
+            return value
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    if data_type == "DATETIME":
+        return _parse_datetime(value)
+    return value
+
+
+def convert_udv_data_type(data: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Type the ``value`` of each ``{key, dataType, value, label}`` item in place:
+    ``NUMBER``/``BOOLEAN``/``OBJECT`` are JSON-decoded, ``DATETIME`` becomes a ``datetime``
+    (epoch milliseconds or ISO-8601 text), others stay as they are.  Returns ``data``.
+    Values that do not parse are left unchanged."""
+    for item in data:
+        item["value"] = _typed_value(item.get("dataType"), item.get("value"))
+    return data
+
+
+def convert_udv_list_to_dict(data: Optional[List[Dict[str, Any]]]) -> Dict[str, Any]:
+    """``[{key, dataType, value, label}, ...]`` -> ``{key: typed value}``."""
+    return {item["key"]: item["value"] for item in convert_udv_data_type(data or [])}
+
+
+def convert_nested_pagination_custom_data_list_to_dict(data: Optional[Dict[str, Any]]) -> None:
+    """For each user of a page ``{totalCount, list}``: ``customData`` list -> dict (in place)."""
+    for user in (data or {}).get("list") or []:
+        if isinstance(user, dict):
+            user["customData"] = convert_udv_list_to_dict(user.get("customData"))
+
+
+def get_hostname_from_url(url: str) -> str:
+    """Host part of a URL (scheme optional): stops at ``:``, ``/`` or a space."""
+    rest = url.split("://", 1)[1] if "://" in url else url
+    return re.split(r"[:/ ]", rest, maxsplit=1)[0]
+
+
+def url_join_args(api: str, query: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> str:
+    """Append ``urlencode(query)`` and ``urlencode(kwargs)`` to ``api`` (``?`` unless ``api``
+    already ends with one).  As in the reference, ``None`` is written as the text ``None``."""
+    parts = [urlencode(q) for q in (query, kwargs) if q]
+    if not parts:
+        return api
+    return api + ("" if api.endswith("?") else "?") + "&".join(parts)
+
+
+def camel_to_snake(s: str) -> str:
+    """``userPoolId`` -> ``user_pool_id``; digit runs are split too (``nodeV2`` -> ``node_v_2``)."""
+    return re.sub(r"([A-Z]|[0-9]+)", r"_\1", s).lower().lstrip("_")
+
+
+def format_authorized_resources(arr: List[Any]) -> List[Any]:
+    """Remove keys with falsy values (``actions: []``, ``type: None``) from each dict item."""
+    for item in arr:
+        if isinstance(item, dict):
+            for key in [k for k, v in item.items() if not v]:
+                del item[key]
+    return arr
+
+
+def get_random_string(length: int = 10) -> str:
+    """``length`` random lowercase ASCII letters from a CSPRNG."""
+    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
+        raise ApprowWrongArgumentException("length must be a non-negative int")
+    fast = getattr(_core, "random_string", None)
+    if fast is not None:
+        return str(fast(length))
+    return "".join(secrets.choice(string.ascii_lowercase) for _ in range(length))
+
+
+def serialize_udv_value(value: Any) -> str:
+    """Wire text of one custom-data value: its JSON encoding; a ``datetime`` is sent as the
+    JSON string of its ``isoformat()``."""
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        value = value.isoformat()
+    return json.dumps(value)
+
+
+def custom_data_params(custom_data: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """The ``params`` variable of register/login/create: JSON ``[{key, value}, ...]`` with the
+    raw values, or ``None`` when there is no custom data."""
+    if custom_data is None:
+        return None
+    if not isinstance(custom_data, Mapping):
+        raise ApprowWrongArgumentException("custom_data must be a dict")
+    if not custom_data:
+        return None
+    return json.dumps([{"key": k, "value": v} for k, v in custom_data.items()])
+
+
+def context_json(context: Any) -> Any:
+    """The ``context`` variable of register/login: JSON text when truthy, else unchanged."""
+    return json.dumps(context) if context else context
+
+
+def pick_alias(value: Optional[T], alias: Optional[T], name: str, alias_name: str) -> Optional[T]:
+    """Merge a parameter with its old spelling (e.g. ``client_ip`` / ``clientIp``)."""
+    if alias is None:
+        return value
+    if value is not None and value != alias:
+        raise ApprowWrongArgumentException(f"pass {name} or {alias_name}, not both")
+    return alias
+
+
+def convert_user_custom_data(user: Dict[str, Any]) -> Dict[str, Any]:
+    """A user's ``customData`` list -> ``{key: typed value}`` (in place; ``None`` passes)."""
+    if user is not None:
+        user["customData"] = convert_udv_list_to_dict(user.get("customData"))
+    return user

@@ -1,0 +1,105 @@
+"""Exceptions raised by ``approw.v2``.
+
+* :class:`ApprowException` -- the server refused a request (GraphQL error, REST envelope with a
+  code other than 200), raised by the default ``on_error``; also the base of the transport
+  errors below, so ``except ApprowException`` keeps catching everything a request can raise.
+* :class:`ApprowWrongArgumentException` -- the SDK rejected an argument before any request.
+* Transport failures are translated by the executor (one place) from ``approw._core``'s errors.
+  They are ``ApprowException`` subclasses that are also the matching built-in exception:
+
+  ===========================  =======================================  ==================
+  class                        also an instance of                      ``code``
+  ===========================  =======================================  ==================
+  ``ApprowTransportError``     --                                       500
+  ``ApprowTimeoutError``       ``TimeoutError``                         500
+  ``ApprowConnectionError``    ``ConnectionError``                      500
+  ``ApprowTLSError``           ``ConnectionError``                      500
+  ``ApprowHTTPError``          --                                       the HTTP status
+  ===========================  =======================================  ==================
+
+All of them pickle and unpickle with their attributes (Celery ships exceptions between
+processes): ``args`` is ``(code, errmsg)`` and the optional attributes live in ``__dict__``.
+"""
+from typing import Any, Optional
+
+__all__ = [
+    "ApprowException",
+    "approwException",
+    "ApprowWrongArgumentException",
+    "ApprowTransportError",
+    "ApprowTimeoutError",
+    "ApprowConnectionError",
+    "ApprowTLSError",
+    "ApprowHTTPError",
+]
+
+
+class ApprowException(Exception):
+    """An error reported by the Approw server (or a transport failure, see the subclasses).
+
+    ``code`` is the Approw error code (e.g. 2004 "user does not exist"), ``message`` its text.
+    Optional keyword-only attributes: ``http_status`` (HTTP status of the answer, when known),
+    ``request_id`` (server request id, when sent) and ``data`` (the error's ``data`` payload,
+    e.g. the ``mfaToken`` a login that needs a second factor carries).
+    """
+
+    code: Any
+    message: Any
+
+    def __init__(
+        self,
+        code: Any = None,
+        errmsg: Any = None,
+        *,
+        http_status: Optional[int] = None,
+        request_id: Optional[str] = None,
+        data: Any = None,
+    ) -> None:
+        super().__init__(code, errmsg)
+        self.code = code
+        self.message = errmsg
+        self.http_status = http_status
+        self.request_id = request_id
+        self.data = data
+
+    def __str__(self) -> str:
+        return f"Approw Request Error: {self.code} {self.message}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, errmsg={self.message!r})"
+
+
+#: The seed README imports this spelling (``from approw.v2.exceptions import approwException``).
+approwException = ApprowException
+
+
+class ApprowWrongArgumentException(Exception):
+    """An argument was rejected locally, before any request was sent."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class ApprowTransportError(ApprowException):
+    """The HTTP exchange failed (no usable answer from the server)."""
+
+
+class ApprowTimeoutError(ApprowTransportError, TimeoutError):
+    """The request (or the connection attempt) timed out."""
+
+
+class ApprowConnectionError(ApprowTransportError, ConnectionError):
+    """Could not connect or resolve the host, or the connection broke."""
+
+
+class ApprowTLSError(ApprowConnectionError):
+    """TLS handshake or certificate verification failed."""
+
+
+class ApprowHTTPError(ApprowTransportError):
+    """The server answered, but not with the JSON the SDK expects; ``code`` is the HTTP status
+    (500 when the status itself was a success)."""

@@ -1,0 +1,182 @@
+"""Client behaviour beyond single requests: AuthenticationClient session state, the login check,
+logout, local argument errors, the graphqlClient/restClient attributes, the test double."""
+from typing import Any, List, Tuple
+
+import pytest
+
+from approw.v2._operations import OPERATIONS
+from approw.v2.authentication import AuthenticationClient, AuthenticationClientOptions
+from approw.v2.common.graphql import GraphqlClient
+from approw.v2.common.rest import RestClient
+from approw.v2.exceptions import ApprowException, ApprowWrongArgumentException
+from approw.v2.management import ManagementClient, ManagementClientOptions
+from fakes import FakeSession, user
+
+HOST = "https://api.example.test"
+
+
+def _auth(**kw: Any) -> AuthenticationClient:
+    kw.setdefault("app_id", "app1")
+    return AuthenticationClient(AuthenticationClientOptions(host=HOST, **kw))
+
+
+def test_initial_token(fake: FakeSession) -> None:
+    assert _auth()._token is None and _auth()._user is None
+    assert _auth(token="t0")._token == "t0"
+    assert _auth(access_token="t0")._get_token() == "t0"
+    client = _auth()
+    client._set_token("x")
+    assert client._token == "x"
+
+
+def test_login_stores_user_and_token(fake: FakeSession, auth: AuthenticationClient) -> None:
+    fake.answer("loginByUsername", user(token="t1"))
+    auth.login_by_username("bob", "pw")
+    assert auth._user == user(token="t1") and auth._token == "t1"
+    fake.answer("checkLoginStatus", {"code": 200})
+    auth.check_login_status()
+    assert fake.last().variables == {"token": "t1"}
+
+
+def test_register_without_token_keeps_old_token(fake: FakeSession,
+                                                auth: AuthenticationClient) -> None:
+    auth._token = "old"
+    fake.answer("registerByEmail", user(token=None))
+    auth.register_by_email("b@x.test", "pw")
+    assert auth._user == user(token=None) and auth._token == "old"
+
+
+def test_get_current_user_uses_stored_token_and_stores(fake: FakeSession,
+                                                       auth: AuthenticationClient) -> None:
+    auth._token = "stored"
+    fake.answer_rest("GET", "/api/v2/users/me", {"code": 200, "data": user(token="fresh")})
+    assert auth.get_current_user() == user(token="fresh")
+    assert fake.last().headers["authorization"] == "Bearer stored"
+    assert auth._token == "fresh" and auth._user == user(token="fresh")
+
+
+def test_get_current_user_without_token_sends_no_authorization(
+        fake: FakeSession, auth: AuthenticationClient) -> None:
+    fake.answer_rest("GET", "/api/v2/users/me", {"code": 2020, "message": "not logged in"})
+    with pytest.raises(ApprowException) as info:
+        auth.get_current_user()
+    assert info.value.code == 2020
+    assert "authorization" not in fake.last().headers
+
+
+def _returning_on_error() -> Tuple[List[Any], Any]:
+    seen: List[Any] = []
+    return seen, lambda code, message: seen.append((code, message))
+
+
+def test_get_current_user_custom_on_error(fake: FakeSession) -> None:
+    seen, on_error = _returning_on_error()
+    client = _auth(on_error=on_error, token="bad")
+    fake.answer_rest("GET", "/api/v2/users/me", {"code": 2020, "message": "not logged in"})
+    assert client.get_current_user() is None
+    assert seen == [(2020, "not logged in")]
+    assert client._token == "bad" and client._user is None
+
+
+def test_login_check_default_on_error(fake: FakeSession, auth: AuthenticationClient) -> None:
+    fake.answer_rest("GET", "/api/v2/users/me", {"code": 2020, "message": "not logged in"})
+    for call in (lambda: auth.update_profile({"nickname": "N"}), auth.logout):
+        with pytest.raises(ApprowException) as info:
+            call()
+        assert (info.value.code, info.value.message) == (2020, "not logged in")
+    assert [c.kind for c in fake.calls] == ["rest", "rest"]  # nothing else was sent
+
+
+def test_login_check_custom_on_error(fake: FakeSession) -> None:
+    seen, on_error = _returning_on_error()
+    client = _auth(on_error=on_error)
+    fake.answer_rest("GET", "/api/v2/users/me", {"code": 2020, "message": "not logged in"})
+    with pytest.raises(ApprowException, match="Please Login First"):
+        client.update_profile({"nickname": "N"})
+    assert seen == [(2020, "not logged in")]
+
+
+def test_update_profile_stores_user(fake: FakeSession, auth: AuthenticationClient) -> None:
+    auth._token = "t1"
+    fake.answer_rest("GET", "/api/v2/users/me", {"code": 200, "data": user(token="t1")})
+    fake.answer("updateUser", user(nickname="Nick", token=None))
+    assert auth.update_profile({"nickname": "Nick"})["nickname"] == "Nick"
+    assert auth._user == user(nickname="Nick", token=None) and auth._token == "t1"
+
+
+def test_logout(fake: FakeSession, auth: AuthenticationClient) -> None:
+    auth._token = "t1"
+    fake.answer_rest("GET", "/api/v2/users/me", {"code": 200, "data": user(token="t1")})
+    fake.answer_rest("GET", "/api/v2/logout", b"")
+    assert auth.logout() is True
+    call = fake.last()
+    assert call.url == HOST + "/api/v2/logout?app_id=app1"
+    assert call.headers["authorization"] == "Bearer t1"
+    assert auth._user is None and auth._token is None
+
+
+def test_logout_without_app_id(fake: FakeSession) -> None:
+    client = _auth(app_id=None, user_pool_id="pool1", token="t1")
+    fake.answer_rest("GET", "/api/v2/users/me", {"code": 200, "data": user(token="t1")})
+    fake.answer_rest("GET", "/api/v2/logout", {"code": 200})
+    assert client.logout() is True
+    assert fake.last().url == HOST + "/api/v2/logout"
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda a, m: a.login_by_email("b@x.test", "pw", custom_data=["x"]), "custom_data must be a dict"),
+    (lambda a, m: a.register_by_username("bob", None), "password must be a str"),
+    (lambda a, m: a.login_by_username("bob", "pw", client_ip="1", clientIp="2"), "client_ip or clientIp"),
+    (lambda a, m: m.users.create("bob"), "userInfo must be a dict"),
+    (lambda a, m: m.users.create({"username": "b"}, custom_data=5), "custom_data must be a dict"),
+    (lambda a, m: m.users.detail(), "user_id must be provided"),
+    (lambda a, m: m.users.detail("a", userId="b"), "user_id or userId"),
+    (lambda a, m: m.users.update("u1", None), "updates must be a dict"),
+])
+def test_local_argument_errors(fake: FakeSession, auth: AuthenticationClient,
+                               mgmt: ManagementClient, call: Any, message: str) -> None:
+    with pytest.raises(ApprowWrongArgumentException, match=message):
+        call(auth, mgmt)
+    assert fake.calls == []
+
+
+def test_bad_public_key(fake: FakeSession) -> None:
+    client = _auth(enc_public_key="-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n")
+    with pytest.raises(ApprowWrongArgumentException, match="enc_public_key"):
+        client.login_by_username("bob", "pw")
+    assert fake.calls == []
+
+
+def test_clients_reject_wrong_options(fake: FakeSession) -> None:
+    with pytest.raises(ApprowWrongArgumentException):
+        ManagementClient(AuthenticationClientOptions(app_id="a"))  # type: ignore[arg-type]
+    with pytest.raises(ApprowWrongArgumentException):
+        AuthenticationClient(ManagementClientOptions("p", "s"))  # type: ignore[arg-type]
+
+
+def test_management_client_attributes(fake: FakeSession, mgmt: ManagementClient) -> None:
+    assert isinstance(mgmt.graphqlClient, GraphqlClient)
+    assert isinstance(mgmt.restClient, RestClient)
+    assert mgmt.graphqlClient.endpoint == HOST + "/graphql/v2"
+    assert mgmt.users.options is mgmt.options and mgmt._userpool_detail is None
+    fake.answer("userpool", {"id": "pool1"})
+    assert mgmt._get_userpool_detail() == {"id": "pool1"}
+    assert mgmt._get_userpool_detail() == {"id": "pool1"}
+    assert fake.ops() == ["accessToken", "userpool"]  # cached after the first success
+
+
+def test_graphql_client_request(fake: FakeSession, auth: AuthenticationClient) -> None:
+    fake.answer("checkLoginStatus", {"code": 200})
+    data = auth.graphqlClient.request(OPERATIONS["checkLoginStatus"].document, {"token": "x"}, "t")
+    assert data == {"checkLoginStatus": {"code": 200}}
+    assert fake.last().headers["authorization"] == "Bearer t"
+
+
+def test_fake_session_rejects_bad_variables(fake: FakeSession) -> None:
+    doc = OPERATIONS["loginByEmail"].document
+    with pytest.raises(AssertionError, match="variables rejected"):
+        fake.graphql(HOST, [], doc, {"input": {"email": "x", "password": "y", "bogus": 1}})
+    with pytest.raises(AssertionError, match="variables rejected"):
+        fake.graphql(HOST, [], OPERATIONS["deleteUser"].document, {})
+    with pytest.raises(AssertionError, match="invalid document"):
+        fake.graphql(HOST, [], "query q { nope }", {})

@@ -1,0 +1,65 @@
+"""approw.v2.exceptions: constructor, attributes, str(), pickling, built-in bases."""
+import pickle
+
+import pytest
+
+from approw.v2 import exceptions as exc
+from approw.v2.exceptions import (
+    ApprowException,
+    ApprowWrongArgumentException,
+    approwException,
+)
+
+
+def test_keywords_attributes_and_str() -> None:
+    e = ApprowException(code=2004, errmsg="User does not exist")
+    assert (e.code, e.message) == (2004, "User does not exist")
+    assert str(e) == "Approw Request Error: 2004 User does not exist"
+    assert e.args == (2004, "User does not exist")
+    assert (e.http_status, e.request_id, e.data) == (None, None, None)
+
+
+def test_positional_and_extras() -> None:
+    e = ApprowException(500, "user not exists", http_status=200, request_id="r1", data={"x": 1})
+    assert e.args == (500, "user not exists")
+    assert (e.http_status, e.request_id, e.data) == (200, "r1", {"x": 1})
+
+
+def test_lowercase_alias_from_seed_readme() -> None:
+    assert approwException is ApprowException
+    with pytest.raises(approwException):
+        raise ApprowException(2004, "x")
+
+
+@pytest.mark.parametrize("cls", [
+    ApprowException, exc.ApprowTransportError, exc.ApprowTimeoutError,
+    exc.ApprowConnectionError, exc.ApprowTLSError, exc.ApprowHTTPError,
+])
+def test_pickle_round_trip(cls: type) -> None:
+    e = cls(code=2020, errmsg="not logged in", http_status=401, data={"mfaToken": "t"})
+    back = pickle.loads(pickle.dumps(e))
+    assert type(back) is cls
+    assert (back.code, back.message, back.args) == (2020, "not logged in", (2020, "not logged in"))
+    assert (back.http_status, back.data) == (401, {"mfaToken": "t"})
+    assert str(back) == str(e) == "Approw Request Error: 2020 not logged in"
+
+
+def test_transport_errors_are_builtins_too() -> None:
+    assert issubclass(exc.ApprowTimeoutError, TimeoutError)
+    assert issubclass(exc.ApprowConnectionError, ConnectionError)
+    assert issubclass(exc.ApprowTLSError, ConnectionError)
+    for cls in (exc.ApprowTimeoutError, exc.ApprowConnectionError, exc.ApprowTLSError,
+                exc.ApprowHTTPError):
+        assert issubclass(cls, ApprowException)
+    e = exc.ApprowTimeoutError(500, "request timed out")
+    assert str(e) == "Approw Request Error: 500 request timed out"
+    assert isinstance(e, OSError)
+
+
+def test_wrong_argument_exception() -> None:
+    e = ApprowWrongArgumentException("userInfo must be a dict")
+    assert str(e) == "userInfo must be a dict"
+    assert e.message == "userInfo must be a dict"
+    assert not isinstance(e, ApprowException)
+    back = pickle.loads(pickle.dumps(e))
+    assert str(back) == "userInfo must be a dict"
