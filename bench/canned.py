@@ -50,34 +50,28 @@ USER_FIELDS = (
 IDENTITY_FIELDS = "openid userIdInIdp userId connectionId isSocial provider type userPoolId".split()
 
 
-def _selection(fields: list[str], indent: str) -> str:
-    return "".join(f"{indent}{f}\n" for f in fields)
-
-
-def _user_selection(indent: str, identities: bool) -> str:
-    out = _selection(USER_FIELDS, indent)
+def _user_selection(identities: bool) -> str:
+    out = " ".join(USER_FIELDS)
     if identities:
-        out += f"{indent}identities {{\n" + _selection(IDENTITY_FIELDS, indent + "  ") + f"{indent}}}\n"
+        out += " identities { " + " ".join(IDENTITY_FIELDS) + " }"
     return out
 
 
-# GraphQL documents, printed the way a GraphQL printer lays them out.
+# GraphQL documents on one line, as the SDK sends them (operation name =
+# root field; variables as declared in Appendix A).
 DOC_ACCESS_TOKEN = (
-    "query accessToken($userPoolId: String!, $secret: String!) {\n"
-    "  accessToken(userPoolId: $userPoolId, secret: $secret) {\n"
-    "    accessToken\n    exp\n    iat\n  }\n}\n"
+    "query accessToken($userPoolId: String!, $secret: String!) "
+    "{ accessToken(userPoolId: $userPoolId, secret: $secret) { accessToken exp iat } }"
 )
 DOC_USERS = (
-    "query users($page: Int, $limit: Int, $sortBy: SortByEnum, $excludeUsersInOrg: Boolean) {\n"
-    "  users(page: $page, limit: $limit, sortBy: $sortBy, excludeUsersInOrg: $excludeUsersInOrg) {\n"
-    "    totalCount\n    list {\n" + _user_selection("      ", True) + "    }\n  }\n}\n"
+    "query users($page: Int, $limit: Int, $sortBy: SortByEnum, $excludeUsersInOrg: Boolean) "
+    "{ users(page: $page, limit: $limit, sortBy: $sortBy, excludeUsersInOrg: $excludeUsersInOrg) "
+    "{ totalCount list { " + _user_selection(True) + " } } }"
 )
-DOC_USER = (
-    "query user($id: String) {\n  user(id: $id) {\n" + _user_selection("    ", True) + "  }\n}\n"
-)
+DOC_USER = "query user($id: String) { user(id: $id) { " + _user_selection(True) + " } }"
 DOC_LOGIN = (
-    "mutation loginByUsername($input: LoginByUsernameInput!) {\n"
-    "  loginByUsername(input: $input) {\n" + _user_selection("    ", False) + "  }\n}\n"
+    "mutation loginByUsername($input: LoginByUsernameInput!) "
+    "{ loginByUsername(input: $input) { " + _user_selection(False) + " } }"
 )
 
 # ----------------------------------------------------------------- users
@@ -287,6 +281,17 @@ def introspection_body(schema_path: Path) -> bytes:
     return _dumps({"data": result.data})
 
 
+def check_documents(schema_path: Path) -> None:
+    """The bench's own documents must be valid against the served schema."""
+    from graphql import build_schema, parse, validate
+
+    schema = build_schema(schema_path.read_text(encoding="utf-8"))
+    for doc in (DOC_ACCESS_TOKEN, DOC_USERS, DOC_USER, DOC_LOGIN):
+        errors = validate(schema, parse(doc))
+        if errors:
+            raise RuntimeError("document invalid against %s: %s" % (schema_path.name, errors[0]))
+
+
 def prepare_data(data_dir: Path, schema_path: Path) -> dict[str, Any]:
     """Write cannedsrv's answers and the fixture files; reuse them when current.
 
@@ -300,6 +305,7 @@ def prepare_data(data_dir: Path, schema_path: Path) -> dict[str, Any]:
         if meta.get("fingerprint") == fp and all((data_dir / f).exists() for f in meta["files"]):
             return meta
 
+    check_documents(schema_path)
     private_pem, public_pem = load_or_make_key(data_dir / "rsa2048.pem")
     now = int(time.time())
     # GraphQL Int is 32-bit: stay below 2**31 while being years away.

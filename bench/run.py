@@ -492,7 +492,7 @@ def measure(contestants: list[Contestant], cfg: Config, check: Optional[Callable
                 errors[c.name] = _err(e)
     for c, n in live:
         if c.name not in errors:
-            stats[c.name] = Stat(samples[c.name], n)
+            stats[c.name] = Stat(samples[c.name], n * getattr(c, "calls_per_unit", 1))
     return stats, errors
 
 
@@ -920,6 +920,7 @@ class ThreadsContestant(Contestant):
         self.name = name
         self.fns = fns
         self.closers = closers
+        self.calls_per_unit = len(fns)  # run(k): k calls in each thread
 
     def result(self) -> Any:
         return self.fns[0]()
