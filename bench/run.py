@@ -318,16 +318,18 @@ class RefWorker:
     """The reference SDK in its own venv, in one long-lived subprocess."""
 
     def __init__(self, python: Path, server_url: str, meta: dict[str, Any]) -> None:
-        self.proc = Children.add(
-            subprocess.Popen(
-                [str(python), "-I", str(HERE / "refworker.py")],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-                bufsize=1,
+        self.log_path = WORK / "refworker.log"
+        with open(self.log_path, "wb") as log:
+            self.proc = Children.add(
+                subprocess.Popen(
+                    [str(python), "-I", str(HERE / "refworker.py")],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    text=True,
+                    bufsize=1,
+                )
             )
-        )
         cfg = {
             "url": server_url,
             "pool": canned.USER_POOL_ID,
@@ -342,9 +344,16 @@ class RefWorker:
 
     def ask(self, cmd: dict[str, Any], timeout: float = 600) -> dict[str, Any]:
         assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps(cmd) + "\n")
-        self.proc.stdin.flush()
-        ans = json.loads(_read_line(self.proc, timeout, "reference worker"))
+        try:
+            self.proc.stdin.write(json.dumps(cmd) + "\n")
+            self.proc.stdin.flush()
+            ans = json.loads(_read_line(self.proc, timeout, "reference worker"))
+        except (OSError, RuntimeError) as e:
+            try:
+                log = _tail(self.log_path.read_text(errors="replace"), 10)
+            except OSError:
+                log = ""
+            raise ContestantError("reference worker: %s\n%s" % (e, log)) from None
         if "error" in ans:
             raise ContestantError("reference: " + ans["error"].strip())
         return ans
@@ -513,6 +522,8 @@ class Context:
         self.server: Optional[CannedServer] = None
         self.refworker: Optional[RefWorker] = None
         self.closers: list[Any] = []
+        self.load_start = _loadavg()
+        self.started = _dt.datetime.now(_dt.timezone.utc).astimezone()
 
     def log(self, msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
@@ -1050,7 +1061,7 @@ def environment(ctx: Context) -> dict[str, Any]:
     except OSError:
         pass
     env: dict[str, Any] = {
-        "date": _dt.datetime.now(_dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "date": ctx.started.isoformat(timespec="seconds"),
         "machine": {"cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform()},
         "python": "%s %s" % (platform.python_implementation(), platform.python_version()),
         "libcurl": None,
@@ -1080,7 +1091,15 @@ def environment(ctx: Context) -> dict[str, Any]:
     if ctx.refworker is not None:
         env["versions"]["reference venv"] = ctx.refworker.versions
     env["gc"] = "enabled (Python default) for every contestant"
+    env["load_average"] = {"start": ctx.load_start, "end": _loadavg()}
     return env
+
+
+def _loadavg() -> Optional[list[float]]:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 # ====================================================================== output
@@ -1122,6 +1141,9 @@ def print_report(env: dict[str, Any], outcomes: list[Outcome], targets: list[dic
         env["python"], env["libcurl"], "; ".join("%s (%s)" % (v, k) for k, v in env["openssl"].items())))
     for k, v in env["versions"].items():
         w("  %s: %s\n" % (k, json.dumps(v) if not isinstance(v, str) else v))
+    la = env.get("load_average") or {}
+    w("load average (1/5/15 min): %s at start, %s at end (2 cores; other work on the machine adds noise)\n"
+      % (la.get("start"), la.get("end")))
     w("figures: median of %d repetitions (min-max); repetitions of the contestants interleaved; GC %s%s\n"
       % (cfg.reps, env["gc"], "; QUICK run (short repetitions)" if cfg.quick else ""))
     for n in extra_notes:
@@ -1185,6 +1207,7 @@ def to_json(env: dict[str, Any], outcomes: list[Outcome], targets: list[dict[str
     doc.update({k: env[k] for k in ("date", "machine", "python", "libcurl", "openssl")})
     doc["versions"] = env["versions"]
     doc["gc"] = env["gc"]
+    doc["load_average"] = env["load_average"]
     doc["settings"] = {"quick": cfg.quick, "repetitions": cfg.reps, "repetition_target_s": cfg.rep_target_ns / 1e9}
     doc["targets"] = targets
     doc["details"] = details
