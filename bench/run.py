@@ -64,6 +64,15 @@ UNITS = {
 for _n in THREADS:
     UNITS["threads.%d" % _n] = "calls/s"
 HIGHER_IS_BETTER = {"threads.%d" % n for n in THREADS}
+BASELINES = {
+    **{name: ["reference", "requests", "http.client", "libcurl-c"] for name in PER_CALL},
+    "json.decode": ["json", "orjson"],
+    "rsa.encrypt": ["rsa", "cryptography"],
+    "jwt.verify": ["pyjwt"],
+    "import": ["reference"],
+    "rss.growth": [],
+    **{"threads.%d" % n: ["requests"] for n in THREADS},
+}
 
 
 # ====================================================================== children
@@ -171,7 +180,7 @@ def ensure_reference(log: Callable[[str], None]) -> Path:
         return py
     if venv.exists():
         shutil.rmtree(venv)
-    log("setup: creating %s and installing %s (once)" % (venv.relative_to(ROOT), REFERENCE_REQ))
+    log("setup: creating %s and installing %s (once)" % (venv, REFERENCE_REQ))
     r = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True)
     if r.returncode != 0:
         raise SetupError("python -m venv failed (exit %d):\n%s" % (r.returncode, _tail(r.stderr)))
@@ -181,7 +190,9 @@ def ensure_reference(log: Callable[[str], None]) -> Path:
         text=True,
     )
     if r.returncode != 0:
-        msg = "pip install %s failed (exit %d):\n%s" % (REFERENCE_REQ, r.returncode, _tail(r.stderr or r.stdout))
+        # pip.conf's unreachable find-links locations warn on every package: leave them out.
+        out = "\n".join(ln for ln in (r.stderr or r.stdout).splitlines() if not ln.startswith("WARNING: Location "))
+        msg = "pip install %s failed (exit %d):\n%s" % (REFERENCE_REQ, r.returncode, _tail(out))
         shutil.rmtree(venv, ignore_errors=True)
         raise SetupError(msg)
     freeze = subprocess.run([str(py), "-m", "pip", "freeze", "--disable-pip-version-check"], capture_output=True, text=True)
@@ -626,7 +637,7 @@ class Outcome:
         self.stats: dict[str, Stat] = {}
         self.errors: dict[str, str] = {}
         self.notes: list[str] = []
-        self.baselines: list[str] = []
+        self.baselines: list[str] = BASELINES[name]
 
     def add(self, stats: dict[str, Stat], errors: dict[str, str]) -> None:
         self.stats.update(stats)
@@ -663,7 +674,6 @@ _ROOT_FIELD = {"users.list": "users", "users.detail": "user", "login_by_username
 
 def bench_per_call(ctx: Context, name: str) -> Outcome:
     out = Outcome(name)
-    out.baselines = ["reference", "requests", "http.client", "libcurl-c"]
     meta = ctx.meta()
     srv = ctx.cannedsrv()
     contestants: list[Contestant] = []
@@ -711,7 +721,6 @@ def bench_json(ctx: Context) -> Outcome:
     import json as stdjson
 
     out = Outcome("json.decode")
-    out.baselines = ["json", "orjson"]
     ctx.meta()
     data = (WORK / "data" / "users1000.json").read_bytes()
     expected = stdjson.loads(data)
@@ -740,7 +749,6 @@ def bench_json(ctx: Context) -> Outcome:
 
 def bench_rsa(ctx: Context) -> Outcome:
     out = Outcome("rsa.encrypt")
-    out.baselines = ["rsa", "cryptography"]
     pem = canned.DEFAULT_ENCRYPT_PUBLICKEY
     pw = canned.LOGIN_PASSWORD
     out.notes.append("key: the SDK's default 1024-bit public key (API.md §1.3); output base64 text")
@@ -791,7 +799,6 @@ def bench_rsa(ctx: Context) -> Outcome:
 
 def bench_jwt(ctx: Context) -> Outcome:
     out = Outcome("jwt.verify")
-    out.baselines = ["pyjwt"]
     meta = ctx.meta()
     token = meta["jwt_token"]
     claims = meta["jwt_claims"]
@@ -837,7 +844,6 @@ IMPORT_CODE = (
 
 def bench_import(ctx: Context) -> Outcome:
     out = Outcome("import")
-    out.baselines = ["reference"]
     out.notes.append("fresh `python -I` process per sample; time of the import statement alone (interpreter start excluded)")
 
     def runner(python: str, mod: str) -> Callable[[], float]:
@@ -950,7 +956,6 @@ class ThreadsContestant(Contestant):
 def bench_threads(ctx: Context, nthreads: int) -> Outcome:
     name = "threads.%d" % nthreads
     out = Outcome(name)
-    out.baselines = ["requests"]
     out.notes.append("users.list calls per second, %d threads; ours: one shared ManagementClient; "
                      "requests: one Session per thread" % nthreads)
     meta = ctx.meta()
@@ -1162,9 +1167,7 @@ def print_report(env: dict[str, Any], outcomes: list[Outcome], targets: list[dic
                     cname, _fmt(s.median), "%s-%s" % (_fmt(min(s.samples)), _fmt(max(s.samples))),
                     s.calls if s.calls is not None else "", "" if cname == "ours" else _ratio_text(o, cname)))
             else:
-                msg = o.errors.get(cname, "not run")
-                lines = msg.strip().splitlines() or [""]
-                w("  %-13s %12s  ERROR: %s\n" % (cname, "-", lines[-1][:150]))
+                w("  %-13s %12s  ERROR: %s\n" % (cname, "-", _short(o.errors.get(cname, "not run"))))
         for n in o.notes:
             w("  note: %s\n" % n)
         for t in by_bench.get(o.name, []):
@@ -1172,8 +1175,25 @@ def print_report(env: dict[str, Any], outcomes: list[Outcome], targets: list[dic
         if o.name == "threads.%d" % THREADS[-1]:
             for t in by_bench.get("threads", []):
                 w("  target (threads) %-s: %s %s\n" % (t["target"], t["status"], t["note"]))
+    seen: dict[str, list[str]] = {}
+    for o in outcomes:
+        for cname, msg in o.errors.items():
+            seen.setdefault(msg.strip(), []).append("%s/%s" % (o.name, cname))
+    if seen:
+        w("\nerrors (full text, each once):\n")
+        for msg, where in seen.items():
+            w("- %s:\n" % ", ".join(where))
+            w("".join("    %s\n" % ln for ln in _tail(msg, 30).splitlines()))
     counts = {s: sum(1 for t in targets if t["status"] == s) for s in ("PASS", "MISS", "n/a")}
     w("\ntargets: %d PASS, %d MISS, %d n/a\n" % (counts["PASS"], counts["MISS"], counts["n/a"]))
+
+
+def _short(msg: str, width: int = 200) -> str:
+    """First line of an error, plus its last line when there are more (pip and
+    compilers put the cause last, tracebacks too)."""
+    lines = [ln.strip() for ln in msg.strip().splitlines() if ln.strip()] or [""]
+    text = lines[0] if len(lines) == 1 else "%s ... %s" % (lines[0], lines[-1])
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _target_value(t: dict[str, Any]) -> str:
@@ -1282,8 +1302,9 @@ def main(argv: Optional[list[str]] = None) -> int:
                     o = bench_threads(ctx, int(name.split(".")[1]))
             except Exception as e:
                 o = Outcome(name)
-                o.errors["ours"] = "benchmark failed: %s" % _err(e)
-                o.notes.append("traceback: " + traceback.format_exc().strip().splitlines()[-1])
+                for cname in ["ours"] + o.baselines:
+                    o.errors[cname] = "benchmark failed: %s" % _err(e)
+                o.notes.append("traceback: " + " | ".join(traceback.format_exc().strip().splitlines()[-3:]))
             outcomes[name] = o
             ctx.log("bench: %s done in %.1f s" % (name, time.monotonic() - t0))
         if "ref_validate" in ctx._cache:
