@@ -64,11 +64,13 @@ typedef struct cs_conn {
     int close_after_write;
     int continue_sent;
     int epollout;
+    struct cs_conn *prev, *next; /* open connections, owned by the server */
 } cs_conn;
 
 typedef struct cs_server {
     int ep;
     cs_conn listener, sig, in;
+    cs_conn *conns;
     char *body[CS_NROUTES];
     size_t body_len[CS_NROUTES];
     unsigned long long hits[CS_NROUTES];
@@ -680,8 +682,14 @@ cs_process(cs_server *srv, cs_conn *c)
                 return -1;
             break;
         }
-        if (has_length < 0 || content_length > CS_MAX_BODY) {
-            static const char msg[] = "{\"error\":\"bad or too large Content-Length\"}";
+        if (has_length < 0) {
+            static const char msg[] = "{\"error\":\"bad Content-Length\"}";
+            if (cs_respond(c, 400, "Bad Request", msg, sizeof msg - 1, 0) < 0)
+                return -1;
+            break;
+        }
+        if (content_length > CS_MAX_BODY) {
+            static const char msg[] = "{\"error\":\"request body too large\"}";
             if (cs_respond(c, 413, "Payload Too Large", msg, sizeof msg - 1, 0) < 0)
                 return -1;
             break;
@@ -736,6 +744,12 @@ cs_process(cs_server *srv, cs_conn *c)
 static void
 cs_conn_close(cs_server *srv, cs_conn *c)
 {
+    if (c->prev != NULL)
+        c->prev->next = c->next;
+    else
+        srv->conns = c->next;
+    if (c->next != NULL)
+        c->next->prev = c->prev;
     epoll_ctl(srv->ep, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
     free(c->in);
@@ -852,6 +866,10 @@ cs_accept(cs_server *srv)
             free(c);
             continue;
         }
+        c->next = srv->conns;
+        if (c->next != NULL)
+            c->next->prev = c;
+        srv->conns = c;
         srv->connections++;
         srv->open_connections++;
     }
@@ -986,7 +1004,8 @@ main(int argc, char **argv)
     }
     rc = 0;
 done:
-    /* Open connections are reclaimed by the kernel at exit; nothing else is shared. */
+    while (srv.conns != NULL)
+        cs_conn_close(&srv, srv.conns);
     if (srv.ep >= 0)
         close(srv.ep);
     if (srv.listener.fd >= 0)
