@@ -68,6 +68,8 @@ class HTTPClientTransport:
 
     def __init__(self, endpoint: str) -> None:
         u = urllib.parse.urlsplit(endpoint)
+        if u.hostname is None:
+            raise ValueError("endpoint without a host: %r" % endpoint)
         self.path = u.path
         self.conn = http.client.HTTPConnection(u.hostname, u.port)
 
@@ -117,10 +119,14 @@ class Authentication:
 
     def __init__(self, transport: Any, public_pem: str) -> None:
         from cryptography.hazmat.primitives.asymmetric import padding
+        from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
         from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
         self.t = transport
-        self._key = load_pem_public_key(public_pem.strip().encode("ascii"))
+        key = load_pem_public_key(public_pem.strip().encode("ascii"))
+        if not isinstance(key, RSAPublicKey):
+            raise ValueError("not an RSA public key")
+        self._key = key
         self._padding = padding.PKCS1v15()
         self._headers = canned.base_headers(app_id=canned.APP_ID)
         self.user: Any = None

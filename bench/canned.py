@@ -222,6 +222,8 @@ def load_or_make_key(path: Path) -> tuple[str, str]:
 
     if path.exists():
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise RuntimeError("%s is not an RSA private key; delete it to regenerate" % path)
     else:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         tmp = path.with_suffix(".tmp")
@@ -245,7 +247,10 @@ def sign_rs256(private_pem: str, claims: dict[str, Any], kid: str = "bench") -> 
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import padding
 
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
     key = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    assert isinstance(key, RSAPrivateKey)
     header = {"alg": "RS256", "typ": "JWT", "kid": kid}
     signing_input = (
         _b64url(json.dumps(header, separators=(",", ":")).encode())

@@ -13,7 +13,7 @@
  *   once) and substitutes its base64, as a login does.
  *
  * Commands, one per line on stdin; one answer line each on stdout:
- *   run N    -> "ok <total ns>"          (N calls, CLOCK_MONOTONIC)
+ *   run N    -> "ok <total ns> <ns per call>"   (N calls, CLOCK_MONOTONIC)
  *   check    -> "body <len>" + the body bytes + "\n"   (one call)
  *   version  -> "version <libcurl version> | <OpenSSL version>"
  *   quit     (or end of input)
@@ -312,7 +312,7 @@ main(int argc, char **argv)
             if (k < n)
                 printf("error %s\n", lp.msg);
             else
-                printf("ok %lld\n", t1 - t0);
+                printf("ok %lld %.1f\n", t1 - t0, (double)(t1 - t0) / (double)n);
         } else if (strcmp(line, "check\n") == 0) {
             if (cl_call(&lp) < 0) {
                 printf("error %s\n", lp.msg);
