@@ -1,33 +1,11 @@
 """100,000 calls of each transport entry point with memory stable (RSS)."""
 
-import gc
-import os
-
 import pytest
+from leakcheck import N, assert_stable
 
 from approw import _core
 
 pytestmark = pytest.mark.slow
-
-N = 100_000
-WARMUP = 3_000
-LIMIT_MB = 2.0
-
-
-def rss_mb():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def growth(fn, n=N):
-    for _ in range(WARMUP):
-        fn()
-    gc.collect()
-    before = rss_mb()
-    for _ in range(n):
-        fn()
-    gc.collect()
-    return rss_mb() - before
 
 
 def test_request_does_not_leak(http_server):
@@ -38,7 +16,7 @@ def test_request_does_not_leak(http_server):
         r = s.request("POST", url, {"X-A": "b", "Authorization": "Bearer t"}, b"body")
         assert r.status == 200
 
-    assert growth(call) < LIMIT_MB
+    assert_stable(call)
 
 
 def test_graphql_does_not_leak(http_server):
@@ -49,7 +27,7 @@ def test_graphql_does_not_leak(http_server):
     def call():
         s.graphql(url, [("Authorization", "Bearer t")], doc, {"mode": "ok", "page": 1})
 
-    assert growth(call) < LIMIT_MB
+    assert_stable(call)
 
 
 def test_error_paths_do_not_leak(http_server, free_port):
@@ -76,7 +54,7 @@ def test_error_paths_do_not_leak(http_server, free_port):
             pass
 
     # four failures per call: 25,000 calls make 100,000 error paths
-    assert growth(call, N // 4) < LIMIT_MB
+    assert_stable(call, N // 4)
 
 
 def test_sessions_do_not_leak(http_server):
@@ -87,4 +65,4 @@ def test_sessions_do_not_leak(http_server):
             s.request("GET", url)
 
     # each one opens a connection (and a TIME_WAIT socket): 10,000 of them
-    assert growth(call, N // 10) < LIMIT_MB
+    assert_stable(call, N // 10)
