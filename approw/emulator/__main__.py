@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import signal
+import sqlite3
 import sys
 import threading
 from typing import List, Optional
@@ -78,7 +79,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         from .app import Emulator  # heavy imports only once the arguments are known to be good
 
         emulator = Emulator(config).start()
-    except (ValueError, OSError, RuntimeError) as exc:
+    except (ValueError, OSError, RuntimeError, sqlite3.Error) as exc:
         print("approw.emulator: cannot start: %s" % exc, file=sys.stderr)
         return 2
     try:

@@ -14,7 +14,10 @@ import threading
 import time
 from typing import Any, Dict, Optional
 
+from . import accounts
+from .client import EmulatorClient
 from .config import EmulatorConfig
+from .context import RequestContext
 from .endpoint import GraphQLEndpoint
 from .pool import UserPool
 from .schema import get_schema
@@ -132,6 +135,16 @@ class Emulator:
             raise KeyError("no user with id %r" % user_id)
         now = int(time.time()) if issued_at is None else issued_at
         return self.pool.user_token(user, app_id, lifetime=expires_in, now=now)[0]
+
+    def client(self, token: Optional[str] = None) -> EmulatorClient:
+        """A keep-alive JSON client for this emulator (one per thread)."""
+        return EmulatorClient(self.url, token=token)
+
+    def create_user(self, password: Optional[str] = None, **fields: Any) -> Dict[str, Any]:
+        """Seed a user directly (same rules as ``createUser``); returns it as REST shows it."""
+        ctx = RequestContext(self.pool, lambda name: None, "127.0.0.1")
+        user = accounts.create_user(ctx, fields, password=password, source=["import:manual"])
+        return accounts.view(ctx, user)
 
     def revoke_tokens(self, user_id: str) -> int:
         """Invalidate every token issued to a user (as a forced logout does)."""
