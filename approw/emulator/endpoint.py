@@ -41,7 +41,7 @@ def error_entry(error: GraphQLError) -> Dict[str, Any]:
     original = error.original_error
     if isinstance(original, ApprowError):
         message = original.as_message()
-    elif original is None:
+    elif original is None or isinstance(original, GraphQLError):  # syntax, validation, variables
         message = {"code": INVALID_PARAMS, "message": error.message}
     else:
         log.error("resolver failed at %s", error.path, exc_info=original)
