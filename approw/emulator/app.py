@@ -57,7 +57,7 @@ class Emulator:
         shown = "[%s]" % host if ":" in host else host
         self.pool.base_url = "http://%s:%d" % (shown, port)
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="approw-emulator", daemon=True)
         self._thread.start()
         log.info("listening on %s (user pool %s)", self.url, self.user_pool_id)
