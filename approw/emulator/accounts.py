@@ -45,6 +45,7 @@ USER_FIELDS = (
     "zoneinfo locale address formatted streetAddress locality region postalCode city province country "
     "createdAt updatedAt externalId"
 ).split()
+USER_STATUSES = ("Activated", "Suspended", "Resigned", "Archived")
 _DEFAULTS = {
     "status": "Activated",
     "emailVerified": False,
@@ -56,7 +57,7 @@ _DEFAULTS = {
     "isDeleted": False,
 }
 IDENTIFIERS = ("username", "email", "phone", "unionid", "openid", "externalId")
-_DATE_FIELDS = ("signedUp", "lastLogin", "tokenExpiredAt")
+_DATE_FIELDS = ("signedUp", "lastLogin", "tokenExpiredAt", "createdAt", "updatedAt")
 # Fields a user may not change with their own token (updateUser), and the code it gets.
 _SELF_FORBIDDEN = {
     "email": EMAIL_NOT_MODIFIABLE,
@@ -138,9 +139,8 @@ def create_user(
     now = now_iso()
     user: Dict[str, Any] = dict.fromkeys(USER_FIELDS)
     user.update(_DEFAULTS)
-    user.update(registerSource=source, signedUp=now, lastIP=ctx.client_ip)
+    user.update(registerSource=source, signedUp=now, lastIP=ctx.client_ip, id=object_id(), createdAt=now, updatedAt=now)
     user.update((k, v) for k, v in fields.items() if v is not None)
-    user.update(id=object_id(), createdAt=now, updatedAt=now)
     with ctx.store.tx():
         ctx.store.insert_user(user, password_hash)
         if identity:

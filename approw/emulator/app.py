@@ -141,7 +141,16 @@ class Emulator:
         return EmulatorClient(self.url, token=token)
 
     def create_user(self, password: Optional[str] = None, **fields: Any) -> Dict[str, Any]:
-        """Seed a user directly (same rules as ``createUser``); returns it as REST shows it."""
+        """Seed a user directly (same rules as ``createUser``); returns it as REST shows it.
+
+        Any stored user field but ``id`` may be given, e.g. ``status="Archived"``,
+        ``blocked=True`` or ``createdAt="2020-01-01T00:00:00Z"``.
+        """
+        unknown = sorted(set(fields) - set(accounts.USER_FIELDS) | ({"id"} & set(fields)))
+        if unknown:
+            raise TypeError("not settable user fields: %s" % ", ".join(unknown))
+        if fields.get("status", "Activated") not in accounts.USER_STATUSES:
+            raise ValueError("status must be one of %s" % ", ".join(accounts.USER_STATUSES))
         ctx = RequestContext(self.pool, lambda name: None, "127.0.0.1")
         user = accounts.create_user(ctx, fields, password=password, source=["import:manual"])
         return accounts.view(ctx, user)

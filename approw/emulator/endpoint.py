@@ -34,6 +34,8 @@ from .errors import INVALID_PARAMS, UNSUPPORTED, ApprowError
 log = logging.getLogger("approw.emulator")
 
 _DOCUMENT_CACHE_SIZE = 512
+_CACHEABLE_QUERY_LENGTH = 64 * 1024  # longer documents are parsed every time, never cached
+_MAX_TOKENS = 50_000  # parser limit: bounds the work one document can cause
 _INTROSPECTION_FIELDS = frozenset(("__schema", "__type", "__typename"))
 
 
@@ -76,14 +78,17 @@ class GraphQLEndpoint:
                 self._documents.move_to_end(query)
                 return cached
         try:
-            document: Optional[DocumentNode] = parse(query)
+            document: Optional[DocumentNode] = parse(query, max_tokens=_MAX_TOKENS)
             errors = validate(self.schema, document)  # type: ignore[arg-type]
         except GraphQLError as exc:
             document, errors = None, [exc]
-        with self._lock:
-            self._documents[query] = (document, errors)
-            while len(self._documents) > _DOCUMENT_CACHE_SIZE:
-                self._documents.popitem(last=False)
+        except RecursionError:
+            document, errors = None, [GraphQLError("The document is nested too deeply")]
+        if len(query) <= _CACHEABLE_QUERY_LENGTH:
+            with self._lock:
+                self._documents[query] = (document, errors)
+                while len(self._documents) > _DOCUMENT_CACHE_SIZE:
+                    self._documents.popitem(last=False)
         return document, errors
 
     @staticmethod

@@ -13,6 +13,7 @@ Tokens
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import time
@@ -65,6 +66,7 @@ class Principal:
 
 
 ANONYMOUS = Principal("anonymous")
+_PURGE_EVERY = 1000  # issued tokens between deletions of expired token records
 
 
 class UserPool:
@@ -94,6 +96,7 @@ class UserPool:
                         "%s holds user pool %s with a different %s; drop the option or use another --db"
                         % (store.path, identity["id"], key)
                     )
+        self._issued = itertools.count(1)
         self.identity = identity
         self.id: str = identity["id"]
         self.secret: str = identity["secret"]
@@ -208,4 +211,6 @@ class UserPool:
         )
         token = self.keys.sign(claims)
         self.store.record_token(jti, user["id"], app_id, iat, exp)
+        if next(self._issued) % _PURGE_EVERY == 0:
+            self.store.purge_tokens(int(time.time()))
         return token, iat, exp

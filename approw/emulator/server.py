@@ -208,6 +208,8 @@ class Handler(BaseHTTPRequestHandler):
         lines.extend("%s: %s" % pair for pair in extra)
         if self.close_connection:
             lines.append("Connection: close")
+        elif getattr(self, "request_version", "") == "HTTP/1.0":
+            lines.append("Connection: keep-alive")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         payload = head if getattr(self, "command", None) == "HEAD" else head + body
         try:

@@ -182,3 +182,13 @@ class TestRequestHeaders:
         with approw_emulator.client() as c:
             body = c.graphql(self.QUERY, headers={"x-approw-userpool-id": "", "x-approw-lang": ""})
         assert "errors" not in body
+
+
+def test_absurdly_deep_or_long_documents_are_refused_cleanly(approw_emulator):
+    with approw_emulator.client() as c:
+        deep = c.graphql("{ " + "__typename " * 60000 + "}")
+        assert deep["errors"][0]["message"]["code"] == 2231
+        assert "tokens" in deep["errors"][0]["message"]["message"]
+        nested = c.graphql("query { " + "a { " * 3000 + "b" + " }" * 3000 + " }")
+        assert nested["errors"][0]["message"]["code"] == 2231
+        assert c.graphql("{ __typename }") == {"data": {"__typename": "Query"}}

@@ -364,3 +364,10 @@ def test_stop_finishes_and_closes_everything(approw_emulator_fresh):
     with pytest.raises(OSError):
         socket.create_connection(address(approw_emulator_fresh.url), timeout=2)
     conn.close()
+
+
+def test_http_1_0_keep_alive_is_honoured_and_announced(raw):
+    for _ in range(2):
+        raw.send(b"GET %s HTTP/1.0\r\nConnection: keep-alive\r\n\r\n" % WELL_KNOWN.encode())
+        status, headers, _ = raw.response()
+        assert status == 200 and headers["connection"] == "keep-alive"

@@ -81,3 +81,17 @@ def test_options_fixture_configures_a_users_suite(tmp_path):
                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "2 passed" in out.stdout
+
+
+def test_seeding_helper_validates_fields_and_sets_any_stored_field(approw_emulator_fresh):
+    emu = approw_emulator_fresh
+    with pytest.raises(TypeError, match="not settable user fields: id, nick"):
+        emu.create_user(username="x", nick="typo", id="abc")
+    with pytest.raises(ValueError, match="status must be one of"):
+        emu.create_user(username="x", status="Gone")
+    old = emu.create_user(username="old", createdAt="2001-01-01T00:00:00Z", blocked=True)
+    new = emu.create_user(username="new")
+    assert old["createdAt"] == "2001-01-01T00:00:00.000Z" and old["blocked"] is True
+    with emu.client(emu.management_token()) as c:
+        listed = c.graphql("{ users(sortBy: CREATEDAT_ASC) { list { id } } }")["data"]["users"]["list"]
+    assert [u["id"] for u in listed] == [old["id"], new["id"]]
