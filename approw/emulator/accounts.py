@@ -88,9 +88,9 @@ LOOKUP_FIELDS = {"id": "id", "username": "username", "email": "email", "phone": 
 def _token_expiry(value: Any) -> Optional[str]:
     """``tokenExpiredAt``: ISO-8601, or epoch digits (the old SDK logout sends ``"0"``)."""
     if isinstance(value, str) and value.strip().isdigit():
-        seconds = int(value.strip())
-        seconds = seconds / 1000 if seconds > 10**11 else seconds
-        return iso(datetime.fromtimestamp(min(seconds, 253402300799), timezone.utc))
+        number = int(value.strip())
+        seconds = number / 1000 if number > 10**11 else float(number)  # milliseconds or seconds
+        return iso(datetime.fromtimestamp(min(seconds, 253402300799.0), timezone.utc))
     return normalize_iso(value, "tokenExpiredAt")
 
 

@@ -54,6 +54,7 @@ class Emulator:
             self.store.close()
             raise
         host, port = server.server_address[:2]
+        host = host.decode("ascii") if isinstance(host, bytes) else host
         shown = "[%s]" % host if ":" in host else host
         self.pool.base_url = "http://%s:%d" % (shown, port)
         self._server = server

@@ -23,7 +23,7 @@ from graphql import (
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
-    execute,
+    execute_sync,
     parse,
     validate,
 )
@@ -148,8 +148,8 @@ class GraphQLEndpoint:
             cached = self._introspection.get(cache_key)
             if cached is not None:
                 return None, cached
-        result = execute(self.schema, document, context_value=ctx, variable_values=variables,
-                         operation_name=operation_name)
+        result = execute_sync(self.schema, document, context_value=ctx, variable_values=variables,
+                              operation_name=operation_name)
         response: Dict[str, Any] = {"data": result.data}
         if result.errors:
             response["errors"] = [error_entry(e) for e in result.errors]

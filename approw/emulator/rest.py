@@ -7,7 +7,7 @@ envelope.  Handlers of raw endpoints (JWKS, ``validate_token``) return :class:`R
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import accounts
 from .context import RequestContext
@@ -94,7 +94,7 @@ def validate_token(ctx: RequestContext, req: Request) -> Raw:
 
 Handler = Callable[[RequestContext, Request], Any]
 
-ROUTES: List[tuple] = [
+ROUTES: List[Tuple[str, str, Handler]] = [
     ("GET", "/api/v2/.well-known", well_known),
     ("GET", "/oidc/.well-known/jwks.json", jwks),
     ("GET", "/api/v2/users/me", me),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from importlib import resources
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from graphql import GraphQLObjectType, GraphQLSchema, build_schema
 
@@ -23,7 +23,7 @@ _lock = threading.Lock()
 _schema: Optional[GraphQLSchema] = None
 
 
-def _root(fn: Callable) -> Callable:
+def _root(fn: Callable[..., Any]) -> Callable[..., Any]:
     def resolve(_root: Any, info: Any, **args: Any) -> Any:
         return fn(info.context, args)
 
@@ -31,7 +31,7 @@ def _root(fn: Callable) -> Callable:
     return resolve
 
 
-def _field(fn: Callable) -> Callable:
+def _field(fn: Callable[..., Any]) -> Callable[..., Any]:
     def resolve(parent: Any, info: Any, **args: Any) -> Any:
         return fn(info.context, parent, args)
 
@@ -39,7 +39,7 @@ def _field(fn: Callable) -> Callable:
     return resolve
 
 
-def _unsupported(type_name: str, field_name: str) -> Callable:
+def _unsupported(type_name: str, field_name: str) -> Callable[..., Any]:
     message = "%s.%s is not supported by the Approw emulator" % (type_name, field_name)
 
     def resolve(_root: Any, info: Any, **args: Any) -> Any:
@@ -52,7 +52,7 @@ def sdl() -> str:
     return resources.files(__package__).joinpath("schema.graphql").read_text(encoding="utf-8")
 
 
-def supported_root_fields(schema: GraphQLSchema) -> Dict[str, list]:
+def supported_root_fields(schema: GraphQLSchema) -> Dict[str, List[str]]:
     """``{"Query": [...], "Mutation": [...]}``: root fields a domain implements."""
     out = {}
     for type_name in ROOT_TYPES:
@@ -77,7 +77,7 @@ def _attach(schema: GraphQLSchema) -> None:
         for field_name, field in gql_type.fields.items():
             if field.resolve is None:
                 field.resolve = _unsupported(type_name, field_name)
-                field.resolve.unsupported = True  # type: ignore[attr-defined]
+                field.resolve.unsupported = True
 
 
 def get_schema() -> GraphQLSchema:

@@ -57,13 +57,13 @@ class ClientGone(Exception):
 
 class Router:
     def __init__(self) -> None:
-        self._routes: List[Tuple[str, "re.Pattern[str]", Callable]] = []
+        self._routes: List[Tuple[str, "re.Pattern[str]", Callable[..., Any]]] = []
 
-    def add(self, method: str, pattern: str, handler: Callable) -> None:
+    def add(self, method: str, pattern: str, handler: Callable[..., Any]) -> None:
         regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(pattern))
         self._routes.append((method, re.compile(regex + r"\Z"), handler))
 
-    def match(self, method: str, path: str) -> Tuple[Callable, Dict[str, str]]:
+    def match(self, method: str, path: str) -> Tuple[Callable[..., Any], Dict[str, str]]:
         allowed = []
         for route_method, regex, handler in self._routes:
             found = regex.match(path)
@@ -98,7 +98,7 @@ class Handler(BaseHTTPRequestHandler):
     # --- connection lifecycle ----------------------------------------------------------------
 
     def setup(self) -> None:
-        self.timeout = self.server.emulator.config.idle_timeout
+        self.request.settimeout(self.server.emulator.config.idle_timeout)
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.track(self.connection, True)
@@ -290,7 +290,7 @@ def graphql_route(handler: Handler, path: str, params: Dict[str, str], body: byt
     return 200, endpoint.handle(handler.context(), request, read_only=handler.command in ("GET", "HEAD"))
 
 
-def rest_route(fn: Callable) -> Callable:
+def rest_route(fn: rest.Handler) -> Callable[..., Tuple[int, bytes]]:
     def route(handler: Handler, path: str, params: Dict[str, str], body: bytes) -> Tuple[int, bytes]:
         ctx = handler.context()
         try:

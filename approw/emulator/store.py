@@ -191,7 +191,8 @@ class Store:
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Optional[sqlite3.Row]:
         with self._lock:
-            return self._conn.execute(sql, params).fetchone()
+            row: Optional[sqlite3.Row] = self._conn.execute(sql, params).fetchone()
+            return row
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self._lock:

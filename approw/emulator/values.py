@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from .errors import invalid
 
@@ -58,7 +58,7 @@ def page_window(args: Dict[str, Any]) -> Tuple[int, int]:
     return (max(page, 1) - 1) * limit, limit
 
 
-def paginated(total: int, items: list) -> Dict[str, Any]:
+def paginated(total: int, items: List[Any]) -> Dict[str, Any]:
     return {"totalCount": total, "list": items}
 
 

@@ -8,15 +8,15 @@ and ``args`` the coerced GraphQL arguments (absent arguments are missing, not No
 
 from __future__ import annotations
 
-from typing import Callable, Dict
+from typing import Any, Callable, Dict
 
 from . import auth, udf, userpool, users
 
 DOMAINS = (userpool, users, auth, udf)
 
 
-def registry() -> Dict[str, Dict[str, Callable]]:
-    merged: Dict[str, Dict[str, Callable]] = {}
+def registry() -> Dict[str, Dict[str, Callable[..., Any]]]:
+    merged: Dict[str, Dict[str, Callable[..., Any]]] = {}
     for module in DOMAINS:
         for type_name, fields in module.RESOLVERS.items():
             target = merged.setdefault(type_name, {})

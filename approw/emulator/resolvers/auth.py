@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .. import accounts, customdata
 from ..context import RequestContext
@@ -55,7 +55,10 @@ def register_by_email(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, An
     return _register(ctx, args["input"], "email", "basic:email")
 
 
-def _login(field: str, source: str):
+Resolver = Callable[[RequestContext, Dict[str, Any]], Dict[str, Any]]
+
+
+def _login(field: str, source: str) -> Resolver:
     def login(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
         inp = args["input"]
         return accounts.password_login(

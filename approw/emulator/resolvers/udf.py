@@ -7,7 +7,7 @@ their token; everything else needs the management token.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from .. import customdata
 from ..context import RequestContext
@@ -78,7 +78,7 @@ def set_udf_value_batch(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, 
     """All values are checked before any is written."""
     ctx.require_admin()
     target_type = args["targetType"]
-    per_target: Dict[str, List] = {}
+    per_target: Dict[str, List[Tuple[str, Any]]] = {}
     for item in args["input"]:
         _target(ctx, target_type, item["targetId"])
         value = customdata.parse_wire_value(item["key"], item["value"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from .. import accounts, customdata
 from ..context import RequestContext
@@ -25,7 +25,9 @@ def user(ctx: RequestContext, args: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     return ctx.store.get_user(user_id)
 
 
-def _listing(ctx: RequestContext, args: Dict[str, Any], where: str = "1", params: List[Any] = ()) -> Dict[str, Any]:
+def _listing(
+    ctx: RequestContext, args: Dict[str, Any], where: str = "1", params: Sequence[Any] = ()
+) -> Dict[str, Any]:
     ctx.require_admin()
     offset, limit = page_window(args)
     order = args.get("sortBy") or "CREATEDAT_DESC"
