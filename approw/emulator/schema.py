@@ -36,6 +36,7 @@ def _field(fn: Callable[..., Any]) -> Callable[..., Any]:
         return fn(info.context, parent, args)
 
     resolve.__name__ = getattr(fn, "__name__", "resolve")
+    resolve.plain = fn  # type: ignore[attr-defined]  # needs only (context, parent, args): see endpoint
     return resolve
 
 

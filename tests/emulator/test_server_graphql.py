@@ -192,3 +192,58 @@ def test_absurdly_deep_or_long_documents_are_refused_cleanly(approw_emulator):
         nested = c.graphql("query { " + "a { " * 3000 + "b" + " }" * 3000 + " }")
         assert nested["errors"][0]["message"]["code"] == 2231
         assert c.graphql("{ __typename }") == {"data": {"__typename": "Query"}}
+
+
+def test_the_leaf_fast_path_gives_exactly_the_standard_results(approw_emulator_fresh):
+    """Same documents through graphql-core's stock executor and the emulator's one."""
+    from graphql import ExecutionContext, execute_sync, parse
+
+    from approw.emulator.context import RequestContext
+    from approw.emulator.endpoint import LeafFastExecutionContext
+
+    emu = approw_emulator_fresh
+    for i in range(5):
+        emu.create_user(username="fast%d" % i, email="Fast%d@example.com" % i, nickname=None if i % 2 else "n%d" % i,
+                        loginsCount=i, blocked=bool(i % 2))
+    token = emu.management_token()
+    documents = [
+        "{ users(limit: 10) { totalCount list { %s } } }" % ALL_FIELDS_SELECTION,
+        "query($s: Boolean!) { users { list { a: id b: id __typename email @skip(if: $s) username @include(if: $s) "
+        "...F } } } fragment F on User { nickname loginsCount status }",
+        "{ users { list { id identities { provider } customData { key } roles { totalCount } } } }",
+        "{ user(id: \"nope\") { id } userpool { id whitelist { emailEnabled } } }",
+    ]
+    for doc in documents:
+        results = []
+        for context_class in (ExecutionContext, LeafFastExecutionContext):
+            ctx = RequestContext(emu.pool, {"authorization": "Bearer " + token}.get, "127.0.0.1")
+            result = execute_sync(emu.graphql.schema, parse(doc), context_value=ctx, variable_values={"s": True},
+                                  execution_context_class=context_class)
+            results.append((result.data, [e.formatted for e in result.errors or []]))
+        assert results[0] == results[1], doc
+        assert not results[0][1], results[0][1]
+
+
+ALL_FIELDS_SELECTION = " ".join(
+    name for name, field in graphql.build_schema(sdl()).get_type("User").fields.items()
+    if not isinstance(graphql.get_named_type(field.type), graphql.GraphQLObjectType)
+)
+
+
+def test_the_leaf_fast_path_falls_back_to_standard_errors():
+    from graphql import ExecutionContext, execute_sync, parse
+
+    from approw.emulator.endpoint import LeafFastExecutionContext
+
+    schema = graphql.build_schema("type Query { items: [Item] } type Item { a: String! b: Int c: String e: Color }"
+                                  " enum Color { RED }")
+    rows = [{"a": "ok", "b": 1, "c": 5, "e": "RED"}, {"a": None, "b": 2}, {"a": "x", "b": "not-int"},
+            {"a": "y", "e": "BLUE"}]
+    schema.query_type.fields["items"].resolve = lambda *_: rows
+    doc = parse("{ items { a b c e } }")
+    results = [execute_sync(schema, doc, execution_context_class=cls) for cls in (ExecutionContext, LeafFastExecutionContext)]
+    assert results[0].data == results[1].data == {
+        "items": [{"a": "ok", "b": 1, "c": "5", "e": "RED"}, None, {"a": "x", "b": None, "c": None, "e": None},
+                  {"a": "y", "b": None, "c": None, "e": None}]}
+    assert [e.formatted for e in results[0].errors] == [e.formatted for e in results[1].errors]
+    assert len(results[1].errors) == 3
