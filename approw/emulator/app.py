@@ -28,18 +28,33 @@ from .tokens import KeyRing
 log = logging.getLogger("approw.emulator")
 
 
+def _build_schema_quietly() -> None:
+    try:
+        get_schema()
+    except Exception:  # raised again, in the caller's thread, by the next get_schema()
+        pass
+
+
 class Emulator:
     def __init__(self, config: Optional[EmulatorConfig] = None, *, keys: Optional[KeyRing] = None) -> None:
         """Open (or create) the state; ``keys`` reuses an existing key ring for a new state."""
         self.config = config or EmulatorConfig()
         self.config.check()
-        self.store = Store(self.config.db)
+        # The schema (built once per process) and new RSA keys are the slow parts of a first
+        # start; key generation partly releases the GIL, so build the schema meanwhile.
+        builder = threading.Thread(target=_build_schema_quietly, name="approw-emulator-schema", daemon=True)
+        builder.start()
         try:
-            self.pool = UserPool(self.store, self.config, keys)
-            self.graphql = GraphQLEndpoint(get_schema())
-        except BaseException:
-            self.store.close()
-            raise
+            self.store = Store(self.config.db)
+            try:
+                self.pool = UserPool(self.store, self.config, keys)
+                builder.join()
+                self.graphql = GraphQLEndpoint(get_schema())
+            except BaseException:
+                self.store.close()
+                raise
+        finally:
+            builder.join()
         self._server: Optional[EmulatorHTTPServer] = None
         self._thread: Optional[threading.Thread] = None
 
