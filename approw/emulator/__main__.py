@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sqlite3
 import sys
@@ -83,8 +84,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         print("approw.emulator: cannot start: %s" % exc, file=sys.stderr)
         return 2
     try:
-        sys.stdout.write(json.dumps(emulator.info()) + "\n")
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(json.dumps(emulator.info()) + "\n")
+            sys.stdout.flush()
+        except OSError as exc:  # nobody reads the startup line: nothing can use the server
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second failure at exit
+            print("approw.emulator: cannot write the startup line: %s" % exc, file=sys.stderr)
+            return 1
         while not stop.wait(3600):
             pass
     finally:

@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import socket
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -352,7 +353,11 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
                 self._cond.notify_all()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        log.exception("connection from %s failed", client_address[0] if client_address else "?")
+        peer = client_address[0] if client_address else "?"
+        if isinstance(sys.exc_info()[1], OSError):  # a client that reset or vanished: routine
+            log.debug("connection from %s dropped", peer, exc_info=True)
+        else:
+            log.exception("connection from %s failed", peer)
 
     def drain(self, timeout: float) -> None:
         """After ``shutdown()``: let running requests finish, then close idle connections."""

@@ -134,6 +134,10 @@ class Store:
             self.path, check_same_thread=False, isolation_level=None
         )
         self._db.row_factory = sqlite3.Row
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "meta" not in tables:
+            self._db.close()
+            raise RuntimeError("%s is a SQLite database of something else, not an emulator state" % self.path)
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA busy_timeout = 5000")
         if self.path != ":memory:":

@@ -205,3 +205,23 @@ def test_info_log_level_writes_an_access_log_to_stderr():
     done = s.stop()
     assert '"GET /api/v2/.well-known HTTP/1.1" 200' in done.stderr
     assert done.returncode == 0
+
+
+def test_a_foreign_sqlite_file_is_left_alone(tmp_path):
+    db = tmp_path / "app.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE orders (id INTEGER)")
+    before = db.read_bytes()
+    out = subprocess.run([sys.executable, "-m", "approw.emulator", "--db", str(db)], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 2 and "not an emulator state" in out.stderr
+    assert db.read_bytes() == before
+
+
+def test_nobody_reading_the_startup_line_is_a_clean_failure():
+    proc = subprocess.Popen([sys.executable, "-m", "approw.emulator", "--hash-iterations", "1000"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # type: ignore[union-attr]
+    err = proc.stderr.read()  # type: ignore[union-attr]
+    assert proc.wait(timeout=60) == 1
+    assert "cannot write the startup line" in err and "Traceback" not in err and "Exception ignored" not in err

@@ -370,3 +370,19 @@ def test_http_1_0_keep_alive_is_honoured_and_announced(raw):
         raw.send(b"GET %s HTTP/1.0\r\nConnection: keep-alive\r\n\r\n" % WELL_KNOWN.encode())
         status, headers, _ = raw.response()
         assert status == 200 and headers["connection"] == "keep-alive"
+
+
+def test_a_connection_reset_by_the_client_is_not_logged_as_an_error(approw_emulator, caplog):
+    import struct
+
+    with caplog.at_level("DEBUG", logger="approw.emulator"):
+        for _ in range(3):
+            sock = socket.create_connection(address(approw_emulator.url))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.sendall(b"GET /api/v2/.well-known HTTP/1.1\r\nHost: x\r\n")
+            time.sleep(0.05)
+            sock.close()  # RST
+        time.sleep(0.2)
+        with approw_emulator.client() as c:
+            assert c.get(WELL_KNOWN)[0] == 200
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
