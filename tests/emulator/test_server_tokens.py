@@ -339,3 +339,15 @@ def test_validate_token_endpoint(emu, login):
         assert c.get("/api/v2/oidc/validate_token?id_token=1")[1] == {"code": 400, "message": "id_token illegal"}
         assert c.get("/api/v2/oidc/validate_token?access_token=1")[1] == {"code": 400, "message": "access_token illegal"}
         assert c.get("/api/v2/oidc/validate_token")[1]["code"] == 2231
+
+
+def test_users_read_about_themselves_carry_the_callers_token(emu, login):
+    """SDKs store ``token`` from every current-user result (e.g. after update_profile)."""
+    user_id, token = login()
+    doc = 'mutation($id: String) { updateUser(id: $id, input: {nickname: "N"}) { id token } }'
+    with emu.client(token) as c:
+        assert c.graphql(doc, {"id": user_id})["data"]["updateUser"]["token"] == token
+        assert c.graphql("{ user { token } }")["data"]["user"]["token"] == token
+    with emu.client(emu.management_token()) as c:
+        assert c.graphql(doc, {"id": user_id})["data"]["updateUser"]["token"] is None
+        assert c.graphql('{ users(limit: 100) { list { id token } } }')["data"]["users"]["list"][0]["token"] is None

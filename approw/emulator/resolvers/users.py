@@ -146,6 +146,20 @@ def delete_users(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
 # --- fields of User ------------------------------------------------------------------------
 
 
+def _token(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) -> Optional[str]:
+    """The token of a sign-in result, or the caller's own token when the user is the caller.
+
+    SDKs keep ``user.token`` from every user they receive about the current user (for
+    example after ``update_profile``), so the caller's session token must come back.
+    """
+    if parent.get("token"):
+        return str(parent["token"])
+    principal = ctx.principal
+    if principal.kind == "user" and principal.user is not None and principal.user["id"] == parent.get("id"):
+        return principal.token
+    return None
+
+
 def _empty_page(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) -> Dict[str, Any]:
     """Roles, groups, departments and grants: domains the emulator does not hold, so empty."""
     return dict(_EMPTY_PAGE)
@@ -155,7 +169,7 @@ USER_FIELDS = {
     "arn": lambda ctx, parent, args: ctx.pool.arn(parent["id"]),
     "userPoolId": lambda ctx, parent, args: ctx.pool.id,
     "password": lambda ctx, parent, args: None,
-    "token": lambda ctx, parent, args: parent.get("token"),
+    "token": _token,
     "identities": lambda ctx, parent, args: ctx.store.identities(parent["id"]),
     "customData": lambda ctx, parent, args: ctx.store.udvs("USER", parent["id"]),
     "roles": _empty_page,
