@@ -227,3 +227,30 @@ def test_check_password_strength(auth, password, valid):
                           {"p": password})
     result = body["data"]["checkPasswordStrength"]
     assert result["valid"] is valid and result["message"]
+
+
+def test_concurrent_logins_of_one_user_are_all_counted(approw_emulator_fresh):
+    import threading
+
+    emu = approw_emulator_fresh
+    user = emu.create_user(username="busy", password="pw-busy-1")
+    tokens, failures = set(), []
+
+    def work() -> None:
+        with emu.client() as c:
+            for _ in range(10):
+                body = c.graphql(LOGIN_USERNAME, {"i": {"username": "busy", "password": emu.encrypt_password("pw-busy-1")}})
+                if "errors" in body:
+                    failures.append(body)
+                else:
+                    tokens.add(body["data"]["loginByUsername"]["token"])
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not failures and len(tokens) == 40
+    with emu.client(emu.management_token()) as c:
+        body = c.graphql('query($id: String) { user(id: $id) { loginsCount } }', {"id": user["id"]})
+    assert body["data"]["user"]["loginsCount"] == 40
