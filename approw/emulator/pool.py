@@ -114,6 +114,18 @@ class UserPool:
     def issuer(self) -> str:
         return self.base_url + "/oidc"
 
+    def application(self, app_id: str) -> Dict[str, Any]:
+        """The pool's application as session and app listings show it."""
+        return {
+            "id": app_id,
+            "name": "Approw emulator app",
+            "description": "The application of the emulated user pool",
+            "domain": "emulator",
+            "logo": "https://usercontents.approw.cn/approw-logo.png",
+            "protocol": "oidc",
+            "userPoolId": self.id,
+        }
+
     def arn(self, user_id: str) -> str:
         return "arn:cn:approw:%s:user:%s" % (self.id, user_id)
 

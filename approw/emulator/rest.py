@@ -6,12 +6,13 @@ envelope.  Handlers of raw endpoints (JWKS, ``validate_token``) return :class:`R
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import accounts
 from .context import RequestContext
-from .errors import BATCH_TOO_LARGE, ApprowError, invalid
+from .errors import BATCH_TOO_LARGE, USER_NOT_FOUND, ApprowError, invalid
 from .resolvers.users import BATCH_LIMIT
 
 
@@ -80,6 +81,54 @@ def user_batch(ctx: RequestContext, req: Request) -> List[Dict[str, Any]]:
     return [accounts.view(ctx, found[k], with_custom_data=with_custom) for k in keys if k in found]
 
 
+def _user_ids(req: Request) -> List[str]:
+    body = req.body if isinstance(req.body, dict) else {}
+    ids = body.get("userIds")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise invalid("userIds must be a list of user ids")
+    return ids
+
+
+def kick(ctx: RequestContext, req: Request) -> None:
+    """End every session of the given users; unknown ids are not an error."""
+    ctx.require_admin()
+    for user_id in _user_ids(req):
+        ctx.store.revoke_user_tokens(user_id)
+
+
+def kick_app_users(ctx: RequestContext, req: Request) -> None:
+    """End the given users' sessions in one application."""
+    ctx.require_admin()
+    for user_id in _user_ids(req):
+        ctx.store.revoke_user_tokens(user_id, req.params["appId"])
+
+
+def admin_logout(ctx: RequestContext, req: Request) -> None:
+    """``GET /logout?userId=[&appId=]``: end a user's sessions (in one app, or all)."""
+    ctx.require_admin()
+    user_id = req.query.get("userId")
+    if not user_id:
+        raise invalid("userId is required")
+    ctx.store.revoke_user_tokens(user_id, req.query.get("appId") or None)
+
+
+def login_status(ctx: RequestContext, req: Request) -> Dict[str, Any]:
+    """Whether a user holds a live session, and in which applications."""
+    ctx.require_admin()
+    user_id = req.query.get("userId")
+    if not user_id:
+        raise invalid("userId is required")
+    user = ctx.store.get_user(user_id)
+    if user is None:
+        raise ApprowError(USER_NOT_FOUND)
+    apps = ctx.store.session_apps(user_id, int(time.time()))
+    wanted = req.query.get("appId")
+    if wanted:
+        apps = [a for a in apps if a == wanted]
+    return {"isLogin": bool(apps), "user": accounts.view(ctx, user),
+            "application": [ctx.pool.application(a) for a in apps]}
+
+
 def validate_token(ctx: RequestContext, req: Request) -> Raw:
     """The decoded claims of a live user token, else ``{code: 400, message: "... illegal"}``."""
     kind = "id_token" if req.query.get("id_token") else "access_token"
@@ -100,6 +149,10 @@ ROUTES: List[Tuple[str, str, Handler]] = [
     ("GET", "/api/v2/users/me", me),
     ("GET", "/api/v2/logout", logout),
     ("POST", "/api/v2/users/batch", user_batch),
-    ("GET", "/api/v2/users/{id}", user_detail),
     ("GET", "/api/v2/oidc/validate_token", validate_token),
+    ("POST", "/api/v2/users/kick", kick),
+    ("GET", "/api/v2/users/login-status", login_status),
+    ("GET", "/logout", admin_logout),
+    ("POST", "/api/v2/applications/{appId}/kick-active-users", kick_app_users),
+    ("GET", "/api/v2/users/{id}", user_detail),  # last: the fixed /api/v2/users/... paths win
 ]

@@ -336,8 +336,21 @@ class Store:
     def revoke_token(self, jti: str) -> bool:
         return bool(self._run("UPDATE tokens SET revoked = 1 WHERE jti = ? AND revoked = 0", (jti,)))
 
-    def revoke_user_tokens(self, user_id: str) -> int:
-        return self._run("UPDATE tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0", (user_id,))
+    def revoke_user_tokens(self, user_id: str, app_id: Optional[str] = None) -> int:
+        """Revoke a user's tokens (those issued for ``app_id`` only, when given)."""
+        if app_id is None:
+            return self._run("UPDATE tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0", (user_id,))
+        return self._run(
+            "UPDATE tokens SET revoked = 1 WHERE user_id = ? AND app_id = ? AND revoked = 0", (user_id, app_id)
+        )
+
+    def session_apps(self, user_id: str, now: int) -> List[str]:
+        """Applications for which a user holds a live (unexpired, unrevoked) token."""
+        rows = self._all(
+            "SELECT DISTINCT app_id FROM tokens WHERE user_id = ? AND revoked = 0 AND exp > ? ORDER BY app_id",
+            (user_id, now),
+        )
+        return [r[0] for r in rows]
 
     def purge_tokens(self, now: int) -> int:
         return self._run("DELETE FROM tokens WHERE exp <= ?", (now,))
