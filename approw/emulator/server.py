@@ -265,16 +265,26 @@ class Handler(BaseHTTPRequestHandler):
         return {k: v[0] for k, v in parsed.items()}
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
+
+
 def _decode_json(body: bytes) -> Any:
     """The JSON value of a request body (None if empty); ValueError with a reason otherwise."""
     if not body.strip():
         return None
     try:
-        return json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
+        value = json.loads(text)
     except UnicodeDecodeError:
         raise ValueError("the request body is not UTF-8") from None
     except ValueError as exc:
         raise ValueError("the request body is not valid JSON (%s)" % exc) from None
+    if _SURROGATE_ESCAPE.search(text):  # \ud800-\udfff escapes: legal JSON, but only in pairs
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("the request body contains an unpaired UTF-16 surrogate escape") from None
+    return value
 
 
 def graphql_route(handler: Handler, path: str, params: Dict[str, str], body: bytes) -> Tuple[int, bytes]:

@@ -386,3 +386,18 @@ def test_a_connection_reset_by_the_client_is_not_logged_as_an_error(approw_emula
         with approw_emulator.client() as c:
             assert c.get(WELL_KNOWN)[0] == 200
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_unpaired_surrogate_escapes_are_refused_and_pairs_accepted(approw_emulator):
+    admin = approw_emulator.management_token()
+    doc = "mutation($i: CreateUserInput!) { createUser(userInfo: $i) { nickname } }"
+    with approw_emulator.client(admin) as c:
+        body = b'{"query": "%s", "variables": {"i": {"username": "sur-%d", "nickname": "\\ud800x"}}}' % (
+            doc.encode(), time.monotonic_ns())
+        status, payload = c.request("POST", "/graphql/v2", body, headers={"Content-Type": "application/json"})
+        assert status == 200 and error_code(payload) == 2231
+        assert "surrogate" in payload["errors"][0]["message"]["message"]
+        pair = b'{"query": "%s", "variables": {"i": {"username": "sur-%d", "nickname": "\\ud83d\\ude00"}}}' % (
+            doc.encode(), time.monotonic_ns())
+        status, payload = c.request("POST", "/graphql/v2", pair, headers={"Content-Type": "application/json"})
+        assert payload["data"]["createUser"]["nickname"] == "\U0001F600"
