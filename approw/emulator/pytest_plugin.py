@@ -2,7 +2,8 @@
 
 Fixtures
   ``approw_emulator``        session scope: one emulator for the whole run.
-  ``approw_emulator_fresh``  function scope: a new, empty emulator per test (about 5 ms).
+  ``approw_emulator_fresh``  function scope: a new, empty emulator per test (a few ms to start,
+                             about 50 ms to stop).
   ``approw_emulator_options`` session scope, ``{}``: override it in a ``conftest.py`` to
                               pass :class:`~approw.emulator.config.EmulatorConfig` fields.
 
