@@ -9,9 +9,10 @@ Fixtures
 
 Both emulator fixtures yield a running :class:`~approw.emulator.app.Emulator` with
 ``url``, ``user_pool_id``, ``secret``, ``app_id``, ``app_secret``, ``public_key`` and the
-helpers ``encrypt_password()``, ``management_token()``, ``user_token()`` and
-``revoke_tokens()``.  Passwords are hashed with 1,000 PBKDF2 iterations unless the options
-say otherwise (test speed; the CLI default is 600,000).
+helpers ``create_user()``, ``user_token()`` (``expires_in=-60`` mints an expired one),
+``management_token()``, ``encrypt_password()``, ``revoke_tokens()`` and ``client()``.
+Passwords are hashed with 1,000 PBKDF2 iterations unless the options say otherwise (test
+speed; the CLI default is 600,000).
 
 pytest loads this module in every run of every project that has the package installed,
 so it imports nothing beyond pytest here: the emulator (graphql-core, cryptography) is
