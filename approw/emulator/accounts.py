@@ -1,0 +1,310 @@
+"""The users domain: creating, changing, finding, signing in and presenting users.
+
+Shared by the GraphQL resolvers (management and authentication) and the REST handlers,
+so every path applies the same rules (SERVER.md section 3):
+
+* identifiers: ``username`` case-sensitive, ``email`` case-insensitive (stored lower-case),
+  ``phone``; each unique in the pool (error 2026); at least one identifier per user (2231);
+* dates (``signedUp``, ``lastLogin``, ``tokenExpiredAt``) must be ISO-8601 (2231);
+* passwords arrive RSA-encrypted and are stored only as salted PBKDF2 hashes;
+* sign-in counts logins, records the time and IP, and issues a recorded user token.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from . import customdata
+from .context import RequestContext
+from .errors import (
+    BAD_EMAIL,
+    EMAIL_NOT_MODIFIABLE,
+    FIELD_NOT_MODIFIABLE,
+    PASSWORD_CHANGE_NEEDS_VERIFICATION,
+    PASSWORD_REQUIRED,
+    PHONE_NOT_MODIFIABLE,
+    SEARCH_FIELD_INVALID,
+    USER_LOCKED,
+    USER_NOT_FOUND,
+    WRONG_PASSWORD,
+    ApprowError,
+    invalid,
+)
+from .pool import DEFAULT_PHOTO
+from .store import user_field_sql
+from .tokens import object_id
+from .values import is_email, iso, normalize_iso, now_iso, parse_iso
+
+# Every stored scalar field of a user (the schema's User type minus derived fields).
+USER_FIELDS = (
+    "id status username email emailVerified phone phoneVerified unionid openid nickname registerSource "
+    "photo oauth tokenExpiredAt loginsCount lastLogin lastIP signedUp blocked isDeleted device browser "
+    "company name givenName familyName middleName profile preferredUsername website gender birthdate "
+    "zoneinfo locale address formatted streetAddress locality region postalCode city province country "
+    "createdAt updatedAt externalId"
+).split()
+USER_STATUSES = ("Activated", "Suspended", "Resigned", "Archived")
+_DEFAULTS = {
+    "status": "Activated",
+    "emailVerified": False,
+    "phoneVerified": False,
+    "photo": DEFAULT_PHOTO,
+    "gender": "U",
+    "loginsCount": 0,
+    "blocked": False,
+    "isDeleted": False,
+}
+IDENTIFIERS = ("username", "email", "phone", "unionid", "openid", "externalId")
+_DATE_FIELDS = ("signedUp", "lastLogin", "tokenExpiredAt", "createdAt", "updatedAt")
+# Fields a user may not change with their own token (updateUser), and the code it gets.
+_SELF_FORBIDDEN = {
+    "email": EMAIL_NOT_MODIFIABLE,
+    "phone": PHONE_NOT_MODIFIABLE,
+    "unionid": FIELD_NOT_MODIFIABLE,
+    "openid": FIELD_NOT_MODIFIABLE,
+    "emailVerified": FIELD_NOT_MODIFIABLE,
+    "phoneVerified": FIELD_NOT_MODIFIABLE,
+    "loginsCount": FIELD_NOT_MODIFIABLE,
+    "lastLogin": FIELD_NOT_MODIFIABLE,
+    "lastIP": FIELD_NOT_MODIFIABLE,
+    "blocked": FIELD_NOT_MODIFIABLE,
+    "externalId": FIELD_NOT_MODIFIABLE,
+}
+SEARCH_DEFAULT_FIELDS = (
+    "username nickname email phone company name givenName familyName middleName profile preferredUsername"
+).split()
+_SEARCHABLE = frozenset(
+    f for f in USER_FIELDS
+    if f not in ("emailVerified", "phoneVerified", "loginsCount", "blocked", "isDeleted", "registerSource")
+)
+LOOKUP_FIELDS = {"id": "id", "username": "username", "email": "email", "phone": "phone", "externalId": "externalId"}
+
+
+# --- input normalisation -----------------------------------------------------------------
+
+
+def _token_expiry(value: Any) -> Optional[str]:
+    """``tokenExpiredAt``: ISO-8601, or epoch digits (the old SDK logout sends ``"0"``)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+        seconds = number / 1000 if number > 10**11 else float(number)  # milliseconds or seconds
+        return iso(datetime.fromtimestamp(min(seconds, 253402300799.0), timezone.utc))
+    return normalize_iso(value, "tokenExpiredAt")
+
+
+def normalize(fields: Dict[str, Any]) -> Dict[str, Any]:
+    out = {}
+    for key, value in fields.items():
+        if key in IDENTIFIERS and value == "":
+            value = None
+        elif key == "email" and isinstance(value, str):
+            value = value.strip().lower()
+        elif key == "tokenExpiredAt":
+            value = _token_expiry(value)
+        elif key in _DATE_FIELDS:
+            value = normalize_iso(value, key)
+        out[key] = value
+    return out
+
+
+def decrypt_password(ctx: RequestContext, ciphertext: Optional[str]) -> Optional[str]:
+    return None if ciphertext is None else ctx.pool.keys.decrypt_password(ciphertext)
+
+
+# --- creation ----------------------------------------------------------------------------
+
+
+def create_user(
+    ctx: RequestContext,
+    fields: Dict[str, Any],
+    *,
+    password: Optional[str],
+    source: List[str],
+    custom: Sequence[Tuple[str, Any]] = (),
+    identity: Optional[Dict[str, Any]] = None,
+    self_service: bool = False,
+) -> Dict[str, Any]:
+    """Create a user from already-decrypted input; returns the stored record."""
+    fields = normalize(fields)
+    if not any(fields.get(k) for k in IDENTIFIERS) and not identity:
+        raise invalid("a user needs at least one identifier: username, email, phone, unionid, openid or externalId")
+    if self_service and fields.get("email") and not is_email(fields["email"]):
+        raise ApprowError(BAD_EMAIL)
+    if self_service and not password:
+        raise ApprowError(PASSWORD_REQUIRED)
+    checked = customdata.check_values(ctx.store, "USER", list(custom))
+    password_hash = ctx.pool.hasher.hash(password) if password else None  # slow: outside the lock
+    now = now_iso()
+    user: Dict[str, Any] = dict.fromkeys(USER_FIELDS)
+    user.update(_DEFAULTS)
+    user.update(registerSource=source, signedUp=now, lastIP=ctx.client_ip, id=object_id(), createdAt=now, updatedAt=now)
+    user.update((k, v) for k, v in fields.items() if v is not None)
+    with ctx.store.tx():
+        ctx.store.insert_user(user, password_hash)
+        if identity:
+            ctx.store.add_identity(user["id"], _identity_record(ctx, user["id"], identity))
+        customdata.write_values(ctx.store, "USER", user["id"], checked)
+    return user
+
+
+def _identity_record(ctx: RequestContext, user_id: str, identity: Dict[str, Any]) -> Dict[str, Any]:
+    return {
+        "openid": identity.get("openid"),
+        "userIdInIdp": identity["userIdInIdp"],
+        "userId": user_id,
+        "connectionId": identity.get("connectionId"),
+        "isSocial": bool(identity.get("isSocial")),
+        "provider": identity["provider"],
+        "userPoolId": ctx.pool.id,
+        "refreshToken": identity.get("refreshToken"),
+        "accessToken": identity.get("accessToken"),
+        "type": "social" if identity.get("isSocial") else None,
+    }
+
+
+# --- change and removal ------------------------------------------------------------------
+
+
+def update_user(ctx: RequestContext, user_id: str, changes: Dict[str, Any], *, self_service: bool) -> Dict[str, Any]:
+    """Apply ``UpdateUserInput`` to a user; ``self_service`` applies the end-user restrictions."""
+    current = ctx.store.get_user(user_id)
+    if current is None:
+        raise ApprowError(USER_NOT_FOUND)
+    changes = dict(changes)
+    ciphertext = changes.pop("password", None)
+    if self_service:
+        for key, code in _SELF_FORBIDDEN.items():
+            if key in changes and normalize({key: changes[key]})[key] != current.get(key):
+                raise ApprowError(code)
+        if ciphertext is not None:
+            raise ApprowError(PASSWORD_CHANGE_NEEDS_VERIFICATION)
+    changes = normalize(changes)
+    password = decrypt_password(ctx, ciphertext)
+    password_hash = ctx.pool.hasher.hash(password) if password else None
+    with ctx.store.tx():
+        user = ctx.store.get_user(user_id)
+        if user is None:
+            raise ApprowError(USER_NOT_FOUND)
+        user.update(changes)
+        user["updatedAt"] = now_iso()
+        ctx.store.replace_user(user)
+        if password_hash:
+            ctx.store.set_password_hash(user_id, password_hash)
+        expiry = changes.get("tokenExpiredAt")
+        if expiry is not None and parse_iso(expiry, "tokenExpiredAt").timestamp() <= time.time():
+            ctx.store.revoke_user_tokens(user_id)
+    return user
+
+
+def set_password(ctx: RequestContext, user_id: str, password: str) -> None:
+    ctx.store.set_password_hash(user_id, ctx.pool.hasher.hash(password))
+
+
+def check_password(ctx: RequestContext, user_id: str, password: str) -> bool:
+    return ctx.pool.hasher.verify(password, ctx.store.password_hash(user_id))
+
+
+# --- lookup ------------------------------------------------------------------------------
+
+
+def find_user(ctx: RequestContext, criteria: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The user matching every given criterion (``email`` case-insensitive), or None."""
+    given = {k: v for k, v in normalize(criteria).items() if v is not None}
+    if not given:
+        return None
+    clauses = []
+    params: List[Any] = []
+    for key, value in given.items():
+        clauses.append("%s = ?" % user_field_sql(key))
+        params.append(value)
+    _, users = ctx.store.users_where(" AND ".join(clauses), params, limit=1)
+    return users[0] if users else None
+
+
+def search_where(query: str, fields: Optional[Sequence[Any]]) -> Tuple[str, List[Any]]:
+    """SQL for a case-insensitive substring search over ``fields``."""
+    names = [f for f in (fields or SEARCH_DEFAULT_FIELDS) if f is not None] or SEARCH_DEFAULT_FIELDS
+    unknown = [f for f in names if f not in _SEARCHABLE]
+    if unknown:
+        raise ApprowError(SEARCH_FIELD_INVALID, "cannot search users by %s" % ", ".join(map(repr, unknown)))
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    clause = " OR ".join("%s LIKE ? ESCAPE '\\'" % user_field_sql(f) for f in names)
+    return "(%s)" % clause, [pattern] * len(names)
+
+
+# --- sign-in -----------------------------------------------------------------------------
+
+
+def issue_token(
+    ctx: RequestContext, user: Dict[str, Any], *, count_login: bool, client_ip: Optional[str] = None
+) -> Tuple[Dict[str, Any], int, int]:
+    """Issue a user token -> ``(user with token, iat, exp)``; a full login is also counted."""
+    token, iat, exp = ctx.pool.user_token(user, ctx.app_id)
+    with ctx.store.tx():
+        fresh = ctx.store.get_user(user["id"])
+        if fresh is None:
+            raise ApprowError(USER_NOT_FOUND)
+        fresh["tokenExpiredAt"] = iso_from_epoch(exp)
+        if count_login:
+            fresh["loginsCount"] = (fresh.get("loginsCount") or 0) + 1
+            fresh["lastLogin"] = now_iso()
+            fresh["lastIP"] = client_ip or ctx.client_ip
+        ctx.store.replace_user(fresh)
+    fresh["token"] = token
+    return fresh, iat, exp
+
+
+def iso_from_epoch(seconds: int) -> str:
+    return iso(datetime.fromtimestamp(seconds, timezone.utc))
+
+
+def password_login(
+    ctx: RequestContext,
+    field: str,
+    value: str,
+    ciphertext: str,
+    *,
+    auto_register: bool,
+    client_ip: Optional[str],
+    custom: Sequence[Tuple[str, Any]],
+    source: str,
+) -> Dict[str, Any]:
+    """``loginBy{Email,Username,PhonePassword}``: 2004 unknown, 2006 wrong password, 2005 blocked."""
+    password = ctx.pool.keys.decrypt_password(ciphertext)
+    user = find_user(ctx, {field: value})
+    if user is None:
+        if not auto_register:
+            raise ApprowError(USER_NOT_FOUND)
+        user = create_user(
+            ctx, {field: value, "lastIP": client_ip}, password=password, source=[source],
+            custom=custom, self_service=True,
+        )
+    else:
+        if not check_password(ctx, user["id"], password):
+            raise ApprowError(WRONG_PASSWORD)
+        if user.get("blocked"):
+            raise ApprowError(USER_LOCKED)
+        if custom:
+            customdata.write_values(ctx.store, "USER", user["id"], customdata.check_values(ctx.store, "USER", list(custom)))
+    return issue_token(ctx, user, count_login=True, client_ip=client_ip)[0]
+
+
+# --- presentation ------------------------------------------------------------------------
+
+
+def view(ctx: RequestContext, user: Dict[str, Any], *, with_custom_data: bool = False) -> Dict[str, Any]:
+    """A user as REST endpoints return it (the full field set; ``password`` always null)."""
+    out = {field: user.get(field) for field in USER_FIELDS}
+    out.update(
+        arn=ctx.pool.arn(user["id"]),
+        userPoolId=ctx.pool.id,
+        password=None,
+        token=user.get("token"),
+        identities=ctx.store.identities(user["id"]),
+    )
+    if with_custom_data:
+        out["customData"] = ctx.store.udvs("USER", user["id"])
+    return out
+

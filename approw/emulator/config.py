@@ -1,0 +1,49 @@
+"""Emulator settings (shared by the CLI, the pytest plugin and embedding code).
+
+Pure data, standard library only: the pytest plugin may import this module without
+pulling graphql-core or cryptography.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+DEFAULT_HASH_ITERATIONS = 600_000
+DEFAULT_TOKEN_LIFETIME = 15 * 24 * 3600  # userpool.tokenExpiresAfter default: 15 days
+DEFAULT_MANAGEMENT_TOKEN_LIFETIME = 7 * 24 * 3600
+DEFAULT_MAX_BODY = 10 * 1024 * 1024
+DEFAULT_IDLE_TIMEOUT = 120.0
+
+
+@dataclass
+class EmulatorConfig:
+    host: str = "127.0.0.1"
+    port: int = 0
+    db: Optional[str] = None  # None: in memory
+    hash_iterations: int = DEFAULT_HASH_ITERATIONS  # PBKDF2-HMAC-SHA256 cost for stored passwords
+    token_lifetime: int = DEFAULT_TOKEN_LIFETIME  # seconds; initial userpool.tokenExpiresAfter
+    management_token_lifetime: int = DEFAULT_MANAGEMENT_TOKEN_LIFETIME  # seconds
+    max_body: int = DEFAULT_MAX_BODY  # bytes
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT  # seconds a keep-alive connection may stay idle
+    user_pool_id: Optional[str] = None  # fixed identity for a new state (else random)
+    secret: Optional[str] = None
+    app_id: Optional[str] = None
+    app_secret: Optional[str] = None
+    log_level: str = "warning"
+
+    def check(self) -> None:
+        """Raise ``ValueError`` for settings the emulator cannot run with."""
+        if not 0 <= self.port <= 65535:
+            raise ValueError("port must be between 0 and 65535")
+        if self.hash_iterations < 1:
+            raise ValueError("hash iterations must be at least 1")
+        for name in ("token_lifetime", "management_token_lifetime", "max_body"):
+            if getattr(self, name) < 1:
+                raise ValueError("%s must be positive" % name.replace("_", " "))
+        if self.idle_timeout <= 0:
+            raise ValueError("idle timeout must be positive")
+        for name in ("user_pool_id", "secret", "app_id", "app_secret"):
+            value = getattr(self, name)
+            if value is not None and (not value or not value.isprintable() or " " in value):
+                raise ValueError("%s must be a non-empty string without spaces" % name.replace("_", " "))

@@ -1,0 +1,89 @@
+"""Business errors of the emulator and the published code table.
+
+Every failure a client can cause is an :class:`ApprowError` carrying one of the service's
+numeric codes.  The English message comes from ``error-codes.tsv`` (a copy of
+``shared/spec/error-codes.tsv`` shipped as package data) unless a more specific detail is
+given.  The GraphQL layer renders it as ``{"code", "message"[, "data"]}`` inside
+``errors[].message``; the REST layer as the ``{code, message}`` envelope.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Any, Dict, Optional
+
+# Codes the server uses that are not in the published list (SERVER.md section 15).
+_EXTRA_MESSAGES = {
+    200: "OK",
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Request body too large",
+    500: "Internal server error",
+}
+
+# Named codes used by the resolvers, so call sites read as prose.
+NO_PERMISSION = 1001
+BAD_EMAIL = 2003
+USER_NOT_FOUND = 2004
+USER_LOCKED = 2005
+WRONG_PASSWORD = 2006
+DECRYPTION_FAILED = 2016
+FIELD_NOT_MODIFIABLE = 2018
+PASSWORD_CHANGE_NEEDS_VERIFICATION = 2019
+NOT_LOGGED_IN = 2020
+USER_EXISTS = 2026
+BATCH_TOO_LARGE = 2030
+REGISTRATION_DISABLED = 2031
+PASSWORD_REQUIRED = 2032
+APP_NOT_FOUND = 2011
+SEARCH_FIELD_INVALID = 2015
+OLD_PASSWORD_MISSING = 2201
+NOT_YOUR_ACCOUNT = 2202
+OLD_PASSWORD_WRONG = 2203
+TOKEN_EXPIRED = 2206
+TOKEN_INVALID = 2207
+DELETE_FAILED = 2210
+POOL_NOT_FOUND = 2224
+EMAIL_NOT_MODIFIABLE = 2225
+PHONE_NOT_MODIFIABLE = 2226
+INVALID_PARAMS = 2231
+UNSUPPORTED = 500
+
+
+@functools.lru_cache(maxsize=1)
+def code_table() -> Dict[int, str]:
+    """``{code: English message}`` from the shipped ``error-codes.tsv``."""
+    text = resources.files(__package__).joinpath("error-codes.tsv").read_text(encoding="utf-8")
+    table: Dict[int, str] = dict(_EXTRA_MESSAGES)
+    for line in text.splitlines()[1:]:
+        code, _, message = line.partition("\t")
+        if code.strip().isdigit():
+            table[int(code)] = message.strip()
+    return table
+
+
+def message_for(code: int) -> str:
+    return code_table().get(code, "Error %d" % code)
+
+
+class ApprowError(Exception):
+    """A business error: rendered with HTTP 200 in the service's envelope."""
+
+    def __init__(self, code: int, detail: Optional[str] = None, data: Any = None) -> None:
+        self.code = code
+        self.message = detail if detail is not None else message_for(code)
+        self.data = data
+        super().__init__(code, self.message)
+
+    def as_message(self) -> Dict[str, Any]:
+        body: Dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.data is not None:
+            body["data"] = self.data
+        return body
+
+
+def invalid(detail: str) -> ApprowError:
+    """Code 2231 (incomplete or invalid request parameters) with a specific explanation."""
+    return ApprowError(INVALID_PARAMS, detail)

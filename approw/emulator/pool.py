@@ -1,0 +1,228 @@
+"""The emulated tenant: one user pool with one application, its keys and its tokens.
+
+The pool's identity (ids, secrets, RSA keys) is created on first start and kept in the
+store, so with ``--db`` a restarted emulator is the same pool: configured SDK clients,
+issued tokens and the published public key all stay valid.
+
+Tokens
+  * management token: RS256 JWT, ``data.type == "userpool"``; stateless.
+  * user token: RS256 JWT id_token with OIDC profile claims and the legacy ``data``
+    object (SERVER.md section 4.3).  Every issued token is recorded by ``jti`` so that
+    logout can revoke exactly that token and deleting a user invalidates all of theirs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional, Tuple
+
+from .config import EmulatorConfig
+from .errors import APP_NOT_FOUND, POOL_NOT_FOUND, ApprowError
+from .store import Store
+from .tokens import KeyRing, PasswordHasher, TokenError, b64url, object_id, random_secret
+
+log = logging.getLogger("approw.emulator")
+
+DEFAULT_PHOTO = "https://usercontents.approw.cn/approw-avatar.png"
+
+# OIDC claim -> user field, for the id_token profile claims.
+_PROFILE_CLAIMS = {
+    "birthdate": "birthdate",
+    "family_name": "familyName",
+    "gender": "gender",
+    "given_name": "givenName",
+    "locale": "locale",
+    "middle_name": "middleName",
+    "name": "name",
+    "nickname": "nickname",
+    "picture": "photo",
+    "preferred_username": "preferredUsername",
+    "profile": "profile",
+    "updated_at": "updatedAt",
+    "website": "website",
+    "zoneinfo": "zoneinfo",
+    "phone_number": "phone",
+    "phone_number_verified": "phoneVerified",
+    "email": "email",
+    "email_verified": "emailVerified",
+}
+_ADDRESS_CLAIMS = {"country": "country", "postal_code": "postalCode", "region": "region", "formatted": "formatted"}
+_DATA_CLAIMS = ("phone", "email", "username", "unionid", "openid")
+
+
+@dataclass
+class Principal:
+    """Who sent a request, from its ``Authorization: Bearer`` header."""
+
+    kind: str  # "anonymous", "invalid", "admin" or "user"
+    user: Optional[Dict[str, Any]] = None
+    claims: Dict[str, Any] = field(default_factory=dict)
+    token: Optional[str] = None
+    expired: bool = False
+
+
+ANONYMOUS = Principal("anonymous")
+_PURGE_EVERY = 1000  # issued tokens between deletions of expired token records
+
+
+class UserPool:
+    def __init__(self, store: Store, config: EmulatorConfig, keys: Optional[KeyRing] = None) -> None:
+        self.store = store
+        self.config = config
+        self.hasher = PasswordHasher(config.hash_iterations)
+        self.base_url = "http://%s:%d" % (config.host, config.port)
+        identity = store.get_meta("pool")
+        if identity is None:
+            now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+            identity = {
+                "id": config.user_pool_id or object_id(),
+                "secret": config.secret or random_secret(),
+                "jwtSecret": random_secret(),
+                "appId": config.app_id or object_id(),
+                "appSecret": config.app_secret or random_secret(),
+                "ownerId": object_id(),
+                "createdAt": now,
+            }
+            store.set_meta("pool", identity)
+        else:
+            for key, wanted in (("id", config.user_pool_id), ("secret", config.secret),
+                                ("appId", config.app_id), ("appSecret", config.app_secret)):
+                if wanted is not None and identity[key] != wanted:
+                    raise ValueError(
+                        "%s holds user pool %s with a different %s; drop the option or use another --db"
+                        % (store.path, identity["id"], key)
+                    )
+        self._issued = itertools.count(1)
+        self.identity = identity
+        self.id: str = identity["id"]
+        self.secret: str = identity["secret"]
+        self.app_id: str = identity["appId"]
+        self.app_secret: str = identity["appSecret"]
+        stored_keys = store.get_meta("keys")
+        if stored_keys is not None:
+            self.keys = KeyRing(stored_keys["signing"], stored_keys["password"])
+        else:
+            self.keys = keys or KeyRing.generate()
+            store.set_meta("keys", {"signing": self.keys.signing_pem, "password": self.keys.password_pem})
+        store.purge_tokens(int(time.time()))
+
+    @property
+    def issuer(self) -> str:
+        return self.base_url + "/oidc"
+
+    def application(self, app_id: str) -> Dict[str, Any]:
+        """The pool's application as session and app listings show it."""
+        return {
+            "id": app_id,
+            "name": "Approw emulator app",
+            "description": "The application of the emulated user pool",
+            "domain": "emulator",
+            "logo": "https://usercontents.approw.cn/approw-logo.png",
+            "protocol": "oidc",
+            "userPoolId": self.id,
+        }
+
+    def arn(self, user_id: str) -> str:
+        return "arn:cn:approw:%s:user:%s" % (self.id, user_id)
+
+    # --- request identity ------------------------------------------------------------------
+
+    def check_tenant(self, pool_id: Optional[str], app_id: Optional[str]) -> None:
+        """Reject requests addressed to another pool or an unknown application."""
+        if pool_id and pool_id != self.id:
+            raise ApprowError(POOL_NOT_FOUND)
+        if app_id and app_id != self.app_id:
+            raise ApprowError(APP_NOT_FOUND)
+
+    def authenticate(self, authorization: Optional[str]) -> Principal:
+        if not authorization:
+            return ANONYMOUS
+        scheme, _, token = authorization.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return Principal("invalid")
+        try:
+            claims = self.keys.verify(token)
+        except TokenError as exc:
+            return Principal("invalid", token=token, expired=exc.expired)
+        data = claims.get("data")
+        if not isinstance(data, dict) or data.get("userPoolId") != self.id:
+            return Principal("invalid", token=token)
+        if data.get("type") == "userpool":
+            return Principal("admin", claims=claims, token=token)
+        user = self.user_for_claims(claims)
+        if user is None:
+            return Principal("invalid", token=token)
+        return Principal("user", user=user, claims=claims, token=token)
+
+    def user_for_claims(self, claims: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+        """The live user a verified user token belongs to (None if revoked or deleted)."""
+        data = claims.get("data")
+        if not isinstance(data, dict) or data.get("type") != "user" or data.get("userPoolId") != self.id:
+            return None
+        if not self.store.token_usable(claims.get("jti"), data.get("id")):
+            return None
+        return self.store.get_user(data.get("id"))
+
+    def check_user_token(self, token: str) -> Tuple[Optional[Dict[str, Any]], Dict[str, Any], str]:
+        """``(user, claims, problem)`` for a token; ``problem`` is "", "expired" or "invalid"."""
+        try:
+            claims = self.keys.verify(token)
+        except TokenError as exc:
+            return None, exc.claims or {}, "expired" if exc.expired else "invalid"
+        user = self.user_for_claims(claims)
+        return user, claims, "" if user is not None else "invalid"
+
+    # --- issuing tokens ----------------------------------------------------------------------
+
+    def management_token(self, lifetime: Optional[int] = None, now: Optional[int] = None) -> Tuple[str, int, int]:
+        iat = int(time.time()) if now is None else now
+        exp = iat + (self.config.management_token_lifetime if lifetime is None else lifetime)
+        claims = {
+            "sub": self.identity["ownerId"],
+            "data": {"type": "userpool", "userPoolId": self.id, "appId": None, "id": self.identity["ownerId"]},
+            "iss": self.issuer,
+            "iat": iat,
+            "exp": exp,
+            "jti": b64url(os.urandom(12)),
+        }
+        return self.keys.sign(claims), iat, exp
+
+    def user_token(
+        self,
+        user: Dict[str, Any],
+        app_id: Optional[str] = None,
+        lifetime: Optional[int] = None,
+        now: Optional[int] = None,
+    ) -> Tuple[str, int, int]:
+        """Sign and record an id_token for ``user``; returns ``(token, iat, exp)``."""
+        app_id = app_id or self.app_id
+        iat = int(time.time()) if now is None else now
+        exp = iat + (self.config.token_lifetime if lifetime is None else lifetime)
+        jti = b64url(os.urandom(16))
+        claims: Dict[str, Any] = {"sub": user["id"]}
+        for claim, name in _PROFILE_CLAIMS.items():
+            claims[claim] = user.get(name)
+        claims["address"] = {claim: user.get(name) for claim, name in _ADDRESS_CLAIMS.items()}
+        data: Dict[str, Any] = {
+            "type": "user",
+            "userPoolId": self.id,
+            "appId": app_id,
+            "id": user["id"],
+            "userId": user["id"],
+            "_id": user["id"],
+            "clientId": self.id,
+        }
+        data.update((name, user.get(name)) for name in _DATA_CLAIMS)
+        claims.update(
+            data=data, userpool_id=self.id, aud=app_id, iss=self.issuer, iat=iat, exp=exp, jti=jti
+        )
+        token = self.keys.sign(claims)
+        self.store.record_token(jti, user["id"], app_id, iat, exp)
+        if next(self._issued) % _PURGE_EVERY == 0:
+            self.store.purge_tokens(int(time.time()))
+        return token, iat, exp

@@ -1,0 +1,114 @@
+"""User-defined fields and values (SERVER.md section 12).
+
+Definitions exist for every target type; values are held for USER targets (the only
+kind of target the emulator stores).  A user may read and write their own values with
+their token; everything else needs the management token.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Tuple
+
+from .. import customdata
+from ..context import RequestContext
+from ..errors import UNSUPPORTED, USER_NOT_FOUND, ApprowError, invalid
+from ..values import common_message
+
+
+def set_udf(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    ctx.require_admin()
+    key = args["key"].strip()
+    if not key:
+        raise invalid("key must not be empty")
+    ctx.store.set_udf(args["targetType"], key, args["dataType"], args["label"], args.get("options"))
+    return {"targetType": args["targetType"], "dataType": args["dataType"], "key": key,
+            "label": args["label"], "options": args.get("options")}
+
+
+def udf(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
+    ctx.require_admin()
+    return ctx.store.udfs(args["targetType"])
+
+
+def remove_udf(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    ctx.require_admin()
+    if not ctx.store.remove_udf(args["targetType"], args["key"]):
+        raise invalid("custom field %r is not defined for %s" % (args["key"], args["targetType"]))
+    return common_message("Removed custom field %r" % args["key"])
+
+
+def _target(ctx: RequestContext, target_type: str, target_id: str) -> None:
+    """Authorise access to one target's values and check that it exists."""
+    if target_type != "USER":
+        raise ApprowError(
+            UNSUPPORTED, "custom data of %s targets is not supported by the Approw emulator (USER only)" % target_type
+        )
+    ctx.require_admin_or_self(target_id)
+    if ctx.store.get_user(target_id) is None:
+        raise ApprowError(USER_NOT_FOUND)
+
+
+def udv(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
+    _target(ctx, args["targetType"], args["targetId"])
+    return ctx.store.udvs(args["targetType"], args["targetId"])
+
+
+def _write(ctx: RequestContext, target_type: str, target_id: str, items: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    _target(ctx, target_type, target_id)
+    values = [(i["key"], customdata.parse_wire_value(i["key"], i.get("value"))) for i in items]
+    customdata.write_values(ctx.store, target_type, target_id, customdata.check_values(ctx.store, target_type, values))
+    return ctx.store.udvs(target_type, target_id)
+
+
+def set_udv(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
+    return _write(ctx, args["targetType"], args["targetId"], [args])
+
+
+def set_udv_batch(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
+    return _write(ctx, args["targetType"], args["targetId"], list(args.get("udvList") or []))
+
+
+def remove_udv(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
+    _target(ctx, args["targetType"], args["targetId"])
+    ctx.store.remove_udv(args["targetType"], args["targetId"], args["key"])
+    return ctx.store.udvs(args["targetType"], args["targetId"])
+
+
+def set_udf_value_batch(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    """All values are checked before any is written."""
+    ctx.require_admin()
+    target_type = args["targetType"]
+    per_target: Dict[str, List[Tuple[str, Any]]] = {}
+    for item in args["input"]:
+        _target(ctx, target_type, item["targetId"])
+        value = customdata.parse_wire_value(item["key"], item["value"])
+        per_target.setdefault(item["targetId"], []).append((item["key"], value))
+    checked = {t: customdata.check_values(ctx.store, target_type, v) for t, v in per_target.items()}
+    with ctx.store.tx():
+        for target_id, values in checked.items():
+            customdata.write_values(ctx.store, target_type, target_id, values)
+    return common_message("Saved %d value%s" % (len(args["input"]), "" if len(args["input"]) == 1 else "s"))
+
+
+def udf_value_batch(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
+    ctx.require_admin()
+    out = []
+    for target_id in args["targetIds"]:
+        if target_id is None:
+            continue
+        _target(ctx, args["targetType"], target_id)
+        out.append({"targetId": target_id, "data": ctx.store.udvs(args["targetType"], target_id)})
+    return out
+
+
+RESOLVERS = {
+    "Query": {"udf": udf, "udv": udv, "udfValueBatch": udf_value_batch},
+    "Mutation": {
+        "setUdf": set_udf,
+        "removeUdf": remove_udf,
+        "setUdv": set_udv,
+        "setUdvBatch": set_udv_batch,
+        "removeUdv": remove_udv,
+        "setUdfValueBatch": set_udf_value_batch,
+    },
+}

@@ -1,0 +1,198 @@
+"""Users management (SERVER.md section 3) and the fields of the ``User`` type."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence
+
+from .. import accounts, customdata
+from ..context import RequestContext
+from ..errors import BATCH_TOO_LARGE, DELETE_FAILED, NOT_YOUR_ACCOUNT, ApprowError, invalid, message_for
+from ..values import common_message, page_window, paginated
+
+BATCH_LIMIT = 80
+_EMPTY_PAGE = {"totalCount": 0, "list": []}
+
+
+# --- queries -------------------------------------------------------------------------------
+
+
+def user(ctx: RequestContext, args: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """A user or null; with a user token and no id, the caller."""
+    user_id = args.get("id")
+    if user_id is None and ctx.principal.kind == "user":
+        return ctx.principal.user
+    ctx.require_admin_or_self(user_id)
+    return ctx.store.get_user(user_id)
+
+
+def _listing(
+    ctx: RequestContext, args: Dict[str, Any], where: str = "1", params: Sequence[Any] = ()
+) -> Dict[str, Any]:
+    ctx.require_admin()
+    offset, limit = page_window(args)
+    order = args.get("sortBy") or "CREATEDAT_DESC"
+    return paginated(*ctx.store.users_where(where, list(params), order, offset, limit))
+
+
+def users(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    # excludeUsersInOrg: the emulator has no organisations, so no user is in one.
+    return _listing(ctx, args)
+
+
+def archived_users(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    return _listing(ctx, args, "status = ?", ["Archived"])
+
+
+def search_user(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    ctx.require_admin()
+    where, params = accounts.search_where(args["query"], args.get("fields"))
+    if any(args.get(k) for k in ("departmentOpts", "groupOpts", "roleOpts")):
+        # Membership filters: the emulator has no departments, groups or roles, so no user qualifies.
+        page_window(args)
+        return paginated(0, [])
+    return _listing(ctx, args, where, params)
+
+
+def user_batch(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
+    ctx.require_admin()
+    ids = args["ids"]
+    kind = args.get("type") or "id"
+    field = accounts.LOOKUP_FIELDS.get(kind)
+    if field is None:
+        raise invalid("type must be one of %s, got %r" % (", ".join(accounts.LOOKUP_FIELDS), kind))
+    if len(ids) > BATCH_LIMIT:
+        raise ApprowError(BATCH_TOO_LARGE)
+    keys = [accounts.normalize({field: v})[field] for v in ids]
+    found = ctx.store.users_by(field, keys)
+    return [found[k] for k in keys if k in found]
+
+
+def is_user_exists(ctx: RequestContext, args: Dict[str, Any]) -> bool:
+    ctx.require_admin()
+    return any(accounts.find_user(ctx, {k: v}) for k, v in args.items() if v is not None)
+
+
+def find_user(ctx: RequestContext, args: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    ctx.require_admin()
+    criteria = dict(args)
+    identity = criteria.pop("identity", None)
+    if identity is not None:
+        found = ctx.store.user_by_identity(identity["provider"], identity["userIdInIdp"])
+        if found is None or not criteria:
+            return found
+        criteria["id"] = found["id"]
+    if not any(v is not None for v in criteria.values()):
+        raise invalid("findUser needs one of email, phone, username, externalId or identity")
+    return accounts.find_user(ctx, criteria)
+
+
+# --- mutations -----------------------------------------------------------------------------
+
+
+def create_user(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    """Admin creation: password encrypted, email lower-cased but not format-checked.
+
+    ``keepPassword`` and ``resetPasswordOnFirstLogin`` are accepted; the emulator has no
+    custom password scripts or first-login flow, so the password is always hashed and
+    the user can sign in with it directly.
+    """
+    ctx.require_admin()
+    info = dict(args["userInfo"])
+    password = accounts.decrypt_password(ctx, info.pop("password", None))
+    source = info.pop("registerSource", None) or ["import:manual"]
+    return accounts.create_user(
+        ctx,
+        info,
+        password=password,
+        source=source,
+        custom=customdata.parse_params(args.get("params")),
+        identity=args.get("identity"),
+    )
+
+
+def update_user(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    """Management token: any field of any user.  User token: own profile fields only."""
+    user_id = args.get("id")
+    if ctx.is_admin:
+        if not user_id:
+            raise invalid("updateUser with the management token needs the id of the user")
+        return accounts.update_user(ctx, user_id, args["input"], self_service=False)
+    me = ctx.require_user()
+    if user_id is not None and user_id != me["id"]:
+        raise ApprowError(NOT_YOUR_ACCOUNT)
+    return accounts.update_user(ctx, me["id"], args["input"], self_service=True)
+
+
+def _delete(ctx: RequestContext, ids: List[str]) -> Dict[str, Any]:
+    ctx.require_admin()
+    deleted = ctx.store.delete_users(ids)
+    missing = len(set(ids)) - deleted
+    if missing:
+        return common_message(
+            "%s (%d of %d users did not exist)" % (message_for(DELETE_FAILED), missing, len(set(ids))),
+            DELETE_FAILED,
+        )
+    return common_message("Deleted %d user%s" % (deleted, "" if deleted == 1 else "s"))
+
+
+def delete_user(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    return _delete(ctx, [args["id"]])
+
+
+def delete_users(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    return _delete(ctx, list(args["ids"]))
+
+
+# --- fields of User ------------------------------------------------------------------------
+
+
+def _token(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) -> Optional[str]:
+    """The token of a sign-in result, or the caller's own token when the user is the caller.
+
+    SDKs keep ``user.token`` from every user they receive about the current user (for
+    example after ``update_profile``), so the caller's session token must come back.
+    """
+    if parent.get("token"):
+        return str(parent["token"])
+    principal = ctx.principal
+    if principal.kind == "user" and principal.user is not None and principal.user["id"] == parent.get("id"):
+        return principal.token
+    return None
+
+
+def _empty_page(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) -> Dict[str, Any]:
+    """Roles, groups, departments and grants: domains the emulator does not hold, so empty."""
+    return dict(_EMPTY_PAGE)
+
+
+USER_FIELDS = {
+    "arn": lambda ctx, parent, args: ctx.pool.arn(parent["id"]),
+    "userPoolId": lambda ctx, parent, args: ctx.pool.id,
+    "password": lambda ctx, parent, args: None,
+    "token": _token,
+    "identities": lambda ctx, parent, args: ctx.store.identities(parent["id"]),
+    "customData": lambda ctx, parent, args: ctx.store.udvs("USER", parent["id"]),
+    "roles": _empty_page,
+    "groups": _empty_page,
+    "departments": _empty_page,
+    "authorizedResources": _empty_page,
+}
+
+RESOLVERS = {
+    "Query": {
+        "user": user,
+        "users": users,
+        "archivedUsers": archived_users,
+        "searchUser": search_user,
+        "userBatch": user_batch,
+        "isUserExists": is_user_exists,
+        "findUser": find_user,
+    },
+    "Mutation": {
+        "createUser": create_user,
+        "updateUser": update_user,
+        "deleteUser": delete_user,
+        "deleteUsers": delete_users,
+    },
+    "User": USER_FIELDS,
+}

@@ -1,0 +1,385 @@
+"""HTTP/1.1 keep-alive server: framing, limits, routing and envelopes.
+
+Each connection gets a thread (``ThreadingHTTPServer``).  Every response is written in
+one piece with an exact ``Content-Length`` (and ``TCP_NODELAY``), so keep-alive clients
+never wait on Nagle's algorithm.  Protocol failures (unparseable request, bad or missing
+length, body over the limit, unknown path or method) get a 4xx status with a JSON body in
+the envelope of the endpoint; everything that reaches an endpoint answers HTTP 200 with
+the service's envelope, as the real service does.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import socket
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
+from urllib.parse import parse_qs, urlsplit
+
+from . import rest
+from .context import RequestContext
+from .endpoint import encode, failure
+from .errors import INVALID_PARAMS, ApprowError, message_for
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .app import Emulator
+
+log = logging.getLogger("approw.emulator")
+
+GRAPHQL_PATH = "/graphql/v2"
+_BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+_CORS_HEADERS = (
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS"),
+    ("Access-Control-Allow-Headers", "*"),
+    ("Access-Control-Max-Age", "600"),
+)
+
+
+class HttpError(Exception):
+    """A protocol-level failure; the connection is closed after the response."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class ClientGone(Exception):
+    """The client closed the connection in the middle of a request."""
+
+
+class Router:
+    def __init__(self) -> None:
+        self._routes: List[Tuple[str, "re.Pattern[str]", Callable[..., Any]]] = []
+
+    def add(self, method: str, pattern: str, handler: Callable[..., Any]) -> None:
+        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(pattern))
+        self._routes.append((method, re.compile(regex + r"\Z"), handler))
+
+    def match(self, method: str, path: str) -> Tuple[Callable[..., Any], Dict[str, str]]:
+        allowed = []
+        for route_method, regex, handler in self._routes:
+            found = regex.match(path)
+            if found is None:
+                continue
+            if route_method == method or (method == "HEAD" and route_method == "GET"):
+                return handler, found.groupdict()
+            allowed.append(route_method)
+        if allowed:
+            raise HttpError(405, "%s is not allowed on %s (allowed: %s)" % (method, path, ", ".join(sorted(set(allowed)))))
+        raise HttpError(404, "No endpoint at %s %s" % (method, path))
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def error_body(path: str, status: int, message: str) -> bytes:
+    if path == GRAPHQL_PATH:
+        return encode(failure(status, message))
+    return encode({"code": status, "message": message})
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "ApprowEmulator/1"
+    server: "EmulatorHTTPServer"
+
+    # --- connection lifecycle ----------------------------------------------------------------
+
+    def setup(self) -> None:
+        self.request.settimeout(self.server.emulator.config.idle_timeout)
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.server.track(self.connection, True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        except OSError:
+            pass
+        finally:
+            self.server.track(self.connection, False)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        log.info("%s %s", self.client_address[0], format % args)
+
+    def handle_expect_100(self) -> bool:
+        try:
+            self._content_length()
+        except HttpError as exc:
+            self._respond(exc.status, error_body(self._path(), exc.status, exc.message), close=True)
+            return False
+        return super().handle_expect_100()
+
+    def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
+        """Failures detected by the stdlib parser (bad request line, headers, method)."""
+        self._respond(code, error_body(self._path(), code, message or _phrase(code)), close=True)
+
+    # --- framing -----------------------------------------------------------------------------
+
+    def _path(self) -> str:
+        return urlsplit(getattr(self, "path", "") or "").path
+
+    def _content_length(self) -> Optional[int]:
+        value = self.headers.get("Content-Length")
+        if value is None:
+            return None
+        value = value.strip()
+        if not value.isdigit():
+            raise HttpError(400, "Invalid Content-Length header: %r" % value)
+        length = int(value)
+        limit = self.server.emulator.config.max_body
+        if length > limit:
+            raise HttpError(413, "Request body of %d bytes exceeds the limit of %d bytes" % (length, limit))
+        return length
+
+    def _read_exact(self, size: int) -> bytes:
+        data = self.rfile.read(size)
+        if len(data) < size:
+            raise ClientGone()
+        return data
+
+    def _read_chunked(self) -> bytes:
+        limit = self.server.emulator.config.max_body
+        parts: List[bytes] = []
+        total = 0
+        while True:
+            line = self.rfile.readline(1026)
+            if not line:
+                raise ClientGone()
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                raise HttpError(400, "Malformed chunked body") from None
+            if size == 0:
+                break
+            total += size
+            if total > limit:
+                raise HttpError(413, "Request body exceeds the limit of %d bytes" % limit)
+            parts.append(self._read_exact(size))
+            if self._read_exact(2) != b"\r\n":
+                raise HttpError(400, "Malformed chunked body")
+        while True:  # trailers
+            line = self.rfile.readline(65537)
+            if not line:
+                raise ClientGone()
+            if line in (b"\r\n", b"\n"):
+                return b"".join(parts)
+
+    def _read_body(self) -> bytes:
+        encoding = self.headers.get("Transfer-Encoding")
+        if encoding is not None:
+            if encoding.strip().lower() != "chunked":
+                raise HttpError(501, "Transfer-Encoding %r is not supported" % encoding)
+            return self._read_chunked()
+        length = self._content_length()
+        return self._read_exact(length) if length else b""
+
+    def _respond(
+        self,
+        status: int,
+        body: bytes,
+        *,
+        close: bool = False,
+        content_type: str = "application/json; charset=utf-8",
+        extra: Tuple[Tuple[str, str], ...] = (),
+    ) -> None:
+        if close or self.server.stopping:
+            self.close_connection = True
+        lines = [
+            "HTTP/1.1 %d %s" % (status, _phrase(status)),
+            "Server: " + self.version_string(),
+            "Date: " + self.date_time_string(),
+            "Content-Type: " + content_type,
+            "Content-Length: %d" % len(body),
+            "Access-Control-Allow-Origin: *",
+        ]
+        lines.extend("%s: %s" % pair for pair in extra)
+        if self.close_connection:
+            lines.append("Connection: close")
+        elif getattr(self, "request_version", "") == "HTTP/1.0":
+            lines.append("Connection: keep-alive")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        payload = head if getattr(self, "command", None) == "HEAD" else head + body
+        try:
+            self.wfile.write(payload)
+        except OSError:
+            self.close_connection = True
+            return
+        if hasattr(self, "requestline"):
+            log.info('%s "%s" %d %d', self.client_address[0], self.requestline, status, len(body))
+
+    # --- dispatch ------------------------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        path = self._path()
+        body = self._read_body_or_fail(path)
+        if body is None:
+            return
+        if self.command == "OPTIONS":  # CORS preflight, for browser apps pointed at the emulator
+            self._respond(204, b"", extra=_CORS_HEADERS[1:])
+            return
+        try:
+            handler, params = self.server.router.match(self.command, path)
+        except HttpError as exc:
+            self._respond(exc.status, error_body(path, exc.status, exc.message))
+            return
+        with self.server.busy():
+            try:
+                status, payload = handler(self, path, params, body)
+            except Exception:  # the server must answer, whatever a handler does
+                log.exception("unhandled error on %s %s", self.command, path)
+                status, payload = 500, error_body(path, 500, message_for(500))
+        self._respond(status, payload)
+
+    def _read_body_or_fail(self, path: str) -> Optional[bytes]:
+        try:
+            return self._read_body()
+        except HttpError as exc:
+            self._respond(exc.status, error_body(path, exc.status, exc.message), close=True)
+        except (ClientGone, TimeoutError, OSError):
+            self.close_connection = True
+        return None
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
+
+    # --- endpoint adapters ---------------------------------------------------------------------
+
+    def context(self) -> RequestContext:
+        return RequestContext(self.server.emulator.pool, self.headers.get, self.client_address[0])
+
+    def query_params(self) -> Dict[str, str]:
+        parsed = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
+        return {k: v[0] for k, v in parsed.items()}
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
+
+
+def _decode_json(body: bytes) -> Any:
+    """The JSON value of a request body (None if empty); ValueError with a reason otherwise."""
+    if not body.strip():
+        return None
+    try:
+        text = body.decode("utf-8")
+        value = json.loads(text)
+    except UnicodeDecodeError:
+        raise ValueError("the request body is not UTF-8") from None
+    except ValueError as exc:
+        raise ValueError("the request body is not valid JSON (%s)" % exc) from None
+    if _SURROGATE_ESCAPE.search(text):  # \ud800-\udfff escapes: legal JSON, but only in pairs
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("the request body contains an unpaired UTF-16 surrogate escape") from None
+    return value
+
+
+def graphql_route(handler: Handler, path: str, params: Dict[str, str], body: bytes) -> Tuple[int, bytes]:
+    endpoint = handler.server.emulator.graphql
+    if handler.command in ("GET", "HEAD"):
+        request: Any = handler.query_params()
+    else:
+        try:
+            request = _decode_json(body)
+        except ValueError as exc:
+            return 200, encode(failure(INVALID_PARAMS, str(exc)))
+        if request is None:
+            return 200, encode(failure(INVALID_PARAMS, "The request body is empty; send {\"query\": ...}"))
+    return 200, endpoint.handle(handler.context(), request, read_only=handler.command in ("GET", "HEAD"))
+
+
+def rest_route(fn: rest.Handler) -> Callable[..., Tuple[int, bytes]]:
+    def route(handler: Handler, path: str, params: Dict[str, str], body: bytes) -> Tuple[int, bytes]:
+        ctx = handler.context()
+        try:
+            decoded = _decode_json(body)
+        except ValueError as exc:
+            return 200, encode({"code": INVALID_PARAMS, "message": str(exc)})
+        request = rest.Request(handler.command, path, params, handler.query_params(), decoded)
+        try:
+            ctx.check_tenant()
+            result = fn(ctx, request)
+        except ApprowError as exc:
+            return 200, encode({"code": exc.code, "message": exc.message})
+        if isinstance(result, rest.Raw):
+            return result.status, encode(result.body)
+        return 200, encode({"code": 200, "message": "", "data": result})
+
+    return route
+
+
+def build_router() -> Router:
+    router = Router()
+    router.add("POST", GRAPHQL_PATH, graphql_route)
+    router.add("GET", GRAPHQL_PATH, graphql_route)
+    for method, pattern, fn in rest.ROUTES:
+        router.add(method, pattern, rest_route(fn))
+    return router
+
+
+class EmulatorHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 128
+
+    def __init__(self, address: Tuple[str, int], emulator: "Emulator") -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.emulator = emulator
+        self.router = build_router()
+        self.stopping = False
+        self._connections: Set[socket.socket] = set()
+        self._busy = 0
+        self._cond = threading.Condition()
+        super().__init__(address, Handler)
+
+    def track(self, connection: socket.socket, alive: bool) -> None:
+        with self._cond:
+            (self._connections.add if alive else self._connections.discard)(connection)
+            self._cond.notify_all()
+
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        with self._cond:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._busy -= 1
+                self._cond.notify_all()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        peer = client_address[0] if client_address else "?"
+        if isinstance(sys.exc_info()[1], OSError):  # a client that reset or vanished: routine
+            log.debug("connection from %s dropped", peer, exc_info=True)
+        else:
+            log.exception("connection from %s failed", peer)
+
+    def drain(self, timeout: float) -> None:
+        """After ``shutdown()``: let running requests finish, then close idle connections."""
+        self.stopping = True
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._cond.wait_for(lambda: self._busy == 0, max(0.0, deadline - time.monotonic()))
+            idle = list(self._connections)
+        for connection in idle:
+            try:
+                connection.shutdown(socket.SHUT_RD)
+            except OSError:
+                pass
+        with self._cond:
+            self._cond.wait_for(lambda: not self._connections, max(0.0, deadline - time.monotonic()))

@@ -1,0 +1,208 @@
+"""Keys and cryptography owned by the emulator.
+
+* ``KeyRing``: two RSA key pairs — one signs tokens (RS256, published as a JWKS), the
+  other decrypts passwords (PKCS#1 v1.5, its public half is what SDK clients pass as
+  ``enc_public_key``).  Keeping them apart means a signature key is never used to decrypt.
+* JWT: compact RS256 signing and strict verification (algorithm pinned, ``kid`` checked,
+  ``exp`` enforced) with the ``cryptography`` package only.
+* Password hashing: PBKDF2-HMAC-SHA256 with a per-password salt.  The stored text names
+  its own iteration count, so changing the cost option never invalidates stored hashes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import time
+from dataclasses import dataclass
+from typing import Any, Dict, Optional
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from .config import DEFAULT_HASH_ITERATIONS
+from .errors import DECRYPTION_FAILED, ApprowError
+
+SIGNING_KEY_BITS = 2048
+PASSWORD_KEY_BITS = 2048
+_HASH_SCHEME = "pbkdf2_sha256"
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    if not isinstance(text, str) or any(c in text for c in "=+/ \n"):
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _int_b64url(value: int) -> str:
+    return b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+
+
+def _new_key(bits: int) -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
+
+
+def _key_pem(key: rsa.RSAPrivateKey) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode("ascii")
+
+
+def _load_key(pem: str) -> rsa.RSAPrivateKey:
+    key = serialization.load_pem_private_key(pem.encode("ascii"), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("stored key is not an RSA key")
+    return key
+
+
+class KeyRing:
+    """The signing key and the password key, loaded once and cached."""
+
+    def __init__(self, signing_pem: str, password_pem: str) -> None:
+        self.signing_pem = signing_pem
+        self.password_pem = password_pem
+        self._signing = _load_key(signing_pem)
+        self._password = _load_key(password_pem)
+        numbers = self._signing.public_key().public_numbers()
+        self.jwk: Dict[str, str] = {"e": _int_b64url(numbers.e), "kty": "RSA", "n": _int_b64url(numbers.n)}
+        # RFC 7638 thumbprint: SHA-256 over the required members in lexicographic order.
+        thumb = json.dumps(self.jwk, separators=(",", ":"), sort_keys=True).encode("ascii")
+        self.kid = b64url(hashlib.sha256(thumb).digest())
+        self.public_key_pem = (
+            self._password.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode("ascii")
+        )
+
+    @classmethod
+    def generate(cls) -> "KeyRing":
+        return cls(_key_pem(_new_key(SIGNING_KEY_BITS)), _key_pem(_new_key(PASSWORD_KEY_BITS)))
+
+    def jwks(self) -> Dict[str, Any]:
+        return {"keys": [dict(self.jwk, alg="RS256", use="sig", kid=self.kid)]}
+
+    # --- JWT ---------------------------------------------------------------------------
+
+    def sign(self, claims: Dict[str, Any]) -> str:
+        header = {"alg": "RS256", "typ": "JWT", "kid": self.kid}
+        signing_input = "%s.%s" % (
+            b64url(json.dumps(header, separators=(",", ":")).encode("utf-8")),
+            b64url(json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode("utf-8")),
+        )
+        signature = self._signing.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
+        return signing_input + "." + b64url(signature)
+
+    def verify(self, token: str, now: Optional[float] = None) -> Dict[str, Any]:
+        """Claims of a token this key ring signed; :class:`TokenError` otherwise."""
+        if not isinstance(token, str) or token.count(".") != 2 or len(token) > 16384:
+            raise TokenError("malformed")
+        head_b64, body_b64, sig_b64 = token.split(".")
+        try:
+            header = json.loads(b64url_decode(head_b64))
+            signature = b64url_decode(sig_b64)
+        except (ValueError, binascii.Error):
+            raise TokenError("malformed") from None
+        if not isinstance(header, dict) or header.get("alg") != "RS256":
+            raise TokenError("algorithm not accepted")
+        if header.get("kid", self.kid) != self.kid:
+            raise TokenError("unknown key id")
+        try:
+            self._signing.public_key().verify(
+                signature, ("%s.%s" % (head_b64, body_b64)).encode("ascii"), padding.PKCS1v15(), hashes.SHA256()
+            )
+        except InvalidSignature:
+            raise TokenError("bad signature") from None
+        try:
+            claims = json.loads(b64url_decode(body_b64))
+        except (ValueError, binascii.Error):
+            raise TokenError("malformed") from None
+        if not isinstance(claims, dict) or not isinstance(claims.get("exp"), int):
+            raise TokenError("malformed")
+        if claims["exp"] <= (time.time() if now is None else now):
+            raise TokenError("expired", claims)
+        return claims
+
+    # --- passwords in transit ------------------------------------------------------------
+
+    def decrypt_password(self, ciphertext: Any) -> str:
+        """Plain text of a password the SDK encrypted with :attr:`public_key_pem`."""
+        if not isinstance(ciphertext, str):
+            raise ApprowError(DECRYPTION_FAILED)
+        try:
+            raw = base64.b64decode(ciphertext.strip(), validate=True)
+            plain = self._password.decrypt(raw, padding.PKCS1v15())
+            return plain.decode("utf-8")
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            raise ApprowError(
+                DECRYPTION_FAILED,
+                "Client password decryption error: encrypt the password (RSA PKCS#1 v1.5, base64) "
+                "with the emulator's public key (GET /api/v2/.well-known)",
+            ) from None
+
+    def encrypt_password(self, plain: str) -> str:
+        """What an SDK sends for ``plain`` (used by tests and the pytest fixture)."""
+        raw = self._password.public_key().encrypt(plain.encode("utf-8"), padding.PKCS1v15())
+        return base64.b64encode(raw).decode("ascii")
+
+
+class TokenError(Exception):
+    """A token that must not be accepted; ``reason`` says why, ``claims`` is set when expired."""
+
+    def __init__(self, reason: str, claims: Optional[Dict[str, Any]] = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.claims = claims
+
+    @property
+    def expired(self) -> bool:
+        return self.reason == "expired"
+
+
+# --- password storage --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PasswordHasher:
+    iterations: int = DEFAULT_HASH_ITERATIONS
+
+    def hash(self, password: str) -> str:
+        salt = os.urandom(16)
+        digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, self.iterations)
+        return "%s$%d$%s$%s" % (_HASH_SCHEME, self.iterations, b64url(salt), b64url(digest))
+
+    @staticmethod
+    def verify(password: str, stored: Optional[str]) -> bool:
+        if not stored:
+            return False
+        try:
+            scheme, iterations, salt, digest = stored.split("$")
+            if scheme != _HASH_SCHEME:
+                return False
+            expected = b64url_decode(digest)
+            actual = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), b64url_decode(salt), int(iterations))
+        except (ValueError, binascii.Error):
+            return False
+        return hmac.compare_digest(actual, expected)
+
+
+def random_secret(nbytes: int = 16) -> str:
+    return os.urandom(nbytes).hex()
+
+
+_OID_COUNTER = itertools.count(int.from_bytes(os.urandom(3), "big"))
+
+
+def object_id() -> str:
+    """A 24-hex id shaped like a MongoDB ObjectId: time, random, counter."""
+    counter = next(_OID_COUNTER) & 0xFFFFFF  # itertools.count is atomic under the GIL
+    return "%08x%s%06x" % (int(time.time()) & 0xFFFFFFFF, os.urandom(5).hex(), counter)
