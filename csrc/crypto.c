@@ -71,6 +71,7 @@
 #include <math.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -81,6 +82,13 @@
 #include <openssl/param_build.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define APW_HAVE_IFMA 1
+#include <immintrin.h>
+#else
+#define APW_HAVE_IFMA 0
+#endif
 
 /* Most parsed keys kept in st->pkey_cache (FIFO eviction beyond this). */
 #ifndef APW_PKEY_CACHE_MAX
@@ -109,7 +117,17 @@
 
 #define APW_PKEY_CAPSULE "approw._core.pkey"
 
+/* Bytes of CSPRNG output a key keeps for its encryption padding (about 15
+ * 1024-bit encryptions per RAND_bytes call, whose fixed cost is ~1.1 us). */
+#define APW_PADPOOL_SIZE 2048
+
 #define APW_SHA256_LEN 32
+
+/* Radix-2^52 representation for the AVX-512 IFMA path: 20 limbs (R = 2^1040,
+ * moduli up to 1038 bits), padded to 24 = three 8-lane vectors. */
+#define APW_L52 20
+#define APW_L52_PAD 24
+#define APW_M52 ((uint64_t)0xFFFFFFFFFFFFF)
 
 /* ------------------------------------------------------------------ args */
 
@@ -873,6 +891,13 @@ typedef struct apw_pkey {
     BIGNUM *e;
     BN_MONT_CTX *mont;   /* Montgomery context of n */
     BN_CTX *bnctx;       /* scratch for GIL-held encryptions */
+    unsigned char *pad;  /* APW_PADPOOL_SIZE random bytes for GIL-held encryptions */
+    size_t pad_pos;      /* first unused byte of `pad` */
+    pid_t pad_pid;       /* the process that filled `pad` */
+    int ifma;            /* use apw_amm52x20 (CPU has AVX-512 IFMA, n <= 1038 bits) */
+    uint64_t k0;         /* -n^-1 mod 2^52 */
+    uint64_t n52[APW_L52_PAD];   /* n in radix 2^52 */
+    uint64_t rr52[APW_L52_PAD];  /* R^2 mod n in radix 2^52 */
     int bits;
     size_t size;         /* modulus size in bytes */
 } apw_pkey;
@@ -888,6 +913,9 @@ apw_pkey_free(apw_pkey *k)
     BN_CTX_free(k->bnctx);
     BN_free(k->n);
     BN_free(k->e);
+    if (k->pad != NULL) {
+        OPENSSL_clear_free(k->pad, APW_PADPOOL_SIZE);
+    }
     EVP_PKEY_free(k->pkey);
     PyMem_RawFree(k);
 }
@@ -897,6 +925,218 @@ apw_pkey_capsule_destructor(PyObject *cap)
 {
     apw_pkey_free((apw_pkey *)PyCapsule_GetPointer(cap, APW_PKEY_CAPSULE));
 }
+
+/* ---------------------------------------------------- radix 2^52, IFMA */
+#if APW_HAVE_IFMA
+
+/* Big-endian bytes (len <= 8 * (APW_L52_PAD - 6)) -> 20 limbs of 52 bits. */
+static void
+apw_be_to_52(const unsigned char *be, size_t len, uint64_t *limbs)
+{
+    uint64_t w[APW_L52_PAD - 6] = {0};    /* 18 little-endian 64-bit words */
+
+    for (size_t i = 0; i < len; i++) {
+        size_t bit = 8 * (len - 1 - i);
+        w[bit / 64] |= (uint64_t)be[i] << (bit % 64);
+    }
+    for (int j = 0; j < APW_L52; j++) {
+        int bit = 52 * j;
+        int wi = bit / 64;
+        int off = bit % 64;
+        uint64_t v = w[wi] >> off;
+        if (off > 12) {
+            v |= w[wi + 1] << (64 - off);
+        }
+        limbs[j] = v & APW_M52;
+    }
+    for (int j = APW_L52; j < APW_L52_PAD; j++) {
+        limbs[j] = 0;
+    }
+    OPENSSL_cleanse(w, sizeof(w));
+}
+
+/* 20 normalised limbs (value < 2^(8 len)) -> big-endian bytes. */
+static void
+apw_52_to_be(const uint64_t *limbs, unsigned char *be, size_t len)
+{
+    uint64_t w[APW_L52_PAD - 6] = {0};
+
+    for (int j = 0; j < APW_L52; j++) {
+        int bit = 52 * j;
+        int wi = bit / 64;
+        int off = bit % 64;
+        w[wi] |= limbs[j] << off;
+        if (off > 12) {
+            w[wi + 1] |= limbs[j] >> (64 - off);
+        }
+    }
+    for (size_t i = 0; i < len; i++) {
+        size_t bit = 8 * (len - 1 - i);
+        be[i] = (unsigned char)(w[bit / 64] >> (bit % 64));
+    }
+    OPENSSL_cleanse(w, sizeof(w));
+}
+
+/* Radix-2^52 key material for apw_amm52x20.  0 or -1. */
+static int
+apw_ifma_setup(apw_pkey *k)
+{
+    unsigned char buf[APW_L52 * 52 / 8];     /* 130 bytes */
+    BIGNUM *rr = BN_new();
+    uint64_t inv;
+    int rc = -1;
+
+    /* R^2 mod n with R = 2^(52 * 20). */
+    if (rr == NULL || BN_set_word(rr, 1) != 1 ||
+        BN_lshift(rr, rr, 2 * 52 * APW_L52) != 1 ||
+        BN_mod(rr, rr, k->n, k->bnctx) != 1 ||
+        BN_bn2binpad(rr, buf, (int)sizeof(buf)) != (int)sizeof(buf)) {
+        goto done;
+    }
+    apw_be_to_52(buf, sizeof(buf), k->rr52);
+    if (BN_bn2binpad(k->n, buf, (int)sizeof(buf)) != (int)sizeof(buf)) {
+        goto done;
+    }
+    apw_be_to_52(buf, sizeof(buf), k->n52);
+    /* n0^-1 mod 2^64 by Newton's iteration (n0 odd: 3 correct bits at start,
+     * doubling each step), then k0 = -n^-1 mod 2^52. */
+    inv = k->n52[0];
+    for (int i = 0; i < 5; i++) {
+        inv *= 2 - k->n52[0] * inv;
+    }
+    k->k0 = (0 - inv) & APW_M52;
+    rc = 0;
+done:
+    BN_free(rr);
+    return rc;
+}
+
+#define APW_LANE1(v) ((uint64_t)_mm_extract_epi64(_mm512_castsi512_si128(v), 1))
+#define APW_SHIFT3(x0, x1, x2)                                              \
+    x0 = _mm512_alignr_epi64(x1, x0, 1);                                    \
+    x1 = _mm512_alignr_epi64(x2, x1, 1);                                    \
+    x2 = _mm512_alignr_epi64(zero, x2, 1);
+
+/* Almost-Montgomery multiplication in radix 2^52 with AVX-512 IFMA:
+ * res = a * b / 2^1040 mod n, up to one extra n (res < 2n when a, b < 2n and
+ * n < 2^1038).  Operand scanning over b's limbs; each step adds a*b_i and
+ * m*n (m chosen to clear the lowest limb) and shifts one limb down.  The low
+ * and high halves of the products go to separate accumulators (LA, LN, HA,
+ * HN) to keep dependency chains short, and the lowest limb is tracked in a
+ * scalar (r0) so the next m never waits for a vector round trip.  Lanes are
+ * 64 bits and gain < 2^54 per step, so 20 steps cannot overflow.  All of a
+ * and b is read before res is written: res may alias either. */
+__attribute__((target("avx512f,avx512ifma")))
+static void
+apw_amm52x20(uint64_t *res, const uint64_t *a, const uint64_t *b, const uint64_t *n,
+             uint64_t k0)
+{
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i a_0 = _mm512_loadu_si512(a);
+    const __m512i a_1 = _mm512_loadu_si512(a + 8);
+    const __m512i a_2 = _mm512_loadu_si512(a + 16);
+    const __m512i n_0 = _mm512_loadu_si512(n);
+    const __m512i n_1 = _mm512_loadu_si512(n + 8);
+    const __m512i n_2 = _mm512_loadu_si512(n + 16);
+    __m512i la0 = zero, la1 = zero, la2 = zero, ln0 = zero, ln1 = zero, ln2 = zero;
+    __m512i ha0 = zero, ha1 = zero, ha2 = zero, hn0 = zero, hn1 = zero, hn2 = zero;
+    const uint64_t a0 = a[0], a1 = a[1], n0 = n[0], n1 = n[1];
+    uint64_t r0 = 0;
+    uint64_t c = 0;
+
+    for (int i = 0; i < APW_L52; i++) {
+        uint64_t bi = b[i];
+        uint64_t t0 = r0 + ((a0 * bi) & APW_M52);
+        uint64_t m = (t0 * k0) & APW_M52;
+        uint64_t carry = (t0 + ((n0 * m) & APW_M52)) >> 52;
+        /* Limb 1 before this step's products: the next lowest limb. */
+        uint64_t e1 = (APW_LANE1(la0) + APW_LANE1(ln0)) + (APW_LANE1(ha0) + APW_LANE1(hn0));
+        unsigned __int128 pa = (unsigned __int128)a0 * bi;
+        unsigned __int128 pn = (unsigned __int128)n0 * m;
+        __m512i vb = _mm512_set1_epi64((long long)bi);
+        __m512i vm = _mm512_set1_epi64((long long)m);
+
+        r0 = e1 + ((a1 * bi) & APW_M52) + ((n1 * m) & APW_M52) +
+             (uint64_t)(pa >> 52) + (uint64_t)(pn >> 52) + carry;
+        la0 = _mm512_madd52lo_epu64(la0, a_0, vb);
+        la1 = _mm512_madd52lo_epu64(la1, a_1, vb);
+        la2 = _mm512_madd52lo_epu64(la2, a_2, vb);
+        ln0 = _mm512_madd52lo_epu64(ln0, n_0, vm);
+        ln1 = _mm512_madd52lo_epu64(ln1, n_1, vm);
+        ln2 = _mm512_madd52lo_epu64(ln2, n_2, vm);
+        APW_SHIFT3(la0, la1, la2)
+        APW_SHIFT3(ln0, ln1, ln2)
+        APW_SHIFT3(ha0, ha1, ha2)
+        APW_SHIFT3(hn0, hn1, hn2)
+        ha0 = _mm512_madd52hi_epu64(ha0, a_0, vb);
+        ha1 = _mm512_madd52hi_epu64(ha1, a_1, vb);
+        ha2 = _mm512_madd52hi_epu64(ha2, a_2, vb);
+        hn0 = _mm512_madd52hi_epu64(hn0, n_0, vm);
+        hn1 = _mm512_madd52hi_epu64(hn1, n_1, vm);
+        hn2 = _mm512_madd52hi_epu64(hn2, n_2, vm);
+    }
+    /* Sum the accumulators straight into res (the caller wipes it), then
+     * propagate carries.  Lane 0 of the vectors is stale: r0 is exact. */
+    _mm512_storeu_si512(res, _mm512_add_epi64(_mm512_add_epi64(la0, ln0),
+                                              _mm512_add_epi64(ha0, hn0)));
+    _mm512_storeu_si512(res + 8, _mm512_add_epi64(_mm512_add_epi64(la1, ln1),
+                                                  _mm512_add_epi64(ha1, hn1)));
+    _mm512_storeu_si512(res + 16, _mm512_add_epi64(_mm512_add_epi64(la2, ln2),
+                                                   _mm512_add_epi64(ha2, hn2)));
+    res[0] = r0;
+    for (int j = 0; j < APW_L52; j++) {
+        uint64_t v = res[j] + c;
+        res[j] = v & APW_M52;
+        c = v >> 52;
+    }
+    for (int j = APW_L52; j < APW_L52_PAD; j++) {
+        res[j] = 0;
+    }
+}
+#undef APW_SHIFT3
+#undef APW_LANE1
+
+/* out = em^e mod n for the IFMA path; em and out are k->size bytes. */
+static void
+apw_rsa_modexp_ifma(const apw_pkey *k, const unsigned char *em, unsigned char *out)
+{
+    uint64_t m[APW_L52_PAD];
+    uint64_t x[APW_L52_PAD];
+    uint64_t y[APW_L52_PAD];
+    uint64_t one[APW_L52_PAD] = {1};
+    int ge = 1;
+    uint64_t borrow = 0;
+
+    apw_be_to_52(em, k->size, m);
+    apw_amm52x20(x, m, k->rr52, k->n52, k->k0);         /* x = m R mod n (< 2n) */
+    memcpy(y, x, sizeof(y));
+    for (int i = BN_num_bits(k->e) - 2; i >= 0; i--) {
+        apw_amm52x20(y, y, y, k->n52, k->k0);
+        if (BN_is_bit_set(k->e, i)) {
+            apw_amm52x20(y, y, x, k->n52, k->k0);
+        }
+    }
+    apw_amm52x20(y, y, one, k->n52, k->k0);               /* leave the domain: <= n */
+    /* One conditional subtraction brings it into [0, n). */
+    for (int j = APW_L52 - 1; j >= 0; j--) {
+        if (y[j] != k->n52[j]) {
+            ge = y[j] > k->n52[j];
+            break;
+        }
+    }
+    if (ge) {
+        for (int j = 0; j < APW_L52; j++) {
+            uint64_t v = y[j] - k->n52[j] - borrow;
+            borrow = v >> 63;
+            y[j] = v & APW_M52;
+        }
+    }
+    apw_52_to_be(y, out, k->size);
+    OPENSSL_cleanse(m, sizeof(m));
+    OPENSSL_cleanse(x, sizeof(x));
+    OPENSSL_cleanse(y, sizeof(y));
+}
+#endif /* APW_HAVE_IFMA */
 
 /* Wrap an RSA EVP_PKEY (ownership taken, freed on failure) with its
  * contexts.  NULL with *why set; the OpenSSL queue may hold the detail. */
@@ -936,6 +1176,11 @@ apw_pkey_new(EVP_PKEY *pkey, const char **why)
         *why = "invalid RSA public key (n and e must be odd, 1 < e < n)";
         goto error;
     }
+    /* OpenSSL's rule for public operations, which bounds their cost. */
+    if (bits > 3072 && BN_num_bits(k->e) > 64) {
+        *why = "RSA public exponent too large for a modulus above 3072 bits (max 64 bits)";
+        goto error;
+    }
     k->bnctx = BN_CTX_new();
     k->mont = BN_MONT_CTX_new();
     if (k->bnctx == NULL || k->mont == NULL ||
@@ -943,6 +1188,16 @@ apw_pkey_new(EVP_PKEY *pkey, const char **why)
         *why = "cannot set up the Montgomery context";
         goto error;
     }
+#if APW_HAVE_IFMA
+    if (bits + 2 <= 52 * APW_L52 && __builtin_cpu_supports("avx512f") &&
+        __builtin_cpu_supports("avx512ifma")) {
+        if (apw_ifma_setup(k) < 0) {
+            *why = "cannot set up the radix-2^52 key";
+            goto error;
+        }
+        k->ifma = 1;
+    }
+#endif
     k->ver = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
     if (k->ver == NULL ||
         EVP_PKEY_verify_init(k->ver) <= 0 ||
@@ -973,6 +1228,10 @@ apw_pem_decode(const unsigned char *p, size_t n, const char *keytype)
     if (OSSL_DECODER_from_data(dctx, &p, &n) != 1) {
         EVP_PKEY_free(pkey);
         pkey = NULL;
+    }
+    else {
+        /* Decoders tried and rejected on the way may leave entries behind. */
+        ERR_clear_error();
     }
     OSSL_DECODER_CTX_free(dctx);
     return pkey;
@@ -1369,18 +1628,57 @@ apw_rand_nonzero(unsigned char *out, size_t n)
     return rc;
 }
 
-/* RSA PKCS#1 v1.5 encryption (RFC 8017 7.2.1) on the key's cached Montgomery
- * context: EM = 00 02 PS 00 M, c = EM^e mod n by left-to-right square and
- * multiply in the Montgomery domain.  `ctx` is scratch owned by the caller for
- * the duration of the call; k is only read.  `out` receives k->size bytes.
+/* n nonzero random bytes for a GIL-held encryption with key k, from the
+ * key's pool of CSPRNG output; refilled with one RAND_bytes call when used
+ * up.  Bytes handed out are wiped from the pool.  A forked child never uses
+ * bytes its parent filled in (pid check).  0 or -1 (OpenSSL queue set). */
+static int
+apw_padpool_take(apw_pkey *k, unsigned char *out, size_t n)
+{
+    pid_t pid = getpid();
+    size_t got = 0;
+
+    if (k->pad == NULL) {
+        k->pad = OPENSSL_malloc(APW_PADPOOL_SIZE);
+        if (k->pad == NULL) {
+            return -1;
+        }
+        k->pad_pos = APW_PADPOOL_SIZE;
+    }
+    if (k->pad_pid != pid) {
+        OPENSSL_cleanse(k->pad, APW_PADPOOL_SIZE);
+        k->pad_pos = APW_PADPOOL_SIZE;
+    }
+    while (got < n) {
+        size_t start;
+        if (k->pad_pos == APW_PADPOOL_SIZE) {
+            if (RAND_bytes(k->pad, APW_PADPOOL_SIZE) != 1) {
+                return -1;
+            }
+            k->pad_pos = 0;
+            k->pad_pid = pid;
+        }
+        start = k->pad_pos;
+        while (k->pad_pos < APW_PADPOOL_SIZE && got < n) {
+            unsigned char c = k->pad[k->pad_pos++];
+            if (c != 0) {
+                out[got++] = c;
+            }
+        }
+        OPENSSL_cleanse(k->pad + start, k->pad_pos - start);
+    }
+    return 0;
+}
+
+/* out = em^e mod n with OpenSSL's bignums: left-to-right square and multiply
+ * in the Montgomery domain of the key's cached BN_MONT_CTX (OpenSSL's own
+ * mulx/adx assembly does the work).  `ctx` is caller-owned scratch.
  * 0, or -1 with the OpenSSL queue set. */
 static int
-apw_rsa_encrypt_bn(const apw_pkey *k, BN_CTX *ctx, const unsigned char *in,
-                   size_t inlen, unsigned char *out)
+apw_rsa_modexp_bn(const apw_pkey *k, BN_CTX *ctx, const unsigned char *em,
+                  unsigned char *out)
 {
-    unsigned char em[APW_RSA_MAX_BYTES];
-    size_t klen = k->size;
-    size_t pslen = klen - 3 - inlen;
+    int klen = (int)k->size;
     BIGNUM *m;
     BIGNUM *x;
     BIGNUM *y;
@@ -1393,17 +1691,7 @@ apw_rsa_encrypt_bn(const apw_pkey *k, BN_CTX *ctx, const unsigned char *in,
     if (y == NULL) {
         goto done;
     }
-    em[0] = 0x00;
-    em[1] = 0x02;
-    if (apw_rand_nonzero(em + 2, pslen) < 0) {
-        goto done;
-    }
-    em[2 + pslen] = 0x00;
-    if (inlen > 0) {
-        memcpy(em + 3 + pslen, in, inlen);
-    }
-    /* em[0] == 0 and n has klen bytes, so m < n. */
-    if (BN_bin2bn(em, (int)klen, m) == NULL ||
+    if (BN_bin2bn(em, klen, m) == NULL ||
         BN_to_montgomery(x, m, k->mont, ctx) != 1 ||
         BN_copy(y, x) == NULL) {
         goto done;
@@ -1418,7 +1706,7 @@ apw_rsa_encrypt_bn(const apw_pkey *k, BN_CTX *ctx, const unsigned char *in,
         }
     }
     if (BN_from_montgomery(m, y, k->mont, ctx) != 1 ||
-        BN_bn2binpad(m, out, (int)klen) != (int)klen) {
+        BN_bn2binpad(m, out, klen) != klen) {
         goto done;
     }
     rc = 0;
@@ -1430,6 +1718,43 @@ done:
         BN_clear(y);
     }
     BN_CTX_end(ctx);
+    return rc;
+}
+
+/* RSA PKCS#1 v1.5 encryption (RFC 8017 7.2.1): EM = 00 02 PS 00 M, then
+ * EM^e mod n (IFMA or bignum path).  With `pooled` (GIL held) PS comes from
+ * the key's pool, else straight from RAND_bytes and k is only read.  `ctx` is
+ * caller-owned scratch.  `out` receives k->size bytes.  0, or -1 with the
+ * OpenSSL queue set. */
+static int
+apw_rsa_encrypt_em(apw_pkey *k, BN_CTX *ctx, int pooled, const unsigned char *in,
+                   size_t inlen, unsigned char *out)
+{
+    unsigned char em[APW_RSA_MAX_BYTES];
+    size_t klen = k->size;
+    size_t pslen = klen - 3 - inlen;
+    int rc = -1;
+
+    em[0] = 0x00;
+    em[1] = 0x02;
+    if ((pooled ? apw_padpool_take(k, em + 2, pslen)
+                : apw_rand_nonzero(em + 2, pslen)) < 0) {
+        goto done;
+    }
+    em[2 + pslen] = 0x00;
+    if (inlen > 0) {
+        memcpy(em + 3 + pslen, in, inlen);
+    }
+    /* em[0] == 0 and n has klen bytes, so EM < n. */
+#if APW_HAVE_IFMA
+    if (k->ifma) {
+        apw_rsa_modexp_ifma(k, em, out);
+        rc = 0;
+        goto done;
+    }
+#endif
+    rc = apw_rsa_modexp_bn(k, ctx, em, out);
+done:
     OPENSSL_cleanse(em, klen);
     return rc;
 }
@@ -1446,14 +1771,14 @@ apw_rsa_encrypt_raw(apw_pkey *k, const unsigned char *in, size_t inlen,
     int rc;
 
     if (k->bits < APW_RSA_NOGIL_BITS) {
-        return apw_rsa_encrypt_bn(k, k->bnctx, in, inlen, out);
+        return apw_rsa_encrypt_em(k, k->bnctx, 1, in, inlen, out);
     }
     ctx = BN_CTX_new();
     if (ctx == NULL) {
         return -1;
     }
     Py_BEGIN_ALLOW_THREADS
-    rc = apw_rsa_encrypt_bn(k, ctx, in, inlen, out);
+    rc = apw_rsa_encrypt_em(k, ctx, 0, in, inlen, out);
     Py_END_ALLOW_THREADS
     BN_CTX_free(ctx);
     return rc;

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import math
+import os
 import threading
 import time
 from collections import Counter
@@ -109,7 +110,6 @@ def test_rsa_encrypt_bytes_like_plaintext(keys):
 
 def test_rsa_encrypt_many_random_messages(keys):
     """Every length 0..k-11, random content (edge bytes included)."""
-    import os
     for bits in (1024, 3072):
         priv = keys[bits]
         pem = _pem(priv, "spki")
@@ -123,6 +123,62 @@ def test_rsa_encrypt_many_random_messages(keys):
                 msg = b"\x00" * n
             raw = base64.b64decode(_core.rsa_encrypt(pem, msg))
             assert priv.decrypt(raw, PKCS1) == msg
+
+
+@pytest.mark.parametrize("bits,e", [(1024, 65537), (1024, 3), (1025, 65537), (1038, 65537),
+                                    (1039, 65537), (1040, 65537), (1536, 65537)])
+def test_rsa_encrypt_key_sizes_around_the_fast_path(bits, e):
+    """Moduli up to 1038 bits take the radix-2^52 (AVX-512 IFMA) path where the
+    CPU has it, larger ones the bignum path; both must agree with OpenSSL."""
+    priv = rsa.generate_private_key(public_exponent=e, key_size=bits)
+    pem = _pem(priv, "spki")
+    k = (bits + 7) // 8
+    for i in range(150):
+        n = i % (k - 10)
+        msg = os.urandom(n) if i % 4 else bytes([0xFF if i % 8 else 0x00]) * n
+        raw = base64.b64decode(_core.rsa_encrypt(pem, msg))
+        assert len(raw) == k
+        assert priv.decrypt(raw, PKCS1) == msg
+
+
+def test_rsa_encrypt_fresh_keys_many_messages():
+    """Several fresh 1024-bit keys (the SDK's key size), many messages each."""
+    for _ in range(4):
+        priv = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+        pem = _pem(priv, "pkcs1")
+        for _ in range(250):
+            msg = os.urandom(int.from_bytes(os.urandom(1), "big") % 118)
+            assert priv.decrypt(base64.b64decode(_core.rsa_encrypt(pem, msg)), PKCS1) == msg
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_rsa_padding_not_shared_across_fork(keys):
+    """A forked child must not reuse padding randomness buffered in the parent:
+    with the same padding the same plaintext would give the same ciphertext."""
+    priv = keys[1024]
+    pem = _pem(priv, "spki")
+    _core.rsa_encrypt(pem, "warm")              # the parent now holds buffered bytes
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                # child
+        try:
+            os.close(r)
+            os.write(w, _core.rsa_encrypt(pem, "same").encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    child = b""
+    while True:
+        chunk = os.read(r, 4096)
+        if not chunk:
+            break
+        child += chunk
+    os.close(r)
+    os.waitpid(pid, 0)
+    parent = _core.rsa_encrypt(pem, "same")
+    assert len(child) == 172
+    assert child.decode() != parent
+    assert priv.decrypt(base64.b64decode(child), PKCS1) == b"same"
 
 
 def test_rsa_encrypt_is_randomised(keys):
@@ -238,6 +294,10 @@ def _rss_bytes() -> int:
         return int(f.read().split()[1]) * 4096
 
 
+@pytest.mark.skipif(
+    "asan" in os.environ.get("LD_PRELOAD", "")
+    and "quarantine_size_mb=0" not in os.environ.get("ASAN_OPTIONS", ""),
+    reason="RSS is meaningless with the ASan quarantine")
 def test_rsa_key_cache_is_bounded(keys):
     """Thousands of distinct PEMs: memory must not grow with their number."""
     pem = _pem(keys[2048], "spki")
@@ -272,7 +332,6 @@ def test_sha256_str_is_utf8():
 
 
 def test_b64url_roundtrip_against_base64():
-    import os
     for n in range(0, 200):
         data = os.urandom(n)
         enc = _core.b64url_encode(data)
@@ -636,6 +695,18 @@ def test_jwt_bad_keys(rs):
         _verify(token, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
     with pytest.raises(TypeError):
         _verify(token, 12345)
+    n = rs["jwk"]["n"]
+    with pytest.raises(_core.CryptoError, match="odd"):
+        _verify(token, {"kty": "RSA", "n": n, "e": _b64u_int(65536)})
+    with pytest.raises(_core.CryptoError, match="odd"):
+        _verify(token, {"kty": "RSA", "n": n, "e": n})                     # e >= n
+    with pytest.raises(_core.CryptoError, match="out of range"):
+        _verify(token, {"kty": "RSA", "n": _b64u_int((1 << 300) + 1), "e": "AQAB"})
+    big_n = _b64u_int((1 << 4095) | int.from_bytes(os.urandom(511), "big") | 1)
+    with pytest.raises(_core.CryptoError, match="exponent too large"):
+        _verify(token, {"kty": "RSA", "n": big_n, "e": _b64u_int((1 << 65) + 1)})
+    with pytest.raises(_core.JWTSignatureError):                           # loads; wrong key
+        _verify(token, {"kty": "RSA", "n": big_n, "e": "AQAB"})
     hs = jwt.encode(_claims(), SECRET, algorithm="HS256")
     with pytest.raises(_core.CryptoError, match="empty"):
         _verify(hs, "", ("HS256",))
