@@ -5,47 +5,64 @@
  * Key cache.  st->pkey_cache is a dict, at most APW_PKEY_CACHE_MAX (64)
  * entries, oldest evicted first.  Key: the exact PEM str/bytes, or the JWK's
  * (n, e) str tuple.  Value: a capsule holding an apw_pkey (EVP_PKEY, n, e,
- * the Montgomery context of n, a BN_CTX, a verify-initialised EVP_PKEY_CTX),
- * or a str: the CryptoError message of a key text that failed to load, so a
- * misconfigured key costs one decode, not one per call.  Decoding a PEM with
- * OpenSSL 3.0 costs 130-450 us, the encryption itself under 10 us.  A caller
- * keeps its own reference to the capsule while it works, so an eviction by
- * another thread never frees a key in use.
+ * the Montgomery context of n, a BN_CTX, a verify-initialised EVP_PKEY_CTX,
+ * the radix-2^52 form of n, a padding randomness pool), or a str: the
+ * CryptoError message of a key text that failed to load, so a misconfigured
+ * key costs one decode, not one per call.  Decoding a PEM with OpenSSL 3.0
+ * costs 130-450 us, an encryption a few us.  A caller keeps its own reference
+ * to the capsule while it works, so an eviction never frees a key in use.
  *
- * RSA encryption.  PKCS#1 v1.5 (RFC 8017 7.2.1) done here on OpenSSL's
- * bignum layer: EM = 00 02 PS 00 M with PS from RAND_bytes (zeros dropped),
- * then EM^e mod n by square-and-multiply with BN_mod_mul_montgomery on the
- * cached BN_MONT_CTX (OpenSSL's own mulx/adx assembly does the work).  On
- * this machine a 1024-bit encryption costs: EVP_PKEY_CTX created per call
- * 11.5-14.5 us (of which the context 2.5-4 us), EVP_PKEY_encrypt on a cached
- * context 7.3-10.5 us, this path 6.0-8.5 us: EVP's provider dispatch,
- * BN_mod_exp_mont's window setup and conversions cost about 1 us more than
- * 16 squarings + 1 multiplication + to/from Montgomery.  The 1024-bit
- * modular exponentiation itself (~5.5 us, 0.31 us per Montgomery squaring)
- * and RAND_bytes (~1.3 us) are the floor.
+ * RSA encryption.  PKCS#1 v1.5 (RFC 8017 7.2.1) is done here rather than by
+ * EVP_PKEY_encrypt: EM = 00 02 PS 00 M (PS nonzero CSPRNG bytes), then
+ * EM^e mod n by left-to-right square-and-multiply.  Where the time goes for
+ * the SDK's 1024-bit key (this machine, noisy, so ranges): EVP_PKEY_CTX made
+ * per call 11.5-14.5 us (the context alone 2.5-4 us); EVP_PKEY_encrypt on a
+ * cached context 7.3-10.5 us, of which BN_mod_exp_mont 5.5-7.3 us (0.31 us per
+ * 1024-bit Montgomery squaring in OpenSSL's mulx/adx assembly), RAND_bytes
+ * ~1.1 us of fixed cost per call, the provider layers ~1 us.  So the context
+ * cache the issue suggests is not enough for the targets; what we do:
+ *  - modexp: keys up to 1038 bits on CPUs with AVX-512 IFMA (checked per key
+ *    at load) use apw_amm52x20, an almost-Montgomery multiplication in radix
+ *    2^52 on three 8-lane vectors: 3.5-4.8 us for the whole exponentiation
+ *    where BN_mod_exp_mont takes 5.5-6.9 us in the same run.  Other keys and
+ *    CPUs: BN_mod_mul_montgomery on the cached BN_MONT_CTX (about 1 us less
+ *    than BN_mod_exp_mont's window set-up and conversions).
+ *  - padding randomness: a GIL-held encryption takes PS from a per-key pool
+ *    of APW_PADPOOL_SIZE bytes filled by one RAND_bytes call (about 15
+ *    encryptions per call), bytes wiped as they are handed out; a pid check
+ *    makes a forked child discard what its parent filled.  The pool exposes
+ *    no more than OpenSSL's own DRBG state, which sits in the same memory.
+ *    GIL-free encryptions call RAND_bytes directly.
+ *  Both paths are checked against OpenSSL by decrypting with `cryptography`
+ *  (tests/c/test_crypto.py: every message length, 1024..1536-bit keys).
  *
  * GIL.  Public-key operations on keys below APW_RSA_NOGIL_BITS (3072) run
- * with the GIL held, on the key's shared BN_CTX / EVP_PKEY_CTX (the GIL is
- * what serialises them); larger keys release the GIL and use a private
- * BN_CTX or an EVP_PKEY_CTX_dup of the cached context.  Measured with
- * tools/crypto_speed.py --threads (2 shared cores): releasing the GIL for a
- * 2048-bit encryption (~25 us) cut the rate of a thread running beside a
- * busy pure-Python thread from ~13,000/s to ~3,500/s (each release hands the
- * GIL to the busy thread, and getting it back waits for the switch
- * interval), while 4 threads gained nothing over 1 thread on these 2 cores.
- * Like CPython's hashlib, hashing / random generation of >= 2048 bytes and
- * HMAC over >= 2048 bytes release the GIL.
+ * with the GIL held, on the key's shared BN_CTX, pool and EVP_PKEY_CTX (the
+ * GIL is what serialises them); larger keys release the GIL and use a private
+ * BN_CTX, RAND_bytes, and an EVP_PKEY_CTX_dup of the cached verify context.
+ * Below 3072 bits a public operation takes 4-50 us, against a 5 ms switch
+ * interval.  tools/crypto_speed.py --threads, both policies built side by
+ * side (2 shared cores, load ~4): beside a thread spinning in pure Python,
+ * releasing the GIL cut rsa_encrypt from 41,000/s to 21,000/s (1024-bit) and
+ * from 9,400/s to 6,400/s (2048-bit), since every release hands the GIL to
+ * the spinner; at 3072/4096 bits the two policies measured the same
+ * (2,900-3,100/s, 1,780/s); 4 threads never beat 1 thread on these busy
+ * cores.  CPython's hashlib makes the same trade with a size threshold, and
+ * so do we for hashing, HMAC and random generation of >= 2048 bytes.
  *
  * Secrets.  Cleansed with OPENSSL_cleanse: the encoded EM block (padding +
- * plaintext) and the bignums m, x, y derived from it (BN_clear); the
- * zero-free padding randomness buffer; the UTF-8 copy we make of a str
+ * plaintext) and everything derived from it (bignums m, x, y via BN_clear;
+ * the radix-2^52 arrays and conversion words); pool bytes once handed out,
+ * the rest of the pool when the key is freed (OPENSSL_clear_free); the
+ * RAND_bytes buffer of the GIL-free path; the UTF-8 copy we make of a str
  * plaintext, HMAC secret or PKCE verifier (a private bytes object, wiped
  * before release when we hold its only reference); the computed HMAC; the
  * random pools and buffers behind random_string; a half-written
  * b64url_decode result.  Not cleansed (cannot be): Python-owned str/bytes
  * passed in or returned (the caller's password str, secret bytes, the
  * random_bytes/random_string results), and OpenSSL-internal copies (the
- * HMAC key inside EVP_Q_mac is freed by OpenSSL with its own cleansing).
+ * HMAC key inside EVP_Q_mac is freed by OpenSSL with its own cleansing),
+ * nor CPU registers (the AVX-512 accumulators of the last multiplication).
  *
  * JWT (jwt_verify).  In this order: (1) structure - exactly three parts of
  * strict base64url (canonical: zero trailing bits), header and payload JSON
