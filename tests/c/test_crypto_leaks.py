@@ -1,0 +1,238 @@
+"""Leak loops for approw._core crypto: 100,000 calls per entry point, success
+and error paths mixed, resident set size stable (/proc/self/statm).
+
+Slow (tens of seconds); run with `pytest -m slow tests/c/test_crypto_leaks.py`.
+"""
+from __future__ import annotations
+
+import base64
+import gc
+import hashlib
+import hmac
+import json
+import os
+
+import pytest
+
+from approw import _core
+
+# Under ASan freed memory sits in the quarantine, so RSS says nothing unless
+# the quarantine is off (ASAN_OPTIONS=quarantine_size_mb=0).
+_ASAN_QUARANTINE = ("asan" in os.environ.get("LD_PRELOAD", "")
+                    and "quarantine_size_mb=0" not in os.environ.get("ASAN_OPTIONS", ""))
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc"),
+    pytest.mark.skipif(_ASAN_QUARANTINE, reason="RSS is meaningless with the ASan quarantine"),
+]
+
+cryptography = pytest.importorskip("cryptography")
+jwt = pytest.importorskip("jwt")
+
+from cryptography.hazmat.primitives import serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import ec, rsa  # noqa: E402
+
+CALLS = 100_000
+WARMUP = 5_000
+MAX_GROWTH = 2 * 1024 * 1024
+
+DEFAULT_ENCRYPT_PUBLICKEY = """
+-----BEGIN PUBLIC KEY-----
+MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC4xKeUgQ+Aoz7TLfAfs9+paePb
+5KIofVthEopwrXFkp8OCeocaTHt9ICjTT2QeJh6cZaDaArfZ873GPUn00eOIZ7Ae
++TiA2BKHbCvloW3w5Lnqm70iSsUi5Fmu9/2+68GZRH9L7Mlh8cFksCicW2Y2W2uM
+GKl64GDcIq3au+aqJQIDAQAB
+-----END PUBLIC KEY-----
+"""
+
+NOW = 1_700_000_000
+SECRET = "leak-test-shared-secret-32-bytes"
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _b64u(b: bytes) -> str:
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def _run(cases, calls: int = CALLS, warmup: int = WARMUP) -> None:
+    """Call the cases round-robin: `warmup` calls, then `calls` measured calls."""
+    n = len(cases)
+
+    def loop(count: int) -> None:
+        for i in range(count):
+            fn, exc = cases[i % n]
+            if exc is None:
+                fn()
+            else:
+                try:
+                    fn()
+                except exc:
+                    pass
+                else:
+                    raise AssertionError(f"case {i % n} did not raise {exc}")
+
+    loop(warmup)
+    gc.collect()
+    before = _rss()
+    loop(calls)
+    gc.collect()
+    growth = _rss() - before
+    assert growth < MAX_GROWTH, f"RSS grew by {growth} bytes over {calls} calls"
+
+
+@pytest.fixture(scope="module")
+def material():
+    priv = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    big = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    pub = priv.public_key()
+    nums = pub.public_numbers()
+
+    def b64i(v: int) -> str:
+        return _b64u(v.to_bytes((v.bit_length() + 7) // 8, "big"))
+
+    m = {
+        "priv": priv,
+        "pem": pub.public_bytes(serialization.Encoding.PEM,
+                                serialization.PublicFormat.SubjectPublicKeyInfo).decode(),
+        "pkcs1": pub.public_bytes(serialization.Encoding.PEM,
+                                  serialization.PublicFormat.PKCS1),
+        "big_pem": big.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode(),
+        "big": big,
+        "jwk": {"kty": "RSA", "n": b64i(nums.n), "e": b64i(nums.e)},
+        "ec_pem": ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode(),
+    }
+    return m
+
+
+def test_leak_rsa_encrypt(material):
+    pem = material["pem"]
+    cases = [
+        (lambda: _core.rsa_encrypt(DEFAULT_ENCRYPT_PUBLICKEY, "password-1"), None),
+        (lambda: _core.rsa_encrypt(DEFAULT_ENCRYPT_PUBLICKEY, "pässwörd-ü"), None),
+        (lambda: _core.rsa_encrypt(pem, b"bytes password"), None),
+        (lambda: _core.rsa_encrypt(material["pkcs1"], bytearray(b"ba")), None),
+        (lambda: _core.rsa_encrypt(material["big_pem"], "GIL-free path"), None),
+        (lambda: _core.rsa_encrypt("garbage", "x"), _core.CryptoError),
+        (lambda: _core.rsa_encrypt(material["ec_pem"], "x"), _core.CryptoError),
+        (lambda: _core.rsa_encrypt(pem[:100], "x"), _core.CryptoError),
+        (lambda: _core.rsa_encrypt(DEFAULT_ENCRYPT_PUBLICKEY, "x" * 118), _core.CryptoError),
+        (lambda: _core.rsa_encrypt(pem, 5), TypeError),
+        (lambda: _core.rsa_encrypt(None, "x"), TypeError),
+        (lambda: _core.rsa_encrypt(pem, "\udc80"), UnicodeEncodeError),
+        (lambda: _core.rsa_encrypt(pem), TypeError),
+    ]
+    _run(cases)
+
+
+def test_leak_distinct_keys(material):
+    """The bounded key cache under churn: more distinct PEMs than slots, so
+    every call parses (about 0.5 ms each): 12,000 calls, not 100,000."""
+    pem = material["pem"]
+    counter = iter(range(10**9))
+    cases = [
+        (lambda: _core.rsa_encrypt(f"k{next(counter) % 500}\n" + pem, "x"), None),
+        (lambda: _core.rsa_encrypt(f"e{next(counter) % 300}\n" + material["ec_pem"], "x"),
+         _core.CryptoError),
+    ]
+    _run(cases, calls=12_000, warmup=2_000)
+
+
+def test_leak_hash_encode(material):
+    data = os.urandom(3000)
+    cases = [
+        (lambda: _core.sha256(b"abc"), None),
+        (lambda: _core.sha256("häsh"), None),
+        (lambda: _core.sha256(data), None),
+        (lambda: _core.sha256(memoryview(data)), None),
+        (lambda: _core.sha256(5), TypeError),
+        (lambda: _core.b64url_encode(data[:100]), None),
+        (lambda: _core.b64url_encode("str"), None),
+        (lambda: _core.b64url_encode(None), TypeError),
+        (lambda: _core.b64url_decode("AQIDBA"), None),
+        (lambda: _core.b64url_decode(b"AQIDBA=="), None),
+        (lambda: _core.b64url_decode("A"), ValueError),
+        (lambda: _core.b64url_decode("AB"), ValueError),
+        (lambda: _core.b64url_decode("é"), ValueError),
+        (lambda: _core.b64url_decode(3), TypeError),
+        (lambda: _core.pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), None),
+        (lambda: _core.pkce_challenge(b"verifier-bytes-0123456789"), None),
+        (lambda: _core.pkce_challenge("vérifier"), ValueError),
+        (lambda: _core.pkce_challenge(1), TypeError),
+    ]
+    _run(cases)
+
+
+def test_leak_random():
+    cases = [
+        (lambda: _core.random_bytes(32), None),
+        (lambda: _core.random_bytes(5000), None),
+        (lambda: _core.random_bytes(-1), ValueError),
+        (lambda: _core.random_bytes("x"), TypeError),
+        (lambda: _core.random_string(10), None),
+        (lambda: _core.random_string(43, "abcdef0123456789"), None),
+        (lambda: _core.random_string(20, "αβγδ😀"), None),
+        (lambda: _core.random_string(3000), None),
+        (lambda: _core.random_string(5, ""), ValueError),
+        (lambda: _core.random_string(-5), ValueError),
+        (lambda: _core.random_string(5, b"ab"), TypeError),
+        (lambda: _core.random_string(length=5, bogus=1), TypeError),
+    ]
+    _run(cases)
+
+
+def _raw(header, payload: str, key: str) -> str:
+    h = header if isinstance(header, str) else json.dumps(header)
+    si = _b64u(h.encode()) + "." + _b64u(payload.encode())
+    return si + "." + _b64u(hmac.new(key.encode(), si.encode(), hashlib.sha256).digest())
+
+
+def test_leak_jwt_verify(material):
+    claims = {"sub": "u", "iat": NOW, "exp": NOW + 60, "aud": ["a", "b"], "iss": "i"}
+    rs = jwt.encode(claims, material["priv"], algorithm="RS256")
+    big = jwt.encode(claims, material["big"], algorithm="RS256")
+    hs = jwt.encode(claims, SECRET, algorithm="HS256")
+    h, p, s = rs.split(".")
+    bad_sig = f"{h}.{p}.{_b64u(b'x' * 256)}"
+    expired = jwt.encode(dict(claims, exp=NOW - 10), SECRET, algorithm="HS256")
+    none_tok = _b64u(b'{"alg":"none"}') + "." + _b64u(json.dumps(claims).encode()) + "."
+    confused = _raw({"alg": "HS256"}, json.dumps(claims), material["pem"])
+    array_payload = _raw({"alg": "HS256"}, "[1,2,3]", SECRET)
+    bad_json = _raw("{nope", json.dumps(claims), SECRET)
+    bad_exp = _raw({"alg": "HS256"}, '{"exp": "x"}', SECRET)
+    pem, jwk = material["pem"], material["jwk"]
+    v = _core.jwt_verify
+    cases = [
+        (lambda: v(rs, pem, ["RS256"], now=NOW, audience="a", issuer="i"), None),
+        (lambda: v(rs, jwk, ["RS256"], now=NOW, audience=["b"]), None),
+        (lambda: v(big, material["big_pem"], ["RS256"], now=NOW, audience="a"), None),
+        (lambda: v(hs, SECRET, ["HS256"], now=NOW, audience="b", leeway=1.5), None),
+        (lambda: v(hs.encode(), SECRET.encode(), ("HS256",), now=NOW, audience="a"), None),
+        (lambda: v(bad_sig, pem, ["RS256"], now=NOW), _core.JWTSignatureError),
+        (lambda: v(hs, SECRET + "x", ["HS256"], now=NOW), _core.JWTSignatureError),
+        (lambda: v(expired, SECRET, ["HS256"], now=NOW, audience="a"), _core.JWTExpiredError),
+        (lambda: v(none_tok, pem, ["RS256"], now=NOW), _core.JWTAlgorithmError),
+        (lambda: v(confused, pem, ["HS256"], now=NOW), _core.JWTAlgorithmError),
+        (lambda: v(rs, pem, ["HS256"], now=NOW), _core.JWTAlgorithmError),
+        (lambda: v(rs, pem, [], now=NOW), _core.JWTAlgorithmError),
+        (lambda: v(array_payload, SECRET, ["HS256"], now=NOW), _core.JWTDecodeError),
+        (lambda: v(bad_json, SECRET, ["HS256"], now=NOW), _core.JWTDecodeError),
+        (lambda: v("a.b", SECRET, ["HS256"], now=NOW), _core.JWTDecodeError),
+        (lambda: v("a!.b.c", SECRET, ["HS256"], now=NOW), _core.JWTDecodeError),
+        (lambda: v(bad_exp, SECRET, ["HS256"], now=NOW), _core.JWTClaimsError),
+        (lambda: v(hs, SECRET, ["HS256"], now=NOW, audience="zz"), _core.JWTClaimsError),
+        (lambda: v(hs, SECRET, ["HS256"], now=NOW, audience="a", issuer="j"),
+         _core.JWTClaimsError),
+        (lambda: v(rs, {"kty": "RSA", "n": "!!", "e": "AQAB"}, ["RS256"], now=NOW),
+         _core.CryptoError),
+        (lambda: v(rs, {"kty": "oct"}, ["RS256"], now=NOW), _core.CryptoError),
+        (lambda: v(rs, pem, "RS256", now=NOW), TypeError),
+        (lambda: v(rs, pem, ["RS256"], leeway=-1), ValueError),
+    ]
+    _run(cases)
