@@ -94,6 +94,14 @@ typedef struct apw_state {
 apw_state *apw_get_state(PyObject *module);
 apw_state *apw_get_state_by_type(PyTypeObject *tp);
 
+/* ---------------------------------------------------------------- args.c */
+/* Vectorcall arguments: `names` lists every parameter (NULL-terminated), the
+ * first `npos` may be positional, the first `nreq` are required.  `out`
+ * receives borrowed references, NULL where absent.  0, or -1 with TypeError. */
+int apw_parse_args(const char *fname, PyObject *const *args, Py_ssize_t nargs,
+                   PyObject *kwnames, const char *const *names, int npos, int nreq,
+                   PyObject **out);
+
 /* ---------------------------------------------------------------- errors.c */
 /* Raise `exc_type` with the last OpenSSL error (queue cleared), else `fallback`. */
 PyObject *apw_raise_openssl(PyObject *exc_type, const char *fallback);

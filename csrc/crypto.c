@@ -6,7 +6,7 @@
  * entries, oldest evicted first.  Key: the exact PEM str/bytes, or the JWK's
  * (n, e) str tuple.  Value: a capsule holding an apw_pkey (EVP_PKEY, n, e,
  * the Montgomery context of n, a BN_CTX, a verify-initialised EVP_PKEY_CTX,
- * the radix-2^52 form of n, a padding randomness pool), or a str: the
+ * a padding randomness pool), or a str: the
  * CryptoError message of a key text that failed to load, so a misconfigured
  * key costs one decode, not one per call.  Decoding a PEM with OpenSSL 3.0
  * costs 130-450 us, an encryption a few us.  A caller keeps its own reference
@@ -21,12 +21,12 @@
  * 1024-bit Montgomery squaring in OpenSSL's mulx/adx assembly), RAND_bytes
  * ~1.1 us of fixed cost per call, the provider layers ~1 us.  So the context
  * cache the issue suggests is not enough for the targets; what we do:
- *  - modexp: keys up to 1038 bits on CPUs with AVX-512 IFMA (checked per key
- *    at load) use apw_amm52x20, an almost-Montgomery multiplication in radix
- *    2^52 on three 8-lane vectors: 3.5-4.8 us for the whole exponentiation
- *    where BN_mod_exp_mont takes 5.5-6.9 us in the same run.  Other keys and
- *    CPUs: BN_mod_mul_montgomery on the cached BN_MONT_CTX (about 1 us less
- *    than BN_mod_exp_mont's window set-up and conversions).
+ *  - modexp: square-and-multiply with BN_mod_mul_montgomery on the key's
+ *    cached BN_MONT_CTX (OpenSSL's mulx/adx assembly does the arithmetic),
+ *    about 1 us less than BN_mod_exp_mont's window set-up and conversions.
+ *    (A hand-written AVX-512 IFMA multiplication was measured 1.5-2 us faster
+ *    for 1024-bit keys and deliberately not kept: the SDK does not carry its
+ *    own bignum arithmetic; OpenSSL's is reviewed and constant across CPUs.)
  *  - padding randomness: a GIL-held encryption takes PS from a per-key pool
  *    of APW_PADPOOL_SIZE bytes filled by one RAND_bytes call (about 15
  *    encryptions per call), bytes wiped as they are handed out; a pid check
@@ -53,8 +53,7 @@
  * for hashing, HMAC and random generation of >= 2048 bytes.
  *
  * Secrets.  Cleansed with OPENSSL_cleanse: the encoded EM block (padding +
- * plaintext) and everything derived from it (bignums m, x, y via BN_clear;
- * the radix-2^52 arrays and conversion words); pool bytes once handed out,
+ * plaintext) and everything derived from it (bignums m, x, y via BN_clear); pool bytes once handed out,
  * the rest of the pool when the key is freed (OPENSSL_clear_free); the
  * RAND_bytes buffer of the GIL-free path; the UTF-8 copy we make of a str
  * plaintext, HMAC secret or PKCE verifier (a private bytes object, wiped
@@ -64,7 +63,7 @@
  * passed in or returned (the caller's password str, secret bytes, the
  * random_bytes/random_string results), and OpenSSL-internal copies (the
  * HMAC key inside EVP_Q_mac is freed by OpenSSL with its own cleansing),
- * nor CPU registers (the AVX-512 accumulators of the last multiplication).
+ * nor CPU registers.
  *
  * JWT (jwt_verify).  In this order: (1) structure - exactly three parts of
  * strict base64url (canonical: zero trailing bits), header and payload JSON
@@ -102,12 +101,6 @@
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define APW_HAVE_IFMA 1
-#include <immintrin.h>
-#else
-#define APW_HAVE_IFMA 0
-#endif
 
 /* Most parsed keys kept in st->pkey_cache (FIFO eviction beyond this). */
 #ifndef APW_PKEY_CACHE_MAX
@@ -142,67 +135,6 @@
 
 #define APW_SHA256_LEN 32
 
-/* Radix-2^52 representation for the AVX-512 IFMA path: 20 limbs (R = 2^1040,
- * moduli up to 1038 bits), padded to 24 = three 8-lane vectors. */
-#define APW_L52 20
-#define APW_L52_PAD 24
-#define APW_M52 ((uint64_t)0xFFFFFFFFFFFFF)
-
-/* ------------------------------------------------------------------ args */
-
-/* Parse vectorcall arguments.  names[0..n) in signature order; the first
- * `npos` may be passed positionally, the first `nreq` are required.  out[i] is
- * a borrowed reference or NULL when not given. */
-static int
-apw_parse_args(const char *fname, PyObject *const *args, Py_ssize_t nargs,
-               PyObject *kwnames, const char *const *names, Py_ssize_t n,
-               Py_ssize_t npos, Py_ssize_t nreq, PyObject **out)
-{
-    Py_ssize_t i;
-    Py_ssize_t k;
-    Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
-
-    for (i = 0; i < n; i++) {
-        out[i] = NULL;
-    }
-    if (nargs > npos) {
-        PyErr_Format(PyExc_TypeError,
-                     "%s() takes at most %zd positional arguments (%zd given)",
-                     fname, npos, nargs);
-        return -1;
-    }
-    for (i = 0; i < nargs; i++) {
-        out[i] = args[i];
-    }
-    for (k = 0; k < nkw; k++) {
-        PyObject *kw = PyTuple_GET_ITEM(kwnames, k);
-        for (i = 0; i < n; i++) {
-            if (PyUnicode_CompareWithASCIIString(kw, names[i]) == 0) {
-                break;
-            }
-        }
-        if (i == n) {
-            PyErr_Format(PyExc_TypeError,
-                         "%s() got an unexpected keyword argument '%U'", fname, kw);
-            return -1;
-        }
-        if (out[i] != NULL) {
-            PyErr_Format(PyExc_TypeError,
-                         "%s() got multiple values for argument '%s'", fname,
-                         names[i]);
-            return -1;
-        }
-        out[i] = args[nargs + k];
-    }
-    for (i = 0; i < nreq; i++) {
-        if (out[i] == NULL) {
-            PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s'",
-                         fname, names[i]);
-            return -1;
-        }
-    }
-    return 0;
-}
 
 /* A read-only byte view of a str (UTF-8), bytes, or (optionally) any
  * C-contiguous buffer.  With APW_BUF_SECRET a str is encoded into a private
@@ -791,7 +723,7 @@ static PyObject *
 apw_py_random_string(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
                      PyObject *kwnames)
 {
-    static const char *const names[] = {"length", "alphabet"};
+    static const char *const names[] = {"length", "alphabet", NULL};
     static const char lowercase[] = "abcdefghijklmnopqrstuvwxyz";
     apw_state *st = apw_get_state(module);
     PyObject *a[2];
@@ -806,7 +738,7 @@ apw_py_random_string(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
     const void *adata;
     int rc;
 
-    if (apw_parse_args("random_string", args, nargs, kwnames, names, 2, 2, 1, a) < 0 ||
+    if (apw_parse_args("random_string", args, nargs, kwnames, names, 2, 1, a) < 0 ||
         apw_nonneg_size(a[0], "length", &length) < 0) {
         goto done;
     }
@@ -913,10 +845,6 @@ typedef struct apw_pkey {
     unsigned char *pad;  /* APW_PADPOOL_SIZE random bytes for GIL-held encryptions */
     size_t pad_pos;      /* first unused byte of `pad` */
     pid_t pad_pid;       /* the process that filled `pad` */
-    int ifma;            /* use apw_amm52x20 (CPU has AVX-512 IFMA, n <= 1038 bits) */
-    uint64_t k0;         /* -n^-1 mod 2^52 */
-    uint64_t n52[APW_L52_PAD];   /* n in radix 2^52 */
-    uint64_t rr52[APW_L52_PAD];  /* R^2 mod n in radix 2^52 */
     int bits;
     size_t size;         /* modulus size in bytes */
 } apw_pkey;
@@ -945,217 +873,6 @@ apw_pkey_capsule_destructor(PyObject *cap)
     apw_pkey_free((apw_pkey *)PyCapsule_GetPointer(cap, APW_PKEY_CAPSULE));
 }
 
-/* ---------------------------------------------------- radix 2^52, IFMA */
-#if APW_HAVE_IFMA
-
-/* Big-endian bytes (len <= 8 * (APW_L52_PAD - 6)) -> 20 limbs of 52 bits. */
-static void
-apw_be_to_52(const unsigned char *be, size_t len, uint64_t *limbs)
-{
-    uint64_t w[APW_L52_PAD - 6] = {0};    /* 18 little-endian 64-bit words */
-
-    for (size_t i = 0; i < len; i++) {
-        size_t bit = 8 * (len - 1 - i);
-        w[bit / 64] |= (uint64_t)be[i] << (bit % 64);
-    }
-    for (int j = 0; j < APW_L52; j++) {
-        int bit = 52 * j;
-        int wi = bit / 64;
-        int off = bit % 64;
-        uint64_t v = w[wi] >> off;
-        if (off > 12) {
-            v |= w[wi + 1] << (64 - off);
-        }
-        limbs[j] = v & APW_M52;
-    }
-    for (int j = APW_L52; j < APW_L52_PAD; j++) {
-        limbs[j] = 0;
-    }
-    OPENSSL_cleanse(w, sizeof(w));
-}
-
-/* 20 normalised limbs (value < 2^(8 len)) -> big-endian bytes. */
-static void
-apw_52_to_be(const uint64_t *limbs, unsigned char *be, size_t len)
-{
-    uint64_t w[APW_L52_PAD - 6] = {0};
-
-    for (int j = 0; j < APW_L52; j++) {
-        int bit = 52 * j;
-        int wi = bit / 64;
-        int off = bit % 64;
-        w[wi] |= limbs[j] << off;
-        if (off > 12) {
-            w[wi + 1] |= limbs[j] >> (64 - off);
-        }
-    }
-    for (size_t i = 0; i < len; i++) {
-        size_t bit = 8 * (len - 1 - i);
-        be[i] = (unsigned char)(w[bit / 64] >> (bit % 64));
-    }
-    OPENSSL_cleanse(w, sizeof(w));
-}
-
-/* Radix-2^52 key material for apw_amm52x20.  0 or -1. */
-static int
-apw_ifma_setup(apw_pkey *k)
-{
-    unsigned char buf[APW_L52 * 52 / 8];     /* 130 bytes */
-    BIGNUM *rr = BN_new();
-    uint64_t inv;
-    int rc = -1;
-
-    /* R^2 mod n with R = 2^(52 * 20). */
-    if (rr == NULL || BN_set_word(rr, 1) != 1 ||
-        BN_lshift(rr, rr, 2 * 52 * APW_L52) != 1 ||
-        BN_mod(rr, rr, k->n, k->bnctx) != 1 ||
-        BN_bn2binpad(rr, buf, (int)sizeof(buf)) != (int)sizeof(buf)) {
-        goto done;
-    }
-    apw_be_to_52(buf, sizeof(buf), k->rr52);
-    if (BN_bn2binpad(k->n, buf, (int)sizeof(buf)) != (int)sizeof(buf)) {
-        goto done;
-    }
-    apw_be_to_52(buf, sizeof(buf), k->n52);
-    /* n0^-1 mod 2^64 by Newton's iteration (n0 odd: 3 correct bits at start,
-     * doubling each step), then k0 = -n^-1 mod 2^52. */
-    inv = k->n52[0];
-    for (int i = 0; i < 5; i++) {
-        inv *= 2 - k->n52[0] * inv;
-    }
-    k->k0 = (0 - inv) & APW_M52;
-    rc = 0;
-done:
-    BN_free(rr);
-    return rc;
-}
-
-#define APW_LANE1(v) ((uint64_t)_mm_extract_epi64(_mm512_castsi512_si128(v), 1))
-#define APW_SHIFT3(x0, x1, x2)                                              \
-    x0 = _mm512_alignr_epi64(x1, x0, 1);                                    \
-    x1 = _mm512_alignr_epi64(x2, x1, 1);                                    \
-    x2 = _mm512_alignr_epi64(zero, x2, 1);
-
-/* Almost-Montgomery multiplication in radix 2^52 with AVX-512 IFMA:
- * res = a * b / 2^1040 mod n, up to one extra n (res < 2n when a, b < 2n and
- * n < 2^1038).  Operand scanning over b's limbs; each step adds a*b_i and
- * m*n (m chosen to clear the lowest limb) and shifts one limb down.  The low
- * and high halves of the products go to separate accumulators (LA, LN, HA,
- * HN) to keep dependency chains short, and the lowest limb is tracked in a
- * scalar (r0) so the next m never waits for a vector round trip.  Lanes are
- * 64 bits and gain < 2^54 per step, so 20 steps cannot overflow.  All of a
- * and b is read before res is written: res may alias either. */
-__attribute__((target("avx512f,avx512ifma")))
-static void
-apw_amm52x20(uint64_t *res, const uint64_t *a, const uint64_t *b, const uint64_t *n,
-             uint64_t k0)
-{
-    const __m512i zero = _mm512_setzero_si512();
-    const __m512i a_0 = _mm512_loadu_si512(a);
-    const __m512i a_1 = _mm512_loadu_si512(a + 8);
-    const __m512i a_2 = _mm512_loadu_si512(a + 16);
-    const __m512i n_0 = _mm512_loadu_si512(n);
-    const __m512i n_1 = _mm512_loadu_si512(n + 8);
-    const __m512i n_2 = _mm512_loadu_si512(n + 16);
-    __m512i la0 = zero, la1 = zero, la2 = zero, ln0 = zero, ln1 = zero, ln2 = zero;
-    __m512i ha0 = zero, ha1 = zero, ha2 = zero, hn0 = zero, hn1 = zero, hn2 = zero;
-    const uint64_t a0 = a[0], a1 = a[1], n0 = n[0], n1 = n[1];
-    uint64_t r0 = 0;
-    uint64_t c = 0;
-
-    for (int i = 0; i < APW_L52; i++) {
-        uint64_t bi = b[i];
-        uint64_t t0 = r0 + ((a0 * bi) & APW_M52);
-        uint64_t m = (t0 * k0) & APW_M52;
-        uint64_t carry = (t0 + ((n0 * m) & APW_M52)) >> 52;
-        /* Limb 1 before this step's products: the next lowest limb. */
-        uint64_t e1 = (APW_LANE1(la0) + APW_LANE1(ln0)) + (APW_LANE1(ha0) + APW_LANE1(hn0));
-        unsigned __int128 pa = (unsigned __int128)a0 * bi;
-        unsigned __int128 pn = (unsigned __int128)n0 * m;
-        __m512i vb = _mm512_set1_epi64((long long)bi);
-        __m512i vm = _mm512_set1_epi64((long long)m);
-
-        r0 = e1 + ((a1 * bi) & APW_M52) + ((n1 * m) & APW_M52) +
-             (uint64_t)(pa >> 52) + (uint64_t)(pn >> 52) + carry;
-        la0 = _mm512_madd52lo_epu64(la0, a_0, vb);
-        la1 = _mm512_madd52lo_epu64(la1, a_1, vb);
-        la2 = _mm512_madd52lo_epu64(la2, a_2, vb);
-        ln0 = _mm512_madd52lo_epu64(ln0, n_0, vm);
-        ln1 = _mm512_madd52lo_epu64(ln1, n_1, vm);
-        ln2 = _mm512_madd52lo_epu64(ln2, n_2, vm);
-        APW_SHIFT3(la0, la1, la2)
-        APW_SHIFT3(ln0, ln1, ln2)
-        APW_SHIFT3(ha0, ha1, ha2)
-        APW_SHIFT3(hn0, hn1, hn2)
-        ha0 = _mm512_madd52hi_epu64(ha0, a_0, vb);
-        ha1 = _mm512_madd52hi_epu64(ha1, a_1, vb);
-        ha2 = _mm512_madd52hi_epu64(ha2, a_2, vb);
-        hn0 = _mm512_madd52hi_epu64(hn0, n_0, vm);
-        hn1 = _mm512_madd52hi_epu64(hn1, n_1, vm);
-        hn2 = _mm512_madd52hi_epu64(hn2, n_2, vm);
-    }
-    /* Sum the accumulators straight into res (the caller wipes it), then
-     * propagate carries.  Lane 0 of the vectors is stale: r0 is exact. */
-    _mm512_storeu_si512(res, _mm512_add_epi64(_mm512_add_epi64(la0, ln0),
-                                              _mm512_add_epi64(ha0, hn0)));
-    _mm512_storeu_si512(res + 8, _mm512_add_epi64(_mm512_add_epi64(la1, ln1),
-                                                  _mm512_add_epi64(ha1, hn1)));
-    _mm512_storeu_si512(res + 16, _mm512_add_epi64(_mm512_add_epi64(la2, ln2),
-                                                   _mm512_add_epi64(ha2, hn2)));
-    res[0] = r0;
-    for (int j = 0; j < APW_L52; j++) {
-        uint64_t v = res[j] + c;
-        res[j] = v & APW_M52;
-        c = v >> 52;
-    }
-    for (int j = APW_L52; j < APW_L52_PAD; j++) {
-        res[j] = 0;
-    }
-}
-#undef APW_SHIFT3
-#undef APW_LANE1
-
-/* out = em^e mod n for the IFMA path; em and out are k->size bytes. */
-static void
-apw_rsa_modexp_ifma(const apw_pkey *k, const unsigned char *em, unsigned char *out)
-{
-    uint64_t m[APW_L52_PAD];
-    uint64_t x[APW_L52_PAD];
-    uint64_t y[APW_L52_PAD];
-    uint64_t one[APW_L52_PAD] = {1};
-    int ge = 1;
-    uint64_t borrow = 0;
-
-    apw_be_to_52(em, k->size, m);
-    apw_amm52x20(x, m, k->rr52, k->n52, k->k0);         /* x = m R mod n (< 2n) */
-    memcpy(y, x, sizeof(y));
-    for (int i = BN_num_bits(k->e) - 2; i >= 0; i--) {
-        apw_amm52x20(y, y, y, k->n52, k->k0);
-        if (BN_is_bit_set(k->e, i)) {
-            apw_amm52x20(y, y, x, k->n52, k->k0);
-        }
-    }
-    apw_amm52x20(y, y, one, k->n52, k->k0);               /* leave the domain: <= n */
-    /* One conditional subtraction brings it into [0, n). */
-    for (int j = APW_L52 - 1; j >= 0; j--) {
-        if (y[j] != k->n52[j]) {
-            ge = y[j] > k->n52[j];
-            break;
-        }
-    }
-    if (ge) {
-        for (int j = 0; j < APW_L52; j++) {
-            uint64_t v = y[j] - k->n52[j] - borrow;
-            borrow = v >> 63;
-            y[j] = v & APW_M52;
-        }
-    }
-    apw_52_to_be(y, out, k->size);
-    OPENSSL_cleanse(m, sizeof(m));
-    OPENSSL_cleanse(x, sizeof(x));
-    OPENSSL_cleanse(y, sizeof(y));
-}
-#endif /* APW_HAVE_IFMA */
 
 /* Wrap an RSA EVP_PKEY (ownership taken, freed on failure) with its
  * contexts.  NULL with *why set; the OpenSSL queue may hold the detail. */
@@ -1207,16 +924,6 @@ apw_pkey_new(EVP_PKEY *pkey, const char **why)
         *why = "cannot set up the Montgomery context";
         goto error;
     }
-#if APW_HAVE_IFMA
-    if (bits + 2 <= 52 * APW_L52 && __builtin_cpu_supports("avx512f") &&
-        __builtin_cpu_supports("avx512ifma")) {
-        if (apw_ifma_setup(k) < 0) {
-            *why = "cannot set up the radix-2^52 key";
-            goto error;
-        }
-        k->ifma = 1;
-    }
-#endif
     k->ver = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
     if (k->ver == NULL ||
         EVP_PKEY_verify_init(k->ver) <= 0 ||
@@ -1741,7 +1448,7 @@ done:
 }
 
 /* RSA PKCS#1 v1.5 encryption (RFC 8017 7.2.1): EM = 00 02 PS 00 M, then
- * EM^e mod n (IFMA or bignum path).  With `pooled` (GIL held) PS comes from
+ * EM^e mod n.  With `pooled` (GIL held) PS comes from
  * the key's pool, else straight from RAND_bytes and k is only read.  `ctx` is
  * caller-owned scratch.  `out` receives k->size bytes.  0, or -1 with the
  * OpenSSL queue set. */
@@ -1765,13 +1472,6 @@ apw_rsa_encrypt_em(apw_pkey *k, BN_CTX *ctx, int pooled, const unsigned char *in
         memcpy(em + 3 + pslen, in, inlen);
     }
     /* em[0] == 0 and n has klen bytes, so EM < n. */
-#if APW_HAVE_IFMA
-    if (k->ifma) {
-        apw_rsa_modexp_ifma(k, em, out);
-        rc = 0;
-        goto done;
-    }
-#endif
     rc = apw_rsa_modexp_bn(k, ctx, em, out);
 done:
     OPENSSL_cleanse(em, klen);
@@ -1807,7 +1507,7 @@ static PyObject *
 apw_py_rsa_encrypt(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
                    PyObject *kwnames)
 {
-    static const char *const names[] = {"public_key_pem", "plaintext"};
+    static const char *const names[] = {"public_key_pem", "plaintext", NULL};
     apw_state *st = apw_get_state(module);
     PyObject *a[2];
     PyObject *cap = NULL;
@@ -1818,7 +1518,7 @@ apw_py_rsa_encrypt(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
     size_t ctlen;
     size_t b64len;
 
-    if (apw_parse_args("rsa_encrypt", args, nargs, kwnames, names, 2, 2, 2, a) < 0) {
+    if (apw_parse_args("rsa_encrypt", args, nargs, kwnames, names, 2, 2, a) < 0) {
         goto done;
     }
     cap = apw_pkey_from_pem(st, a[0]);
@@ -2284,7 +1984,7 @@ apw_py_jwt_verify(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
                   PyObject *kwnames)
 {
     static const char *const names[] = {"token", "key", "algorithms", "leeway",
-                                        "audience", "issuer", "now"};
+                                        "audience", "issuer", "now", NULL};
     apw_state *st = apw_get_state(module);
     PyObject *a[7];
     PyObject *header = NULL;
@@ -2312,7 +2012,7 @@ apw_py_jwt_verify(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
     double leeway = 0;
     double now;
 
-    if (apw_parse_args("jwt_verify", args, nargs, kwnames, names, 7, 3, 3, a) < 0 ||
+    if (apw_parse_args("jwt_verify", args, nargs, kwnames, names, 3, 3, a) < 0 ||
         apw_jwt_algorithms(st, a[2], &allowed) < 0) {
         goto done;
     }

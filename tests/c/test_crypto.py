@@ -127,9 +127,9 @@ def test_rsa_encrypt_many_random_messages(keys):
 
 @pytest.mark.parametrize("bits,e", [(1024, 65537), (1024, 3), (1025, 65537), (1038, 65537),
                                     (1039, 65537), (1040, 65537), (1536, 65537)])
-def test_rsa_encrypt_key_sizes_around_the_fast_path(bits, e):
-    """Moduli up to 1038 bits take the radix-2^52 (AVX-512 IFMA) path where the
-    CPU has it, larger ones the bignum path; both must agree with OpenSSL."""
+def test_rsa_encrypt_key_sizes(bits, e):
+    """Odd sizes and a small exponent: the square-and-multiply loop and the
+    padding must agree with OpenSSL for every byte length."""
     priv = rsa.generate_private_key(public_exponent=e, key_size=bits)
     pem = _pem(priv, "spki")
     k = (bits + 7) // 8
