@@ -112,6 +112,34 @@ apw_arena_mark apw_arena_push(void);
 void apw_arena_pop(apw_arena_mark mark);
 /* Number of allocations served by arenas on this thread (tests, hook checks). */
 uint64_t apw_arena_alloc_count(void);
+/* Number of arena allocations on this thread that failed (out of memory). */
+uint64_t apw_arena_fail_count(void);
+/* 1 when an arena scope is pushed on the calling thread. */
+int apw_arena_active(void);
+/* `n` bytes, 8-byte aligned, from this thread's pushed arena (regardless of
+ * suspension); released by the matching pop.  NULL if no arena is pushed or
+ * memory is exhausted. */
+void *apw_arena_alloc(size_t n);
+/* Have the matching pop cJSON_Delete() `root`, a tree that was NOT allocated
+ * from the arena (someone replaced the cJSON hooks).  -1 if not possible. */
+int apw_arena_defer_delete(cJSON *root);
+/* Route this thread's cJSON allocations to malloc (while Python code may run);
+ * returns the previous state for apw_arena_resume(). */
+int apw_arena_suspend(void);
+void apw_arena_resume(int state);
+/* Test support: statistics of the calling thread's arena. */
+typedef struct apw_arena_info {
+    uint64_t allocs;
+    uint64_t failures;
+    size_t chunks;
+    size_t reserved;    /* bytes of address space held in chunks */
+    size_t committed;   /* first-chunk bytes possibly committed after the last pop */
+    int active;
+} apw_arena_info;
+void apw_arena_get_info(apw_arena_info *info);
+/* Test support: install our hooks (1) or cJSON's default malloc/free (0).
+ * Process-wide and not thread-safe, like cJSON_InitHooks itself. */
+void apw_arena_install_hooks(int ours);
 
 /* ---------------------------------------------------------------- json.c */
 typedef struct apw_json_error {
@@ -132,6 +160,15 @@ PyObject *apw_json_raise(apw_state *st, const apw_json_error *err);
 cJSON *apw_json_from_py(apw_state *st, PyObject *obj);
 /* loads() on a buffer: push, parse, convert, pop. */
 PyObject *apw_json_loads_buf(apw_state *st, const char *buf, size_t len);
+/* apw_json_error.offset value meaning "out of memory" (apw_json_raise then
+ * raises MemoryError). */
+#define APW_JSON_ERR_NOMEM SIZE_MAX
+/* Print a tree (from apw_json_from_py, possibly inside a tree of your own)
+ * unformatted.  Use this rather than cJSON_Print*: it restores NUL characters
+ * that apw_json_from_py had to encode (cJSON strings are NUL-terminated).  The
+ * text is NUL-terminated, lives in the arena until the matching pop and must
+ * not be freed.  NULL if out of memory.  Needs no GIL; inside a push. */
+char *apw_json_print(const cJSON *root, size_t *len);
 
 int apw_json_exec(PyObject *module, apw_state *st);
 extern PyMethodDef apw_json_methods[];
