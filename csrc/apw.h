@@ -163,11 +163,13 @@ PyObject *apw_json_loads_buf(apw_state *st, const char *buf, size_t len);
 /* apw_json_error.offset value meaning "out of memory" (apw_json_raise then
  * raises MemoryError). */
 #define APW_JSON_ERR_NOMEM SIZE_MAX
-/* Print a tree (from apw_json_from_py, possibly inside a tree of your own)
- * unformatted.  Use this rather than cJSON_Print*: it restores NUL characters
- * that apw_json_from_py had to encode (cJSON strings are NUL-terminated).  The
- * text is NUL-terminated, lives in the arena until the matching pop and must
- * not be freed.  NULL if out of memory.  Needs no GIL; inside a push. */
+/* cJSON_PrintUnformatted() into the arena: the text (NUL-terminated, *len
+ * bytes) lives until the matching pop and must not be freed, even when the
+ * cJSON hooks were replaced.  NULL if out of memory.  Needs no GIL.
+ * (Plain cJSON_PrintUnformatted + cJSON_free works on the same trees too.)
+ * Trees from apw_json_parse and apw_json_from_py belong to the arena scope:
+ * never cJSON_Delete them (with replaced hooks that would hand arena memory to
+ * someone else's free). */
 char *apw_json_print(const cJSON *root, size_t *len);
 
 int apw_json_exec(PyObject *module, apw_state *st);

@@ -97,9 +97,11 @@
  * TypeError "Object of type X is not JSON serializable"; nesting deeper than
  * 512 (which is how a circular structure ends) -> ValueError; a lone surrogate
  * in a str -> UnicodeEncodeError.  Output is UTF-8 without ensure_ascii
- * escaping.  cJSON strings are NUL-terminated, so U+0000 is stored as the byte
- * 0xFF (which never occurs in UTF-8) and apw_json_print() turns every 0xFF of
- * the printed text back into "\u0000".
+ * escaping.  cJSON strings are NUL-terminated, so a str containing U+0000
+ * becomes a raw node holding its escaped literal, and an object with such a
+ * key becomes a raw node holding its whole printed text; plain
+ * cJSON_PrintUnformatted() therefore prints every tree from apw_json_from_py
+ * correctly.  The tree belongs to the arena scope: never cJSON_Delete it.
  */
 #include "apw.h"
 
@@ -1714,9 +1716,11 @@ apw_arena_strdup(const char *s, size_t len)
     return out;
 }
 
-/* UTF-8 copy of a str in the arena, U+0000 stored as 0xFF (see top). */
+/* UTF-8 copy of a str in the arena (NUL-terminated, *len bytes).  *has_nul
+ * tells whether it contains U+0000; with `nul_as_ff` those are stored as the
+ * byte 0xFF instead (never valid in UTF-8; see apw_nul_keys_to_raw). */
 static char *
-apw_str_to_utf8(PyObject *str)
+apw_str_to_utf8(PyObject *str, size_t *len, int *has_nul, int nul_as_ff)
 {
     Py_ssize_t n;
     Py_ssize_t i;
@@ -1726,6 +1730,7 @@ apw_str_to_utf8(PyObject *str)
     unsigned char *out;
     unsigned char *o;
 
+    *has_nul = 0;
 #if PY_VERSION_HEX < 0x030C0000
     if (PyUnicode_READY(str) < 0) {
         return NULL;
@@ -1735,12 +1740,14 @@ apw_str_to_utf8(PyObject *str)
     if (PyUnicode_IS_ASCII(str)) {
         char *s = apw_arena_strdup((const char *)PyUnicode_1BYTE_DATA(str), (size_t)n);
         if (s != NULL && memchr(s, '\0', (size_t)n) != NULL) {
-            for (i = 0; i < n; i++) {
+            *has_nul = 1;
+            for (i = 0; nul_as_ff && i < n; i++) {
                 if (s[i] == '\0') {
                     s[i] = (char)0xFF;
                 }
             }
         }
+        *len = (size_t)n;
         return s;
     }
     kind = PyUnicode_KIND(str);
@@ -1755,7 +1762,13 @@ apw_str_to_utf8(PyObject *str)
     for (i = 0; i < n; i++) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
         if (ch < 0x80) {
-            *o++ = ch != 0 ? (unsigned char)ch : 0xFF;
+            if (ch == 0) {
+                *has_nul = 1;
+                *o++ = nul_as_ff ? 0xFF : 0;
+            }
+            else {
+                *o++ = (unsigned char)ch;
+            }
         }
         else if (ch < 0x800) {
             *o++ = (unsigned char)(0xC0 | (ch >> 6));
@@ -1784,7 +1797,53 @@ apw_str_to_utf8(PyObject *str)
         }
     }
     *o = '\0';
+    *len = (size_t)(o - out);
     return (char *)out;
+}
+
+/* A JSON string literal (quotes included) for `len` UTF-8 bytes that may
+ * contain NULs, escaped the way cJSON would plus "\u0000" for NUL. */
+static char *
+apw_escape_literal(const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t need = 3;
+    size_t i;
+    char *out;
+    char *o;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        need += c == '"' || c == '\\' ? 2 : c < 0x20 ? 6 : 1;
+    }
+    out = (char *)apw_arena_alloc(need);
+    if (out == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    o = out;
+    *o++ = '"';
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+        }
+        else if (c < 0x20) {
+            *o++ = '\\';
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+        else {
+            *o++ = (char)c;
+        }
+    }
+    *o++ = '"';
+    *o = '\0';
+    return out;
 }
 
 static cJSON *
@@ -1873,6 +1932,52 @@ apw_link(cJSON *parent, cJSON **tail, cJSON *child)
     parent->child->prev = child;    /* cJSON keeps the tail in head->prev */
 }
 
+static char *apw_print_arena(const cJSON *root, size_t *lenp);
+
+/* cJSON prints keys with strlen(), so a key containing U+0000 cannot be a
+ * plain key.  Such keys were stored with 0xFF for NUL; print this object
+ * (its members are already final: strings with NUL are raw literals, inner
+ * objects with NUL keys are raw text), turn the 0xFF bytes - which can only
+ * come from this object's keys - into "\u0000", and make the object a raw
+ * node.  Rare, so simplicity wins over speed. */
+static cJSON *
+apw_nul_keys_to_raw(cJSON *node)
+{
+    size_t len = 0;
+    size_t nff = 0;
+    size_t i;
+    char *text = apw_print_arena(node, &len);
+    char *out;
+    char *o;
+
+    if (text == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (i = 0; i < len; i++) {
+        nff += (unsigned char)text[i] == 0xFF;
+    }
+    out = (char *)apw_arena_alloc(len + 5 * nff + 1);
+    if (out == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (o = out, i = 0; i < len; i++) {
+        if ((unsigned char)text[i] == 0xFF) {
+            memcpy(o, "\\u0000", 6);
+            o += 6;
+        }
+        else {
+            *o++ = text[i];
+        }
+    }
+    *o = '\0';
+    node->type = cJSON_Raw | cJSON_IsReference;
+    node->child = NULL;
+    node->valuestring = out;
+    return node;
+}
+
 static cJSON *
 apw_dict_node(apw_state *st, PyObject *obj, int depth)
 {
@@ -1881,6 +1986,7 @@ apw_dict_node(apw_state *st, PyObject *obj, int depth)
     Py_ssize_t pos = 0;
     PyObject *key;
     PyObject *value;
+    int nul_keys = 0;
 
     if (node == NULL) {
         return NULL;
@@ -1889,6 +1995,8 @@ apw_dict_node(apw_state *st, PyObject *obj, int depth)
      * dict cannot change under us. */
     while (PyDict_Next(obj, &pos, &key, &value)) {
         cJSON *child;
+        size_t klen;
+        int has_nul;
         if (!PyUnicode_Check(key)) {
             PyErr_Format(PyExc_TypeError, "Dict key must be str, not %.200s",
                          Py_TYPE(key)->tp_name);
@@ -1898,14 +2006,15 @@ apw_dict_node(apw_state *st, PyObject *obj, int depth)
         if (child == NULL) {
             return NULL;
         }
-        child->string = apw_str_to_utf8(key);
+        child->string = apw_str_to_utf8(key, &klen, &has_nul, 1);
         if (child->string == NULL) {
             return NULL;
         }
+        nul_keys |= has_nul;
         child->type |= cJSON_StringIsConst;
         apw_link(node, &tail, child);
     }
-    return node;
+    return nul_keys ? apw_nul_keys_to_raw(node) : node;
 }
 
 static cJSON *
@@ -1957,12 +2066,25 @@ apw_from_py(apw_state *st, PyObject *obj, int depth)
     const char *dot;
 
     if (PyUnicode_Check(obj)) {
-        n = apw_node_new(cJSON_String | cJSON_IsReference);
-        if (n == NULL) {
+        size_t len;
+        int has_nul;
+        char *text = apw_str_to_utf8(obj, &len, &has_nul, 0);
+        if (text == NULL) {
             return NULL;
         }
-        n->valuestring = apw_str_to_utf8(obj);
-        return n->valuestring != NULL ? n : NULL;
+        if (has_nul) {
+            /* cJSON would stop at the NUL: write the literal ourselves. */
+            n = apw_node_new(cJSON_Raw | cJSON_IsReference);
+            if (n == NULL || (n->valuestring = apw_escape_literal(text, len)) == NULL) {
+                return NULL;
+            }
+            return n;
+        }
+        n = apw_node_new(cJSON_String | cJSON_IsReference);
+        if (n != NULL) {
+            n->valuestring = text;
+        }
+        return n;
     }
     if (obj == Py_None) {
         return apw_node_new(cJSON_NULL);
@@ -2008,22 +2130,20 @@ apw_json_from_py(apw_state *st, PyObject *obj)
     return out;
 }
 
-char *
-apw_json_print(const cJSON *root, size_t *lenp)
+/* Print into the arena (a copy when cJSON did not allocate from it: hooks
+ * replaced, or routing suspended). */
+static char *
+apw_print_arena(const cJSON *root, size_t *lenp)
 {
     uint64_t allocs = apw_arena_alloc_count();
     char *text = cJSON_PrintUnformatted(root);
     size_t len;
-    size_t nul = 0;
-    const char *p;
 
     if (text == NULL) {
         return NULL;
     }
     len = strlen(text);
     if (apw_arena_alloc_count() == allocs) {
-        /* Not printed into our arena (hooks replaced, or routing suspended):
-         * move it there so the caller never has to free it. */
         char *copy = (char *)apw_arena_alloc(len + 1);
         if (copy != NULL) {
             memcpy(copy, text, len + 1);
@@ -2034,32 +2154,14 @@ apw_json_print(const cJSON *root, size_t *lenp)
             return NULL;
         }
     }
-    for (p = memchr(text, 0xFF, len); p != NULL;
-         p = memchr(p + 1, 0xFF, len - (size_t)(p + 1 - text))) {
-        nul++;
-    }
-    if (nul > 0) {
-        char *out = (char *)apw_arena_alloc(len + 5 * nul + 1);
-        char *o = out;
-        size_t i;
-        if (out == NULL) {
-            return NULL;
-        }
-        for (i = 0; i < len; i++) {
-            if ((unsigned char)text[i] == 0xFF) {
-                memcpy(o, "\\u0000", 6);
-                o += 6;
-            }
-            else {
-                *o++ = text[i];
-            }
-        }
-        *o = '\0';
-        text = out;
-        len = (size_t)(o - out);
-    }
     *lenp = len;
     return text;
+}
+
+char *
+apw_json_print(const cJSON *root, size_t *lenp)
+{
+    return apw_print_arena(root, lenp);
 }
 
 /* ============================================================ entry points */
