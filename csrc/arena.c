@@ -61,6 +61,20 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* Sanitizer builds: every block is unpoisoned exactly (n bytes) and followed
+ * by a poisoned red zone; released memory is poisoned again, so ASan sees
+ * overflows between arena blocks and any use of a tree after its pop. */
+#if defined(APW_SANITIZE_BUILD) && defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define APW_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define APW_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#define APW_REDZONE ((size_t)16)
+#else
+#define APW_POISON(p, n) ((void)(p), (void)(n))
+#define APW_UNPOISON(p, n) ((void)(p), (void)(n))
+#define APW_REDZONE ((size_t)0)
+#endif
+
 #define APW_ARENA_ALIGN ((size_t)8)
 /* Address space of the first chunk (committed page by page as it is used). */
 #define APW_ARENA_FIRST_SIZE ((size_t)8 * 1024 * 1024)
@@ -143,6 +157,7 @@ apw_chunk_new(size_t size, size_t seq)
     c->size = mapped - APW_CHUNK_HDR;
     c->seq = seq;
     c->mapped = mapped;
+    APW_POISON(APW_CHUNK_DATA(c), c->size);
     return c;
 }
 
@@ -151,6 +166,7 @@ apw_arena_free_chunks(apw_chunk *c)
 {
     while (c != NULL) {
         apw_chunk *next = c->next;
+        APW_UNPOISON(APW_CHUNK_DATA(c), c->size);   /* the range may be mapped again */
         (void)munmap(c, c->mapped);
         c = next;
     }
@@ -250,7 +266,7 @@ error:
 }
 
 static void *
-apw_arena_bump_slow(apw_arena *a, size_t need)
+apw_arena_bump_slow(apw_arena *a, size_t need, size_t n)
 {
     apw_chunk *c;
     apw_chunk *tail;
@@ -262,6 +278,7 @@ apw_arena_bump_slow(apw_arena *a, size_t need)
             a->cur = c;
             a->used = need;
             a->allocs++;
+            APW_UNPOISON(APW_CHUNK_DATA(c), n);
             return APW_CHUNK_DATA(c);
         }
     }
@@ -284,6 +301,7 @@ apw_arena_bump_slow(apw_arena *a, size_t need)
     a->cur = c;
     a->used = need;
     a->allocs++;
+    APW_UNPOISON(APW_CHUNK_DATA(c), n);
     return APW_CHUNK_DATA(c);
 }
 
@@ -292,18 +310,20 @@ apw_arena_bump(apw_arena *a, size_t n)
 {
     size_t need;
 
-    if (n > SIZE_MAX - 2 * APW_ARENA_ALIGN) {
+    if (n > SIZE_MAX - 2 * APW_ARENA_ALIGN - APW_REDZONE) {
         a->failures++;
         return NULL;
     }
     need = n == 0 ? APW_ARENA_ALIGN : (n + APW_ARENA_ALIGN - 1) & ~(APW_ARENA_ALIGN - 1);
+    need += APW_REDZONE;
     if (need <= a->cur->size - a->used) {
         void *p = APW_CHUNK_DATA(a->cur) + a->used;
         a->used += need;
         a->allocs++;
+        APW_UNPOISON(p, n);
         return p;
     }
-    return apw_arena_bump_slow(a, need);
+    return apw_arena_bump_slow(a, need, n);
 }
 
 static int
@@ -421,10 +441,16 @@ apw_arena_pop(apw_arena_mark mark)
         a->scope_hw = hw;
     }
     if (mark.prev_active & 1) {
+        apw_chunk *c = (apw_chunk *)mark.chunk;
+        APW_POISON(APW_CHUNK_DATA(c) + mark.used, c->size - mark.used);
+        for (c = c->next; c != NULL; c = c->next) {
+            APW_POISON(APW_CHUNK_DATA(c), c->size);
+        }
         a->cur = (apw_chunk *)mark.chunk;
         a->used = mark.used;
     }
     else {
+        APW_POISON(APW_CHUNK_DATA(a->first), a->first->size);
         apw_arena_free_chunks(a->first->next);
         a->first->next = NULL;
         a->cur = a->first;
