@@ -103,7 +103,8 @@ typedef struct apw_deferred {
 typedef struct apw_arena {
     apw_chunk *first;
     apw_chunk *cur;
-    size_t used;            /* bytes used in cur */
+    char *ptr;              /* next free byte in cur */
+    char *end;              /* end of cur's data */
     int active;             /* an arena scope is pushed */
     int suspended;          /* routing of cJSON allocations suspended */
     int route;              /* active && !suspended (the hook's fast test) */
@@ -116,6 +117,20 @@ typedef struct apw_arena {
     size_t nchunks;
     size_t reserved;        /* usable bytes over all chunks */
 } apw_arena;
+
+static inline void
+apw_arena_set_cur(apw_arena *a, apw_chunk *c, size_t used)
+{
+    a->cur = c;
+    a->ptr = APW_CHUNK_DATA(c) + used;
+    a->end = APW_CHUNK_DATA(c) + c->size;
+}
+
+static inline size_t
+apw_arena_used(const apw_arena *a)
+{
+    return (size_t)(a->ptr - APW_CHUNK_DATA(a->cur));
+}
 
 /* initial-exec: the allocation hook reads this on every cJSON allocation, and
  * the default (global-dynamic) model costs a __tls_get_addr call each time.
@@ -251,7 +266,7 @@ apw_arena_get(void)
         goto error;
     }
     a->first = first;
-    a->cur = first;
+    apw_arena_set_cur(a, first, 0);
     a->nchunks = 1;
     a->reserved = first->size;
     if (pthread_setspecific(apw_arena_key, a) != 0) {
@@ -275,8 +290,7 @@ apw_arena_bump_slow(apw_arena *a, size_t need, size_t n)
     /* Reuse a chunk left over from an inner scope if one is big enough. */
     for (c = a->cur->next; c != NULL; c = c->next) {
         if (need <= c->size) {
-            a->cur = c;
-            a->used = need;
+            apw_arena_set_cur(a, c, need);
             a->allocs++;
             APW_UNPOISON(APW_CHUNK_DATA(c), n);
             return APW_CHUNK_DATA(c);
@@ -298,8 +312,7 @@ apw_arena_bump_slow(apw_arena *a, size_t need, size_t n)
     tail->next = c;
     a->nchunks++;
     a->reserved += c->size;
-    a->cur = c;
-    a->used = need;
+    apw_arena_set_cur(a, c, need);
     a->allocs++;
     APW_UNPOISON(APW_CHUNK_DATA(c), n);
     return APW_CHUNK_DATA(c);
@@ -316,9 +329,9 @@ apw_arena_bump(apw_arena *a, size_t n)
     }
     need = n == 0 ? APW_ARENA_ALIGN : (n + APW_ARENA_ALIGN - 1) & ~(APW_ARENA_ALIGN - 1);
     need += APW_REDZONE;
-    if (need <= a->cur->size - a->used) {
-        void *p = APW_CHUNK_DATA(a->cur) + a->used;
-        a->used += need;
+    if (need <= (size_t)(a->end - a->ptr)) {
+        char *p = a->ptr;
+        a->ptr = p + need;
         a->allocs++;
         APW_UNPOISON(p, n);
         return p;
@@ -379,7 +392,7 @@ apw_arena_push(void)
         return m;           /* prev_active -1: nothing pushed, pop is a no-op */
     }
     m.chunk = a->cur;
-    m.used = a->used;
+    m.used = apw_arena_used(a);
     m.prev_active = (a->active ? 1 : 0) | (a->suspended ? 2 : 0);
     a->active = 1;
     a->suspended = 0;
@@ -436,7 +449,7 @@ apw_arena_pop(apw_arena_mark mark)
         a->deferred = d->prev;
         cJSON_Delete(d->root);
     }
-    hw = a->cur == a->first ? a->used : a->first->size;
+    hw = a->cur == a->first ? apw_arena_used(a) : a->first->size;
     if (hw > a->scope_hw) {
         a->scope_hw = hw;
     }
@@ -446,15 +459,13 @@ apw_arena_pop(apw_arena_mark mark)
         for (c = c->next; c != NULL; c = c->next) {
             APW_POISON(APW_CHUNK_DATA(c), c->size);
         }
-        a->cur = (apw_chunk *)mark.chunk;
-        a->used = mark.used;
+        apw_arena_set_cur(a, (apw_chunk *)mark.chunk, mark.used);
     }
     else {
         APW_POISON(APW_CHUNK_DATA(a->first), a->first->size);
         apw_arena_free_chunks(a->first->next);
         a->first->next = NULL;
-        a->cur = a->first;
-        a->used = 0;
+        apw_arena_set_cur(a, a->first, 0);
         a->nchunks = 1;
         a->reserved = a->first->size;
         apw_arena_trim(a);
@@ -512,7 +523,7 @@ apw_arena_defer_delete(cJSON *root)
     d->root = root;
     d->prev = a->deferred;
     d->seq = a->cur->seq;
-    d->end = a->used;
+    d->end = apw_arena_used(a);
     a->deferred = d;
     return 0;
 }

@@ -73,7 +73,8 @@
  * Stricter than the stdlib (documented differences):
  *   - \u escapes must form valid UTF-16: a lone surrogate escape is an error
  *     (the stdlib returns a str with a lone surrogate; cJSON cannot represent
- *     it);
+ *     it), and so are UTF-8-encoded surrogates in bytes (the stdlib decodes
+ *     bytes with "surrogatepass");
  *   - NaN, Infinity, -Infinity are rejected (not JSON);
  *   - nesting deeper than APW_JSON_MAX_DEPTH (512) is a DecodeError (the
  *     stdlib raises RecursionError somewhere near 1000);

@@ -142,20 +142,29 @@ VARIABLES = {
 }
 
 
-def _time(fn: Callable[[], Any], reps: int, target_s: float = 0.2) -> tuple[float, float, float, int]:
-    """Per-call seconds: (median, min, max) over `reps` repetitions of `loops` calls."""
+def _loops(fn: Callable[[], Any], target_s: float) -> int:
     fn()
     t0 = time.perf_counter()
     fn()
     once = max(time.perf_counter() - t0, 1e-7)
-    loops = max(1, int(target_s / once))
-    per_call = []
+    return max(1, int(target_s / once))
+
+
+def _measure(cases: list[tuple[str, str, Callable[[], Any]]], reps: int,
+             target_s: float = 0.2) -> list[tuple[float, float, float, int]]:
+    """Per-call seconds (median, min, max) and loops per repetition for each
+    case.  Repetitions are interleaved round-robin, so the implementations see
+    the same machine load and the same allocator state (glibc's malloc
+    thresholds move with what ran before)."""
+    loops = [_loops(fn, target_s) for _, _, fn in cases]
+    per_call: list[list[float]] = [[] for _ in cases]
     for _ in range(reps):
-        t0 = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        per_call.append((time.perf_counter() - t0) / loops)
-    return statistics.median(per_call), min(per_call), max(per_call), loops
+        for i, (_, _, fn) in enumerate(cases):
+            t0 = time.perf_counter()
+            for _ in range(loops[i]):
+                fn()
+            per_call[i].append((time.perf_counter() - t0) / loops[i])
+    return [(statistics.median(v), min(v), max(v), n) for v, n in zip(per_call, loops)]
 
 
 def _fmt(secs: float) -> str:
@@ -187,8 +196,7 @@ def main() -> None:
         cases.insert(2, ("loads page", "orjson", lambda: orjson.loads(page)))
         cases.append(("dumps variables", "orjson", lambda: orjson.dumps(VARIABLES)))
     results: dict[tuple[str, str], float] = {}
-    for what, impl, fn in cases:
-        med, lo, hi, loops = _time(fn, reps)
+    for (what, impl, _), (med, lo, hi, loops) in zip(cases, _measure(cases, reps)):
         results[(what, impl)] = med
         rows.append((what, impl, _fmt(med), "%s - %s" % (_fmt(lo), _fmt(hi)), str(loops)))
     widths = [max(len(r[i]) for r in rows + [("case", "impl", "median", "min - max", "loops")])
