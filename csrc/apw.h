@@ -150,7 +150,12 @@ typedef struct apw_json_error {
 /* Parse `len` bytes into a cJSON tree.  Needs no GIL; must run between
  * apw_arena_push/pop on the calling thread, and the tree must not outlive the
  * pop.  The tree keeps pointers into `buf` (exact integer text), so `buf` must
- * stay alive while the tree is converted.  NULL on failure with `err` filled. */
+ * stay alive while the tree is converted.  NULL on failure with `err` filled.
+ * The tree is annotated for apw_json_to_py (see json.c): `valueint` of numbers,
+ * strings and containers holds our data, not cJSON's (read numbers through
+ * valuedouble / cJSON_GetNumberValue), and a number's `valuestring` points at
+ * its text in `buf` (not NUL-terminated).  Type checks (cJSON_Is*), child/next,
+ * `string` and a string's `valuestring` are as cJSON made them. */
 cJSON *apw_json_parse(const char *buf, size_t len, apw_json_error *err);
 /* Convert a (sub)tree returned by apw_json_parse to Python objects (GIL held). */
 PyObject *apw_json_to_py(apw_state *st, const cJSON *node);

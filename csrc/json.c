@@ -1537,49 +1537,51 @@ apw_fused_container(apw_fused *f, const cJSON *node, int depth, int is_object)
 
         APW_PREFETCH(c->next);
         if (c != node->child && apw_walk_expect(w, ',') < 0) {
-            goto error;
+            goto done;
         }
         if (is_object) {
             if (apw_skip_ws(w->b, w->len, &w->p, w->err) < 0) {
-                goto error;
+                goto done;
             }
             item = apw_fused_string(f, c->string, 1);
             if (item == NULL || apw_fused_push(f, item) < 0 ||
                 apw_walk_expect(w, ':') < 0) {
-                goto error;
+                goto done;
             }
         }
         item = apw_fused_value(f, c, depth + 1);
         if (item == NULL || apw_fused_push(f, item) < 0) {
-            goto error;
+            goto done;
         }
     }
     if (apw_walk_expect(w, is_object ? '}' : ']') < 0) {
-        goto error;
+        goto done;
     }
     n = (Py_ssize_t)(f->top - base);
     if (!is_object) {
         out = PyList_New(n);
         if (out == NULL) {
-            goto error;
+            goto done;
         }
         for (i = 0; i < n; i++) {
             PyList_SET_ITEM(out, i, f->stack[base + (size_t)i]);   /* steals */
         }
         f->top = base;
-        return out;
+        goto done;
     }
     out = apw_new_dict(n / 2);
     if (out == NULL) {
-        goto error;
+        goto done;
     }
     for (i = 0; i < n; i += 2) {
         if (PyDict_SetItem(out, f->stack[base + (size_t)i], f->stack[base + (size_t)i + 1]) < 0) {
             Py_CLEAR(out);
-            goto error;
+            goto done;
         }
     }
-error:
+done:
+    /* Whatever is still on the stack above `base` (the dict's members, or
+     * everything after a failure) is released here. */
     apw_fused_unwind(f, base);
     return out;
 }

@@ -247,7 +247,7 @@ def test_valgrind_clean(tmp_path):
     if shutil.which("valgrind") is None:
         pytest.skip("valgrind not installed")
     if os.environ.get("LD_PRELOAD"):
-        pytest.skip("not under a sanitizer runtime")
+        pytest.skip("valgrind cannot run under a sanitizer runtime (LD_PRELOAD)")
     supp = tmp_path / "cpython.supp"
     supp.write_text(CPYTHON_SUPP)
     script = tmp_path / "vg_json.py"
