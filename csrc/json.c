@@ -35,10 +35,10 @@
  * 3. Conversion (GIL held) builds dict/list/str/int/float/bool/None directly.
  *    Dict keys go through the key cache in module state: ASCII keys of 1..63
  *    bytes, slot from a multiplicative hash of the first/last 8 bytes and the
- *    length, strong refs, replaced on collision.  Duplicate keys: the last one
- *    wins (stdlib).  The cyclic GC is paused during a conversion
- *    (apw_convert_begin) and the calling thread's cJSON allocations are routed
- *    to malloc meanwhile.
+ *    length, two-way set associative (slot and slot ^ 1), strong refs.
+ *    Duplicate keys: the last one wins (stdlib).  The cyclic GC is paused
+ *    during a conversion (apw_convert_begin) and the calling thread's cJSON
+ *    allocations are routed to malloc meanwhile.
  * If cJSON rejects the text, a strict validator runs over it to report the
  * first error in document order with a stdlib-like message and position.  If
  * the validator finds the text valid, the rejection came from a cJSON limit:
@@ -751,11 +751,9 @@ apw_key_slot(const unsigned char *s, size_t len, size_t avail)
             a |= (uint64_t)s[i] << (8 * i);
         }
     }
-    h = (a * 0x9E3779B97F4A7C15ULL) ^ (z * 0xC2B2AE3D27D4EB4FULL) ^ len;
-    h ^= h >> 31;
-    h *= 0xBF58476D1CE4E5B9ULL;
-    h ^= h >> 29;
-    return (unsigned)(h & (APW_KEYCACHE_SIZE - 1));
+    /* Multiplicative hashing: the top bits of the product mix all input bits. */
+    h = (a ^ (z * 0xC2B2AE3D27D4EB4FULL) ^ ((uint64_t)len << 56)) * 0x9E3779B97F4A7C15ULL;
+    return (unsigned)(h >> 54);     /* 10 bits: APW_KEYCACHE_SIZE == 1024 */
 }
 
 static int
@@ -1108,24 +1106,43 @@ apw_bytes_equal(const char *a, const char *b, size_t len)
     return 1;
 }
 
-/* A dict key of 1..APW_KEY_LEN_MAX ASCII bytes through the key cache. */
+static inline int
+apw_key_matches(PyObject *key, const char *s, size_t len)
+{
+    return key != NULL && (size_t)PyUnicode_GET_LENGTH(key) == len &&
+           apw_bytes_equal((const char *)PyUnicode_1BYTE_DATA(key), s, len);
+}
+
+/* A dict key of 1..APW_KEY_LEN_MAX ASCII bytes through the key cache.  Two-way
+ * set associative: a key lives in its slot or in the neighbour (slot ^ 1), the
+ * most recently inserted one in its own slot, so two hot keys that hash alike
+ * do not evict each other on every object. */
 static PyObject *
 apw_key_cached(apw_state *st, unsigned slot, const char *s, size_t len)
 {
-    PyObject **entry = &st->keycache[slot & (APW_KEYCACHE_SIZE - 1)];
-    PyObject *key = *entry;
+    PyObject **home = &st->keycache[slot & (APW_KEYCACHE_SIZE - 1)];
+    PyObject **other = &st->keycache[(slot ^ 1) & (APW_KEYCACHE_SIZE - 1)];
+    PyObject *key;
 
-    if (key != NULL && (size_t)PyUnicode_GET_LENGTH(key) == len &&
-        apw_bytes_equal((const char *)PyUnicode_1BYTE_DATA(key), s, len)) {
-        Py_INCREF(key);
-        return key;
+    if (apw_key_matches(*home, s, len)) {
+        Py_INCREF(*home);
+        return *home;
+    }
+    if (apw_key_matches(*other, s, len)) {
+        Py_INCREF(*other);
+        return *other;
     }
     key = apw_ascii_str(s, len);
     if (key == NULL) {
         return NULL;
     }
     Py_INCREF(key);
-    Py_XSETREF(*entry, key);
+    /* The new key takes `home`; its old occupant moves to the neighbour,
+     * dropping what was there. */
+    if (*home != NULL) {
+        Py_XSETREF(*other, *home);
+    }
+    *home = key;
     return key;
 }
 

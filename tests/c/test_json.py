@@ -671,3 +671,16 @@ def test_replaced_hooks_are_survived():
     finally:
         _core._json_default_hooks(False)
     assert same(_core.loads(page), expected)
+
+
+def test_key_cache_neighbours_and_churn():
+    # Keys that share a slot or a slot pair, seen alternately: still correct,
+    # and cached key objects are reused across documents once resident.
+    keys = ["key%04d" % i for i in range(3000)]
+    docs = [json.dumps({k: j for k in keys[j::7]}) for j in range(7)]
+    for _ in range(3):
+        for j, d in enumerate(docs):
+            assert _core.loads(d) == {k: j for k in keys[j::7]}
+    a = _core.loads(b'{"alpha": 1, "beta": 2}')
+    b = _core.loads(b'{"alpha": 3, "beta": 4}')
+    assert [id(k) for k in a] == [id(k) for k in b]
