@@ -129,6 +129,34 @@ apw_arena_mark apw_arena_push(void);
 void apw_arena_pop(apw_arena_mark mark);
 /* Number of allocations served by arenas on this thread (tests, hook checks). */
 uint64_t apw_arena_alloc_count(void);
+/* Number of arena allocations on this thread that failed (out of memory). */
+uint64_t apw_arena_fail_count(void);
+/* 1 when an arena scope is pushed on the calling thread. */
+int apw_arena_active(void);
+/* `n` bytes, 8-byte aligned, from this thread's pushed arena (regardless of
+ * suspension); released by the matching pop.  NULL if no arena is pushed or
+ * memory is exhausted. */
+void *apw_arena_alloc(size_t n);
+/* Have the matching pop cJSON_Delete() `root`, a tree that was NOT allocated
+ * from the arena (someone replaced the cJSON hooks).  -1 if not possible. */
+int apw_arena_defer_delete(cJSON *root);
+/* Route this thread's cJSON allocations to malloc (while Python code may run);
+ * returns the previous state for apw_arena_resume(). */
+int apw_arena_suspend(void);
+void apw_arena_resume(int state);
+/* Test support: statistics of the calling thread's arena. */
+typedef struct apw_arena_info {
+    uint64_t allocs;
+    uint64_t failures;
+    size_t chunks;
+    size_t reserved;    /* bytes of address space held in chunks */
+    size_t committed;   /* first-chunk bytes possibly committed after the last pop */
+    int active;
+} apw_arena_info;
+void apw_arena_get_info(apw_arena_info *info);
+/* Test support: install our hooks (1) or cJSON's default malloc/free (0).
+ * Process-wide and not thread-safe, like cJSON_InitHooks itself. */
+void apw_arena_install_hooks(int ours);
 
 /* ---------------------------------------------------------------- json.c */
 typedef struct apw_json_error {
@@ -139,7 +167,12 @@ typedef struct apw_json_error {
 /* Parse `len` bytes into a cJSON tree.  Needs no GIL; must run between
  * apw_arena_push/pop on the calling thread, and the tree must not outlive the
  * pop.  The tree keeps pointers into `buf` (exact integer text), so `buf` must
- * stay alive while the tree is converted.  NULL on failure with `err` filled. */
+ * stay alive while the tree is converted.  NULL on failure with `err` filled.
+ * The tree is annotated for apw_json_to_py (see json.c): `valueint` of numbers,
+ * strings and containers holds our data, not cJSON's (read numbers through
+ * valuedouble / cJSON_GetNumberValue), and a number's `valuestring` points at
+ * its text in `buf` (not NUL-terminated).  Type checks (cJSON_Is*), child/next,
+ * `string` and a string's `valuestring` are as cJSON made them. */
 cJSON *apw_json_parse(const char *buf, size_t len, apw_json_error *err);
 /* Convert a (sub)tree returned by apw_json_parse to Python objects (GIL held). */
 PyObject *apw_json_to_py(apw_state *st, const cJSON *node);
@@ -149,6 +182,17 @@ PyObject *apw_json_raise(apw_state *st, const apw_json_error *err);
 cJSON *apw_json_from_py(apw_state *st, PyObject *obj);
 /* loads() on a buffer: push, parse, convert, pop. */
 PyObject *apw_json_loads_buf(apw_state *st, const char *buf, size_t len);
+/* apw_json_error.offset value meaning "out of memory" (apw_json_raise then
+ * raises MemoryError). */
+#define APW_JSON_ERR_NOMEM SIZE_MAX
+/* cJSON_PrintUnformatted() into the arena: the text (NUL-terminated, *len
+ * bytes) lives until the matching pop and must not be freed, even when the
+ * cJSON hooks were replaced.  NULL if out of memory.  Needs no GIL.
+ * (Plain cJSON_PrintUnformatted + cJSON_free works on the same trees too.)
+ * Trees from apw_json_parse and apw_json_from_py belong to the arena scope:
+ * never cJSON_Delete them (with replaced hooks that would hand arena memory to
+ * someone else's free). */
+char *apw_json_print(const cJSON *root, size_t *len);
 
 int apw_json_exec(PyObject *module, apw_state *st);
 extern PyMethodDef apw_json_methods[];
