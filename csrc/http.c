@@ -1027,9 +1027,9 @@ static PyObject *
 apw_doc_literal(apw_state *st, PyObject *document)
 {
     PyObject *lit;
-    const char *text;
     cJSON *node;
-    char *printed;
+    const char *printed;
+    size_t len;
     apw_arena_mark mark;
 
     lit = PyDict_GetItemWithError(st->doc_cache, document);
@@ -1040,18 +1040,16 @@ apw_doc_literal(apw_state *st, PyObject *document)
     if (PyErr_Occurred()) {
         return NULL;
     }
-    if ((text = apw_str_arg(document, "document", NULL)) == NULL) {
+    if (apw_str_arg(document, "document", NULL) == NULL) {
         return NULL;
     }
     mark = apw_arena_push();
-    node = cJSON_CreateString(text);
-    printed = node != NULL ? cJSON_PrintUnformatted(node) : NULL;
-    lit = printed != NULL ? PyBytes_FromString(printed) : NULL;
-    if (printed == NULL && !PyErr_Occurred()) {
+    node = apw_json_from_py(st, document);            /* owned by the arena scope */
+    printed = node != NULL ? apw_json_print(node, &len) : NULL;
+    if (node != NULL && printed == NULL) {
         PyErr_NoMemory();
     }
-    cJSON_free(printed);
-    cJSON_Delete(node);
+    lit = printed != NULL ? PyBytes_FromStringAndSize(printed, (Py_ssize_t)len) : NULL;
     apw_arena_pop(mark);
     if (lit == NULL) {
         return NULL;
@@ -1071,8 +1069,7 @@ static char *
 apw_graphql_body(apw_state *st, PyObject *document, PyObject *variables, size_t *len)
 {
     PyObject *lit = NULL;
-    char *vars_text = NULL;
-    cJSON *vars = NULL;
+    const char *vars_text = NULL;
     char *out = NULL;
     size_t lit_len;
     size_t vars_len = 0;
@@ -1090,16 +1087,15 @@ apw_graphql_body(apw_state *st, PyObject *document, PyObject *variables, size_t 
             goto done;
         }
         if (PyDict_GET_SIZE(variables) > 0) {
-            vars = apw_json_from_py(st, variables);
+            cJSON *vars = apw_json_from_py(st, variables);   /* owned by the arena scope */
             if (vars == NULL) {
                 goto done;
             }
-            vars_text = cJSON_PrintUnformatted(vars);
+            vars_text = apw_json_print(vars, &vars_len);
             if (vars_text == NULL) {
                 PyErr_NoMemory();
                 goto done;
             }
-            vars_len = strlen(vars_text);
         }
     }
     lit_len = (size_t)PyBytes_GET_SIZE(lit);
@@ -1123,8 +1119,6 @@ apw_graphql_body(apw_state *st, PyObject *document, PyObject *variables, size_t 
     out[n] = '\0';
     *len = n;
 done:
-    cJSON_free(vars_text);
-    cJSON_Delete(vars);
     apw_arena_pop(mark);
     Py_XDECREF(lit);
     return out;
@@ -1306,7 +1300,6 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
     apw_json_error jerr;
     apw_arena_mark mark;
     int pushed = 0;
-    uint64_t allocs_before;
     PyObject *res = NULL;
 
     if (st == NULL || apw_session_ready(self) < 0 ||
@@ -1336,9 +1329,8 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
     }
     Py_DECREF(op);
 
-    mark = apw_arena_push();
+    mark = apw_arena_push();                  /* the answer's tree lives until the pop */
     pushed = 1;
-    allocs_before = apw_arena_alloc_count();
     if (x.body_len >= APW_PARSE_NOGIL_MIN) {
         Py_BEGIN_ALLOW_THREADS
         root = apw_json_parse(x.body, x.body_len, &jerr);
@@ -1374,11 +1366,6 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
     }
 done:
     if (pushed) {
-        /* A tree not served by our arena (someone replaced the cJSON hooks)
-         * must be freed the ordinary way. */
-        if (root != NULL && apw_arena_alloc_count() == allocs_before) {
-            cJSON_Delete(root);
-        }
         apw_arena_pop(mark);
     }
     curl_slist_free_all(rq.headers);
@@ -1503,10 +1490,6 @@ apw_http_exec(PyObject *module, apw_state *st)
         return -1;
     }
     st->curl_initialized = 1;
-    if (apw_arena_setup() < 0) {
-        PyErr_SetString(PyExc_ImportError, "cannot install the cJSON allocator");
-        return -1;
-    }
     st->doc_cache = PyDict_New();
     if (st->doc_cache == NULL) {
         return -1;

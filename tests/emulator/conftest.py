@@ -1,0 +1,50 @@
+"""SDK end-to-end tests: the real approw.v2 clients, over the C transport, against the
+emulator (the `approw_emulator` fixtures come from the package's pytest plugin)."""
+
+import itertools
+
+import pytest
+
+from approw.v2.authentication import AuthenticationClient, AuthenticationClientOptions
+from approw.v2.management import ManagementClient, ManagementClientOptions
+
+_names = itertools.count()
+
+
+@pytest.hookimpl(tryfirst=True)       # before tests/conftest.py applies --no-emulator
+def pytest_collection_modifyitems(items):
+    # everything in this directory needs the emulator (skipped by --no-emulator)
+    for item in items:
+        if "/tests/emulator/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.emulator)
+
+
+@pytest.fixture()
+def unique():
+    """A fresh name for this test (users persist across tests in the shared emulator)."""
+    return lambda prefix="u": f"{prefix}{next(_names)}x{id(object()) % 100000}"
+
+
+@pytest.fixture(scope="session")
+def management(approw_emulator):
+    return ManagementClient(ManagementClientOptions(
+        user_pool_id=approw_emulator.user_pool_id,
+        secret=approw_emulator.secret,
+        host=approw_emulator.url,
+        enc_public_key=approw_emulator.public_key,
+    ))
+
+
+@pytest.fixture()
+def auth_options(approw_emulator):
+    def make(**kw):
+        kw.setdefault("app_id", approw_emulator.app_id)
+        kw.setdefault("app_host", approw_emulator.url)
+        kw.setdefault("enc_public_key", approw_emulator.public_key)
+        return AuthenticationClientOptions(**kw)
+    return make
+
+
+@pytest.fixture()
+def authentication(auth_options):
+    return AuthenticationClient(auth_options())
