@@ -16,6 +16,7 @@ import abc
 import argparse
 import atexit
 import base64
+import contextlib
 import datetime as _dt
 import fnmatch
 import hashlib
@@ -34,7 +35,7 @@ import threading
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -676,6 +677,31 @@ def _checker(name: str, meta: dict[str, Any]) -> Callable[[Any], None]:
 _ROOT_FIELD = {"users.list": "users", "users.detail": "user", "login_by_username": "loginByUsername"}
 
 
+@contextlib.contextmanager
+def pinned(ctx: "Context", pids: list[int]) -> Iterator[None]:
+    """Run this process and `pids` (server, reference worker, libcurl loop) on one CPU.
+
+    On this kind of VM, waking a process on the other virtual CPU costs 50-250 us and
+    varies run to run; a loopback ping-pong then measures the hypervisor, not the
+    clients.  On one CPU every contestant pays the same, small, wake-up cost, so the
+    figures compare what the clients themselves do.  --no-pin turns this off."""
+    if ctx.args.no_pin or not hasattr(os, "sched_setaffinity"):
+        yield
+        return
+    everyone = [0] + [p for p in pids if p]
+    saved = {p: os.sched_getaffinity(p) for p in everyone}
+    try:
+        for p in everyone:
+            os.sched_setaffinity(p, {ctx.args.cpu})
+        yield
+    finally:
+        for p, mask in saved.items():
+            try:
+                os.sched_setaffinity(p, mask)
+            except OSError:
+                pass        # that child has exited
+
+
 def bench_per_call(ctx: Context, name: str) -> Outcome:
     out = Outcome(name)
     meta = ctx.meta()
@@ -712,12 +738,20 @@ def bench_per_call(ctx: Context, name: str) -> Outcome:
         contestants.append(cc)
     except Exception as e:
         out.errors["libcurl-c"] = _err(e)
+    pids = [srv.proc.pid if srv.proc else 0]
+    pids += [c.proc.pid for c in contestants if isinstance(c, CurlContestant)]
+    if ctx.refworker is not None:
+        pids.append(ctx.refworker.proc.pid)
     try:
-        out.add(*measure(contestants, ctx.cfg, _checker(name, meta), per_call_us, server=srv, notes=out.notes))
+        with pinned(ctx, pids):
+            out.add(*measure(contestants, ctx.cfg, _checker(name, meta), per_call_us, server=srv,
+                             notes=out.notes))
     finally:
         for c in contestants:
             if not isinstance(c, RefContestant):
                 c.close()
+    if not ctx.args.no_pin:
+        out.notes.append("client(s) and server pinned to CPU %d (see --no-pin)" % ctx.args.cpu)
     return out
 
 
@@ -1272,6 +1306,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--reps", type=int, default=5, help="repetitions per figure (at least 5; default 5)")
     ap.add_argument("--rss-calls", type=int, default=0, help="calls per rss.growth block (default 100000; quick 10000)")
     ap.add_argument("--no-reference", action="store_true", help="do not install or run the reference SDK")
+    ap.add_argument("--cpu", type=int, default=0, help="CPU that the per-call benchmarks run on (default 0)")
+    ap.add_argument("--no-pin", action="store_true",
+                    help="let the scheduler place client and server for the per-call benchmarks")
     args = ap.parse_args(argv)
     if args.list:
         print("\n".join(ALL_BENCHMARKS))
