@@ -2379,50 +2379,6 @@ done:
     return out;
 }
 
-/* Test support: build a tree with apw_json_from_py, wrap it as
- * {"query": document, "variables": tree} with cJSON's own API (as http.c
- * does), print it with apw_json_print. */
-static PyObject *
-apw_py_json_envelope(PyObject *module, PyObject *args)
-{
-    apw_state *st = apw_get_state(module);
-    const char *document = NULL;
-    PyObject *variables = NULL;
-    apw_arena_mark mark;
-    cJSON *root = NULL;
-    cJSON *vars = NULL;
-    char *text = NULL;
-    size_t len = 0;
-    PyObject *out = NULL;
-
-    if (!PyArg_ParseTuple(args, "sO:_json_envelope", &document, &variables)) {
-        return NULL;
-    }
-    mark = apw_arena_push();
-    vars = apw_json_from_py(st, variables);
-    if (vars == NULL) {
-        goto done;
-    }
-    root = cJSON_CreateObject();
-    if (root == NULL || cJSON_AddStringToObject(root, "query", document) == NULL ||
-        !cJSON_AddItemToObject(root, "variables", vars)) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    text = apw_json_print(root, &len);
-    if (text == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    out = PyBytes_FromStringAndSize(text, (Py_ssize_t)len);
-done:
-    /* Everything above, cJSON_CreateObject's nodes included, is arena memory
-     * (our hooks route cJSON allocations there while a scope is pushed): the
-     * pop releases it, nothing is cJSON_Delete()d. */
-    apw_arena_pop(mark);
-    return out;
-}
-
 static PyObject *
 apw_py_json_default_hooks(PyObject *module, PyObject *arg)
 {
@@ -2468,8 +2424,6 @@ PyMethodDef apw_json_methods[] = {
     {"dumps", (PyCFunction)apw_py_dumps, METH_O, apw_dumps_doc},
     {"_json_subtree", (PyCFunction)apw_py_json_subtree, METH_VARARGS,
      "Test support: parse bytes, convert only top-level member `key`."},
-    {"_json_envelope", (PyCFunction)apw_py_json_envelope, METH_VARARGS,
-     "Test support: print {\"query\": document, \"variables\": obj} built as http.c does."},
     {"_json_parse_fallback", (PyCFunction)apw_py_json_parse_fallback, METH_O,
      "Test support: loads() through the long-number fallback path."},
     {"_json_default_hooks", (PyCFunction)apw_py_json_default_hooks, METH_O,

@@ -31,14 +31,7 @@ import timeit
 
 from approw import _core
 
-DEFAULT_ENCRYPT_PUBLICKEY = """
------BEGIN PUBLIC KEY-----
-MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC4xKeUgQ+Aoz7TLfAfs9+paePb
-5KIofVthEopwrXFkp8OCeocaTHt9ICjTT2QeJh6cZaDaArfZ873GPUn00eOIZ7Ae
-+TiA2BKHbCvloW3w5Lnqm70iSsUi5Fmu9/2+68GZRH9L7Mlh8cFksCicW2Y2W2uM
-GKl64GDcIq3au+aqJQIDAQAB
------END PUBLIC KEY-----
-"""
+from approw.v2.common.constants import DEFAULT_ENCRYPT_PUBLICKEY  # noqa: E402 (API.md 1.3)
 
 
 def _rounds(funcs: dict, number: int, reps: int) -> dict:

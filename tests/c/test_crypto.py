@@ -26,15 +26,8 @@ jwt = pytest.importorskip("jwt")
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa  # noqa: E402
 
-# The SDK's DEFAULT_ENCRYPT_PUBLICKEY, exact text (spec/API.md 1.3).
-DEFAULT_ENCRYPT_PUBLICKEY = """
------BEGIN PUBLIC KEY-----
-MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC4xKeUgQ+Aoz7TLfAfs9+paePb
-5KIofVthEopwrXFkp8OCeocaTHt9ICjTT2QeJh6cZaDaArfZ873GPUn00eOIZ7Ae
-+TiA2BKHbCvloW3w5Lnqm70iSsUi5Fmu9/2+68GZRH9L7Mlh8cFksCicW2Y2W2uM
-GKl64GDcIq3au+aqJQIDAQAB
------END PUBLIC KEY-----
-"""
+# The SDK's DEFAULT_ENCRYPT_PUBLICKEY (its exact text is checked in tests/unit/test_options.py).
+from approw.v2.common.constants import DEFAULT_ENCRYPT_PUBLICKEY  # noqa: E402
 
 PKCS1 = padding.PKCS1v15()
 

@@ -6,26 +6,17 @@ Slow (tens of seconds); run with `pytest -m slow tests/c/test_crypto_leaks.py`.
 from __future__ import annotations
 
 import base64
-import gc
 import hashlib
 import hmac
 import json
 import os
 
 import pytest
+from leakcheck import N, assert_stable
 
 from approw import _core
 
-# Under ASan freed memory sits in the quarantine, so RSS says nothing unless
-# the quarantine is off (ASAN_OPTIONS=quarantine_size_mb=0).
-_ASAN_QUARANTINE = ("asan" in os.environ.get("LD_PRELOAD", "")
-                    and "quarantine_size_mb=0" not in os.environ.get("ASAN_OPTIONS", ""))
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc"),
-    pytest.mark.skipif(_ASAN_QUARANTINE, reason="RSS is meaningless with the ASan quarantine"),
-]
+pytestmark = pytest.mark.slow
 
 cryptography = pytest.importorskip("cryptography")
 jwt = pytest.importorskip("jwt")
@@ -33,56 +24,34 @@ jwt = pytest.importorskip("jwt")
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec, rsa  # noqa: E402
 
-CALLS = 100_000
-WARMUP = 5_000
-MAX_GROWTH = 2 * 1024 * 1024
-
-DEFAULT_ENCRYPT_PUBLICKEY = """
------BEGIN PUBLIC KEY-----
-MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC4xKeUgQ+Aoz7TLfAfs9+paePb
-5KIofVthEopwrXFkp8OCeocaTHt9ICjTT2QeJh6cZaDaArfZ873GPUn00eOIZ7Ae
-+TiA2BKHbCvloW3w5Lnqm70iSsUi5Fmu9/2+68GZRH9L7Mlh8cFksCicW2Y2W2uM
-GKl64GDcIq3au+aqJQIDAQAB
------END PUBLIC KEY-----
-"""
+from approw.v2.common.constants import DEFAULT_ENCRYPT_PUBLICKEY  # noqa: E402 (API.md 1.3)
 
 NOW = 1_700_000_000
 SECRET = "leak-test-shared-secret-32-bytes"
-
-
-def _rss() -> int:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _b64u(b: bytes) -> str:
     return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
 
 
-def _run(cases, calls: int = CALLS, warmup: int = WARMUP) -> None:
-    """Call the cases round-robin: `warmup` calls, then `calls` measured calls."""
-    n = len(cases)
+def _run(cases, calls: int = N) -> None:
+    """Call the cases round-robin, `calls` times in all, RSS checked (leakcheck)."""
+    it = iter(range(1 << 62))
 
-    def loop(count: int) -> None:
-        for i in range(count):
-            fn, exc = cases[i % n]
-            if exc is None:
-                fn()
-            else:
-                try:
-                    fn()
-                except exc:
-                    pass
-                else:
-                    raise AssertionError(f"case {i % n} did not raise {exc}")
+    def call() -> None:
+        i = next(it) % len(cases)
+        fn, exc = cases[i]
+        if exc is None:
+            fn()
+            return
+        try:
+            fn()
+        except exc:
+            pass
+        else:
+            raise AssertionError(f"case {i} did not raise {exc}")
 
-    loop(warmup)
-    gc.collect()
-    before = _rss()
-    loop(calls)
-    gc.collect()
-    growth = _rss() - before
-    assert growth < MAX_GROWTH, f"RSS grew by {growth} bytes over {calls} calls"
+    assert_stable(call, calls)
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +110,7 @@ def test_leak_distinct_keys(material):
         (lambda: _core.rsa_encrypt(f"e{next(counter) % 300}\n" + material["ec_pem"], "x"),
          _core.CryptoError),
     ]
-    _run(cases, calls=12_000, warmup=2_000)
+    _run(cases, calls=12_000)
 
 
 def test_leak_hash_encode(material):

@@ -304,6 +304,12 @@ def test_graphql_ok_and_body_shape(http_server):
     assert data["echo"]["content_type"] == "application/json"
 
 
+def test_graphql_body_keeps_nuls_and_exact_numbers(http_server):
+    variables = {"mode": "ok", "s": "a\x00b", "k\x00": [2 ** 64, 0.5, -0.0, "\U0001f600"]}
+    data = _core.Session().graphql(http_server.url + "/graphql", None, "query { a }", variables)
+    assert data["echo"]["variables"] == variables
+
+
 def test_graphql_error_envelope(http_server):
     s = _core.Session()
     url = http_server.url + "/graphql"

@@ -487,12 +487,6 @@ def test_subtree_conversion():
         _core._json_subtree(b'{"data": 1, "x": "\x01"}', "data")
 
 
-def test_envelope_printed_by_cjson():
-    out = _core._json_envelope("query { a }", {"id": 1, "s": "a\x00", "k\x00": [2 ** 64, 0.5]})
-    assert json.loads(out) == {"query": "query { a }",
-                               "variables": {"id": 1, "s": "a\x00", "k\x00": [2 ** 64, 0.5]}}
-
-
 # ----------------------------------------------------------------- key cache
 
 def test_many_distinct_keys_and_collisions():
