@@ -622,7 +622,8 @@ apw_easy_forget(CURL *e)
     (void)curl_easy_setopt(e, CURLOPT_ERRORBUFFER, (char *)NULL);
     (void)curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)NULL);
     (void)curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *)NULL);
-    (void)curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);   /* drops the POSTFIELDS pointer */
+    (void)curl_easy_setopt(e, CURLOPT_POSTFIELDS, (char *)NULL);
+    (void)curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);   /* POSTFIELDS made it a POST */
 }
 
 static long
