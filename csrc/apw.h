@@ -34,6 +34,13 @@ Py_NewRef(PyObject *obj)
     Py_INCREF(obj);
     return obj;
 }
+
+static inline PyObject *
+Py_XNewRef(PyObject *obj)
+{
+    Py_XINCREF(obj);
+    return obj;
+}
 #endif
 
 /* Number of slots in the JSON dict-key cache (a power of two). */
