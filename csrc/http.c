@@ -548,7 +548,7 @@ apw_session_after_fork(apw_state *st, ApwSession *s)
     }
     close(null_fd);
 
-    apw_pool_drain(s);                  /* closes the idle slots' placeholders */
+    apw_pool_drain(s);                  /* closes the idle slots' stand-in descriptors */
     if (s->all != NULL) {
         /* Checked out by parent threads that do not exist here: abandon. */
         s->all = NULL;
@@ -562,7 +562,7 @@ apw_session_after_fork(apw_state *st, ApwSession *s)
     }
     s->share = NULL;
     s->n_busy = 0;
-    ERR_clear_error();                  /* TLS teardown on placeholders fails */
+    ERR_clear_error();                  /* TLS teardown on /dev/null fails */
 
     fresh = apw_share_new(s);
     if (fresh == NULL) {
