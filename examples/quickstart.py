@@ -1,4 +1,4 @@
-"""Quick start: the seed README's flows against the bundled emulator, no cloud account needed.
+"""Quick start: the README's flows against the bundled emulator, no cloud account needed.
 
     python examples/quickstart.py            # starts `python -m approw.emulator` itself
     python examples/quickstart.py --url URL --user-pool-id ID --secret S --app-id A --public-key-file F
@@ -68,16 +68,17 @@ def run(info: Dict[str, str], public_key: Optional[str]) -> None:
 
     step("authentication_client.login_by_username(username='bob', password='passw0rd')")
     user = authentication_client.login_by_username(username="bob", password="passw0rd")
+    token = user["token"] or ""  # a sign-in result always carries the token
     print(f"logged in as {user['username']}, loginsCount={user['loginsCount']}, "
-          f"token={user['token'][:24]}...")
+          f"token={token[:24]}...")
 
     step("authentication_client.update_profile({'nickname': 'Nick'})")
     print("nickname:", authentication_client.update_profile({"nickname": "Nick"})["nickname"])
 
     step("AuthenticationClient(token=...) -- logged in without calling login")
-    again = AuthenticationClient(options=auth_options(token=user["token"]))
+    again = AuthenticationClient(options=auth_options(token=token))
     print("nickname:", again.update_profile({"nickname": "Nicky"})["nickname"])
-    status = management_client.check_login_status(user["token"])
+    status = management_client.check_login_status(token)
     print(f"check_login_status: status={status['status']} code={status['code']}")
 
     step("error handling: login_by_username(username='alice', ...) for an unknown user")
@@ -90,7 +91,7 @@ def run(info: Dict[str, str], public_key: Optional[str]) -> None:
     step("logout")
     print("logout():", again.logout())
     print("the token is now refused:",
-          management_client.check_login_status(user["token"])["status"] is False)
+          management_client.check_login_status(token)["status"] is False)
 
 
 def main() -> None:

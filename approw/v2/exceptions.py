@@ -3,7 +3,10 @@
 * :class:`ApprowException` -- the server refused a request (GraphQL error, REST envelope with a
   code other than 200), raised by the default ``on_error``; also the base of the transport
   errors below, so ``except ApprowException`` keeps catching everything a request can raise.
-* :class:`ApprowWrongArgumentException` -- the SDK rejected an argument before any request.
+* :class:`ApprowWrongArgumentException` -- the SDK rejected an argument before any request; also
+  a ``ValueError``.  :class:`ApprowArgumentTypeError`, its subclass for an argument of the wrong
+  type, is also a ``TypeError``.  Both are ``ApprowException``s (``code`` is ``None``: no server
+  was asked), so ``except ApprowException`` catches every error the SDK raises.
 * Transport failures are translated by the executor (one place) from ``approw._core``'s errors.
   They are ``ApprowException`` subclasses that are also the matching built-in exception:
 
@@ -26,6 +29,7 @@ __all__ = [
     "ApprowException",
     "approwException",
     "ApprowWrongArgumentException",
+    "ApprowArgumentTypeError",
     "ApprowTransportError",
     "ApprowTimeoutError",
     "ApprowConnectionError",
@@ -69,19 +73,32 @@ class ApprowException(Exception):
         return f"{type(self).__name__}(code={self.code!r}, errmsg={self.message!r})"
 
 
-#: The seed README imports this spelling (``from approw.v2.exceptions import approwException``).
+#: The lower-case spelling the Approw documentation uses (``from approw.v2.exceptions import
+#: approwException``).
 approwException = ApprowException
 
 
-class ApprowWrongArgumentException(Exception):
-    """An argument was rejected locally, before any request was sent."""
+class ApprowWrongArgumentException(ApprowException, ValueError):
+    """An argument was rejected locally, before any request was sent.  ``message`` says which
+    and why; ``code`` is ``None``."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
+        Exception.__init__(self, message)
+        self.code = None
         self.message = message
+        self.http_status = None
+        self.request_id = None
+        self.data = None
 
     def __str__(self) -> str:
         return str(self.message)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+class ApprowArgumentTypeError(ApprowWrongArgumentException, TypeError):
+    """An argument has the wrong type (e.g. an ``int`` where an ID string is expected)."""
 
 
 class ApprowTransportError(ApprowException):

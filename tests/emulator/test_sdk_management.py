@@ -95,8 +95,11 @@ def test_unknown_user_detail_is_none(management):
 def test_bad_arguments(management):
     with pytest.raises(ApprowWrongArgumentException, match="userInfo must be a dict"):
         management.users.create("bob")
-    with pytest.raises(ApprowException) as ei:          # GraphQL variable coercion error
-        management.users.list(page="one")
+    with pytest.raises(ApprowWrongArgumentException, match="page must be an int"):
+        management.users.list(page="one")                # refused before any request
+    with pytest.raises(ApprowException) as ei:          # the server's variable coercion error
+        management.graphqlClient.request("query q($page: Int) { users(page: $page) { totalCount } }",
+                                         {"page": "one"}, management.tokenProvider.getAccessToken())
     assert ei.value.code == 2231
     with pytest.raises(ApprowException) as ei:          # no identifier at all
         management.users.create({"password": "x1234567"})

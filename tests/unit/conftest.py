@@ -57,3 +57,23 @@ def auth(fake: FakeSession, rsa_key: Any) -> Any:
     return AuthenticationClient(AuthenticationClientOptions(
         app_id="app1", user_pool_id="pool1", host="https://api.example.test",
         enc_public_key=rsa_key[1]))
+
+
+@pytest.fixture
+def amgmt(fake: FakeSession, rsa_key: Any) -> Any:
+    """The asyncio management client over the same fake session."""
+    from approw.v2.management import AsyncManagementClient, ManagementClientOptions
+
+    return AsyncManagementClient(ManagementClientOptions(
+        user_pool_id="pool1", secret="s3cret", host="https://api.example.test",
+        enc_public_key=rsa_key[1]))
+
+
+@pytest.fixture
+def aauth(fake: FakeSession, rsa_key: Any) -> Any:
+    """The asyncio end-user client over the same fake session."""
+    from approw.v2.authentication import AsyncAuthenticationClient, AuthenticationClientOptions
+
+    return AsyncAuthenticationClient(AuthenticationClientOptions(
+        app_id="app1", user_pool_id="pool1", host="https://api.example.test",
+        enc_public_key=rsa_key[1]))

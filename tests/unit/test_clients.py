@@ -1,10 +1,12 @@
 """Client behaviour beyond single requests: AuthenticationClient session state, the login check,
 logout, local argument errors, the graphqlClient/restClient attributes, the test double."""
+import asyncio
+import re
 from typing import Any, List, Tuple
 
 import pytest
 
-from approw.v2._operations import OPERATIONS
+from approw.v2.common.operations import OPERATIONS
 from approw.v2.authentication import AuthenticationClient, AuthenticationClientOptions
 from approw.v2.common.graphql import GraphqlClient
 from approw.v2.common.rest import RestClient
@@ -132,11 +134,30 @@ def test_logout_without_app_id(fake: FakeSession) -> None:
     (lambda a, m: m.users.detail(), "user_id must be provided"),
     (lambda a, m: m.users.detail("a", userId="b"), "user_id or userId"),
     (lambda a, m: m.users.update("u1", None), "updates must be a dict"),
+    (lambda a, m: m.users.detail(123), "user_id must be a str or None, not int"),
+    (lambda a, m: m.users.list(page="x"), "page must be an int, not str"),
+    (lambda a, m: m.users.list(1, True), "limit must be an int, not bool"),
+    (lambda a, m: m.users.delete(["u1"]), "userId must be a str, not list"),
+    (lambda a, m: m.check_login_status(None), "token must be a str, not NoneType"),
+    (lambda a, m: a.login_by_username(1, "pw"), "username must be a str, not int"),
+    (lambda a, m: a.update_profile("nick"), "updates must be a dict, not str"),
 ])
 def test_local_argument_errors(fake: FakeSession, auth: AuthenticationClient,
-                               mgmt: ManagementClient, call: Any, message: str) -> None:
-    with pytest.raises(ApprowWrongArgumentException, match=message):
+                               mgmt: ManagementClient, aauth: Any, amgmt: Any, call: Any,
+                               message: str) -> None:
+    with pytest.raises(ApprowWrongArgumentException, match=re.escape(message)):
         call(auth, mgmt)
+    with pytest.raises(ApprowWrongArgumentException, match=re.escape(message)):
+        result = call(aauth, amgmt)
+        asyncio.run(result)  # raised by the call or when awaited
+    assert fake.calls == []
+
+
+def test_argument_type_errors_are_type_errors(fake: FakeSession, mgmt: ManagementClient) -> None:
+    with pytest.raises(TypeError):
+        mgmt.users.detail(123)
+    with pytest.raises(ApprowException):  # one except clause catches every SDK error
+        mgmt.users.list(limit="10")
     assert fake.calls == []
 
 

@@ -60,6 +60,11 @@ def test_wrong_argument_exception() -> None:
     e = ApprowWrongArgumentException("userInfo must be a dict")
     assert str(e) == "userInfo must be a dict"
     assert e.message == "userInfo must be a dict"
-    assert not isinstance(e, ApprowException)
+    # every SDK error is an ApprowException (no server code: nothing was sent) and a ValueError
+    assert isinstance(e, ApprowException) and isinstance(e, ValueError) and e.code is None
+    assert repr(e) == "ApprowWrongArgumentException('userInfo must be a dict')"
     back = pickle.loads(pickle.dumps(e))
-    assert str(back) == "userInfo must be a dict"
+    assert str(back) == "userInfo must be a dict" and type(back) is ApprowWrongArgumentException
+    t = exc.ApprowArgumentTypeError("user_id must be a str, not int")
+    assert isinstance(t, TypeError) and isinstance(t, ApprowWrongArgumentException)
+    assert str(pickle.loads(pickle.dumps(t))) == "user_id must be a str, not int"

@@ -1,24 +1,24 @@
-"""Every public API method: the requests it sends (operations, variables, encrypted fields,
-Authorization) and the value it returns.  Also parity: the table below covers every public
-method of the client classes, and each operation a method uses lists that method in the
-catalogue (tools/catalogue.tsv, column used_by)."""
+"""Every public API method, sync and async: the requests it sends (operations, variables,
+encrypted fields, Authorization) and the value it returns, from the method tables in
+``tests/unit/methods/`` (one module per area).  Also parity: the tables cover every public
+method of the client classes, the asyncio clients have exactly the sync clients' methods and
+signatures, and each operation a method uses lists that method in the catalogue
+(tools/catalogue.tsv, column used_by)."""
+import asyncio
 import copy
 import inspect
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Set, Tuple
 
 import pytest
 
-from approw.v2.authentication import AuthenticationClient
-from approw.v2.management import ManagementClient, UsersManagementClient
+from approw.v2.authentication import AsyncAuthenticationClient, AuthenticationClient
+from approw.v2.management import AsyncManagementClient, ManagementClient, UsersManagementClient
 from approw.v2.management.base import ManagementSubClient
 from fakes import REPO, FakeSession, decrypt, user
+from methods import Case, all_cases
 
 PASSWORD_FIELDS = {"password", "newPassword", "oldPassword"}
-
-
-def ENC(plain: str) -> str:  # noqa: N802
-    """Marker for "this field is the RSA encryption of ``plain``"."""
-    return f"<enc:{plain}>"
+CASES = all_cases()
 
 
 def _decrypt_fields(value: Any, key: Any) -> Any:
@@ -28,7 +28,7 @@ def _decrypt_fields(value: Any, key: Any) -> Any:
         for k, v in value.items():
             if k in PASSWORD_FIELDS and isinstance(v, str):
                 try:
-                    out[k] = ENC(decrypt(key, v))
+                    out[k] = f"<enc:{decrypt(key, v)}>"
                     continue
                 except ValueError:
                     pass
@@ -39,138 +39,6 @@ def _decrypt_fields(value: Any, key: Any) -> Any:
     return value
 
 
-UDV = [{"key": "age", "dataType": "NUMBER", "value": "18", "label": "Age"},
-       {"key": "nick", "dataType": "STRING", "value": "bobby", "label": ""}]
-UDV_DICT = {"age": 18, "nick": "bobby"}
-PAGE = {"totalCount": 1, "list": [user()]}
-MSG = {"code": 200, "message": "ok"}
-STATUS = {"code": 200, "message": "ok", "status": True, "exp": 2, "iat": 1,
-          "data": {"id": "u1", "userPoolId": "pool1", "arn": "arn"}}
-
-
-class Case:
-    """One method call: ``client`` is ``mgmt`` or ``auth``; ``method`` a dotted path below it."""
-
-    def __init__(self, client: str, method: str, args: Tuple[Any, ...] = (),
-                 kwargs: Optional[Dict[str, Any]] = None, *, op: str,
-                 variables: Any, answer: Any, returns: Any, calls: Optional[List[str]] = None,
-                 token: Optional[str] = None, state_token: Optional[str] = None) -> None:
-        self.client = client
-        self.method = method
-        self.args = args
-        self.kwargs = kwargs or {}
-        self.op = op                    # the GraphQL operation whose variables are checked
-        self.variables = variables
-        self.answer = answer
-        self.returns = returns
-        self.calls = calls or [op]      # every request, in order (management token excluded)
-        self.token = token              # expected Authorization bearer of `op`
-        self.state_token = state_token  # AuthenticationClient._token before the call
-
-    @property
-    def id(self) -> str:
-        return f"{self.client}.{self.method}:{self.op}:{len(self.args)}:{sorted(self.kwargs)}"
-
-
-CASES = [
-    # ---------------------------------------------------------------- management.users
-    Case("mgmt", "users.list", op="users", variables={"page": 1, "limit": 10},
-         answer=PAGE, returns=PAGE, token="mgmt-token"),
-    Case("mgmt", "users.list", (2, 5, True), op="usersWithCustomData",
-         variables={"page": 2, "limit": 5},
-         answer={"totalCount": 1, "list": [user(customData=UDV)]},
-         returns={"totalCount": 1, "list": [user(customData=UDV_DICT)]}, token="mgmt-token"),
-    Case("mgmt", "users.create", ({"username": "bob", "password": "pw"},), op="createUser",
-         variables={"userInfo": {"username": "bob", "password": ENC("pw")},
-                    "keepPassword": False, "params": None},
-         answer=user(), returns=user(), token="mgmt-token"),
-    Case("mgmt", "users.create", ({"username": "bob"},), {"keep_password": True},
-         op="createUser",
-         variables={"userInfo": {"username": "bob"}, "keepPassword": True, "params": None},
-         answer=user(), returns=user(), token="mgmt-token"),
-    Case("mgmt", "users.create", ({"email": "b@x.test", "password": "pw"}, False,
-                                  {"age": 18, "nick": "bobby"}),
-         op="createUserWithCustomData",
-         variables={"userInfo": {"email": "b@x.test", "password": ENC("pw")},
-                    "keepPassword": False,
-                    "params": '[{"key": "age", "value": 18}, {"key": "nick", "value": "bobby"}]'},
-         answer=user(customData=UDV), returns=user(customData=UDV_DICT), token="mgmt-token"),
-    Case("mgmt", "users.detail", ("u1",), op="user", variables={"id": "u1"},
-         answer=user(identities=[]), returns=user(identities=[]), token="mgmt-token"),
-    Case("mgmt", "users.detail", (), {"userId": "u1", "with_custom_data": True},
-         op="userWithCustomData", variables={"id": "u1"},
-         answer=user(customData=UDV), returns=user(customData=UDV_DICT), token="mgmt-token"),
-    Case("mgmt", "users.detail", ("nobody", True), op="userWithCustomData",
-         variables={"id": "nobody"}, answer=None, returns=None, token="mgmt-token"),
-    Case("mgmt", "users.update", ("u1", {"nickname": "Nick", "password": "pw"}),
-         op="updateUser",
-         variables={"id": "u1", "input": {"nickname": "Nick", "password": ENC("pw")}},
-         answer=user(nickname="Nick"), returns=user(nickname="Nick"), token="mgmt-token"),
-    Case("mgmt", "users.update", ("u1", {"nickname": "Nick", "password": ""}), op="updateUser",
-         variables={"id": "u1", "input": {"nickname": "Nick", "password": ""}},
-         answer=user(), returns=user(), token="mgmt-token"),
-    Case("mgmt", "users.delete", ("u1",), op="deleteUser", variables={"id": "u1"},
-         answer=MSG, returns=MSG, token="mgmt-token"),
-    # ---------------------------------------------------------------- ManagementClient
-    Case("mgmt", "check_login_status", ("user-token",), op="checkLoginStatus",
-         variables={"token": "user-token"}, answer=STATUS, returns=STATUS, token=None),
-    Case("mgmt", "_get_userpool_detail", op="userpool", variables=None,
-         answer={"id": "pool1", "name": "p"}, returns={"id": "pool1", "name": "p"},
-         token="mgmt-token"),
-    # ---------------------------------------------------------------- AuthenticationClient
-    Case("auth", "register_by_email", ("b@x.test", "pw"), op="registerByEmail",
-         variables={"input": {"email": "b@x.test", "password": ENC("pw"), "profile": None,
-                              "forceLogin": False, "generateToken": False, "clientIp": None,
-                              "params": None, "context": None}},
-         answer=user(), returns=user()),
-    Case("auth", "register_by_email", ("b@x.test", "pw", {"nickname": "N"}, True, True,
-                                       "10.0.0.1", {"age": 18}, {"src": "web"}),
-         op="registerByEmail",
-         variables={"input": {"email": "b@x.test", "password": ENC("pw"),
-                              "profile": {"nickname": "N"}, "forceLogin": True,
-                              "generateToken": True, "clientIp": "10.0.0.1",
-                              "params": '[{"key": "age", "value": 18}]',
-                              "context": '{"src": "web"}'}},
-         answer=user(token="t1"), returns=user(token="t1")),
-    Case("auth", "register_by_username", ("bob", "pw"), {"clientIp": "10.0.0.2"},
-         op="registerByUsername",
-         variables={"input": {"username": "bob", "password": ENC("pw"), "profile": None,
-                              "forceLogin": False, "generateToken": False,
-                              "clientIp": "10.0.0.2", "params": None, "context": None}},
-         answer=user(), returns=user()),
-    Case("auth", "login_by_email", ("b@x.test", "pw"), op="loginByEmail",
-         variables={"input": {"email": "b@x.test", "password": ENC("pw"),
-                              "autoRegister": False, "captchaCode": None, "clientIp": None,
-                              "params": None, "context": None}},
-         answer=user(token="t1"), returns=user(token="t1")),
-    Case("auth", "login_by_username", ("bob", "pw", True, "1234", None, {"k": "v"},
-                                       {"a": 1}), {"clientIp": "10.0.0.3"},
-         op="loginByUsername",
-         variables={"input": {"username": "bob", "password": ENC("pw"), "autoRegister": True,
-                              "captchaCode": "1234", "clientIp": "10.0.0.3",
-                              "params": '[{"key": "k", "value": "v"}]',
-                              "context": '{"a": 1}'}},
-         answer=user(token="t1"), returns=user(token="t1")),
-    Case("auth", "check_login_status", op="checkLoginStatus", variables={"token": "stored"},
-         answer=STATUS, returns=STATUS, token=None, state_token="stored"),
-    Case("auth", "check_login_status", ("given",), op="checkLoginStatus",
-         variables={"token": "given"}, answer=STATUS, returns=STATUS, token=None,
-         state_token="stored"),
-    Case("auth", "get_current_user", ("given",), op="GET /api/v2/users/me", variables=None,
-         answer={"code": 200, "message": "", "data": user(token="given")},
-         returns=user(token="given"), token="given"),
-    Case("auth", "update_profile", ({"nickname": "Nick", "password": "plain"},),
-         op="updateUser", calls=["GET /api/v2/users/me", "updateUser"],
-         variables={"id": "u1", "input": {"nickname": "Nick", "password": "plain"}},
-         answer=user(nickname="Nick"), returns=user(nickname="Nick"), token="stored",
-         state_token="stored"),
-    Case("auth", "logout", op="GET /api/v2/logout",
-         calls=["GET /api/v2/users/me", "GET /api/v2/logout"], variables=None,
-         answer={"code": 200, "message": "ok"}, returns=True, token="stored",
-         state_token="stored"),
-]
-
-
 def _resolve(clients: Dict[str, Any], case: Case) -> Callable[..., Any]:
     target = clients[case.client]
     for part in case.method.split("."):
@@ -179,7 +47,7 @@ def _resolve(clients: Dict[str, Any], case: Case) -> Callable[..., Any]:
 
 
 def _script(fake: FakeSession, case: Case) -> None:
-    if case.op.startswith(("GET ", "POST ")):
+    if case.op.startswith(("GET ", "POST ", "PUT ", "DELETE ", "PATCH ")):
         method, path = case.op.split(" ", 1)
         fake.answer_rest(method, path, case.answer)
     else:
@@ -196,20 +64,30 @@ def _call_id(call: Any) -> str:
     return f"{call.method} {path}"
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_method(case: Case, fake: FakeSession, mgmt: ManagementClient,
-                auth: AuthenticationClient, rsa_key: Any) -> None:
+def test_method(case: Case, mode: str, fake: FakeSession, mgmt: ManagementClient,
+                auth: AuthenticationClient, amgmt: AsyncManagementClient,
+                aauth: AsyncAuthenticationClient, rsa_key: Any) -> None:
     _script(fake, case)
-    auth._token = case.state_token
+    clients = {"mgmt": mgmt, "auth": auth} if mode == "sync" else {"mgmt": amgmt, "auth": aauth}
+    clients["auth"]._token = case.state_token
     args = copy.deepcopy(case.args)
     kwargs = copy.deepcopy(case.kwargs)
-    result = _resolve({"mgmt": mgmt, "auth": auth}, case)(*args, **kwargs)
+    method = _resolve(clients, case)
+    if mode == "sync":
+        result = method(*args, **kwargs)
+    else:
+        assert inspect.iscoroutinefunction(method), case.method
+        result = asyncio.run(method(*args, **kwargs))
     assert result == case.returns
     calls = [c for c in fake.calls if c.operation != "accessToken"]
     assert [_call_id(c) for c in calls] == case.calls
     main = [c for c in calls if _call_id(c) == case.op][-1]
     if main.kind == "graphql":
         assert _decrypt_fields(main.variables, rsa_key[0]) == case.variables
+    elif case.variables is not None:
+        assert _decrypt_fields(main.json() if main.body else None, rsa_key[0]) == case.variables
     assert main.headers.get("authorization") == (f"Bearer {case.token}" if case.token else None)
     assert (args, kwargs) == (case.args, case.kwargs)  # the caller's arguments are not mutated
 
@@ -220,13 +98,13 @@ def _public_methods(cls: type) -> Set[str]:
             if not name.startswith("_")}
 
 
-def _implemented(mgmt: ManagementClient) -> Dict[str, Set[str]]:
+def _implemented(mgmt: Any, auth_cls: type) -> Dict[str, Set[str]]:
     """Public methods per group: ``auth``, ``mgmt`` and each management sub-client attribute
     (``users``, ...), found on a live client so new sub-clients are picked up."""
-    groups = {"auth": _public_methods(AuthenticationClient),
-              "mgmt": _public_methods(ManagementClient) | {"_get_userpool_detail"}}
+    groups = {"auth": _public_methods(auth_cls),
+              "mgmt": _public_methods(type(mgmt)) | {"_get_userpool_detail"}}
     for attr, value in vars(mgmt).items():
-        if isinstance(value, ManagementSubClient) and not attr.startswith("_"):
+        if not attr.startswith("_") and hasattr(value, "_exec") and hasattr(value, "tokenProvider"):
             groups[attr] = _public_methods(type(value))
     return groups
 
@@ -236,14 +114,31 @@ def _case_key(case: Case) -> Tuple[str, str]:
     return group or case.client, name
 
 
-def test_every_public_method_is_in_the_table(mgmt: ManagementClient) -> None:
+def test_every_public_method_is_in_the_tables(mgmt: ManagementClient) -> None:
     covered: Dict[str, Set[str]] = {}
     for case in CASES:
         group, name = _case_key(case)
         covered.setdefault(group, set()).add(name)
-    implemented = _implemented(mgmt)
+    implemented = _implemented(mgmt, AuthenticationClient)
     assert "users" in implemented
     assert covered == implemented
+
+
+def test_async_clients_have_the_same_methods_and_signatures(
+        mgmt: ManagementClient, amgmt: AsyncManagementClient) -> None:
+    sync = _implemented(mgmt, AuthenticationClient)
+    asyn = _implemented(amgmt, AsyncAuthenticationClient)
+    assert sync == asyn
+    pairs: List[Tuple[Any, Any]] = [(AuthenticationClient, AsyncAuthenticationClient),
+                                    (ManagementClient, AsyncManagementClient)]
+    pairs += [(type(getattr(mgmt, g)), type(getattr(amgmt, g))) for g in sync
+              if g not in ("auth", "mgmt")]
+    for sync_cls, async_cls in pairs:
+        for name in _public_methods(sync_cls):
+            s, a = getattr(sync_cls, name), getattr(async_cls, name)
+            assert inspect.signature(s) == inspect.signature(a), f"{sync_cls.__name__}.{name}"
+            assert inspect.iscoroutinefunction(a) and not inspect.iscoroutinefunction(s)
+            assert s.__doc__ and s.__doc__ == a.__doc__.replace("Async", ""), name
 
 
 def _used_by() -> Dict[str, Set[str]]:
@@ -252,13 +147,13 @@ def _used_by() -> Dict[str, Set[str]]:
         if line.startswith("#") or line.startswith("operation\t"):
             continue
         cells = line.split("\t")
-        used[cells[0]] = {u for u in cells[5].split(",") if u}
+        used[cells[0]] = {u for u in cells[3].split(",") if u}
     return used
 
 
 def test_operations_match_catalogue_used_by(mgmt: ManagementClient) -> None:
     used = _used_by()
-    implemented = _implemented(mgmt)
+    implemented = _implemented(mgmt, AuthenticationClient)
     seen: Dict[str, Set[str]] = {}
     for case in CASES:
         group, name = _case_key(case)
@@ -278,7 +173,8 @@ def test_operations_match_catalogue_used_by(mgmt: ManagementClient) -> None:
 def test_signatures() -> None:
     sig = inspect.signature
     assert str(sig(UsersManagementClient.list)) == \
-        "(self, page: int = 1, limit: int = 10, with_custom_data: bool = False) -> Dict[str, Any]"
+        "(self, page: int = 1, limit: int = 10, with_custom_data: bool = False) -> " \
+        "approw.v2.common.shapes.UserPage"
     assert list(sig(UsersManagementClient.create).parameters) == \
         ["self", "userInfo", "keep_password", "custom_data"]
     assert list(sig(UsersManagementClient.detail).parameters) == \
@@ -300,3 +196,4 @@ def test_signatures() -> None:
     assert list(sig(AuthenticationClient.check_login_status).parameters) == ["self", "token"]
     assert list(sig(AuthenticationClient.update_profile).parameters) == ["self", "updates"]
     assert list(sig(AuthenticationClient.logout).parameters) == ["self"]
+    assert issubclass(UsersManagementClient, ManagementSubClient)

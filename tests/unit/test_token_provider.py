@@ -129,7 +129,7 @@ def test_locks_usable_in_forked_child(fake: FakeSession) -> None:
     with provider._lock, transport._lock:  # held (as by another thread) while forking
         pid = os.fork()
         if pid == 0:  # child: the locks must be free, the token still cached
-            ok = provider._lock.acquire(timeout=2) and transport._lock.acquire(timeout=2)
+            ok = provider._lock._lock.acquire(timeout=2) and transport._lock.acquire(timeout=2)
             os._exit(0 if ok and provider.getAccessToken() == "token-1" else 1)
     _, status = os.waitpid(pid, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0

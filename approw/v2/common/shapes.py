@@ -1,21 +1,312 @@
-"""Names for the JSON shapes the API returns (all plain ``dict``/``list`` values).
+"""The shapes of the JSON objects the API returns, as ``TypedDict``s.
 
-They document signatures; the field lists are in API.md Appendix B (``User``: the USER field
-set plus ``externalId``, ``identities`` and, with ``with_custom_data``, ``customData`` as a
-``{key: value}`` dict).
+Values are plain ``dict``s and ``list``s at run time; these types let an IDE complete
+``user["nickname"]`` and let type checkers check your code.  Every key is optional (the server
+omits what a request did not select), and an object may carry keys not listed here.
 """
-from typing import Any, Dict
+from typing import Any, Dict, List, Optional, TypedDict
 
-__all__ = ["JSONDict", "User", "Paginated", "CommonMessage", "LoginStatus", "UserPool"]
+__all__ = [
+    "JSONDict",
+    "CommonMessage",
+    "Identity",
+    "User",
+    "UserPage",
+    "Paginated",
+    "LoginStatus",
+    "LoginStatusData",
+    "RefreshedToken",
+    "UserPool",
+    "Role",
+    "RolePage",
+    "Group",
+    "GroupPage",
+    "PolicyStatement",
+    "Policy",
+    "PolicyPage",
+    "PolicyAssignment",
+    "PolicyAssignmentPage",
+    "AuthorizedResource",
+    "AuthorizedResources",
+    "OrgNode",
+    "Org",
+    "OrgPage",
+    "Application",
+    "UdfDefinition",
+    "UdvItem",
+]
 
+#: Any JSON object.
 JSONDict = Dict[str, Any]
-#: A user object.
-User = Dict[str, Any]
-#: ``{"totalCount": int, "list": [...]}``.
-Paginated = Dict[str, Any]
-#: ``{"code": int, "message": str}`` (code 200 = success).
-CommonMessage = Dict[str, Any]
-#: ``{code, message, status, exp, iat, data: {id, userPoolId, arn}}``.
-LoginStatus = Dict[str, Any]
-#: The user pool settings object.
+
+
+class CommonMessage(TypedDict, total=False):
+    """``{"code": 200, "message": ...}`` -- the answer of most mutations (200 = success)."""
+
+    code: int
+    message: str
+
+
+class Identity(TypedDict, total=False):
+    """An external identity (social or enterprise login) linked to a user."""
+
+    openid: Optional[str]
+    userIdInIdp: str
+    userId: str
+    connectionId: Optional[str]
+    isSocial: bool
+    provider: str
+    type: Optional[str]
+    userPoolId: str
+
+
+class User(TypedDict, total=False):
+    """A user.  ``customData`` is ``{key: typed value}`` when a method was asked for it;
+    ``token`` is set in sign-in results."""
+
+    id: str
+    arn: str
+    userPoolId: str
+    status: str
+    username: Optional[str]
+    email: Optional[str]
+    emailVerified: bool
+    phone: Optional[str]
+    phoneVerified: bool
+    unionid: Optional[str]
+    openid: Optional[str]
+    nickname: Optional[str]
+    registerSource: List[str]
+    photo: Optional[str]
+    password: Optional[str]
+    oauth: Optional[str]
+    token: Optional[str]
+    tokenExpiredAt: Optional[str]
+    loginsCount: int
+    lastLogin: Optional[str]
+    lastIP: Optional[str]
+    signedUp: Optional[str]
+    blocked: bool
+    isDeleted: bool
+    device: Optional[str]
+    browser: Optional[str]
+    company: Optional[str]
+    name: Optional[str]
+    givenName: Optional[str]
+    familyName: Optional[str]
+    middleName: Optional[str]
+    profile: Optional[str]
+    preferredUsername: Optional[str]
+    website: Optional[str]
+    gender: str
+    birthdate: Optional[str]
+    zoneinfo: Optional[str]
+    locale: Optional[str]
+    address: Optional[str]
+    formatted: Optional[str]
+    streetAddress: Optional[str]
+    locality: Optional[str]
+    region: Optional[str]
+    postalCode: Optional[str]
+    city: Optional[str]
+    province: Optional[str]
+    country: Optional[str]
+    createdAt: str
+    updatedAt: str
+    externalId: Optional[str]
+    identities: List[Identity]
+    customData: Any
+
+
+class Paginated(TypedDict, total=False):
+    """One page of a listing: ``{"totalCount": n, "list": [...]}``."""
+
+    totalCount: int
+    list: List[Any]
+
+
+class UserPage(TypedDict, total=False):
+    """One page of users."""
+
+    totalCount: int
+    list: List[User]
+
+
+class LoginStatusData(TypedDict, total=False):
+    id: str
+    userPoolId: str
+    arn: str
+
+
+class LoginStatus(TypedDict, total=False):
+    """Whether a token is valid: ``status``, its ``exp``/``iat`` and whose it is (``data``)."""
+
+    code: int
+    message: str
+    status: bool
+    exp: int
+    iat: int
+    data: Optional[LoginStatusData]
+
+
+class RefreshedToken(TypedDict, total=False):
+    """A new token: ``{token, iat, exp}``."""
+
+    token: str
+    iat: int
+    exp: int
+
+
+#: The user pool's settings (see the README for the fields).
 UserPool = Dict[str, Any]
+
+
+class Role(TypedDict, total=False):
+    """A role, unique by ``code`` within its ``namespace``."""
+
+    id: str
+    namespace: str
+    code: str
+    arn: str
+    description: Optional[str]
+    createdAt: str
+    updatedAt: str
+    parent: Optional[Dict[str, Any]]
+
+
+class RolePage(TypedDict, total=False):
+    totalCount: int
+    list: List[Role]
+
+
+class Group(TypedDict, total=False):
+    """A user group."""
+
+    code: str
+    name: str
+    description: Optional[str]
+    createdAt: str
+    updatedAt: str
+
+
+class GroupPage(TypedDict, total=False):
+    totalCount: int
+    list: List[Group]
+
+
+class PolicyStatement(TypedDict, total=False):
+    """``{resource, actions, effect: "ALLOW" | "DENY", condition}``."""
+
+    resource: str
+    actions: List[str]
+    effect: str
+    condition: List[Dict[str, Any]]
+
+
+class Policy(TypedDict, total=False):
+    """A policy: statements granting or denying actions on resources."""
+
+    namespace: str
+    code: str
+    isDefault: bool
+    description: Optional[str]
+    statements: List[PolicyStatement]
+    createdAt: str
+    updatedAt: str
+    assignmentsCount: int
+
+
+class PolicyPage(TypedDict, total=False):
+    totalCount: int
+    list: List[Policy]
+
+
+class PolicyAssignment(TypedDict, total=False):
+    """A policy assigned to a user, role, group or organisation node."""
+
+    code: str
+    targetType: str
+    targetIdentifier: str
+
+
+class PolicyAssignmentPage(TypedDict, total=False):
+    totalCount: int
+    list: List[PolicyAssignment]
+
+
+class AuthorizedResource(TypedDict, total=False):
+    """A resource someone may act on: ``{code, type, actions}`` (empty keys removed)."""
+
+    code: str
+    type: str
+    actions: List[str]
+
+
+class AuthorizedResources(TypedDict, total=False):
+    totalCount: int
+    list: List[AuthorizedResource]
+
+
+class OrgNode(TypedDict, total=False):
+    """A node (department) of an organisation tree; ``children`` are node IDs."""
+
+    id: str
+    orgId: str
+    name: str
+    nameI18n: Optional[str]
+    description: Optional[str]
+    descriptionI18n: Optional[str]
+    order: Optional[int]
+    code: Optional[str]
+    root: bool
+    depth: int
+    path: List[str]
+    codePath: List[Optional[str]]
+    namePath: List[str]
+    createdAt: str
+    updatedAt: str
+    children: List[str]
+
+
+class Org(TypedDict, total=False):
+    """An organisation: its root node and every node."""
+
+    id: str
+    rootNode: OrgNode
+    nodes: List[OrgNode]
+
+
+class OrgPage(TypedDict, total=False):
+    totalCount: int
+    list: List[Org]
+
+
+class Application(TypedDict, total=False):
+    """An application of the user pool."""
+
+    id: str
+    name: str
+    identifier: str
+    secret: str
+    redirectUris: List[str]
+    logo: Optional[str]
+    userPoolId: str
+
+
+class UdfDefinition(TypedDict, total=False):
+    """A custom field: ``{targetType, dataType, key, label, options}``."""
+
+    targetType: str
+    dataType: str
+    key: str
+    label: Optional[str]
+    options: Optional[str]
+
+
+class UdvItem(TypedDict, total=False):
+    """A custom field's value: ``{key, dataType, value, label}``."""
+
+    key: str
+    dataType: str
+    value: Any
+    label: Optional[str]

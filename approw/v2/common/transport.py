@@ -18,19 +18,43 @@ Why that is safe
     never share a socket between processes.  Sessions live until the interpreter exits; the
     number of distinct settings in a process is tiny, so the cache stays small.
 
+asyncio clients
+    :func:`get_async_session` wraps the same shared session in an :class:`AsyncSession`, which
+    runs each blocking transfer in the event loop's default executor (a worker thread; the C
+    transport releases the GIL while it waits), so the loop never blocks and asyncio clients
+    share connections with sync clients of the same settings.
+
 Tests
     :func:`set_session_factory` replaces the factory (e.g. with a fake session that records
     requests and answers from a script) and empties the cache; nothing else in the SDK creates
     sessions, so no test needs sockets.
 """
+import functools
 import os
 import threading
-from typing import Any, Callable, Dict, Mapping, Optional, Protocol, Sequence, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Mapping,
+    Optional,
+    Protocol,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 from approw import _core
 
+if TYPE_CHECKING:
+    import asyncio
+
 __all__ = [
     "SessionLike",
+    "AsyncSessionLike",
+    "AsyncSession",
+    "get_async_session",
     "SessionFactory",
     "get_session",
     "set_session_factory",
@@ -58,6 +82,53 @@ class SessionLike(Protocol):
         document: str,
         variables: Optional[Mapping[str, Any]] = ...,
     ) -> Any: ...
+
+
+class AsyncSessionLike(Protocol):
+    """What ``AsyncExecutor`` needs: the session calls, awaitable."""
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        headers: Headers = ...,
+        body: Union[bytes, str, None] = ...,
+    ) -> Any: ...
+
+    async def graphql(
+        self,
+        url: str,
+        headers: Headers,
+        document: str,
+        variables: Optional[Mapping[str, Any]] = ...,
+    ) -> Any: ...
+
+
+class AsyncSession:
+    """A session's calls as coroutines: each blocking transfer runs in the running loop's
+    default executor."""
+
+    __slots__ = ("session",)
+
+    def __init__(self, session: SessionLike) -> None:
+        self.session = session
+
+    async def request(self, method: str, url: str, headers: Headers = (),
+                      body: Union[bytes, str, None] = None) -> Any:
+        call = functools.partial(self.session.request, method, url, headers, body)
+        return await _running_loop().run_in_executor(None, call)
+
+    async def graphql(self, url: str, headers: Headers, document: str,
+                      variables: Optional[Mapping[str, Any]] = None) -> Any:
+        call = functools.partial(self.session.graphql, url, headers, document, variables)
+        return await _running_loop().run_in_executor(None, call)
+
+
+def _running_loop() -> "asyncio.AbstractEventLoop":
+    # asyncio is imported on first use (it costs ~20 ms): sync-only programs never load it.
+    import asyncio
+
+    return asyncio.get_running_loop()
 
 
 #: ``factory(timeout_ms=..., verify=..., ca_file=...)`` -> a session.
@@ -95,6 +166,12 @@ def get_session(*, timeout_ms: int, verify: bool = True, ca_file: Optional[str] 
                 session = factory(timeout_ms=timeout_ms, verify=verify, ca_file=ca_file)
                 _sessions[key] = session
     return session
+
+
+def get_async_session(*, timeout_ms: int, verify: bool = True,
+                      ca_file: Optional[str] = None) -> AsyncSessionLike:
+    """The shared session for these settings, for an asyncio client."""
+    return AsyncSession(get_session(timeout_ms=timeout_ms, verify=verify, ca_file=ca_file))
 
 
 def clear_sessions() -> None:

@@ -107,7 +107,7 @@ def convert_udv_list_to_dict(data: Optional[List[Dict[str, Any]]]) -> Dict[str, 
     return {item["key"]: item["value"] for item in convert_udv_data_type(data or [])}
 
 
-def convert_nested_pagination_custom_data_list_to_dict(data: Optional[Dict[str, Any]]) -> None:
+def convert_nested_pagination_custom_data_list_to_dict(data: Any) -> None:
     """For each user of a page ``{totalCount, list}``: ``customData`` list -> dict (in place)."""
     for user in (data or {}).get("list") or []:
         if isinstance(user, dict):
@@ -187,8 +187,8 @@ def pick_alias(value: Optional[T], alias: Optional[T], name: str, alias_name: st
     return alias
 
 
-def convert_user_custom_data(user: Dict[str, Any]) -> Dict[str, Any]:
+def convert_user_custom_data(user: T) -> T:
     """A user's ``customData`` list -> ``{key: typed value}`` (in place; ``None`` passes)."""
-    if user is not None:
+    if isinstance(user, dict):
         user["customData"] = convert_udv_list_to_dict(user.get("customData"))
     return user

@@ -1,13 +1,32 @@
 """The management client: ``from approw.v2.management import ManagementClient,
-ManagementClientOptions``."""
+ManagementClientOptions``; ``AsyncManagementClient`` is its asyncio twin (same methods, each
+awaitable).
+
+One module per API area: ``users``, ... (generated from ``_async/<area>.py``).
+"""
+from typing import TYPE_CHECKING, Any
+
 from .client import ManagementClient
 from .token_provider import ManagementTokenProvider
 from .types import ManagementClientOptions
 from .users import UsersManagementClient
+
+if TYPE_CHECKING:
+    from ._async.client import AsyncManagementClient
 
 __all__ = [
     "ManagementClient",
     "ManagementClientOptions",
     "ManagementTokenProvider",
     "UsersManagementClient",
+    "AsyncManagementClient",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The asyncio client is imported on first use: sync-only programs never load it.
+    if name == "AsyncManagementClient":
+        from ._async.client import AsyncManagementClient
+
+        return AsyncManagementClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -32,6 +32,9 @@ class ManagementClientOptions(ClientOptions):
         of the system store (keyword only; new in this SDK).
     """
 
+    user_pool_id: str
+    secret: str
+
     def __init__(
         self,
         user_pool_id: str,

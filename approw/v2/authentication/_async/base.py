@@ -1,0 +1,112 @@
+"""What every area of the end-user client shares: options, executor, and the session state.
+
+Session state: ``_user`` (the current user) and ``_token`` (its token, initialised from
+``options.token``).  Register, login, ``get_current_user`` and ``update_profile`` store the
+user they return; when that user carries no token (e.g. register without ``generate_token``)
+the previous token is kept.  ``logout`` clears both.  Methods that need a logged-in user first
+call ``get_current_user()`` (``_check_logged_in``).
+"""
+from typing import Any, Dict, Mapping, Optional, cast
+
+from approw.v2.authentication.types import AuthenticationClientOptions
+from approw.v2.common._async.executor import AsyncExecutor
+from approw.v2.common._async.graphql import AsyncGraphqlClient
+from approw.v2.common._async.rest import AsyncRestClient
+from approw.v2.common.checks import checked
+from approw.v2.common.executor_base import RestResult
+from approw.v2.common.operation import Call, R
+from approw.v2.common.shapes import User
+from approw.v2.common.utils import context_json, custom_data_params, pick_alias
+from approw.v2.exceptions import ApprowException, ApprowWrongArgumentException
+
+__all__ = ["AsyncAuthenticationBase"]
+
+
+class AsyncAuthenticationBase:
+    """Options, executor and session state of an end-user client (the areas derive from it)."""
+
+    graphqlClient: AsyncGraphqlClient
+    restClient: AsyncRestClient
+
+    def __init__(self, options: AuthenticationClientOptions) -> None:
+        if not isinstance(options, AuthenticationClientOptions):
+            raise ApprowWrongArgumentException("options must be an AuthenticationClientOptions")
+        self.options = options
+        self._executor = AsyncExecutor(options, send_app_id=True)
+        self.graphqlClient = AsyncGraphqlClient(self._executor)
+        self.restClient = AsyncRestClient(self._executor)
+        self._user: Optional[User] = None
+        self._token: Optional[str] = options.token or None
+
+    # ------------------------------------------------------------------ state
+    def _set_current_user(self, user: Optional[User]) -> None:
+        self._user = user
+        if user and user.get("token"):
+            self._token = user["token"]
+
+    def _clear_current_user(self) -> None:
+        self._user = None
+        self._token = None
+
+    def _get_token(self) -> Optional[str]:
+        return self._token
+
+    def _set_token(self, token: Optional[str]) -> None:
+        self._token = token
+
+    async def _check_logged_in(self) -> User:
+        """The current user, fetched from the server; raises when nobody is logged in."""
+        user = await self.get_current_user()
+        if not user:
+            raise ApprowException(2020, "Please Login First")
+        return user
+
+    # ------------------------------------------------------------------ executor access
+    async def _exec(self, call: Call[R], token: Optional[str] = None) -> R:
+        """Run an operation with its variables (``token``: send ``Authorization: Bearer``)."""
+        return await self._executor.call(call, token)
+
+    async def _rest(
+        self,
+        method: str,
+        url: str,
+        *,
+        token: Optional[str] = None,
+        json: Optional[Any] = None,
+        data: Optional[Mapping[str, Any]] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        result: RestResult = "unwrap",
+    ) -> Any:
+        """A REST call (``token``: send ``Authorization: Bearer``; see ``Executor.rest``)."""
+        return await self._executor.rest(method, url, token=token, json=json, data=data,
+                                         params=params, result=result)
+
+    async def _login(self, call: Call[Optional[User]]) -> User:
+        """Register/login: run the operation, store and return the user."""
+        user = await self._exec(call)
+        self._set_current_user(user)
+        return cast(User, user)
+
+    # ------------------------------------------------------------------ current user
+    @checked
+    async def get_current_user(self, token: Optional[str] = None) -> Optional[User]:
+        """The logged-in user (``GET /api/v2/users/me`` with ``token`` or the stored token),
+        which becomes the current user.  ``None`` if ``on_error`` returns instead of raising."""
+        user: Optional[User] = await self._rest("GET", "/api/v2/users/me", token=token or self._token)
+        if user is not None:
+            self._set_current_user(user)
+        return user
+
+
+def client_extras(
+    client_ip: Optional[str],
+    clientIp: Optional[str],  # noqa: N803
+    custom_data: Optional[Mapping[str, Any]],
+    context: Optional[Mapping[str, Any]],
+) -> Dict[str, Any]:
+    """The trailing ``clientIp``, ``params`` and ``context`` fields of register/login inputs."""
+    return {
+        "clientIp": pick_alias(client_ip, clientIp, "client_ip", "clientIp"),
+        "params": custom_data_params(custom_data),
+        "context": context_json(context),
+    }

@@ -1,0 +1,85 @@
+"""``AsyncExecutor``: runs every GraphQL operation and REST call of one client.
+
+The work that involves no waiting (headers, bodies, envelopes, errors) is in
+:class:`~approw.v2.common.executor_base.ExecutorBase`; this class adds the calls to the
+session.  ``session`` defaults to the shared session for the options' transport settings
+(``common/transport.py``).
+"""
+from typing import Any, Mapping, Optional, cast
+
+from approw import _core
+from approw.v2.common.executor_base import (
+    ExecutorBase,
+    RestResult,
+    Variables,
+    translate_core_error,
+)
+from approw.v2.common.operation import Call, R
+from approw.v2.common.options import ClientOptions
+from approw.v2.common.transport import AsyncSessionLike, get_async_session
+
+__all__ = ["AsyncExecutor"]
+
+
+class AsyncExecutor(ExecutorBase):
+    """Runs GraphQL operations and REST calls for one client."""
+
+    __slots__ = ("session",)
+
+    def __init__(
+        self,
+        options: ClientOptions,
+        *,
+        send_app_id: bool = False,
+        session: Optional[AsyncSessionLike] = None,
+    ) -> None:
+        super().__init__(options, send_app_id=send_app_id)
+        self.session = session or get_async_session(
+            timeout_ms=options.timeout_ms,
+            verify=not options.use_unverified_ssl,
+            ca_file=options.ca_bundle,
+        )
+
+    async def call(self, call: Call[R], token: Optional[str] = None) -> R:
+        """Run an operation with its variables (``operations.users({...})``); return
+        ``data[<root field>]``.  ``token`` adds ``Authorization: Bearer``."""
+        operation, variables = call
+        # No variables: the request carries no "variables" key at all.
+        data = await self.graphql(operation.document, variables or None, token)
+        return cast(R, data.get(operation.root) if isinstance(data, dict) else None)
+
+    async def graphql(self, document: str, variables: Variables = None,
+                      token: Optional[str] = None) -> Any:
+        """POST ``document`` to ``{host}/graphql/v2``; return the answer's ``data``.
+        ``variables`` is sent as given (``None`` values travel as JSON ``null``)."""
+        try:
+            return await self.session.graphql(self.graphql_endpoint, self._graphql_headers(token),
+                                              document, variables)
+        except _core.GraphQLError as e:
+            self._graphql_failed(e)
+        except _core.CoreError as e:
+            raise translate_core_error(e) from e
+
+    async def rest(
+        self,
+        method: str,
+        url: str,
+        *,
+        token: Optional[str] = None,
+        basic_token: Optional[str] = None,
+        json: Optional[Any] = None,
+        data: Optional[Mapping[str, Any]] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        result: RestResult = "raw",
+    ) -> Any:
+        """One REST call.  ``url``: a path below ``host`` (``/api/v2/...``) or an absolute URL.
+        ``json`` (a dict) or ``data`` (a form) is the body and ``params`` the query string (a
+        list value repeats its key) -- keys whose value is ``None`` are left out (the caller's
+        dict is not changed).  ``token`` -> ``Authorization: Bearer``, else ``basic_token`` ->
+        ``Authorization: Basic``.  ``result``: see :data:`RestResult`."""
+        url, headers, body = self._rest_request(url, token, basic_token, json, data, params)
+        try:
+            response = await self.session.request(method, url, headers, body)
+        except _core.CoreError as e:
+            raise translate_core_error(e) from e
+        return self._rest_result(response, url, result)

@@ -1,0 +1,204 @@
+"""What the executor does without I/O: headers, request bodies, envelopes, errors, encryption.
+
+Every request of ``approw.v2`` goes through one executor per client: ``Executor`` for the sync
+clients, ``AsyncExecutor`` for the asyncio clients (``common/_async/executor.py``, the sync one
+generated from it).  Both derive from :class:`ExecutorBase`, which owns everything a method
+must not do itself and that involves no waiting: the base headers (built once per client),
+URLs, JSON and form bodies, query strings, the ``authorization`` header, the response
+envelopes, the error path (``on_error`` then ``ApprowException``), translating
+``approw._core`` failures into ``approw.v2.exceptions`` (the only place that does), and
+password encryption.  The executors add only the calls to the session.
+
+Error path
+    GraphQL: ``approw._core`` raises ``GraphQLError`` with ``errors`` = ``[(code, message,
+    data), ...]``; ``options.on_error(code, message)`` is called for each error, then
+    ``ApprowException(last code, last message)`` is raised -- a GraphQL error always raises.
+    REST with ``result="unwrap"``: ``data`` when ``code == 200``, else ``on_error(code,
+    message)`` and ``None`` when it returns.  With the default ``on_error`` the raised
+    exception also carries ``http_status`` and the error's ``data``.
+    Transport failures are not passed to ``on_error`` (there is no server error code): they
+    raise ``ApprowTimeoutError`` / ``ApprowConnectionError`` / ``ApprowTLSError`` /
+    ``ApprowHTTPError`` / ``ApprowTransportError`` (``raise ... from`` the core error).
+"""
+from typing import Any, Dict, Literal, Mapping, NoReturn, Optional, Tuple
+from urllib.parse import urlencode
+
+from approw import _core
+
+from .. import exceptions as exc
+from ..exceptions import ApprowException, ApprowWrongArgumentException
+from .constants import DEFAULT_ONERROR, SDK_VERSION
+from .options import ClientOptions
+from .utils import encrypt
+
+__all__ = ["ExecutorBase", "Variables", "RestResult", "Headers", "translate_core_error"]
+
+Variables = Optional[Mapping[str, Any]]
+Header = Tuple[str, str]
+Headers = Tuple[Header, ...]
+#: ``raw``: the parsed JSON body; ``unwrap``: ``data`` of the ``{code, message, data}``
+#: envelope (errors go to ``on_error``); ``ignore``: the body is not read (returns ``None``).
+RestResult = Literal["raw", "unwrap", "ignore"]
+
+
+def translate_core_error(e: BaseException) -> ApprowException:
+    """The ``approw.v2`` exception for a transport failure raised by ``approw._core``."""
+    message = str(e) or type(e).__name__
+    status = getattr(e, "status", None)
+    if isinstance(e, _core.TimeoutError):
+        return exc.ApprowTimeoutError(500, message)
+    if isinstance(e, _core.TLSError):
+        return exc.ApprowTLSError(500, message)
+    if isinstance(e, _core.ConnectionError):
+        return exc.ApprowConnectionError(500, message)
+    if isinstance(e, _core.HTTPError):
+        code = status if isinstance(status, int) and status >= 400 else 500
+        return exc.ApprowHTTPError(code, message, http_status=status)
+    if isinstance(e, _core.TransportError):
+        return exc.ApprowTransportError(500, message)
+    return ApprowException(500, message, http_status=status)
+
+
+def _drop_none(values: Mapping[str, Any]) -> Dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _strip_query(url: str) -> str:
+    """URL for messages: no query string (it may hold tokens)."""
+    return url.split("?", 1)[0]
+
+
+def _unpack_graphql_error(err: Any) -> Tuple[Any, Any, Any]:
+    """``(code, message, data)`` of one GraphQL error as ``approw._core`` reports it; an error
+    without a code (a plain string message) is reported with code 500."""
+    code, message, data = (tuple(err) + (None, None, None))[:3]
+    return (500 if code is None else code), message, data
+
+
+class ExecutorBase:
+    """The I/O-free half of an executor, for one client's options."""
+
+    __slots__ = ("options", "graphql_endpoint", "_gql_headers", "_rest_headers")
+
+    def __init__(self, options: ClientOptions, *, send_app_id: bool = False) -> None:
+        self.options = options
+        self.graphql_endpoint = options.graphql_endpoint
+        base = [("x-approw-sdk-version", SDK_VERSION)]
+        if options.user_pool_id is not None:
+            base.append(("x-approw-userpool-id", options.user_pool_id))
+        if send_app_id and options.app_id is not None:
+            base.append(("x-approw-app-id", options.app_id))
+        base.append(("x-approw-request-from", "sdk"))
+        lang = options.lang
+        # GraphQL omits x-approw-lang when unset; REST sends it empty, as the service expects.
+        self._gql_headers: Headers = tuple(
+            base + ([("x-approw-lang", lang)] if lang is not None else [])
+        )
+        self._rest_headers: Headers = tuple(base + [("x-approw-lang", lang or "")])
+
+    # ------------------------------------------------------------------ GraphQL
+    def _graphql_headers(self, token: Optional[str]) -> Headers:
+        if token:
+            return self._gql_headers + (("authorization", "Bearer " + token),)
+        return self._gql_headers
+
+    def _graphql_failed(self, e: BaseException) -> NoReturn:
+        status = getattr(e, "status", None)
+        errors = list(getattr(e, "errors", None) or ())
+        if not errors:
+            raise ApprowException(500, str(e) or "GraphQL error", http_status=status) from e
+        code: Any = None
+        message: Any = None
+        data: Any = None
+        for err in errors:
+            code, message, data = _unpack_graphql_error(err)
+            if self.options.on_error is DEFAULT_ONERROR:
+                raise ApprowException(code, message, http_status=status, data=data) from e
+            self.options.on_error(code, message)
+        raise ApprowException(code, message, http_status=status, data=data) from e
+
+    # ------------------------------------------------------------------ REST
+    def _rest_request(
+        self,
+        url: str,
+        token: Optional[str],
+        basic_token: Optional[str],
+        json: Optional[Any],
+        data: Optional[Mapping[str, Any]],
+        params: Optional[Mapping[str, Any]],
+    ) -> Tuple[str, Headers, Optional[bytes]]:
+        """``(absolute URL with query string, headers, body)`` of a REST call (see
+        ``Executor.rest``)."""
+        if "://" not in url:
+            url = self.options.host + url
+        if params:
+            query = urlencode(_drop_none(params), doseq=True)
+            if query:
+                url += ("&" if "?" in url else "?") + query
+        headers = self._rest_headers
+        body: Optional[bytes] = None
+        if json is not None:
+            if not isinstance(json, dict):
+                raise ApprowWrongArgumentException("json must be a dict")
+            body = _core.dumps(_drop_none(json))
+            headers += (("content-type", "application/json"),)
+        elif data is not None:
+            body = urlencode(_drop_none(data)).encode("ascii")
+            headers += (("content-type", "application/x-www-form-urlencoded"),)
+        if token:
+            headers += (("authorization", "Bearer " + token),)
+        elif basic_token:
+            headers += (("authorization", "Basic " + basic_token),)
+        return url, headers, body
+
+    def _rest_result(self, response: Any, url: str, result: RestResult) -> Any:
+        """What a REST call returns for ``response`` (see :data:`RestResult`)."""
+        if result == "ignore":
+            return None
+        status: int = response.status
+        payload = self._parse(response.body, status, url)
+        if result == "raw":
+            return payload
+        if not isinstance(payload, dict) or "code" not in payload:
+            raise exc.ApprowHTTPError(
+                status if status >= 400 else 500,
+                f"HTTP {status} from {_strip_query(url)}: not a {{code, message, data}} envelope",
+                http_status=status,
+            )
+        if payload["code"] == 200:
+            return payload.get("data")
+        self.report(payload["code"], payload.get("message"), http_status=status,
+                    data=payload.get("data"))
+        return None
+
+    @staticmethod
+    def _parse(body: bytes, status: int, url: str) -> Any:
+        if not body:
+            return None
+        try:
+            return _core.loads(body)
+        except _core.DecodeError as e:
+            raise exc.ApprowHTTPError(
+                status if status >= 400 else 500,
+                f"HTTP {status} from {_strip_query(url)}: the body is not JSON ({e})",
+                http_status=status,
+            ) from e
+
+    # ------------------------------------------------------------------ helpers
+    def report(self, code: Any, message: Any, *, http_status: Optional[int] = None,
+               data: Any = None) -> None:
+        """Pass a server error to ``options.on_error`` (returns only if ``on_error`` does)."""
+        if self.options.on_error is DEFAULT_ONERROR:
+            raise ApprowException(code, message, http_status=http_status, data=data)
+        self.options.on_error(code, message)
+
+    def encrypt_password(self, password: str) -> str:
+        """Encrypt a password with ``options.enc_public_key`` (RSA PKCS#1 v1.5, base64)."""
+        if not isinstance(password, str):
+            raise ApprowWrongArgumentException("password must be a str")
+        try:
+            return encrypt(password, self.options.enc_public_key)
+        except _core.CryptoError as e:
+            raise ApprowWrongArgumentException(
+                f"cannot encrypt the password with options.enc_public_key: {e}"
+            ) from e

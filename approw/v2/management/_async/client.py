@@ -1,0 +1,58 @@
+"""``AsyncManagementClient``: the administrator's client, composed of one sub-client per area."""
+from typing import Optional
+
+from approw.v2.common import operations as ops
+from approw.v2.common._async.executor import AsyncExecutor
+from approw.v2.common._async.graphql import AsyncGraphqlClient
+from approw.v2.common._async.rest import AsyncRestClient
+from approw.v2.common.checks import checked
+from approw.v2.common.shapes import LoginStatus, UserPool
+from approw.v2.exceptions import ApprowWrongArgumentException
+from approw.v2.management.types import ManagementClientOptions
+
+from .base import AsyncManagementSubClient
+from .token_provider import AsyncManagementTokenProvider
+from .users import AsyncUsersManagementClient
+
+__all__ = ["AsyncManagementClient"]
+
+
+class AsyncManagementClient(AsyncManagementSubClient):
+    """Administer a user pool.  Create one per process and share it (it is safe to use from
+    many threads, or tasks); the management token is fetched on the first call, cached, and
+    renewed before it expires.
+
+    Sub-clients (attributes), sharing this client's options, connections and token:
+
+    * ``users`` (:class:`AsyncUsersManagementClient`): the users of the pool.
+
+    Also: ``options``, ``tokenProvider`` (:class:`AsyncManagementTokenProvider`),
+    ``graphqlClient`` and ``restClient`` (raw requests with this client's headers and errors).
+    """
+
+    users: AsyncUsersManagementClient
+    graphqlClient: AsyncGraphqlClient
+    restClient: AsyncRestClient
+
+    def __init__(self, options: ManagementClientOptions) -> None:
+        if not isinstance(options, ManagementClientOptions):
+            raise ApprowWrongArgumentException("options must be a ManagementClientOptions")
+        executor = AsyncExecutor(options)
+        super().__init__(options, executor, AsyncManagementTokenProvider(options, executor))
+        self.graphqlClient = AsyncGraphqlClient(executor)
+        self.restClient = AsyncRestClient(executor)
+        area = (options, executor, self.tokenProvider)
+        self.users = AsyncUsersManagementClient(*area)
+        self._userpool_detail: Optional[UserPool] = None
+
+    @checked
+    async def check_login_status(self, token: str) -> LoginStatus:
+        """Whether a user's token is valid: ``{code, message, status, exp, iat, data: {id,
+        userPoolId, arn}}`` (sent without the management token)."""
+        return await self._exec(ops.checkLoginStatus({"token": token}), auth=False)
+
+    async def _get_userpool_detail(self) -> UserPool:
+        """The user pool settings (cached after the first success)."""
+        if self._userpool_detail is None:
+            self._userpool_detail = await self._exec(ops.userpool({}))
+        return self._userpool_detail
