@@ -47,6 +47,8 @@ Route = Tuple[str, str, Handler]  # (method, path with {name} parameters, handle
 
 
 class Domain(Protocol):
+    """A domain package as the core sees it (mypy checks every package in ``DOMAINS``)."""
+
     RESOLVERS: Resolvers
     DDL: str  # CREATE TABLE/INDEX IF NOT EXISTS statements of the domain's tables
     ROUTES: List[Route]

@@ -3,7 +3,7 @@
 ``ROUTES`` holds every domain's routes in the order the router tries them: paths without
 ``{parameters}`` first, so ``/api/v2/users/me`` wins over ``/api/v2/users/{id}``.  What a
 handler receives and returns (:class:`Request`, :class:`Raw`) is defined in
-:mod:`approw.emulator.domain`, where the domains import it from.
+:mod:`approw.emulator.domain`, which the domains import, and named here for the server.
 """
 
 from __future__ import annotations

@@ -87,4 +87,6 @@ from typing import Tuple
 from ..domain import Domain
 from . import auth, sessions, udf, userpool, users
 
+# The order matters only to REST: among fixed paths (tried before those with parameters),
+# an earlier domain's route is tried first.
 DOMAINS: Tuple[Domain, ...] = (userpool, users, sessions, auth, udf)
