@@ -14,10 +14,13 @@ import threading
 import time
 from typing import Any, Dict, Optional
 
-from . import accounts
 from .client import EmulatorClient
 from .config import EmulatorConfig
 from .context import RequestContext
+from .domains import DOMAINS
+from .domains.sessions import state as sessions
+from .domains.users import accounts
+from .domains.users import state as users
 from .endpoint import GraphQLEndpoint
 from .pool import UserPool
 from .schema import get_schema
@@ -45,7 +48,7 @@ class Emulator:
         builder = threading.Thread(target=_build_schema_quietly, name="approw-emulator-schema", daemon=True)
         builder.start()
         try:
-            self.store = Store(self.config.db)
+            self.store = Store(self.config.db, [domain.DDL for domain in DOMAINS])
             try:
                 self.pool = UserPool(self.store, self.config, keys)
                 builder.join()
@@ -146,7 +149,7 @@ class Emulator:
     def user_token(self, user_id: str, *, expires_in: Optional[int] = None, issued_at: Optional[int] = None,
                    app_id: Optional[str] = None) -> str:
         """A real user token for an existing user, e.g. ``expires_in=-60`` for an expired one."""
-        user = self.store.get_user(user_id)
+        user = users.get_user(self.store, user_id)
         if user is None:
             raise KeyError("no user with id %r" % user_id)
         now = int(time.time()) if issued_at is None else issued_at
@@ -173,4 +176,4 @@ class Emulator:
 
     def revoke_tokens(self, user_id: str) -> int:
         """Invalidate every token issued to a user (as a forced logout does)."""
-        return self.store.revoke_user_tokens(user_id)
+        return sessions.revoke_user_tokens(self.store, user_id)

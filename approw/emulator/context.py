@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional
 
 from .errors import NO_PERMISSION, NOT_LOGGED_IN, ApprowError
-from .pool import Principal, UserPool
+
+if TYPE_CHECKING:  # pragma: no cover - the pool imports the domains, which import this module
+    from .pool import Principal, UserPool
 
 HEADER_PREFIXES = ("x-approw-", "x-authing-")
 

@@ -7,8 +7,8 @@ issued tokens and the published public key all stay valid.
 Tokens
   * management token: RS256 JWT, ``data.type == "userpool"``; stateless.
   * user token: RS256 JWT id_token with OIDC profile claims and the legacy ``data``
-    object (SERVER.md section 4.3).  Every issued token is recorded by ``jti`` so that
-    logout can revoke exactly that token and deleting a user invalidates all of theirs.
+    object.  Every issued token is recorded by ``jti`` (the sessions domain's table) so
+    that logout can revoke exactly that token and deleting a user invalidates all of theirs.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 
 from .config import EmulatorConfig
+from .domains.sessions import state as sessions
+from .domains.users import state as users
 from .errors import APP_NOT_FOUND, POOL_NOT_FOUND, ApprowError
 from .store import Store
 from .tokens import KeyRing, PasswordHasher, TokenError, b64url, object_id, random_secret
 
 log = logging.getLogger("approw.emulator")
-
-DEFAULT_PHOTO = "https://usercontents.approw.cn/approw-avatar.png"
 
 # OIDC claim -> user field, for the id_token profile claims.
 _PROFILE_CLAIMS = {
@@ -108,7 +108,7 @@ class UserPool:
         else:
             self.keys = keys or KeyRing.generate()
             store.set_meta("keys", {"signing": self.keys.signing_pem, "password": self.keys.password_pem})
-        store.purge_tokens(int(time.time()))
+        sessions.purge_tokens(store, int(time.time()))
 
     @property
     def issuer(self) -> str:
@@ -164,9 +164,9 @@ class UserPool:
         data = claims.get("data")
         if not isinstance(data, dict) or data.get("type") != "user" or data.get("userPoolId") != self.id:
             return None
-        if not self.store.token_usable(claims.get("jti"), data.get("id")):
+        if not sessions.token_usable(self.store, claims.get("jti"), data.get("id")):
             return None
-        return self.store.get_user(data.get("id"))
+        return users.get_user(self.store, data.get("id"))
 
     def check_user_token(self, token: str) -> Tuple[Optional[Dict[str, Any]], Dict[str, Any], str]:
         """``(user, claims, problem)`` for a token; ``problem`` is "", "expired" or "invalid"."""
@@ -222,7 +222,7 @@ class UserPool:
             data=data, userpool_id=self.id, aud=app_id, iss=self.issuer, iat=iat, exp=exp, jti=jti
         )
         token = self.keys.sign(claims)
-        self.store.record_token(jti, user["id"], app_id, iat, exp)
+        sessions.record_token(self.store, jti, user["id"], app_id, iat, exp)
         if next(self._issued) % _PURGE_EVERY == 0:
-            self.store.purge_tokens(int(time.time()))
+            sessions.purge_tokens(self.store, int(time.time()))
         return token, iat, exp

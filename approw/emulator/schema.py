@@ -14,8 +14,9 @@ from typing import Any, Callable, Dict, List, Optional
 
 from graphql import GraphQLObjectType, GraphQLSchema, build_schema
 
+from .domain import Resolvers
+from .domains import DOMAINS
 from .errors import UNSUPPORTED, ApprowError
-from .resolvers import registry
 
 ROOT_TYPES = ("Query", "Mutation")
 
@@ -62,8 +63,21 @@ def supported_root_fields(schema: GraphQLSchema) -> Dict[str, List[str]]:
     return out
 
 
+def _registry() -> Resolvers:
+    """Every domain's resolvers, merged; two domains resolving the same field is an error."""
+    merged: Resolvers = {}
+    for domain in DOMAINS:
+        for type_name, fields in domain.RESOLVERS.items():
+            target = merged.setdefault(type_name, {})
+            clash = target.keys() & fields.keys()
+            if clash:
+                raise RuntimeError("%s.%s resolved by two domains" % (type_name, sorted(clash)[0]))
+            target.update(fields)
+    return merged
+
+
 def _attach(schema: GraphQLSchema) -> None:
-    for type_name, resolvers in registry().items():
+    for type_name, resolvers in _registry().items():
         gql_type = schema.get_type(type_name)
         if not isinstance(gql_type, GraphQLObjectType):
             raise RuntimeError("resolvers registered for unknown type %s" % type_name)

@@ -1,12 +1,15 @@
 """SDK end-to-end tests: the real approw.v2 clients, over the C transport, against the
-emulator (the `approw_emulator` fixtures come from the package's pytest plugin)."""
+emulator (the `approw_emulator` fixtures come from the package's pytest plugin); and the
+fixtures the token tests of the userpool, auth and sessions domains share."""
 
 import itertools
+import time
 
 import pytest
 
 from approw.v2.authentication import AuthenticationClient, AuthenticationClientOptions
 from approw.v2.management import ManagementClient, ManagementClientOptions
+from token_helpers import LOGIN
 
 _names = itertools.count()
 
@@ -48,3 +51,34 @@ def auth_options(approw_emulator):
 @pytest.fixture()
 def authentication(auth_options):
     return AuthenticationClient(auth_options())
+
+
+# --- tokens: the userpool, auth and sessions tests -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def emu(approw_emulator):
+    return approw_emulator
+
+
+@pytest.fixture(scope="module")
+def jwks(emu):
+    with emu.client() as c:
+        status, body = c.get("/oidc/.well-known/jwks.json")
+    assert status == 200
+    return body
+
+
+@pytest.fixture
+def login(emu):
+    """Create a user with a password and return (user id, a fresh login token)."""
+    counter = iter(range(10**6))
+
+    def make(password: str = "Passw0rd!"):
+        name = "tok-%d-%d" % (time.monotonic_ns(), next(counter))
+        user = emu.create_user(username=name, password=password)
+        with emu.client() as c:
+            body = c.graphql(LOGIN, {"i": {"username": name, "password": emu.encrypt_password(password)}})
+        return user["id"], body["data"]["loginByUsername"]["token"]
+
+    return make

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import types
+
 import pytest
 
 graphql = pytest.importorskip("graphql")
@@ -153,6 +155,16 @@ def test_the_supported_user_domain_is_present():
     assert {"createUser", "updateUser", "deleteUser", "deleteUsers", "registerByUsername", "registerByEmail",
             "loginByUsername", "loginByEmail", "loginByPhonePassword", "refreshToken", "updatePassword",
             "setUdf", "setUdv", "removeUdv"} <= set(supported["Mutation"])
+
+
+def test_two_domains_resolving_one_field_stop_the_schema(monkeypatch):
+    from approw.emulator import schema
+    from approw.emulator.domains import DOMAINS
+
+    twin = types.SimpleNamespace(RESOLVERS={"Query": {"user": lambda ctx, args: None}}, DDL="", ROUTES=[])
+    monkeypatch.setattr(schema, "DOMAINS", DOMAINS + (twin,))
+    with pytest.raises(RuntimeError, match=r"Query\.user resolved by two domains"):
+        schema._attach(graphql.build_schema(sdl()))
 
 
 class TestRequestHeaders:

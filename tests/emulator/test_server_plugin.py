@@ -44,8 +44,10 @@ def test_fixture_helpers(approw_emulator_fresh):
 
 
 def test_passwords_are_hashed_cheaply_under_the_fixture(approw_emulator_fresh):
+    from approw.emulator.domains.users.state import password_hash
+
     user = approw_emulator_fresh.create_user(username="cheap", password="pw-cheap-1")
-    assert approw_emulator_fresh.store.password_hash(user["id"]).startswith("pbkdf2_sha256$1000$")
+    assert password_hash(approw_emulator_fresh.store, user["id"]).startswith("pbkdf2_sha256$1000$")
 
 
 def test_importing_the_plugin_loads_nothing_heavy():

@@ -449,15 +449,3 @@ def test_search_user(fresh_admin):
     body = fresh_admin.gql(doc, {"q": "x", "f": ["password"]})
     assert code_of(body) == 2015
 
-
-# --- the pool -----------------------------------------------------------------------------------
-
-
-def test_userpool_query(admin, approw_emulator):
-    body = admin.gql("{ userpool { id secret tokenExpiresAfter registerDisabled emailVerifiedDefault "
-                     "whitelist { emailEnabled } changeEmailStrategy { verifyOldEmail } verifyCodeLength } }")
-    pool = body["data"]["userpool"]
-    assert pool["id"] == approw_emulator.user_pool_id and pool["secret"] == approw_emulator.secret
-    assert pool["tokenExpiresAfter"] == 15 * 24 * 3600 and pool["registerDisabled"] is False
-    with approw_emulator.client() as c:
-        assert code_of(c.graphql("{ userpool { id } }")) == 2020

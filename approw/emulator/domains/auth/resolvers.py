@@ -1,12 +1,12 @@
-"""End-user authentication (SERVER.md section 4): registration, password login, tokens."""
+"""End-user authentication: registration, password login, tokens, password changes."""
 
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from .. import accounts, customdata
-from ..context import RequestContext
-from ..errors import (
+from ...context import RequestContext
+from ...domain import Resolvers
+from ...errors import (
     NO_PERMISSION,
     OLD_PASSWORD_MISSING,
     OLD_PASSWORD_WRONG,
@@ -17,6 +17,10 @@ from ..errors import (
     invalid,
     message_for,
 )
+from ..udf import customdata
+from ..users import accounts
+from ..users import state as users
+from . import signin
 
 
 def _custom_values(inp: Dict[str, Any], udf: Optional[List[Dict[str, Any]]] = None) -> List[Tuple[str, Any]]:
@@ -41,9 +45,9 @@ def _register(ctx: RequestContext, inp: Dict[str, Any], field: str, source: str)
         ctx, fields, password=password, source=[source], custom=_custom_values(inp, udf), self_service=True
     )
     if inp.get("forceLogin"):
-        return accounts.issue_token(ctx, user, count_login=True, client_ip=client_ip)[0]
+        return signin.issue_token(ctx, user, count_login=True, client_ip=client_ip)[0]
     if inp.get("generateToken"):
-        return accounts.issue_token(ctx, user, count_login=False)[0]
+        return signin.issue_token(ctx, user, count_login=False)[0]
     return user
 
 
@@ -61,7 +65,7 @@ Resolver = Callable[[RequestContext, Dict[str, Any]], Dict[str, Any]]
 def _login(field: str, source: str) -> Resolver:
     def login(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
         inp = args["input"]
-        return accounts.password_login(
+        return signin.password_login(
             ctx,
             field,
             inp[field],
@@ -105,14 +109,14 @@ def refresh_token(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     if ctx.is_admin:
         if not user_id:
             raise invalid("refreshToken with the management token needs the id of the user")
-        target = ctx.store.get_user(user_id)
+        target = users.get_user(ctx.store, user_id)
         if target is None:
             raise ApprowError(USER_NOT_FOUND)
     else:
         target = ctx.require_user()
         if user_id is not None and user_id != target["id"]:
             raise ApprowError(NO_PERMISSION)
-    user, iat, exp = accounts.issue_token(ctx, target, count_login=False)
+    user, iat, exp = signin.issue_token(ctx, target, count_login=False)
     return {"token": user["token"], "iat": iat, "exp": exp}
 
 
@@ -123,13 +127,13 @@ def update_password(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]
     if not new:
         raise invalid("newPassword must not be empty")
     old = accounts.decrypt_password(ctx, args.get("oldPassword"))
-    if ctx.store.password_hash(me["id"]):
+    if users.password_hash(ctx.store, me["id"]):
         if not old:
             raise ApprowError(OLD_PASSWORD_MISSING)
         if not accounts.check_password(ctx, me["id"], old):
             raise ApprowError(OLD_PASSWORD_WRONG)
     accounts.set_password(ctx, me["id"], new)
-    return ctx.store.get_user(me["id"]) or me
+    return users.get_user(ctx.store, me["id"]) or me
 
 
 def check_password_strength(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
@@ -139,7 +143,7 @@ def check_password_strength(ctx: RequestContext, args: Dict[str, Any]) -> Dict[s
     return {"valid": True, "message": "The password meets the user pool's password policy"}
 
 
-RESOLVERS = {
+RESOLVERS: Resolvers = {
     "Query": {
         "checkLoginStatus": check_login_status,
         "checkPasswordStrength": check_password_strength,

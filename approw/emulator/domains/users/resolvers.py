@@ -1,13 +1,16 @@
-"""Users management (SERVER.md section 3) and the fields of the ``User`` type."""
+"""Users management and the fields of the ``User`` type."""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence
 
-from .. import accounts, customdata
-from ..context import RequestContext
-from ..errors import BATCH_TOO_LARGE, DELETE_FAILED, NOT_YOUR_ACCOUNT, ApprowError, invalid, message_for
-from ..values import common_message, page_window, paginated
+from ...context import RequestContext
+from ...domain import Resolvers
+from ...errors import BATCH_TOO_LARGE, DELETE_FAILED, NOT_YOUR_ACCOUNT, ApprowError, invalid, message_for
+from ...values import common_message, page_window, paginated
+from ..udf import customdata
+from ..udf import state as udf
+from . import accounts, state
 
 BATCH_LIMIT = 80
 _EMPTY_PAGE = {"totalCount": 0, "list": []}
@@ -22,7 +25,7 @@ def user(ctx: RequestContext, args: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     if user_id is None and ctx.principal.kind == "user":
         return ctx.principal.user
     ctx.require_admin_or_self(user_id)
-    return ctx.store.get_user(user_id)
+    return state.get_user(ctx.store, user_id)
 
 
 def _listing(
@@ -31,7 +34,7 @@ def _listing(
     ctx.require_admin()
     offset, limit = page_window(args)
     order = args.get("sortBy") or "CREATEDAT_DESC"
-    return paginated(*ctx.store.users_where(where, list(params), order, offset, limit))
+    return paginated(*state.users_where(ctx.store, where, list(params), order, offset, limit))
 
 
 def users(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
@@ -63,7 +66,7 @@ def user_batch(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]
     if len(ids) > BATCH_LIMIT:
         raise ApprowError(BATCH_TOO_LARGE)
     keys = [accounts.normalize({field: v})[field] for v in ids]
-    found = ctx.store.users_by(field, keys)
+    found = state.users_by(ctx.store, field, keys)
     return [found[k] for k in keys if k in found]
 
 
@@ -77,7 +80,7 @@ def find_user(ctx: RequestContext, args: Dict[str, Any]) -> Optional[Dict[str, A
     criteria = dict(args)
     identity = criteria.pop("identity", None)
     if identity is not None:
-        found = ctx.store.user_by_identity(identity["provider"], identity["userIdInIdp"])
+        found = state.user_by_identity(ctx.store, identity["provider"], identity["userIdInIdp"])
         if found is None or not criteria:
             return found
         criteria["id"] = found["id"]
@@ -125,7 +128,7 @@ def update_user(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
 
 def _delete(ctx: RequestContext, ids: List[str]) -> Dict[str, Any]:
     ctx.require_admin()
-    deleted = ctx.store.delete_users(ids)
+    deleted = accounts.delete_users(ctx, ids)
     missing = len(set(ids)) - deleted
     if missing:
         return common_message(
@@ -170,15 +173,15 @@ USER_FIELDS = {
     "userPoolId": lambda ctx, parent, args: ctx.pool.id,
     "password": lambda ctx, parent, args: None,
     "token": _token,
-    "identities": lambda ctx, parent, args: ctx.store.identities(parent["id"]),
-    "customData": lambda ctx, parent, args: ctx.store.udvs("USER", parent["id"]),
+    "identities": lambda ctx, parent, args: state.identities(ctx.store, parent["id"]),
+    "customData": lambda ctx, parent, args: udf.udvs(ctx.store, "USER", parent["id"]),
     "roles": _empty_page,
     "groups": _empty_page,
     "departments": _empty_page,
     "authorizedResources": _empty_page,
 }
 
-RESOLVERS = {
+RESOLVERS: Resolvers = {
     "Query": {
         "user": user,
         "users": users,

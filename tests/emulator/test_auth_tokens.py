@@ -1,8 +1,7 @@
-"""Tokens: management and user JWTs, JWKS, expiry, forgery, revocation, checkLoginStatus."""
+"""User tokens: claims, refresh, checkLoginStatus, expiry, forgery, logout, validate_token."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -13,71 +12,14 @@ import pytest
 pytest.importorskip("graphql")
 from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import padding, rsa  # noqa: E402
+from token_helpers import LOGIN, b64e, me, parts, verify_with_jwks  # noqa: E402
 
-ACCESS_TOKEN = "query($p: String!, $s: String!) { accessToken(userPoolId: $p, secret: $s) { accessToken exp iat } }"
-LOGIN = "mutation($i: LoginByUsernameInput!) { loginByUsername(input: $i) { id token tokenExpiredAt } }"
 STATUS = "query($t: String) { checkLoginStatus(token: $t) { code message status exp iat data { id userPoolId arn } } }"
 REFRESH = "mutation($id: String) { refreshToken(id: $id) { token iat exp } }"
 
 
-def b64d(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def b64e(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def parts(token: str):
-    head, body, sig = token.split(".")
-    return json.loads(b64d(head)), json.loads(b64d(body)), b64d(sig)
-
-
-def verify_with_jwks(jwks: dict, token: str) -> dict:
-    header, claims, signature = parts(token)
-    (key,) = [k for k in jwks["keys"] if k["kid"] == header["kid"]]
-    public = rsa.RSAPublicNumbers(int.from_bytes(b64d(key["e"]), "big"), int.from_bytes(b64d(key["n"]), "big"))
-    public.public_key().verify(signature, token.rsplit(".", 1)[0].encode(), padding.PKCS1v15(), hashes.SHA256())
-    return claims
-
-
 def reassemble(header: dict, claims: dict, signature: bytes) -> str:
     return ".".join([b64e(json.dumps(header).encode()), b64e(json.dumps(claims).encode()), b64e(signature)])
-
-
-@pytest.fixture(scope="module")
-def emu(approw_emulator):
-    return approw_emulator
-
-
-@pytest.fixture(scope="module")
-def jwks(emu):
-    with emu.client() as c:
-        status, body = c.get("/oidc/.well-known/jwks.json")
-    assert status == 200
-    return body
-
-
-@pytest.fixture
-def login(emu):
-    """Create a user with a password and return (user id, a fresh login token)."""
-    counter = iter(range(10**6))
-
-    def make(password: str = "Passw0rd!"):
-        name = "tok-%d-%d" % (time.monotonic_ns(), next(counter))
-        user = emu.create_user(username=name, password=password)
-        with emu.client() as c:
-            body = c.graphql(LOGIN, {"i": {"username": name, "password": emu.encrypt_password(password)}})
-        return user["id"], body["data"]["loginByUsername"]["token"]
-
-    return make
-
-
-def me(emu, token: str):
-    with emu.client() as c:
-        status, body = c.get("/api/v2/users/me", token=token)
-    assert status == 200
-    return body
 
 
 def status_of(emu, token=None, bearer=None):
@@ -85,78 +27,6 @@ def status_of(emu, token=None, bearer=None):
         body = c.graphql(STATUS, {"t": token} if token is not None else {}, token=bearer)
     assert "errors" not in body, body
     return body["data"]["checkLoginStatus"]
-
-
-# --- management token ---------------------------------------------------------------------
-
-
-def test_access_token_is_an_rs256_jwt_verifiable_with_the_jwks(emu, jwks):
-    with emu.client() as c:
-        result = c.graphql(ACCESS_TOKEN, {"p": emu.user_pool_id, "s": emu.secret})["data"]["accessToken"]
-    header, _, _ = parts(result["accessToken"])
-    assert header["alg"] == "RS256" and header["kid"] == jwks["keys"][0]["kid"]
-    claims = verify_with_jwks(jwks, result["accessToken"])
-    assert (claims["iat"], claims["exp"]) == (result["iat"], result["exp"])
-    assert claims["exp"] - claims["iat"] == 7 * 24 * 3600  # cached by clients until exp - 1 h
-    assert abs(claims["iat"] - time.time()) < 60
-    assert claims["data"]["type"] == "userpool" and claims["data"]["userPoolId"] == emu.user_pool_id
-
-
-def test_jwks_shape(jwks):
-    (key,) = jwks["keys"]
-    assert key["kty"] == "RSA" and key["alg"] == "RS256" and key["use"] == "sig" and key["e"] == "AQAB"
-    assert len(b64d(key["n"])) == 256
-
-
-@pytest.mark.parametrize("which, code", [("secret", 1001), ("pool", 2224)])
-def test_access_token_with_wrong_credentials_is_an_error(emu, which, code):
-    variables = {"p": emu.user_pool_id, "s": emu.secret}
-    variables["s" if which == "secret" else "p"] = "wrong"
-    with emu.client() as c:
-        body = c.graphql(ACCESS_TOKEN, variables)
-    assert body["data"] is None and body["errors"][0]["message"]["code"] == code
-
-
-@pytest.mark.parametrize(
-    "authorization, code",
-    [
-        (None, 2020),
-        ("Bearer", 2020),
-        ("Bearer not-a-jwt", 2020),
-        ("Basic dXNlcjpwYXNz", 2020),
-    ],
-)
-def test_management_operations_need_the_management_token(emu, authorization, code):
-    headers = {"Authorization": authorization} if authorization else {}
-    with emu.client() as c:
-        body = c.graphql("{ users { totalCount } }", headers=headers)
-    assert body["errors"][0]["message"]["code"] == code
-
-
-def test_a_user_token_has_no_permission_for_management_operations(emu, login):
-    _, token = login()
-    with emu.client(token) as c:
-        for doc in ("{ users { totalCount } }", '{ findUser(username: "x") { id } }',
-                    'mutation { deleteUser(id: "x") { code } }'):
-            assert c.graphql(doc)["errors"][0]["message"]["code"] == 1001
-
-
-def test_an_expired_management_token_is_refused(emu):
-    with emu.client(emu.management_token(expires_in=-5)) as c:
-        assert c.graphql("{ users { totalCount } }")["errors"][0]["message"]["code"] == 2020
-
-
-def test_refresh_access_token(emu):
-    old = emu.management_token()
-    doc = "mutation($t: String) { refreshAccessToken(accessToken: $t) { accessToken exp iat } }"
-    with emu.client() as c:
-        fresh = c.graphql(doc, {"t": old})["data"]["refreshAccessToken"]
-        assert fresh["accessToken"] != old and fresh["exp"] > fresh["iat"]
-        assert c.graphql("{ users { totalCount } }", token=fresh["accessToken"]).get("errors") is None
-        assert c.graphql(doc, {"t": "garbage"})["errors"][0]["message"]["code"] == 2207
-
-
-# --- user token ---------------------------------------------------------------------------
 
 
 def test_user_token_claims(emu, jwks, login):
@@ -307,29 +177,6 @@ def test_logout_without_a_valid_token_is_2020(emu):
         assert c.get("/api/v2/logout", token="garbage")[1]["code"] == 2020
 
 
-def test_deleting_a_user_invalidates_their_tokens(emu, login):
-    user_id, token = login()
-    with emu.client(emu.management_token()) as c:
-        assert c.graphql('mutation { deleteUser(id: "%s") { code } }' % user_id)["data"]["deleteUser"]["code"] == 200
-    assert me(emu, token)["code"] == 2020
-
-
-def test_old_sdk_logout_by_token_expired_at_zero(emu, login):
-    """78e8afd logged out with updateUser(input: {tokenExpiredAt: "0"}) and the user token."""
-    user_id, token = login()
-    with emu.client(token) as c:
-        body = c.graphql('mutation($id: String) { updateUser(id: $id, input: {tokenExpiredAt: "0"}) { id tokenExpiredAt } }',
-                         {"id": user_id})
-    assert body["data"]["updateUser"]["tokenExpiredAt"] == "1970-01-01T00:00:00.000Z"
-    assert me(emu, token)["code"] == 2020
-
-
-def test_the_fixture_can_revoke_all_tokens_of_a_user(emu, login):
-    user_id, token = login()
-    assert emu.revoke_tokens(user_id) >= 1
-    assert me(emu, token)["code"] == 2020
-
-
 def test_validate_token_endpoint(emu, login):
     user_id, token = login()
     with emu.client() as c:
@@ -351,33 +198,3 @@ def test_users_read_about_themselves_carry_the_callers_token(emu, login):
     with emu.client(emu.management_token()) as c:
         assert c.graphql(doc, {"id": user_id})["data"]["updateUser"]["token"] is None
         assert c.graphql('{ users(limit: 100) { list { id token } } }')["data"]["users"]["list"][0]["token"] is None
-
-
-def test_sessions_login_status_kick_and_admin_logout(emu, login):
-    user_id, token = login()
-    admin = emu.client(emu.management_token())
-    try:
-        status = admin.get("/api/v2/users/login-status?userId=%s&appId=%s" % (user_id, emu.app_id))[1]
-        assert status["code"] == 200 and status["data"]["isLogin"] is True
-        assert [a["id"] for a in status["data"]["application"]] == [emu.app_id]
-        assert status["data"]["user"]["id"] == user_id
-        assert admin.get("/logout?userId=%s&appId=%s" % (user_id, emu.app_id))[1]["code"] == 200
-        assert me(emu, token)["code"] == 2020
-        assert admin.get("/api/v2/users/login-status?userId=" + user_id)[1]["data"]["isLogin"] is False
-
-        second = emu.user_token(user_id)
-        assert admin.post("/api/v2/users/kick", {"userIds": [user_id, "userId"]})[1]["code"] == 200
-        assert me(emu, second)["code"] == 2020
-
-        third = emu.user_token(user_id)
-        body = admin.post("/api/v2/applications/%s/kick-active-users" % emu.app_id, {"userIds": [user_id]})[1]
-        assert body["code"] == 200 and me(emu, third)["code"] == 2020
-
-        assert admin.get("/api/v2/users/login-status?userId=000000000000000000000000")[1]["code"] == 2004
-        assert admin.get("/api/v2/users/login-status")[1]["code"] == 2231
-        assert admin.post("/api/v2/users/kick", {"userIds": "x"})[1]["code"] == 2231
-        assert admin.get("/logout")[1]["code"] == 2231
-    finally:
-        admin.close()
-    with emu.client(emu.user_token(user_id)) as c:  # a user token is not enough
-        assert c.post("/api/v2/users/kick", {"userIds": [user_id]})[1]["code"] == 1001

@@ -1,13 +1,12 @@
-"""The users domain: creating, changing, finding, signing in and presenting users.
+"""Users: creating, changing, finding, deleting and presenting them.
 
 Shared by the GraphQL resolvers (management and authentication) and the REST handlers,
-so every path applies the same rules (SERVER.md section 3):
+so every path applies the same rules:
 
 * identifiers: ``username`` case-sensitive, ``email`` case-insensitive (stored lower-case),
   ``phone``; each unique in the pool (error 2026); at least one identifier per user (2231);
 * dates (``signedUp``, ``lastLogin``, ``tokenExpiredAt``) must be ISO-8601 (2231);
-* passwords arrive RSA-encrypted and are stored only as salted PBKDF2 hashes;
-* sign-in counts logins, records the time and IP, and issues a recorded user token.
+* passwords arrive RSA-encrypted and are stored only as salted PBKDF2 hashes.
 """
 
 from __future__ import annotations
@@ -16,9 +15,8 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from . import customdata
-from .context import RequestContext
-from .errors import (
+from ...context import RequestContext
+from ...errors import (
     BAD_EMAIL,
     EMAIL_NOT_MODIFIABLE,
     FIELD_NOT_MODIFIABLE,
@@ -26,16 +24,18 @@ from .errors import (
     PASSWORD_REQUIRED,
     PHONE_NOT_MODIFIABLE,
     SEARCH_FIELD_INVALID,
-    USER_LOCKED,
     USER_NOT_FOUND,
-    WRONG_PASSWORD,
     ApprowError,
     invalid,
 )
-from .pool import DEFAULT_PHOTO
-from .store import user_field_sql
-from .tokens import object_id
-from .values import is_email, iso, normalize_iso, now_iso, parse_iso
+from ...tokens import object_id
+from ...values import is_email, iso, normalize_iso, now_iso, parse_iso
+from ..sessions import state as sessions
+from ..udf import customdata
+from ..udf import state as udf
+from . import state
+
+DEFAULT_PHOTO = "https://usercontents.approw.cn/approw-avatar.png"
 
 # Every stored scalar field of a user (the schema's User type minus derived fields).
 USER_FIELDS = (
@@ -142,9 +142,9 @@ def create_user(
     user.update(registerSource=source, signedUp=now, lastIP=ctx.client_ip, id=object_id(), createdAt=now, updatedAt=now)
     user.update((k, v) for k, v in fields.items() if v is not None)
     with ctx.store.tx():
-        ctx.store.insert_user(user, password_hash)
+        state.insert_user(ctx.store, user, password_hash)
         if identity:
-            ctx.store.add_identity(user["id"], _identity_record(ctx, user["id"], identity))
+            state.add_identity(ctx.store, user["id"], _identity_record(ctx, user["id"], identity))
         customdata.write_values(ctx.store, "USER", user["id"], checked)
     return user
 
@@ -169,7 +169,7 @@ def _identity_record(ctx: RequestContext, user_id: str, identity: Dict[str, Any]
 
 def update_user(ctx: RequestContext, user_id: str, changes: Dict[str, Any], *, self_service: bool) -> Dict[str, Any]:
     """Apply ``UpdateUserInput`` to a user; ``self_service`` applies the end-user restrictions."""
-    current = ctx.store.get_user(user_id)
+    current = state.get_user(ctx.store, user_id)
     if current is None:
         raise ApprowError(USER_NOT_FOUND)
     changes = dict(changes)
@@ -184,26 +184,37 @@ def update_user(ctx: RequestContext, user_id: str, changes: Dict[str, Any], *, s
     password = decrypt_password(ctx, ciphertext)
     password_hash = ctx.pool.hasher.hash(password) if password else None
     with ctx.store.tx():
-        user = ctx.store.get_user(user_id)
+        user = state.get_user(ctx.store, user_id)
         if user is None:
             raise ApprowError(USER_NOT_FOUND)
         user.update(changes)
         user["updatedAt"] = now_iso()
-        ctx.store.replace_user(user)
+        state.replace_user(ctx.store, user)
         if password_hash:
-            ctx.store.set_password_hash(user_id, password_hash)
+            state.set_password_hash(ctx.store, user_id, password_hash)
         expiry = changes.get("tokenExpiredAt")
         if expiry is not None and parse_iso(expiry, "tokenExpiredAt").timestamp() <= time.time():
-            ctx.store.revoke_user_tokens(user_id)
+            sessions.revoke_user_tokens(ctx.store, user_id)
     return user
 
 
+def delete_users(ctx: RequestContext, user_ids: Sequence[str]) -> int:
+    """Delete users with their identities, tokens and custom data; returns how many existed."""
+    deleted = 0
+    with ctx.store.tx():
+        for user_id in set(user_ids):
+            if state.delete_user(ctx.store, user_id):
+                deleted += 1
+                udf.remove_udvs(ctx.store, "USER", user_id)
+    return deleted
+
+
 def set_password(ctx: RequestContext, user_id: str, password: str) -> None:
-    ctx.store.set_password_hash(user_id, ctx.pool.hasher.hash(password))
+    state.set_password_hash(ctx.store, user_id, ctx.pool.hasher.hash(password))
 
 
 def check_password(ctx: RequestContext, user_id: str, password: str) -> bool:
-    return ctx.pool.hasher.verify(password, ctx.store.password_hash(user_id))
+    return ctx.pool.hasher.verify(password, state.password_hash(ctx.store, user_id))
 
 
 # --- lookup ------------------------------------------------------------------------------
@@ -217,9 +228,9 @@ def find_user(ctx: RequestContext, criteria: Dict[str, Any]) -> Optional[Dict[st
     clauses = []
     params: List[Any] = []
     for key, value in given.items():
-        clauses.append("%s = ?" % user_field_sql(key))
+        clauses.append("%s = ?" % state.user_field_sql(key))
         params.append(value)
-    _, users = ctx.store.users_where(" AND ".join(clauses), params, limit=1)
+    _, users = state.users_where(ctx.store, " AND ".join(clauses), params, limit=1)
     return users[0] if users else None
 
 
@@ -230,65 +241,8 @@ def search_where(query: str, fields: Optional[Sequence[Any]]) -> Tuple[str, List
     if unknown:
         raise ApprowError(SEARCH_FIELD_INVALID, "cannot search users by %s" % ", ".join(map(repr, unknown)))
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    clause = " OR ".join("%s LIKE ? ESCAPE '\\'" % user_field_sql(f) for f in names)
+    clause = " OR ".join("%s LIKE ? ESCAPE '\\'" % state.user_field_sql(f) for f in names)
     return "(%s)" % clause, [pattern] * len(names)
-
-
-# --- sign-in -----------------------------------------------------------------------------
-
-
-def issue_token(
-    ctx: RequestContext, user: Dict[str, Any], *, count_login: bool, client_ip: Optional[str] = None
-) -> Tuple[Dict[str, Any], int, int]:
-    """Issue a user token -> ``(user with token, iat, exp)``; a full login is also counted."""
-    token, iat, exp = ctx.pool.user_token(user, ctx.app_id)
-    with ctx.store.tx():
-        fresh = ctx.store.get_user(user["id"])
-        if fresh is None:
-            raise ApprowError(USER_NOT_FOUND)
-        fresh["tokenExpiredAt"] = iso_from_epoch(exp)
-        if count_login:
-            fresh["loginsCount"] = (fresh.get("loginsCount") or 0) + 1
-            fresh["lastLogin"] = now_iso()
-            fresh["lastIP"] = client_ip or ctx.client_ip
-        ctx.store.replace_user(fresh)
-    fresh["token"] = token
-    return fresh, iat, exp
-
-
-def iso_from_epoch(seconds: int) -> str:
-    return iso(datetime.fromtimestamp(seconds, timezone.utc))
-
-
-def password_login(
-    ctx: RequestContext,
-    field: str,
-    value: str,
-    ciphertext: str,
-    *,
-    auto_register: bool,
-    client_ip: Optional[str],
-    custom: Sequence[Tuple[str, Any]],
-    source: str,
-) -> Dict[str, Any]:
-    """``loginBy{Email,Username,PhonePassword}``: 2004 unknown, 2006 wrong password, 2005 blocked."""
-    password = ctx.pool.keys.decrypt_password(ciphertext)
-    user = find_user(ctx, {field: value})
-    if user is None:
-        if not auto_register:
-            raise ApprowError(USER_NOT_FOUND)
-        user = create_user(
-            ctx, {field: value, "lastIP": client_ip}, password=password, source=[source],
-            custom=custom, self_service=True,
-        )
-    else:
-        if not check_password(ctx, user["id"], password):
-            raise ApprowError(WRONG_PASSWORD)
-        if user.get("blocked"):
-            raise ApprowError(USER_LOCKED)
-        if custom:
-            customdata.write_values(ctx.store, "USER", user["id"], customdata.check_values(ctx.store, "USER", list(custom)))
-    return issue_token(ctx, user, count_login=True, client_ip=client_ip)[0]
 
 
 # --- presentation ------------------------------------------------------------------------
@@ -302,9 +256,9 @@ def view(ctx: RequestContext, user: Dict[str, Any], *, with_custom_data: bool = 
         userPoolId=ctx.pool.id,
         password=None,
         token=user.get("token"),
-        identities=ctx.store.identities(user["id"]),
+        identities=state.identities(ctx.store, user["id"]),
     )
     if with_custom_data:
-        out["customData"] = ctx.store.udvs("USER", user["id"])
+        out["customData"] = udf.udvs(ctx.store, "USER", user["id"])
     return out
 

@@ -1,4 +1,4 @@
-"""User-defined fields and values (SERVER.md section 12).
+"""User-defined fields and values.
 
 Definitions exist for every target type; values are held for USER targets (the only
 kind of target the emulator stores).  A user may read and write their own values with
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Tuple
 
-from .. import customdata
-from ..context import RequestContext
-from ..errors import UNSUPPORTED, USER_NOT_FOUND, ApprowError, invalid
-from ..values import common_message
+from ...context import RequestContext
+from ...domain import Resolvers
+from ...errors import UNSUPPORTED, USER_NOT_FOUND, ApprowError, invalid
+from ...values import common_message
+from ..users.state import get_user
+from . import customdata, state
 
 
 def set_udf(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
@@ -20,19 +22,19 @@ def set_udf(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     key = args["key"].strip()
     if not key:
         raise invalid("key must not be empty")
-    ctx.store.set_udf(args["targetType"], key, args["dataType"], args["label"], args.get("options"))
+    state.set_udf(ctx.store, args["targetType"], key, args["dataType"], args["label"], args.get("options"))
     return {"targetType": args["targetType"], "dataType": args["dataType"], "key": key,
             "label": args["label"], "options": args.get("options")}
 
 
 def udf(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
     ctx.require_admin()
-    return ctx.store.udfs(args["targetType"])
+    return state.udfs(ctx.store, args["targetType"])
 
 
 def remove_udf(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     ctx.require_admin()
-    if not ctx.store.remove_udf(args["targetType"], args["key"]):
+    if not state.remove_udf(ctx.store, args["targetType"], args["key"]):
         raise invalid("custom field %r is not defined for %s" % (args["key"], args["targetType"]))
     return common_message("Removed custom field %r" % args["key"])
 
@@ -44,20 +46,20 @@ def _target(ctx: RequestContext, target_type: str, target_id: str) -> None:
             UNSUPPORTED, "custom data of %s targets is not supported by the Approw emulator (USER only)" % target_type
         )
     ctx.require_admin_or_self(target_id)
-    if ctx.store.get_user(target_id) is None:
+    if get_user(ctx.store, target_id) is None:
         raise ApprowError(USER_NOT_FOUND)
 
 
 def udv(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
     _target(ctx, args["targetType"], args["targetId"])
-    return ctx.store.udvs(args["targetType"], args["targetId"])
+    return state.udvs(ctx.store, args["targetType"], args["targetId"])
 
 
 def _write(ctx: RequestContext, target_type: str, target_id: str, items: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     _target(ctx, target_type, target_id)
     values = [(i["key"], customdata.parse_wire_value(i["key"], i.get("value"))) for i in items]
     customdata.write_values(ctx.store, target_type, target_id, customdata.check_values(ctx.store, target_type, values))
-    return ctx.store.udvs(target_type, target_id)
+    return state.udvs(ctx.store, target_type, target_id)
 
 
 def set_udv(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
@@ -70,8 +72,8 @@ def set_udv_batch(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, A
 
 def remove_udv(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
     _target(ctx, args["targetType"], args["targetId"])
-    ctx.store.remove_udv(args["targetType"], args["targetId"], args["key"])
-    return ctx.store.udvs(args["targetType"], args["targetId"])
+    state.remove_udv(ctx.store, args["targetType"], args["targetId"], args["key"])
+    return state.udvs(ctx.store, args["targetType"], args["targetId"])
 
 
 def set_udf_value_batch(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
@@ -97,11 +99,11 @@ def udf_value_batch(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str,
         if target_id is None:
             continue
         _target(ctx, args["targetType"], target_id)
-        out.append({"targetId": target_id, "data": ctx.store.udvs(args["targetType"], target_id)})
+        out.append({"targetId": target_id, "data": state.udvs(ctx.store, args["targetType"], target_id)})
     return out
 
 
-RESOLVERS = {
+RESOLVERS: Resolvers = {
     "Query": {"udf": udf, "udv": udv, "udfValueBatch": udf_value_batch},
     "Mutation": {
         "setUdf": set_udf,

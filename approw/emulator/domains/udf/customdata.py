@@ -1,6 +1,6 @@
 """User-defined fields (UDF) and their values (UDV): typing and wire encoding.
 
-SERVER.md section 12.2: values written by ``setUdv`` & co. arrive as JSON *text*; values in
+Values written by ``setUdv`` & co. arrive as JSON *text*; values in
 ``params`` (create/register/login) arrive inside a JSON array with *raw* values.  Both are
 checked against the field's data type and stored as the text the service returns:
 
@@ -14,11 +14,10 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional, Tuple
 
-from .errors import invalid
-from .store import Store
-from .values import parse_iso
-
-NO_VALUE = object()
+from ...errors import invalid
+from ...store import Store
+from ...values import parse_iso
+from . import state
 
 
 def _is_number(value: Any) -> bool:
@@ -57,7 +56,7 @@ def parse_wire_value(key: str, text: Any, lenient: bool = False) -> Any:
 
 
 def field_types(store: Store, target_type: str) -> Dict[str, str]:
-    return {f["key"]: f["dataType"] for f in store.udfs(target_type)}
+    return {f["key"]: f["dataType"] for f in state.udfs(store, target_type)}
 
 
 def check_values(store: Store, target_type: str, values: List[Tuple[str, Any]]) -> List[Tuple[str, str]]:
@@ -89,4 +88,4 @@ def parse_params(params: Optional[str]) -> List[Tuple[str, Any]]:
 def write_values(store: Store, target_type: str, target_id: str, checked: List[Tuple[str, str]]) -> None:
     with store.tx():
         for key, text in checked:
-            store.set_udv(target_type, target_id, key, text)
+            state.set_udv(store, target_type, target_id, key, text)

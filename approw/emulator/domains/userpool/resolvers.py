@@ -1,12 +1,13 @@
-"""The pool itself: management tokens and pool settings (SERVER.md section 2)."""
+"""The pool itself: management tokens and pool settings."""
 
 from __future__ import annotations
 
 import hmac
 from typing import Any, Dict
 
-from ..context import RequestContext
-from ..errors import NO_PERMISSION, POOL_NOT_FOUND, TOKEN_INVALID, ApprowError
+from ...context import RequestContext
+from ...domain import Resolvers
+from ...errors import NO_PERMISSION, POOL_NOT_FOUND, TOKEN_INVALID, ApprowError
 
 
 def access_token(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
@@ -73,7 +74,7 @@ def userpool(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-RESOLVERS = {
+RESOLVERS: Resolvers = {
     "Query": {"accessToken": access_token, "userpool": userpool},
     "Mutation": {"refreshAccessToken": refresh_access_token},
 }

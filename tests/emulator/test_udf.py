@@ -189,7 +189,9 @@ def test_register_and_login_store_params_and_profile_udf(admin, approw_emulator_
 
 
 def test_deleting_a_user_removes_their_values(admin, user_id):
+    from approw.emulator.domains.udf.state import udvs
+
     admin.ok(SET_UDV, {"id": user_id, "k": "age", "v": "1"})
     admin.ok('mutation($id: String!) { deleteUser(id: $id) { code } }', {"id": user_id})
-    assert admin.emu.store.udvs("USER", user_id) == []
+    assert udvs(admin.emu.store, "USER", user_id) == []
 

@@ -1,0 +1,59 @@
+"""What a domain package provides, and the types its resolvers and REST handlers use.
+
+A domain (a package under ``approw/emulator/domains/``, listed in ``DOMAINS`` there) is a
+:class:`Domain`: the schema builder attaches every domain's ``RESOLVERS``, the store
+creates every domain's ``DDL`` and the HTTP router serves every domain's ``ROUTES``.
+
+GraphQL resolvers: root fields (``Query``/``Mutation``) are called as ``fn(ctx, args)``,
+fields of other types as ``fn(ctx, parent, args)``; ``ctx`` is the
+:class:`~approw.emulator.context.RequestContext` and ``args`` the coerced GraphQL arguments
+(absent arguments are missing, not None).
+
+REST handlers are ``fn(ctx, request) -> data``; the server wraps ``data`` in the service's
+``{code, message, data}`` envelope (HTTP 200), and an :class:`ApprowError` raised by the
+handler becomes the error envelope.  Handlers of raw endpoints (JWKS, ``validate_token``)
+return :class:`Raw`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple
+
+from .context import RequestContext
+
+Resolvers = Dict[str, Dict[str, Callable[..., Any]]]  # {type name: {field name: resolver}}
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    params: Dict[str, str]  # from the path pattern
+    query: Dict[str, str]  # first value of each query-string key
+    body: Any  # decoded JSON, or None when the body is empty
+
+
+@dataclass
+class Raw:
+    """A body sent as is, without the envelope."""
+
+    body: Any
+    status: int = 200
+
+
+Handler = Callable[[RequestContext, Request], Any]
+Route = Tuple[str, str, Handler]  # (method, path with {name} parameters, handler)
+
+
+class Domain(Protocol):
+    """A domain package as the core sees it (mypy checks every package in ``DOMAINS``)."""
+
+    RESOLVERS: Resolvers
+    DDL: str  # CREATE TABLE/INDEX IF NOT EXISTS statements of the domain's tables
+    ROUTES: List[Route]
+
+
+def flag(value: Optional[str]) -> bool:
+    """A boolean query-string parameter: ``1``, ``true`` or ``yes`` (any case)."""
+    return (value or "").lower() in ("1", "true", "yes")

@@ -1,0 +1,43 @@
+"""REST endpoints of the auth domain: the current user, logout, token validation."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from ...context import RequestContext
+from ...domain import Raw, Request, Route, flag
+from ...errors import invalid
+from ..sessions import state as sessions
+from ..users import accounts
+
+
+def me(ctx: RequestContext, req: Request) -> Dict[str, Any]:
+    """The caller, with the token of this request (SDKs store the returned ``token``)."""
+    user = ctx.require_user()
+    return accounts.view(ctx, dict(user, token=ctx.principal.token), with_custom_data=flag(req.query.get("with_custom_data")))
+
+
+def logout(ctx: RequestContext, req: Request) -> None:
+    """Revoke the token this request carries; ``app_id`` is informational."""
+    ctx.require_user()
+    sessions.revoke_token(ctx.store, ctx.principal.claims["jti"])
+    return None
+
+
+def validate_token(ctx: RequestContext, req: Request) -> Raw:
+    """The decoded claims of a live user token, else ``{code: 400, message: "... illegal"}``."""
+    kind = "id_token" if req.query.get("id_token") else "access_token"
+    token = req.query.get(kind)
+    if not token:
+        raise invalid("provide id_token or access_token")
+    user, claims, problem = ctx.pool.check_user_token(token)
+    if user is None:
+        return Raw({"code": 400, "message": "%s illegal" % kind})
+    return Raw(claims)
+
+
+ROUTES: List[Route] = [
+    ("GET", "/api/v2/users/me", me),
+    ("GET", "/api/v2/logout", logout),
+    ("GET", "/api/v2/oidc/validate_token", validate_token),
+]

@@ -1,0 +1,71 @@
+"""Sign-in: password logins and user tokens.
+
+A sign-in counts the login, records its time and IP, and issues a recorded user token
+(the token's expiry is kept as the user's ``tokenExpiredAt``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Dict, Optional, Sequence, Tuple
+
+from ...context import RequestContext
+from ...errors import USER_LOCKED, USER_NOT_FOUND, WRONG_PASSWORD, ApprowError
+from ...values import iso, now_iso
+from ..udf import customdata
+from ..users import accounts
+from ..users import state as users
+
+
+def issue_token(
+    ctx: RequestContext, user: Dict[str, Any], *, count_login: bool, client_ip: Optional[str] = None
+) -> Tuple[Dict[str, Any], int, int]:
+    """Issue a user token -> ``(user with token, iat, exp)``; a full login is also counted."""
+    token, iat, exp = ctx.pool.user_token(user, ctx.app_id)
+    with ctx.store.tx():
+        fresh = users.get_user(ctx.store, user["id"])
+        if fresh is None:
+            raise ApprowError(USER_NOT_FOUND)
+        fresh["tokenExpiredAt"] = iso_from_epoch(exp)
+        if count_login:
+            fresh["loginsCount"] = (fresh.get("loginsCount") or 0) + 1
+            fresh["lastLogin"] = now_iso()
+            fresh["lastIP"] = client_ip or ctx.client_ip
+        users.replace_user(ctx.store, fresh)
+    fresh["token"] = token
+    return fresh, iat, exp
+
+
+def iso_from_epoch(seconds: int) -> str:
+    return iso(datetime.fromtimestamp(seconds, timezone.utc))
+
+
+def password_login(
+    ctx: RequestContext,
+    field: str,
+    value: str,
+    ciphertext: str,
+    *,
+    auto_register: bool,
+    client_ip: Optional[str],
+    custom: Sequence[Tuple[str, Any]],
+    source: str,
+) -> Dict[str, Any]:
+    """``loginBy{Email,Username,PhonePassword}``: 2004 unknown, 2006 wrong password, 2005 blocked."""
+    password = ctx.pool.keys.decrypt_password(ciphertext)
+    user = accounts.find_user(ctx, {field: value})
+    if user is None:
+        if not auto_register:
+            raise ApprowError(USER_NOT_FOUND)
+        user = accounts.create_user(
+            ctx, {field: value, "lastIP": client_ip}, password=password, source=[source],
+            custom=custom, self_service=True,
+        )
+    else:
+        if not accounts.check_password(ctx, user["id"], password):
+            raise ApprowError(WRONG_PASSWORD)
+        if user.get("blocked"):
+            raise ApprowError(USER_LOCKED)
+        if custom:
+            customdata.write_values(ctx.store, "USER", user["id"], customdata.check_values(ctx.store, "USER", list(custom)))
+    return issue_token(ctx, user, count_login=True, client_ip=client_ip)[0]
