@@ -1,9 +1,8 @@
 """Business errors of the emulator and the published code table.
 
 Every failure a client can cause is an :class:`ApprowError` carrying one of the service's
-numeric codes.  The English message comes from ``error-codes.tsv`` (a copy of
-``shared/spec/error-codes.tsv`` shipped as package data) unless a more specific detail is
-given.  The GraphQL layer renders it as ``{"code", "message"[, "data"]}`` inside
+numeric codes.  The English message comes from ``error-codes.tsv`` (the service's published
+code table, shipped as package data) unless a more specific detail is given.  The GraphQL layer renders it as ``{"code", "message"[, "data"]}`` inside
 ``errors[].message``; the REST layer as the ``{code, message}`` envelope.
 """
 
@@ -13,7 +12,7 @@ import functools
 from importlib import resources
 from typing import Any, Dict, Optional
 
-# Codes the server uses that are not in the published list (SERVER.md section 15).
+# Codes the service uses that are not in its published list.
 _EXTRA_MESSAGES = {
     200: "OK",
     400: "Bad request",
