@@ -20,10 +20,26 @@
   ``ApprowHTTPError``          --                                       the HTTP status
   ===========================  =======================================  ==================
 
+* For the service's codes that programs commonly branch on, the raised exception is a
+  subclass of ``ApprowException`` (``e.code`` stays the service's code), built by
+  :func:`from_code`:
+
+  ==============================  ===========================================================
+  class                           codes
+  ==============================  ===========================================================
+  ``UserNotFoundError``           2004 user does not exist
+  ``WrongPasswordError``          2006 incorrect password, 2203 the original password is wrong
+  ``UserExistsError``             2026 the user already exists
+  ``TokenInvalidError``           2020 not logged in, 2206 login expired, 2207 login invalid
+  ``PermissionDeniedError``       1001 no permission, 2018 no permission to modify
+  ``RateLimitedError``            2100 too frequent
+  ``MfaRequiredError``            1635 a second factor is needed: ``e.data["mfaToken"]``
+  ==============================  ===========================================================
+
 All of them pickle and unpickle with their attributes (Celery ships exceptions between
 processes): ``args`` is ``(code, errmsg)`` and the optional attributes live in ``__dict__``.
 """
-from typing import Any, Optional
+from typing import Any, Dict, Optional, Tuple, Type
 
 __all__ = [
     "ApprowException",
@@ -35,6 +51,14 @@ __all__ = [
     "ApprowConnectionError",
     "ApprowTLSError",
     "ApprowHTTPError",
+    "UserNotFoundError",
+    "WrongPasswordError",
+    "UserExistsError",
+    "TokenInvalidError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "MfaRequiredError",
+    "from_code",
 ]
 
 
@@ -49,6 +73,9 @@ class ApprowException(Exception):
 
     code: Any
     message: Any
+    #: The service codes this class stands for (subclasses for common codes; see
+    #: :func:`from_code`).
+    codes: Tuple[int, ...] = ()
 
     def __init__(
         self,
@@ -120,3 +147,63 @@ class ApprowTLSError(ApprowConnectionError):
 class ApprowHTTPError(ApprowTransportError):
     """The server answered, but not with the JSON the SDK expects; ``code`` is the HTTP status
     (500 when the status itself was a success)."""
+
+
+# --------------------------------------------------------------------------- service codes
+class UserNotFoundError(ApprowException):
+    """The user does not exist (2004)."""
+
+    codes = (2004,)
+
+
+class WrongPasswordError(ApprowException):
+    """The password (or the original password, when changing it) is wrong (2006, 2203)."""
+
+    codes = (2006, 2203)
+
+
+class UserExistsError(ApprowException):
+    """A user with this username, email or phone already exists (2026)."""
+
+    codes = (2026,)
+
+
+class TokenInvalidError(ApprowException):
+    """Not logged in, or the token is invalid or has expired (2020, 2206, 2207)."""
+
+    codes = (2020, 2206, 2207)
+
+
+class PermissionDeniedError(ApprowException):
+    """The token does not allow this operation (1001, 2018)."""
+
+    codes = (1001, 2018)
+
+
+class RateLimitedError(ApprowException):
+    """Too many requests: try again later (2100)."""
+
+    codes = (2100,)
+
+
+class MfaRequiredError(ApprowException):
+    """The login needs a second factor (1635); ``data["mfaToken"]`` authorises the MFA calls
+    that complete it."""
+
+    codes = (1635,)
+
+
+_BY_CODE: Dict[Any, Type[ApprowException]] = {
+    code: cls
+    for cls in (UserNotFoundError, WrongPasswordError, UserExistsError, TokenInvalidError,
+                PermissionDeniedError, RateLimitedError, MfaRequiredError)
+    for code in cls.codes
+}
+
+
+def from_code(code: Any, errmsg: Any = None, *, http_status: Optional[int] = None,
+              request_id: Optional[str] = None, data: Any = None) -> ApprowException:
+    """The exception for a server error: the subclass for ``code`` when there is one, else
+    ``ApprowException``."""
+    cls = _BY_CODE.get(code, ApprowException) if isinstance(code, int) else ApprowException
+    return cls(code, errmsg, http_status=http_status, request_id=request_id, data=data)

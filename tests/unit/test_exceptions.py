@@ -68,3 +68,30 @@ def test_wrong_argument_exception() -> None:
     t = exc.ApprowArgumentTypeError("user_id must be a str, not int")
     assert isinstance(t, TypeError) and isinstance(t, ApprowWrongArgumentException)
     assert str(pickle.loads(pickle.dumps(t))) == "user_id must be a str, not int"
+
+
+@pytest.mark.parametrize("code, cls", [
+    (2004, exc.UserNotFoundError), (2006, exc.WrongPasswordError), (2203, exc.WrongPasswordError),
+    (2026, exc.UserExistsError), (2020, exc.TokenInvalidError), (2206, exc.TokenInvalidError),
+    (1001, exc.PermissionDeniedError), (2100, exc.RateLimitedError), (1635, exc.MfaRequiredError),
+    (2231, ApprowException), (None, ApprowException), ("2004", ApprowException),
+])
+def test_from_code_picks_the_typed_subclass(code: object, cls: type) -> None:
+    e = exc.from_code(code, "message", http_status=200, data={"mfaToken": "m"})
+    assert type(e) is cls and isinstance(e, ApprowException)
+    assert (e.code, e.message, e.http_status, e.data) == (code, "message", 200, {"mfaToken": "m"})
+    back = pickle.loads(pickle.dumps(e))
+    assert type(back) is cls and back.code == code and back.data == {"mfaToken": "m"}
+
+
+def test_typed_errors_raised_through_the_executor(fake: object, mgmt: object) -> None:
+    from fakes import graphql_error
+
+    fake.answer("user", graphql_error((2004, "User does not exist", None)))  # type: ignore[attr-defined]
+    with pytest.raises(exc.UserNotFoundError) as ei:
+        mgmt.users.detail("u1")  # type: ignore[attr-defined]
+    assert ei.value.code == 2004 and str(ei.value) == "Approw Request Error: 2004 User does not exist"
+    from approw.v2.common.constants import DEFAULT_ONERROR
+
+    with pytest.raises(exc.TokenInvalidError):
+        DEFAULT_ONERROR(2020, "Not logged in")

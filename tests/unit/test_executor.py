@@ -117,7 +117,7 @@ def test_graphql_error_default_on_error_raises_first(fake: FakeSession) -> None:
                                             (1001, "second", None)))
     with pytest.raises(ApprowException) as info:
         mgmt_client().users.delete("u1")
-    assert type(info.value) is ApprowException
+    assert type(info.value) is exc.UserNotFoundError  # the typed subclass for 2004
     assert (info.value.code, info.value.message, info.value.data) == \
         (2004, "User does not exist", {"k": "v"})
     assert str(info.value) == "Approw Request Error: 2004 User does not exist"

@@ -3,7 +3,7 @@
 from typing import NoReturn
 
 from .. import __version__
-from ..exceptions import ApprowException
+from ..exceptions import from_code
 
 __all__ = [
     "DEFAULT_HOST",
@@ -39,5 +39,6 @@ GKl64GDcIq3au+aqJQIDAQAB
 
 
 def DEFAULT_ONERROR(code: object, message: object) -> NoReturn:  # noqa: N802 (reference name)
-    """The default ``on_error``: raise ``ApprowException(code=code, errmsg=message)``."""
-    raise ApprowException(code=code, errmsg=message)
+    """The default ``on_error``: raise ``ApprowException(code=code, errmsg=message)`` (the
+    subclass for the code when there is one, e.g. ``UserNotFoundError`` for 2004)."""
+    raise from_code(code, message)

@@ -113,9 +113,9 @@ class ExecutorBase:
         for err in errors:
             code, message, data = _unpack_graphql_error(err)
             if self.options.on_error is DEFAULT_ONERROR:
-                raise ApprowException(code, message, http_status=status, data=data) from e
+                raise exc.from_code(code, message, http_status=status, data=data) from e
             self.options.on_error(code, message)
-        raise ApprowException(code, message, http_status=status, data=data) from e
+        raise exc.from_code(code, message, http_status=status, data=data) from e
 
     # ------------------------------------------------------------------ REST
     def _rest_request(
@@ -189,7 +189,7 @@ class ExecutorBase:
                data: Any = None) -> None:
         """Pass a server error to ``options.on_error`` (returns only if ``on_error`` does)."""
         if self.options.on_error is DEFAULT_ONERROR:
-            raise ApprowException(code, message, http_status=http_status, data=data)
+            raise exc.from_code(code, message, http_status=http_status, data=data)
         self.options.on_error(code, message)
 
     def encrypt_password(self, password: str) -> str:
