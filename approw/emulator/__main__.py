@@ -80,6 +80,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         from .app import Emulator  # heavy imports only once the arguments are known to be good
 
         emulator = Emulator(config).start()
+    except ImportError as exc:  # the emulator extra is not installed
+        print("approw.emulator: %s; the emulator needs its extra: pip install 'approw-py-sdk[emulator]'"
+              % exc, file=sys.stderr)
+        return 2
     except (ValueError, OSError, RuntimeError, sqlite3.Error) as exc:
         print("approw.emulator: cannot start: %s" % exc, file=sys.stderr)
         return 2

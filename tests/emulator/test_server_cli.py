@@ -225,3 +225,18 @@ def test_nobody_reading_the_startup_line_is_a_clean_failure():
     err = proc.stderr.read()  # type: ignore[union-attr]
     assert proc.wait(timeout=60) == 1
     assert "cannot write the startup line" in err and "Traceback" not in err and "Exception ignored" not in err
+
+
+@pytest.mark.parametrize("missing", ["graphql", "cryptography"])
+def test_without_the_emulator_extra_prints_the_install_hint(tmp_path, missing):
+    # a package that cannot be imported, as when the extra is not installed
+    (tmp_path / missing).mkdir()
+    (tmp_path / missing / "__init__.py").write_text(
+        "raise ModuleNotFoundError(%r, name=%r)\n" % ("No module named '%s'" % missing, missing))
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    result = subprocess.run([sys.executable, "-m", "approw.emulator", "--port", "0"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "pip install 'approw-py-sdk[emulator]'" in result.stderr
+    assert missing in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
