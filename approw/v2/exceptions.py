@@ -20,6 +20,9 @@
   ``ApprowHTTPError``          --                                       the HTTP status
   ===========================  =======================================  ==================
 
+:class:`ApprowTokenError` -- a token failed local verification (``verify_token``,
+``TokenVerifier``): ``code`` 2206 when it has expired, 2207 otherwise, ``reason`` the check.
+
 All of them pickle and unpickle with their attributes (Celery ships exceptions between
 processes): ``args`` is ``(code, errmsg)`` and the optional attributes live in ``__dict__``.
 """
@@ -35,6 +38,7 @@ __all__ = [
     "ApprowConnectionError",
     "ApprowTLSError",
     "ApprowHTTPError",
+    "ApprowTokenError",
 ]
 
 
@@ -120,3 +124,14 @@ class ApprowTLSError(ApprowConnectionError):
 class ApprowHTTPError(ApprowTransportError):
     """The server answered, but not with the JSON the SDK expects; ``code`` is the HTTP status
     (500 when the status itself was a success)."""
+
+
+class ApprowTokenError(ApprowException, ValueError):
+    """A token failed local verification.  ``code`` is 2206 when it has expired, 2207 when it
+    is invalid otherwise; ``reason`` names the check: ``expired``, ``not_yet_valid``,
+    ``issued_in_future``, ``signature``, ``algorithm``, ``malformed``, ``unknown_key``,
+    ``audience``, ``issuer``, ``nonce``, ``at_hash``, ``claims`` or ``key``."""
+
+    def __init__(self, code: Any = None, errmsg: Any = None, *, reason: str = "invalid", **kw: Any) -> None:
+        super().__init__(code, errmsg, **kw)
+        self.reason = reason

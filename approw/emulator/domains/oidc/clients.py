@@ -87,7 +87,8 @@ def settings(ctx: RequestContext) -> AppSettings:
                        id_token_alg=config.id_token_alg)
     stored = ctx.store.get_meta(_META_KEY)
     if stored:
-        base = replace(base, **{k: tuple(v) if k == "redirect_uris" else v for k, v in stored.items()})
+        changes: Dict[str, Any] = {k: tuple(v) if k == "redirect_uris" else v for k, v in stored.items()}
+        base = replace(base, **changes)
     return base
 
 

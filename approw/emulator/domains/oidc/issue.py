@@ -208,7 +208,7 @@ def verify_id_token(ctx: RequestContext, token: Any, *, allow_expired: bool = Fa
                            hashlib.sha256).digest()
             if not hmac.compare_digest(mac, b64url_decode(signature)):
                 return None
-            claims = json.loads(b64url_decode(body))
+            claims: Dict[str, Any] = json.loads(b64url_decode(body))
             if not isinstance(claims, dict) or not isinstance(claims.get("exp"), int):
                 return None
             if claims["exp"] <= time.time() and not allow_expired:
@@ -219,7 +219,7 @@ def verify_id_token(ctx: RequestContext, token: Any, *, allow_expired: bool = Fa
             except TokenError as exc:
                 if not (allow_expired and exc.expired and exc.claims):
                     return None
-                claims = exc.claims
+                claims = dict(exc.claims)
         else:
             return None
     except (ValueError, UnicodeDecodeError):

@@ -54,9 +54,11 @@ Handler = Callable[[RequestContext, Request, str], Raw]
 
 
 def _for(protocol: str, fn: Handler) -> Callable[[RequestContext, Request], Raw]:
-    handler = functools.partial(fn, protocol=protocol)
-    functools.update_wrapper(handler, fn)
-    return handler  # type: ignore[return-value]
+    @functools.wraps(fn)
+    def handler(ctx: RequestContext, req: Request) -> Raw:
+        return fn(ctx, req, protocol)
+
+    return handler
 
 
 def _protocol_routes(protocol: str) -> List[Route]:

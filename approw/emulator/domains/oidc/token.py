@@ -188,8 +188,10 @@ def userinfo(ctx: RequestContext, req: Request, protocol: str) -> Raw:
     if not given:
         return OAuthError("invalid_request", "send the access token (Authorization: Bearer)", 401).response()
     record = issue.token_record(ctx, given, protocol)
-    user = users.get_user(ctx.store, record["user_id"]) if record and record["kind"] == "access" and record["user_id"] else None
-    if user is None:
+    user = None
+    if record is not None and record["kind"] == "access" and record["user_id"]:
+        user = users.get_user(ctx.store, record["user_id"])
+    if record is None or user is None:
         return OAuthError("invalid_token", "the access token is invalid, expired or revoked", 401).response()
     scopes = tuple(record["scope"].split()) if protocol == issue.OIDC else ("profile", "email", "phone", "address")
     return Raw(issue.user_claims(user, scopes), headers=_NO_STORE)
