@@ -33,7 +33,7 @@ from .jwks import JWK, AsyncKeySet, KeySet
 if TYPE_CHECKING:
     from ..common.options import ClientOptions
 
-__all__ = ["TokenVerifier", "AsyncTokenVerifier", "Claims"]
+__all__ = ["TokenVerifier", "AsyncTokenVerifier", "Claims", "clear_shared"]
 
 Claims = Dict[str, Any]
 _EXPIRED, _INVALID = 2206, 2207
@@ -51,6 +51,13 @@ _REASONS = (
     (_core.JWTDecodeError, "malformed"),
     (_core.JWTClaimsError, "claims"),
 )
+
+
+def clear_shared() -> None:
+    """Forget the verifiers (and their cached keys) that clients share (for tests)."""
+    with _shared_lock:
+        _shared.clear()
+        _shared_keys.clear()
 
 
 def _refuse(message: str, reason: str, code: int = _INVALID) -> ApprowTokenError:
