@@ -44,7 +44,7 @@ def cas_login(ctx: RequestContext, req: Request) -> Raw:
         return pages.message("Cannot continue", "No CAS application %s here." % req.params["appId"], 404)
     app = clients.settings(ctx)
     sent = pages.params(req)
-    service = sent.get("service")
+    service = sent.get("service") or None  # "?service" alone: no service
     if service is not None and not clients.service_allowed(app, service):
         return pages.message("Cannot continue", "The service %r is not allowed for this application." % service, 400)
     fields = {k: v for k, v in sent.items() if k in ("service", "renew")}

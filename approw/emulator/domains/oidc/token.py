@@ -31,7 +31,8 @@ _NO_STORE = (("Cache-Control", "no-store"), ("Pragma", "no-cache"))
 
 
 def _form(req: Request) -> Dict[str, str]:
-    if req.method != "POST" or not isinstance(req.body, dict):
+    form = (req.header("Content-Type") or "").lower().startswith("application/x-www-form-urlencoded")
+    if req.method != "POST" or not form or not isinstance(req.body, dict):
         raise OAuthError("invalid_request", "send a POST with an application/x-www-form-urlencoded body")
     return {k: v for k, v in req.body.items() if isinstance(v, str)}
 
