@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import os
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from ...context import RequestContext
 from ...domain import Raw, Request
@@ -144,16 +144,23 @@ def token(ctx: RequestContext, req: Request, protocol: str) -> Raw:
         return exc.response()
 
 
+def _presented_token(ctx: RequestContext, req: Request, protocol: str, method: str) -> Tuple[str, Optional[Dict[str, Any]]]:
+    """``(token, live record)`` of an introspection or revocation request, after client
+    authentication by the endpoint's ``method`` setting; the record is None for tokens that are
+    not live or belong to another client."""
+    form = _form(req)
+    client_id = clients.authenticate_client(ctx, req, getattr(clients.settings(ctx), method))
+    if "token" not in form:
+        raise OAuthError("invalid_request", "token is required")
+    record = issue.token_record(ctx, form["token"], protocol)
+    if record is not None and record["client_id"] != client_id:
+        record = None
+    return form["token"], record
+
+
 def introspect(ctx: RequestContext, req: Request, protocol: str) -> Raw:
     try:
-        form = _form(req)
-        app = clients.settings(ctx)
-        client_id = clients.authenticate_client(ctx, req, app.introspection_endpoint_auth_method)
-        if "token" not in form:
-            raise OAuthError("invalid_request", "token is required")
-        record = issue.token_record(ctx, form["token"], protocol)
-        if record is not None and record["client_id"] != client_id:
-            record = None
+        _, record = _presented_token(ctx, req, protocol, "introspection_endpoint_auth_method")
         return Raw(issue.introspection(ctx, record), headers=_NO_STORE)
     except OAuthError as exc:
         return exc.response()
@@ -163,17 +170,12 @@ def revoke(ctx: RequestContext, req: Request, protocol: str) -> Raw:
     """Revoke an access token, or a refresh token with every token of its grant; unknown
     tokens are no error (RFC 7009 section 2.2).  HTTP 200 with an empty body."""
     try:
-        form = _form(req)
-        app = clients.settings(ctx)
-        client_id = clients.authenticate_client(ctx, req, app.revocation_endpoint_auth_method)
-        if "token" not in form:
-            raise OAuthError("invalid_request", "token is required")
-        record = issue.token_record(ctx, form["token"], protocol)
-        if record is not None and record["client_id"] == client_id:
+        token, record = _presented_token(ctx, req, protocol, "revocation_endpoint_auth_method")
+        if record is not None:
             if record["kind"] == "refresh":
                 state.revoke_grant(ctx.store, record["grant_id"])
             else:
-                state.revoke_token(ctx.store, record["claims"].get("jti") or form["token"])
+                state.revoke_token(ctx.store, record["claims"].get("jti") or token)
         return Raw(b"", content_type="text/plain; charset=utf-8", headers=_NO_STORE)
     except OAuthError as exc:
         return exc.response()
