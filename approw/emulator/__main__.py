@@ -22,6 +22,8 @@ from .config import (
     DEFAULT_MANAGEMENT_TOKEN_LIFETIME,
     DEFAULT_MAX_BODY,
     DEFAULT_TOKEN_LIFETIME,
+    ID_TOKEN_ALGS,
+    TOKEN_AUTH_METHODS,
     EmulatorConfig,
 )
 
@@ -53,6 +55,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--secret", help="user pool secret of a new state (default: random)")
     p.add_argument("--app-id", help="application id of a new state (default: random)")
     p.add_argument("--app-secret", help="application secret of a new state (default: random)")
+    p.add_argument("--key-rotation", type=float, metavar="SECONDS",
+                   help="sign with a new key every SECONDS; the previous two stay published (default: never)")
+    p.add_argument("--redirect-uri", action="append", default=[], metavar="URI",
+                   help="a redirect URI registered for the application (repeatable; default: any "
+                   "http(s) URI is accepted)")
+    p.add_argument("--token-auth-method", choices=TOKEN_AUTH_METHODS, default="client_secret_post",
+                   help="how the application authenticates at the token, introspection and revocation "
+                   "endpoints (default: %(default)s)")
+    p.add_argument("--id-token-alg", choices=ID_TOKEN_ALGS, default="RS256",
+                   help="ID token signature: RS256 (the JWKS key) or HS256 (the application secret) "
+                   "(default: %(default)s)")
     p.add_argument("--log-level", choices=LOG_LEVELS, default="warning",
                    help="stderr logging; 'info' adds an access log (default: %(default)s)")
     return p
@@ -67,6 +80,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         token_lifetime=args.token_lifetime, management_token_lifetime=args.management_token_lifetime,
         max_body=args.max_body, idle_timeout=args.idle_timeout, user_pool_id=args.user_pool_id,
         secret=args.secret, app_id=args.app_id, app_secret=args.app_secret, log_level=args.log_level,
+        key_rotation=args.key_rotation, redirect_uris=tuple(args.redirect_uri),
+        token_endpoint_auth_method=args.token_auth_method, id_token_alg=args.id_token_alg,
     )
     stop = threading.Event()
 

@@ -18,6 +18,7 @@ from .client import EmulatorClient
 from .config import EmulatorConfig
 from .context import RequestContext
 from .domains import DOMAINS
+from .domains.oidc import clients as oidc_clients
 from .domains.sessions import state as sessions
 from .domains.users import accounts
 from .domains.users import state as users
@@ -177,3 +178,18 @@ class Emulator:
     def revoke_tokens(self, user_id: str) -> int:
         """Invalidate every token issued to a user (as a forced logout does)."""
         return sessions.revoke_user_tokens(self.store, user_id)
+
+    def rotate_signing_key(self) -> str:
+        """Sign new tokens with a new key (the previous two stay in the JWKS and keep
+        verifying); returns the new ``kid``."""
+        return self.pool.rotate_signing_key()
+
+    def configure_app(self, **settings: Any) -> Dict[str, Any]:
+        """Change the application's settings as an OAuth/OIDC/CAS client and return them all:
+        ``redirect_uris``, ``token_endpoint_auth_method``, ``introspection_endpoint_auth_method``,
+        ``revocation_endpoint_auth_method`` (``client_secret_post``, ``client_secret_basic`` or
+        ``none``), ``id_token_alg`` (``RS256`` or ``HS256``), and the lifetimes in seconds
+        ``code_lifetime``, ``access_token_lifetime``, ``id_token_lifetime``,
+        ``refresh_token_lifetime``, ``cas_ticket_lifetime``, ``session_lifetime``."""
+        ctx = RequestContext(self.pool, lambda name: None, "127.0.0.1")
+        return oidc_clients.as_dict(oidc_clients.configure(ctx, **settings))

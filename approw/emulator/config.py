@@ -7,13 +7,15 @@ pulling graphql-core or cryptography.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Tuple
 
 DEFAULT_HASH_ITERATIONS = 600_000
 DEFAULT_TOKEN_LIFETIME = 15 * 24 * 3600  # userpool.tokenExpiresAfter default: 15 days
 DEFAULT_MANAGEMENT_TOKEN_LIFETIME = 7 * 24 * 3600
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 DEFAULT_IDLE_TIMEOUT = 120.0
+TOKEN_AUTH_METHODS = ("client_secret_post", "client_secret_basic", "none")
+ID_TOKEN_ALGS = ("RS256", "HS256")
 
 
 @dataclass
@@ -31,6 +33,10 @@ class EmulatorConfig:
     app_id: Optional[str] = None
     app_secret: Optional[str] = None
     log_level: str = "warning"
+    key_rotation: Optional[float] = None  # seconds between signing-key rotations (None: never)
+    redirect_uris: Tuple[str, ...] = ()  # the application's registered redirect URIs (empty: any)
+    token_endpoint_auth_method: str = "client_secret_post"  # and for introspection, revocation
+    id_token_alg: str = "RS256"  # or HS256 (signed with the application secret)
 
     def check(self) -> None:
         """Raise ``ValueError`` for settings the emulator cannot run with."""
@@ -43,6 +49,12 @@ class EmulatorConfig:
                 raise ValueError("%s must be positive" % name.replace("_", " "))
         if self.idle_timeout <= 0:
             raise ValueError("idle timeout must be positive")
+        if self.key_rotation is not None and self.key_rotation <= 0:
+            raise ValueError("key rotation must be a positive number of seconds")
+        if self.token_endpoint_auth_method not in TOKEN_AUTH_METHODS:
+            raise ValueError("token endpoint auth method must be one of %s" % ", ".join(TOKEN_AUTH_METHODS))
+        if self.id_token_alg not in ID_TOKEN_ALGS:
+            raise ValueError("id token alg must be one of %s" % ", ".join(ID_TOKEN_ALGS))
         for name in ("user_pool_id", "secret", "app_id", "app_secret"):
             value = getattr(self, name)
             if value is not None and (not value or not value.isprintable() or " " in value):

@@ -12,7 +12,10 @@ fields of other types as ``fn(ctx, parent, args)``; ``ctx`` is the
 REST handlers are ``fn(ctx, request) -> data``; the server wraps ``data`` in the service's
 ``{code, message, data}`` envelope (HTTP 200), and an :class:`ApprowError` raised by the
 handler becomes the error envelope.  Handlers of raw endpoints (JWKS, ``validate_token``)
-return :class:`Raw`.
+return :class:`Raw`.  A form body (``application/x-www-form-urlencoded``) arrives decoded
+as a ``{name: first value}`` dict; the browser-facing OpenID Provider endpoints also read
+headers (``Authorization: Basic``, cookies) and answer HTML, text, XML or redirects with a
+:class:`Raw` that names its content type and extra headers.
 """
 
 from __future__ import annotations
@@ -31,15 +34,19 @@ class Request:
     path: str
     params: Dict[str, str]  # from the path pattern
     query: Dict[str, str]  # first value of each query-string key
-    body: Any  # decoded JSON, or None when the body is empty
+    body: Any  # decoded JSON (or form: {name: first value}), or None when the body is empty
+    header: Callable[[str], Optional[str]] = lambda name: None  # a request header, by name
 
 
 @dataclass
 class Raw:
-    """A body sent as is, without the envelope."""
+    """A body sent without the envelope: JSON-encoded, unless it is ``str`` or ``bytes``
+    (sent as is, with ``content_type``); ``headers`` are added to the response."""
 
     body: Any
     status: int = 200
+    content_type: Optional[str] = None  # default: JSON
+    headers: Tuple[Tuple[str, str], ...] = ()
 
 
 Handler = Callable[[RequestContext, Request], Any]

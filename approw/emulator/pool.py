@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
@@ -103,12 +104,42 @@ class UserPool:
         self.app_id: str = identity["appId"]
         self.app_secret: str = identity["appSecret"]
         stored_keys = store.get_meta("keys")
+        self._rotation_lock = threading.Lock()
         if stored_keys is not None:
-            self.keys = KeyRing(stored_keys["signing"], stored_keys["password"])
+            self.keys = KeyRing(stored_keys["signing"], stored_keys["password"], stored_keys.get("retired", ()))
+            self._signing_key_since = float(stored_keys.get("since", time.time()))
         else:
             self.keys = keys or KeyRing.generate()
-            store.set_meta("keys", {"signing": self.keys.signing_pem, "password": self.keys.password_pem})
+            self._save_keys(time.time())
         sessions.purge_tokens(store, int(time.time()))
+
+    # --- signing keys ------------------------------------------------------------------------
+
+    def _save_keys(self, since: float) -> None:
+        self._signing_key_since = since
+        self.store.set_meta("keys", {"signing": self.keys.signing_pem, "password": self.keys.password_pem,
+                                     "retired": list(self.keys.retired_pems), "since": since})
+
+    def rotate_signing_key(self) -> str:
+        """Sign new tokens with a new key; the previous keys stay published and keep verifying
+        what they signed (the last two).  Returns the new ``kid``."""
+        with self._rotation_lock:
+            return self._rotate()
+
+    def _rotate(self) -> str:
+        self.keys = self.keys.rotated()
+        self._save_keys(time.time())
+        log.info("signing key rotated: kid %s", self.keys.kid)
+        return self.keys.kid
+
+    def signing_keys(self) -> KeyRing:
+        """The key ring to sign with, rotated first when ``key_rotation`` says it is due."""
+        every = self.config.key_rotation
+        if every and time.time() - self._signing_key_since >= every:
+            with self._rotation_lock:
+                if time.time() - self._signing_key_since >= every:  # not done meanwhile
+                    self._rotate()
+        return self.keys
 
     @property
     def issuer(self) -> str:
@@ -190,7 +221,7 @@ class UserPool:
             "exp": exp,
             "jti": b64url(os.urandom(12)),
         }
-        return self.keys.sign(claims), iat, exp
+        return self.signing_keys().sign(claims), iat, exp
 
     def user_token(
         self,
@@ -221,7 +252,7 @@ class UserPool:
         claims.update(
             data=data, userpool_id=self.id, aud=app_id, iss=self.issuer, iat=iat, exp=exp, jti=jti
         )
-        token = self.keys.sign(claims)
+        token = self.signing_keys().sign(claims)
         sessions.record_token(self.store, jti, user["id"], app_id, iat, exp)
         if next(self._issued) % _PURGE_EVERY == 0:
             sessions.purge_tokens(self.store, int(time.time()))

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from . import rest
 from .context import RequestContext
@@ -238,11 +238,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         with self.server.busy():
             try:
-                status, payload = handler(self, path, params, body)
+                status, payload, *options = handler(self, path, params, body)
             except Exception:  # the server must answer, whatever a handler does
                 log.exception("unhandled error on %s %s", self.command, path)
-                status, payload = 500, error_body(path, 500, message_for(500))
-        self._respond(status, payload)
+                status, payload, options = 500, error_body(path, 500, message_for(500)), []
+        self._respond(status, payload, **(options[0] if options else {}))
 
     def _read_body_or_fail(self, path: str) -> Optional[bytes]:
         try:
@@ -301,21 +301,46 @@ def graphql_route(handler: Handler, path: str, params: Dict[str, str], body: byt
     return 200, endpoint.handle(handler.context(), request, read_only=handler.command in ("GET", "HEAD"))
 
 
-def rest_route(fn: rest.Handler) -> Callable[..., Tuple[int, bytes]]:
-    def route(handler: Handler, path: str, params: Dict[str, str], body: bytes) -> Tuple[int, bytes]:
+def _decode_form(body: bytes) -> Dict[str, str]:
+    """An ``application/x-www-form-urlencoded`` body: the first value of each name."""
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body.strip()))
+    except (UnicodeDecodeError, ValueError):
+        raise ValueError("the request body is not a valid form (application/x-www-form-urlencoded)") from None
+    form: Dict[str, str] = {}
+    for name, value in pairs:
+        form.setdefault(name, value)
+    return form
+
+
+def _raw_response(raw: rest.Raw) -> Tuple[int, bytes, Dict[str, Any]]:
+    """Status, body and response options of a handler's :class:`Raw` answer."""
+    if isinstance(raw.body, (bytes, str)):
+        payload = raw.body.encode("utf-8") if isinstance(raw.body, str) else raw.body
+        return raw.status, payload, {"content_type": raw.content_type or "text/plain; charset=utf-8",
+                                     "extra": raw.headers}
+    options: Dict[str, Any] = {"extra": raw.headers}
+    if raw.content_type:
+        options["content_type"] = raw.content_type
+    return raw.status, encode(raw.body), options
+
+
+def rest_route(fn: rest.Handler) -> Callable[..., Tuple[Any, ...]]:
+    def route(handler: Handler, path: str, params: Dict[str, str], body: bytes) -> Tuple[Any, ...]:
         ctx = handler.context()
+        form = (handler.headers.get("Content-Type") or "").lower().startswith("application/x-www-form-urlencoded")
         try:
-            decoded = _decode_json(body)
+            decoded = _decode_form(body) if form else _decode_json(body)
         except ValueError as exc:
             return 200, encode({"code": INVALID_PARAMS, "message": str(exc)})
-        request = rest.Request(handler.command, path, params, handler.query_params(), decoded)
+        request = rest.Request(handler.command, path, params, handler.query_params(), decoded, handler.headers.get)
         try:
             ctx.check_tenant()
             result = fn(ctx, request)
         except ApprowError as exc:
             return 200, encode({"code": exc.code, "message": exc.message})
         if isinstance(result, rest.Raw):
-            return result.status, encode(result.body)
+            return _raw_response(result)
         return 200, encode({"code": 200, "message": "", "data": result})
 
     return route

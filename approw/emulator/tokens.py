@@ -3,6 +3,8 @@
 * ``KeyRing``: two RSA key pairs — one signs tokens (RS256, published as a JWKS), the
   other decrypts passwords (PKCS#1 v1.5, its public half is what SDK clients pass as
   ``enc_public_key``).  Keeping them apart means a signature key is never used to decrypt.
+  The signing key can be rotated (:meth:`KeyRing.rotated`): the previous keys stay published
+  and keep verifying the tokens they signed (``retired``), new tokens name the new ``kid``.
 * JWT: compact RS256 signing and strict verification (algorithm pinned, ``kid`` checked,
   ``exp`` enforced) with the ``cryptography`` package only.
 * Password hashing: PBKDF2-HMAC-SHA256 with a per-password salt.  The stored text names
@@ -20,7 +22,7 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -65,19 +67,33 @@ def _load_key(pem: str) -> rsa.RSAPrivateKey:
     return key
 
 
-class KeyRing:
-    """The signing key and the password key, loaded once and cached."""
+def _public_jwk(key: rsa.RSAPrivateKey) -> Tuple[str, Dict[str, str]]:
+    """``(kid, JWK)`` of a key's public half; the kid is the RFC 7638 thumbprint (SHA-256 over
+    the required members in lexicographic order)."""
+    numbers = key.public_key().public_numbers()
+    jwk = {"e": _int_b64url(numbers.e), "kty": "RSA", "n": _int_b64url(numbers.n)}
+    thumb = json.dumps(jwk, separators=(",", ":"), sort_keys=True).encode("ascii")
+    return b64url(hashlib.sha256(thumb).digest()), jwk
 
-    def __init__(self, signing_pem: str, password_pem: str) -> None:
+
+class KeyRing:
+    """The signing key (with the retired ones that still verify) and the password key,
+    loaded once and cached.  Immutable: rotation makes a new key ring."""
+
+    def __init__(self, signing_pem: str, password_pem: str, retired: Sequence[str] = ()) -> None:
         self.signing_pem = signing_pem
         self.password_pem = password_pem
+        self.retired_pems: Tuple[str, ...] = tuple(retired)
         self._signing = _load_key(signing_pem)
         self._password = _load_key(password_pem)
-        numbers = self._signing.public_key().public_numbers()
-        self.jwk: Dict[str, str] = {"e": _int_b64url(numbers.e), "kty": "RSA", "n": _int_b64url(numbers.n)}
-        # RFC 7638 thumbprint: SHA-256 over the required members in lexicographic order.
-        thumb = json.dumps(self.jwk, separators=(",", ":"), sort_keys=True).encode("ascii")
-        self.kid = b64url(hashlib.sha256(thumb).digest())
+        self.kid, self.jwk = _public_jwk(self._signing)
+        # kid -> (public key, JWK) of every key that verifies: the current one first.
+        self._verifiers: Dict[str, Tuple[rsa.RSAPublicKey, Dict[str, str]]] = {
+            self.kid: (self._signing.public_key(), self.jwk)
+        }
+        for pem in self.retired_pems:
+            key = _load_key(pem)
+            self._verifiers.setdefault(_public_jwk(key)[0], (key.public_key(), _public_jwk(key)[1]))
         self.public_key_pem = (
             self._password.public_key()
             .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -88,8 +104,14 @@ class KeyRing:
     def generate(cls) -> "KeyRing":
         return cls(_key_pem(_new_key(SIGNING_KEY_BITS)), _key_pem(_new_key(PASSWORD_KEY_BITS)))
 
+    def rotated(self, keep: int = 2) -> "KeyRing":
+        """A key ring with a new signing key; the current one and up to ``keep - 1`` older ones
+        are kept as retired keys (published and verifying, never signing)."""
+        retired = ((self.signing_pem,) + self.retired_pems)[: max(0, keep)]
+        return KeyRing(_key_pem(_new_key(SIGNING_KEY_BITS)), self.password_pem, retired)
+
     def jwks(self) -> Dict[str, Any]:
-        return {"keys": [dict(self.jwk, alg="RS256", use="sig", kid=self.kid)]}
+        return {"keys": [dict(jwk, alg="RS256", use="sig", kid=kid) for kid, (_, jwk) in self._verifiers.items()]}
 
     # --- JWT ---------------------------------------------------------------------------
 
@@ -101,6 +123,17 @@ class KeyRing:
         )
         signature = self._signing.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
         return signing_input + "." + b64url(signature)
+
+    @staticmethod
+    def sign_hs256(claims: Dict[str, Any], secret: str) -> str:
+        """An HS256 token (an application configured so signs its ID tokens with its secret)."""
+        header = {"alg": "HS256", "typ": "JWT"}
+        signing_input = "%s.%s" % (
+            b64url(json.dumps(header, separators=(",", ":")).encode("utf-8")),
+            b64url(json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode("utf-8")),
+        )
+        mac = hmac.new(secret.encode("utf-8"), signing_input.encode("ascii"), hashlib.sha256).digest()
+        return signing_input + "." + b64url(mac)
 
     def verify(self, token: str, now: Optional[float] = None) -> Dict[str, Any]:
         """Claims of a token this key ring signed; :class:`TokenError` otherwise."""
@@ -114,10 +147,11 @@ class KeyRing:
             raise TokenError("malformed") from None
         if not isinstance(header, dict) or header.get("alg") != "RS256":
             raise TokenError("algorithm not accepted")
-        if header.get("kid", self.kid) != self.kid:
+        verifier = self._verifiers.get(header.get("kid", self.kid))
+        if verifier is None:
             raise TokenError("unknown key id")
         try:
-            self._signing.public_key().verify(
+            verifier[0].verify(
                 signature, ("%s.%s" % (head_b64, body_b64)).encode("ascii"), padding.PKCS1v15(), hashes.SHA256()
             )
         except InvalidSignature:

@@ -36,6 +36,10 @@
   ``MfaRequiredError``            1635 a second factor is needed: ``e.data["mfaToken"]``
   ==============================  ===========================================================
 
+* :class:`ApprowTokenError` -- a token failed local verification (``verify_token``,
+  ``TokenVerifier``): a ``TokenInvalidError`` (and a ``ValueError``) with ``code`` 2206 when it
+  has expired, 2207 otherwise, and ``reason`` naming the check.
+
 All of them pickle and unpickle with their attributes (Celery ships exceptions between
 processes): ``args`` is ``(code, errmsg)`` and the optional attributes live in ``__dict__``.
 """
@@ -59,6 +63,7 @@ __all__ = [
     "RateLimitedError",
     "MfaRequiredError",
     "from_code",
+    "ApprowTokenError",
 ]
 
 
@@ -207,3 +212,14 @@ def from_code(code: Any, errmsg: Any = None, *, http_status: Optional[int] = Non
     ``ApprowException``."""
     cls = _BY_CODE.get(code, ApprowException) if isinstance(code, int) else ApprowException
     return cls(code, errmsg, http_status=http_status, request_id=request_id, data=data)
+
+
+class ApprowTokenError(TokenInvalidError, ValueError):
+    """A token failed local verification.  ``code`` is 2206 when it has expired, 2207 when it
+    is invalid otherwise; ``reason`` names the check: ``expired``, ``not_yet_valid``,
+    ``issued_in_future``, ``signature``, ``algorithm``, ``malformed``, ``unknown_key``,
+    ``audience``, ``issuer``, ``nonce``, ``at_hash``, ``claims`` or ``key``."""
+
+    def __init__(self, code: Any = None, errmsg: Any = None, *, reason: str = "invalid", **kw: Any) -> None:
+        super().__init__(code, errmsg, **kw)
+        self.reason = reason

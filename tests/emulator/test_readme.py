@@ -21,6 +21,7 @@ def test_readme_examples_run(approw_emulator_fresh):
         "APPROW_APP_ID": emu.app_id,
         "APPROW_HOST": emu.url,
         "APPROW_PUBLIC_KEY": emu.public_key,
+        "APPROW_ISSUER": emu.url + "/oidc",
     }
     blocks = python_blocks()
     assert len(blocks) >= 5
@@ -35,3 +36,4 @@ def test_readme_examples_run(approw_emulator_fresh):
     # the error-handling example printed the code and the message
     assert out.getvalue().split() == ["2004", "User", "does", "not", "exist"]
     assert namespace["user"]["nickname"] == "Nick"
+    assert namespace["claims"]["sub"] == namespace["user"]["id"]   # verified locally

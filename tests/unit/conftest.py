@@ -6,6 +6,7 @@ from typing import Any, Iterator, List
 import pytest
 
 from approw import _core
+from approw.v2.authentication import verifier
 from approw.v2.common import transport
 from fakes import CORE_STANDINS, FakeSession
 
@@ -22,10 +23,12 @@ def core_standins(monkeypatch: pytest.MonkeyPatch) -> List[str]:
 def fake() -> Iterator[FakeSession]:
     session = FakeSession()
     previous = transport.set_session_factory(session)
+    verifier.clear_shared()  # the verifiers' cached keys came from another session
     try:
         yield session
     finally:
         transport.set_session_factory(previous)
+        verifier.clear_shared()
 
 
 @pytest.fixture

@@ -95,3 +95,10 @@ def test_typed_errors_raised_through_the_executor(fake: object, mgmt: object) ->
 
     with pytest.raises(exc.TokenInvalidError):
         DEFAULT_ONERROR(2020, "Not logged in")
+
+
+def test_token_error_is_a_token_invalid_error() -> None:
+    e = exc.ApprowTokenError(2206, "the token has expired", reason="expired")
+    assert isinstance(e, exc.TokenInvalidError) and isinstance(e, ValueError)
+    back = pickle.loads(pickle.dumps(e))
+    assert type(back) is exc.ApprowTokenError and back.reason == "expired" and back.code == 2206

@@ -7,18 +7,21 @@ signatures, and each operation a method uses lists that method in the catalogue
 import asyncio
 import copy
 import inspect
+from urllib.parse import parse_qsl
 from typing import Any, Callable, Dict, List, Set, Tuple
 
 import pytest
 
-from approw.v2.authentication import AsyncAuthenticationClient, AuthenticationClient
+from approw.v2.authentication import (AsyncAuthenticationClient, AuthenticationClient,
+                                      AuthenticationClientOptions)
 from approw.v2.management import AsyncManagementClient, ManagementClient, UsersManagementClient
 from approw.v2.management.base import ManagementSubClient
 from fakes import REPO, FakeSession, decrypt, user
-from methods import Case, all_cases
+from methods import LOCAL, Case, all_cases
 
 PASSWORD_FIELDS = {"password", "newPassword", "oldPassword"}
 CASES = all_cases()
+LOCAL_METHODS = {c.method.rpartition(".")[2] for c in CASES if c.op == LOCAL}
 
 
 def _decrypt_fields(value: Any, key: Any) -> Any:
@@ -71,11 +74,16 @@ def test_method(case: Case, mode: str, fake: FakeSession, mgmt: ManagementClient
                 aauth: AsyncAuthenticationClient, rsa_key: Any) -> None:
     _script(fake, case)
     clients = {"mgmt": mgmt, "auth": auth} if mode == "sync" else {"mgmt": amgmt, "auth": aauth}
+    if case.options:
+        clients["auth"] = type(clients["auth"])(_auth_options(rsa_key[1], case.options))
     clients["auth"]._token = case.state_token
     args = copy.deepcopy(case.args)
     kwargs = copy.deepcopy(case.kwargs)
     method = _resolve(clients, case)
-    if mode == "sync":
+    if case.op == LOCAL:
+        assert not inspect.iscoroutinefunction(method), case.method
+        result = method(*args, **kwargs)
+    elif mode == "sync":
         result = method(*args, **kwargs)
     else:
         assert inspect.iscoroutinefunction(method), case.method
@@ -83,13 +91,33 @@ def test_method(case: Case, mode: str, fake: FakeSession, mgmt: ManagementClient
     assert result == case.returns
     calls = [c for c in fake.calls if c.operation != "accessToken"]
     assert [_call_id(c) for c in calls] == case.calls
+    assert (args, kwargs) == (case.args, case.kwargs)  # the caller's arguments are not mutated
+    if case.op == LOCAL:
+        return
     main = [c for c in calls if _call_id(c) == case.op][-1]
     if main.kind == "graphql":
         assert _decrypt_fields(main.variables, rsa_key[0]) == case.variables
     elif case.variables is not None:
-        assert _decrypt_fields(main.json() if main.body else None, rsa_key[0]) == case.variables
-    assert main.headers.get("authorization") == (f"Bearer {case.token}" if case.token else None)
-    assert (args, kwargs) == (case.args, case.kwargs)  # the caller's arguments are not mutated
+        assert _decrypt_fields(_rest_body(main), rsa_key[0]) == case.variables
+    expected = case.token if case.token and case.token.startswith("Basic ") else \
+        f"Bearer {case.token}" if case.token else None
+    assert main.headers.get("authorization") == expected
+
+
+def _auth_options(public_key: str, overrides: Dict[str, Any]) -> AuthenticationClientOptions:
+    settings = {"app_id": "app1", "user_pool_id": "pool1", "host": "https://api.example.test",
+                "enc_public_key": public_key}
+    settings.update(overrides)
+    return AuthenticationClientOptions(**settings)
+
+
+def _rest_body(call: Any) -> Any:
+    """A REST request's body, decoded: JSON, or a form as ``{name: value}``."""
+    if not call.body:
+        return None
+    if call.headers.get("content-type") == "application/x-www-form-urlencoded":
+        return dict(parse_qsl(call.body.decode(), keep_blank_values=True))
+    return call.json()
 
 
 # --------------------------------------------------------------------------- parity
@@ -137,7 +165,11 @@ def test_async_clients_have_the_same_methods_and_signatures(
         for name in _public_methods(sync_cls):
             s, a = getattr(sync_cls, name), getattr(async_cls, name)
             assert inspect.signature(s) == inspect.signature(a), f"{sync_cls.__name__}.{name}"
-            assert inspect.iscoroutinefunction(a) and not inspect.iscoroutinefunction(s)
+            # every method that sends a request is a coroutine on the asyncio client; helpers
+            # that send none (URL building, PKCE) are the same plain method on both
+            assert not inspect.iscoroutinefunction(s)
+            assert inspect.iscoroutinefunction(a) == (name not in LOCAL_METHODS), \
+                f"{async_cls.__name__}.{name}"
             assert s.__doc__ and s.__doc__ == a.__doc__.replace("Async", ""), name
 
 

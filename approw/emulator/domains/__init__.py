@@ -6,6 +6,8 @@ users      users and identities: management queries and mutations, the ``User`` 
 sessions   the record of issued user tokens: login status, kick, logout of a user by an admin
 auth       end users: registration, sign-in, their tokens, profile, password, logout
 udf        user-defined fields and their values (custom data)
+oidc       the OpenID Provider: OIDC and OAuth 2.0 authorization, tokens, userinfo, logout
+cas        CAS login, service tickets and their validation (1.0, 2.0, 3.0)
 =========  ==================================================================================
 
 Each package is a :class:`~approw.emulator.domain.Domain`, exposing three names:
@@ -85,8 +87,8 @@ existing table needs a new ``SCHEMA_VERSION`` in ``store.py``.
 from typing import Tuple
 
 from ..domain import Domain
-from . import auth, sessions, udf, userpool, users
+from . import auth, cas, oidc, sessions, udf, userpool, users
 
 # The order matters only to REST: among fixed paths (tried before those with parameters),
 # an earlier domain's route is tried first.
-DOMAINS: Tuple[Domain, ...] = (userpool, users, sessions, auth, udf)
+DOMAINS: Tuple[Domain, ...] = (userpool, users, sessions, auth, udf, oidc, cas)

@@ -3,17 +3,20 @@ AuthenticationClientOptions``; ``AsyncAuthenticationClient`` is its asyncio twin
 methods, each awaitable).
 
 The client is composed of one module per API area (``login``, ``account``, ..., generated
-from ``_async/<area>.py``).
+from ``_async/<area>.py``).  ``TokenVerifier`` (and ``AsyncTokenVerifier``) verify ID tokens
+and access tokens locally, with the provider's keys cached (``verifier.py``, ``jwks.py``).
 """
 from typing import TYPE_CHECKING, Any
 
 from .client import AuthenticationClient
 from .types import AuthenticationClientOptions
+from .verifier import AsyncTokenVerifier, TokenVerifier
 
 if TYPE_CHECKING:
     from ._async.client import AsyncAuthenticationClient
 
-__all__ = ["AuthenticationClient", "AuthenticationClientOptions", "AsyncAuthenticationClient"]
+__all__ = ["AuthenticationClient", "AuthenticationClientOptions", "AsyncAuthenticationClient",
+           "TokenVerifier", "AsyncTokenVerifier"]
 
 
 def __getattr__(name: str) -> Any:

@@ -3,18 +3,20 @@
 """``AuthenticationClient``: the end-user client, one class composed of the area modules."""
 from .account import AccountMethods
 from .login import LoginMethods
+from .protocols import ProtocolMethods
 
 __all__ = ["AuthenticationClient"]
 
 
-class AuthenticationClient(LoginMethods, AccountMethods):
+class AuthenticationClient(LoginMethods, AccountMethods, ProtocolMethods):
     """Register, log in and act as one end user.  Create a new client per web request (clients
     are cheap: they share the process-wide HTTP session and its keep-alive connections), so
     users' login state never mixes.
 
     ``AuthenticationClient(options)`` takes an :class:`AuthenticationClientOptions`.  The
     methods come from one module per area: registration and login
-    (:class:`LoginMethods`), account maintenance (:class:`AccountMethods`); the
+    (:class:`LoginMethods`), account maintenance (:class:`AccountMethods`), the
+    OIDC / OAuth 2.0 / SAML / CAS helpers (:class:`ProtocolMethods`); the
     current user (``get_current_user``) and the session state are in
     :class:`AuthenticationBase`.  Also: ``options``, ``graphqlClient`` and ``restClient``.
     """

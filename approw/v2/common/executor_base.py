@@ -37,8 +37,9 @@ Variables = Optional[Mapping[str, Any]]
 Header = Tuple[str, str]
 Headers = Tuple[Header, ...]
 #: ``raw``: the parsed JSON body; ``unwrap``: ``data`` of the ``{code, message, data}``
-#: envelope (errors go to ``on_error``); ``ignore``: the body is not read (returns ``None``).
-RestResult = Literal["raw", "unwrap", "ignore"]
+#: envelope (errors go to ``on_error``); ``ignore``: the body is not read (returns ``None``);
+#: ``text``: the body as text (UTF-8), whatever the status.
+RestResult = Literal["raw", "unwrap", "ignore", "text"]
 
 
 def translate_core_error(e: BaseException) -> ApprowException:
@@ -155,6 +156,8 @@ class ExecutorBase:
         """What a REST call returns for ``response`` (see :data:`RestResult`)."""
         if result == "ignore":
             return None
+        if result == "text":
+            return bytes(response.body).decode("utf-8", "replace")
         status: int = response.status
         payload = self._parse(response.body, status, url)
         if result == "raw":

@@ -6,7 +6,10 @@ and checks that every public method has a row.
 A row names the client (``mgmt`` or ``auth``), the method (a dotted path below the client),
 the arguments, the operation it must send (GraphQL operation name, or ``"METHOD /path"`` for
 REST) with the variables (``ENC("pw")`` marks an RSA-encrypted field), the scripted answer,
-the value the method must return and the ``Authorization`` bearer it must send.
+the value the method must return and the ``Authorization`` it must send.  ``op=LOCAL`` marks a
+helper that sends no request (a plain method on both clients, e.g. URL building); ``options``
+builds the end-user client with other options (``app_host``, ``secret``, ``protocol``, ...).
+REST bodies are compared decoded: JSON, or a form as a ``{name: value}`` dict.
 """
 import importlib
 import pkgutil
@@ -14,7 +17,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from fakes import user
 
-__all__ = ["Case", "ENC", "UDV", "UDV_DICT", "PAGE", "MSG", "STATUS", "user", "all_cases"]
+__all__ = ["Case", "LOCAL", "ENC", "UDV", "UDV_DICT", "PAGE", "MSG", "STATUS", "user", "all_cases"]
 
 
 def ENC(plain: str) -> str:  # noqa: N802
@@ -25,6 +28,7 @@ def ENC(plain: str) -> str:  # noqa: N802
 UDV = [{"key": "age", "dataType": "NUMBER", "value": "18", "label": "Age"},
        {"key": "nick", "dataType": "STRING", "value": "bobby", "label": ""}]
 UDV_DICT = {"age": 18, "nick": "bobby"}
+LOCAL = "local"
 PAGE = {"totalCount": 1, "list": [user()]}
 MSG = {"code": 200, "message": "ok"}
 STATUS = {"code": 200, "message": "ok", "status": True, "exp": 2, "iat": 1,
@@ -37,7 +41,8 @@ class Case:
     def __init__(self, client: str, method: str, args: Tuple[Any, ...] = (),
                  kwargs: Optional[Dict[str, Any]] = None, *, op: str,
                  variables: Any, answer: Any, returns: Any, calls: Optional[List[str]] = None,
-                 token: Optional[str] = None, state_token: Optional[str] = None) -> None:
+                 token: Optional[str] = None, state_token: Optional[str] = None,
+                 options: Optional[Dict[str, Any]] = None) -> None:
         self.client = client
         self.method = method
         self.args = args
@@ -47,8 +52,11 @@ class Case:
         self.answer = answer
         self.returns = returns
         self.calls = calls or [op]      # every request, in order (management token excluded)
-        self.token = token              # expected Authorization bearer of `op`
+        self.token = token              # expected Authorization of `op`: a bearer token, or "Basic ..."
         self.state_token = state_token  # AuthenticationClient._token before the call
+        self.options = options or {}    # AuthenticationClientOptions overrides for this call
+        if op == LOCAL:                 # a helper that sends no request (same on both clients)
+            self.calls = []
 
     @property
     def id(self) -> str:

@@ -7,6 +7,7 @@ from typing import Any, Dict, List
 from ...context import RequestContext
 from ...domain import Raw, Request, Route, flag
 from ...errors import invalid
+from ..oidc import issue as oidc_tokens
 from ..sessions import state as sessions
 from ..users import accounts
 
@@ -25,14 +26,18 @@ def logout(ctx: RequestContext, req: Request) -> None:
 
 
 def validate_token(ctx: RequestContext, req: Request) -> Raw:
-    """The decoded claims of a live user token, else ``{code: 400, message: "... illegal"}``."""
+    """The decoded claims of a live user token (or of a token the OpenID Provider issued),
+    else ``{code: 400, message: "... illegal"}``."""
     kind = "id_token" if req.query.get("id_token") else "access_token"
     token = req.query.get(kind)
     if not token:
         raise invalid("provide id_token or access_token")
     user, claims, problem = ctx.pool.check_user_token(token)
     if user is None:
-        return Raw({"code": 400, "message": "%s illegal" % kind})
+        provider_claims = oidc_tokens.live_claims(ctx, token)  # issued by the OpenID Provider
+        if provider_claims is None:
+            return Raw({"code": 400, "message": "%s illegal" % kind})
+        claims = provider_claims
     return Raw(claims)
 
 

@@ -13,7 +13,11 @@ def well_known(ctx: RequestContext, req: Request) -> Dict[str, Any]:
 
 
 def jwks(ctx: RequestContext, req: Request) -> Raw:
-    return Raw(ctx.pool.keys.jwks())
+    """The token-signing keys (the current one first, then retired ones), cacheable for five
+    minutes or until the next scheduled rotation, whichever comes first."""
+    keys = ctx.pool.signing_keys()
+    max_age = int(min(300, ctx.pool.config.key_rotation or 300))
+    return Raw(keys.jwks(), headers=(("Cache-Control", "public, max-age=%d" % max_age),))
 
 
 ROUTES: List[Route] = [

@@ -76,10 +76,12 @@ class AsyncAuthenticationBase:
         data: Optional[Mapping[str, Any]] = None,
         params: Optional[Mapping[str, Any]] = None,
         result: RestResult = "unwrap",
+        basic_token: Optional[str] = None,
     ) -> Any:
-        """A REST call (``token``: send ``Authorization: Bearer``; see ``Executor.rest``)."""
+        """A REST call (``token``: send ``Authorization: Bearer``, ``basic_token``: ``Basic``;
+        see ``Executor.rest``)."""
         return await self._executor.rest(method, url, token=token, json=json, data=data,
-                                         params=params, result=result)
+                                         params=params, result=result, basic_token=basic_token)
 
     async def _login(self, call: Call[Optional[User]]) -> User:
         """Register/login: run the operation, store and return the user."""

@@ -1,0 +1,271 @@
+"""OpenID Connect, OAuth 2.0, SAML and CAS helpers of the end-user client: authorization and
+logout URLs, PKCE, the token endpoint's grants, userinfo, introspection, revocation, online and
+local token validation, CAS ticket validation.
+
+The endpoints are those of the application's domain (``options.app_host``, which is also the
+API host when given), under ``/oidc`` when ``options.protocol`` is ``oidc`` and ``/oauth``
+otherwise.  Clients authenticate as ``options.token_endpoint_auth_method`` says (and the
+``introspection_`` / ``revocation_`` variants): ``client_secret_post`` (``client_id`` and
+``client_secret`` in the form), ``client_secret_basic`` (``Authorization: Basic``) or ``none``
+(a public client: ``client_id`` only, use PKCE).  Token-endpoint answers are returned as the
+server sends them: the tokens, or an OAuth error object ``{"error", "error_description"}``.
+"""
+import base64
+import re
+from typing import Any, Dict, Optional, Tuple, cast
+from urllib.parse import urlencode
+
+from approw import _core
+from approw.v2.authentication.verifier import AsyncTokenVerifier
+from approw.v2.common.checks import checked
+from approw.v2.common.shapes import JSONDict
+from approw.v2.exceptions import ApprowWrongArgumentException
+
+from .base import AsyncAuthenticationBase
+
+__all__ = ["AsyncProtocolMethods"]
+
+_AUTH_METHODS = "client_secret_post, client_secret_basic or none"
+_M2M_DOC = "https://docs.approw.com/en/guides/authorization/m2m-authz.html"
+_VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}\Z")
+
+
+def _query(url: str, params: Dict[str, Any]) -> str:
+    """``url`` with the non-``None`` ``params`` as its query string (spaces as ``+``)."""
+    given = {k: v for k, v in params.items() if v is not None}
+    return url + "?" + urlencode(given) if given else url
+
+
+class AsyncProtocolMethods(AsyncAuthenticationBase):
+    """Standard protocols on the application's domain: OIDC, OAuth 2.0, SAML and CAS."""
+
+    # ------------------------------------------------------------------ shared steps
+    def _app_host(self) -> str:
+        if not self.options.app_host:
+            raise ApprowWrongArgumentException("must provider app_host when you init AuthenticationClient")
+        return self.options.app_host.rstrip("/")
+
+    def _protocol_path(self, message: str) -> str:
+        """``/oidc`` or ``/oauth``; other protocols have no token endpoint (``message``)."""
+        if self.options.protocol not in ("oidc", "oauth"):
+            raise ApprowWrongArgumentException(message)
+        return "/" + self.options.protocol
+
+    def _client_auth(self, method: Optional[str], fields: Dict[str, Any],
+                     secret_message: str, method_message: str) -> Tuple[Dict[str, Any], Optional[str]]:
+        """The form and the Basic credentials for ``fields`` sent by this client with ``method``."""
+        secret = self.options.secret
+        if not secret and method != "none":
+            raise ApprowWrongArgumentException(secret_message)
+        if method == "client_secret_post":
+            return {"client_id": self.options.app_id, "client_secret": secret, **fields}, None
+        if method == "client_secret_basic":
+            credentials = f"{self.options.app_id}:{secret}".encode("utf-8")
+            return fields, base64.b64encode(credentials).decode("ascii")
+        if method == "none":
+            return {"client_id": self.options.app_id, **fields}, None
+        raise ApprowWrongArgumentException(method_message)
+
+    async def _token_request(self, path: str, method: Optional[str], fields: Dict[str, Any],
+                             secret_message: str, method_message: str) -> JSONDict:
+        """POST a form to ``{host}{path}``, authenticated by ``method``; the parsed answer."""
+        data, basic = self._client_auth(method, fields, secret_message, method_message)
+        return await self._raw("POST", path, data=data, basic_token=basic)
+
+    async def _raw(self, method: str, path: str, **request: Any) -> JSONDict:
+        """A REST call whose answer is returned as the server sends it (parsed JSON)."""
+        return cast(JSONDict, await self._rest(method, path, result="raw", **request))
+
+    # ------------------------------------------------------------------ URLs and PKCE (no I/O)
+    @checked
+    def build_authorize_url(
+        self,
+        redirect_uri: Optional[str] = None,
+        response_type: Optional[str] = None,
+        response_mode: Optional[str] = None,
+        state: Optional[str] = None,
+        nonce: Optional[str] = None,
+        scope: Optional[str] = None,
+        code_challenge_method: Optional[str] = None,
+        code_challenge: Optional[str] = None,
+        service: Optional[str] = None,
+    ) -> str:
+        """The URL to send the user's browser to, by ``options.protocol``.
+
+        ``oidc``: ``{app_host}/oidc/auth`` with ``nonce`` and ``state`` (random when not
+        given), ``scope`` (default ``openid profile email phone address``; ``offline_access``
+        adds ``prompt=consent``, which a refresh token needs), ``client_id``,
+        ``redirect_uri`` (default ``options.redirect_uri``), ``response_type`` (default
+        ``code``), and when given ``response_mode``, ``code_challenge`` and
+        ``code_challenge_method`` (PKCE, see :meth:`generate_code_challenge`).  ``oauth``:
+        ``{app_host}/oauth/auth`` with ``state``, ``scope`` (default ``user``), ``client_id``,
+        ``redirect_uri`` and ``response_type`` (``code`` or ``token``).  ``saml``: the SAML
+        IdP URL of the application.  ``cas``: the CAS login URL for ``service``."""
+        host = self._app_host()
+        app_id = self.options.app_id
+        protocol = self.options.protocol
+        redirect = redirect_uri or self.options.redirect_uri
+        if protocol == "oidc":
+            return _query(host + "/oidc/auth", {
+                "nonce": nonce or _core.random_string(16), "state": state or _core.random_string(16),
+                "scope": scope or "openid profile email phone address", "client_id": app_id,
+                "redirect_uri": redirect, "response_type": response_type or "code",
+                "response_mode": response_mode,
+                "prompt": "consent" if scope and "offline_access" in scope.split() else None,
+                "code_challenge": code_challenge, "code_challenge_method": code_challenge_method,
+            })
+        if protocol == "oauth":
+            if response_type and response_type not in ("code", "token"):
+                raise ApprowWrongArgumentException("response_type must be code or token")
+            return _query(host + "/oauth/auth", {
+                "state": state or _core.random_string(16), "scope": scope or "user", "client_id": app_id,
+                "redirect_uri": redirect, "response_type": response_type or "code",
+            })
+        if protocol == "saml":
+            return f"{host}/api/v2/saml-idp/{app_id}"
+        if protocol == "cas":
+            base = f"{host}/cas-idp/{app_id}"
+            return _query(base, {"service": service}) if service else base + "?service"
+        raise ApprowWrongArgumentException("protocol must be oidc oauth saml or cas")
+
+    @checked
+    def generate_code_challenge(self, length: int = 43) -> str:
+        """A PKCE code verifier: ``length`` (43 to 128) random lower-case letters.  Keep it
+        (per login) and send :meth:`generate_code_challenge_digest` of it in the authorize URL,
+        then pass it to :meth:`get_access_token_by_code`."""
+        if length < 43:
+            raise ApprowWrongArgumentException("length must be grater than 43")
+        if length > 128:
+            raise ApprowWrongArgumentException("length must be at most 128")
+        return _core.random_string(length)
+
+    @checked
+    def generate_code_challenge_digest(self, code_challenge: str, method: Optional[str] = None) -> str:
+        """The PKCE ``code_challenge`` for a code verifier: ``S256`` (default,
+        base64url(SHA-256(verifier)) without padding) or ``plain`` (the verifier itself)."""
+        if len(code_challenge) < 43:
+            raise ApprowWrongArgumentException("code_challenge must be a string length grater than 43")
+        if not _VERIFIER.match(code_challenge):
+            raise ApprowWrongArgumentException(
+                "code_challenge must be at most 128 characters of A-Z a-z 0-9 - . _ ~")
+        method = method or "S256"
+        if method not in ("S256", "plain"):
+            raise ApprowWrongArgumentException("method must be S256 or plain")
+        return _core.pkce_challenge(code_challenge) if method == "S256" else code_challenge
+
+    @checked
+    def build_logout_url(self, expert: Any = None, redirect_uri: Optional[str] = None,
+                         id_token: Optional[str] = None) -> str:
+        """The URL that signs the user out of the application's domain.  ``oidc`` with
+        ``expert``: the OpenID Connect end-session endpoint (``id_token_hint`` = ``id_token``,
+        ``post_logout_redirect_uri`` = ``redirect_uri``; ``client_id`` when no ``id_token`` is
+        given); ``cas``: the CAS logout (``url`` = ``redirect_uri``); otherwise the hosted login
+        page's logout (``redirect_uri``)."""
+        host = self._app_host()
+        protocol = self.options.protocol
+        if protocol == "oidc" and expert:
+            return _query(host + "/oidc/session/end", {
+                "id_token_hint": id_token, "post_logout_redirect_uri": redirect_uri,
+                "client_id": self.options.app_id if redirect_uri and not id_token else None,
+            })
+        if protocol == "cas":
+            return _query(host + "/cas-idp/logout", {"url": redirect_uri})
+        return _query(host + "/login/profile/logout", {"redirect_uri": redirect_uri})
+
+    # ------------------------------------------------------------------ token endpoint
+    @checked
+    async def get_access_token_by_code(self, code: str, code_verifier: Optional[str] = None) -> JSONDict:
+        """Exchange an authorization code (with the PKCE ``code_verifier`` when the authorize
+        URL had a challenge) for ``{access_token, id_token, refresh_token?, expires_in,
+        token_type, scope}``; needs ``options.redirect_uri`` (the one of the authorize URL)."""
+        path = self._protocol_path("argument protocol must be oidc or oauth")
+        if not self.options.redirect_uri:
+            raise ApprowWrongArgumentException("argument redirect_uri must be provided (options.redirect_uri)")
+        return await self._token_request(path + "/token", self.options.token_endpoint_auth_method, {
+            "grant_type": "authorization_code", "code": code, "redirect_uri": self.options.redirect_uri,
+            "code_verifier": code_verifier,
+        }, "argument secret must be provided",
+            f"unsupported argument token_endpoint_auth_method, must be {_AUTH_METHODS}")
+
+    @checked
+    async def get_access_token_by_client_credentials(self, scope: str, access_key: str,
+                                                     access_secret: str) -> JSONDict:
+        """A machine-to-machine access token for a programmatic access account
+        (``access_key``/``access_secret``): ``scope`` lists ``resource:action`` items; the
+        answer has the granted ``scope`` and the ``rejected_scope``."""
+        if not scope:
+            raise ApprowWrongArgumentException(f"must provide scope argument, see doc here: {_M2M_DOC}")
+        path = "/oidc" if self.options.protocol == "oidc" else "/oauth"
+        return await self._raw("POST", path + "/token", data={
+            "client_id": access_key, "client_secret": access_secret, "grant_type": "client_credentials",
+            "scope": scope,
+        })
+
+    @checked
+    async def get_new_access_token_by_refresh_token(self, refresh_token: str) -> JSONDict:
+        """New tokens for a refresh token (issued when the scope had ``offline_access``)."""
+        path = self._protocol_path("protocol must be oauth or oidc")
+        return await self._token_request(path + "/token", self.options.token_endpoint_auth_method, {
+            "grant_type": "refresh_token", "refresh_token": refresh_token,
+        }, "secret must be provided", "unsupported argument token_endpoint_auth_method")
+
+    @checked
+    async def introspect_token(self, token: str) -> JSONDict:
+        """RFC 7662 introspection: ``{"active": true, "sub", "scope", "exp", ...}`` for a live
+        access or refresh token, ``{"active": false}`` otherwise."""
+        path = self._protocol_path("protocol must be oauth or oidc")
+        return await self._token_request(path + "/token/introspection",
+                                         self.options.introspection_endpoint_auth_method, {"token": token},
+                                         "secret must be provided",
+                                         "unsupported argument introspection_endpoint_auth_method")
+
+    @checked
+    async def revoke_token(self, token: str) -> Any:
+        """RFC 7009 revocation of an access or refresh token (a refresh token takes the
+        tokens issued with it along): ``True``, or the server's error object."""
+        path = self._protocol_path("protocol must be oauth or oidc")
+        answer = await self._token_request(path + "/token/revocation",
+                                           self.options.revocation_endpoint_auth_method, {"token": token},
+                                           "secret must be provided",
+                                           "unsupported argument revocation_endpoint_auth_method")
+        return answer if isinstance(answer, dict) and "error" in answer else True
+
+    # ------------------------------------------------------------------ tokens and tickets
+    @checked
+    async def get_user_info_by_access_token(self, access_token: str) -> JSONDict:
+        """The user's claims that the access token's scopes allow (the userinfo endpoint)."""
+        path = "/oidc" if self.options.protocol == "oidc" else "/oauth"
+        return await self._raw("POST", path + "/me", token=access_token)
+
+    @checked
+    async def validate_token(self, id_token: Optional[str] = None, access_token: Optional[str] = None) -> JSONDict:
+        """Ask the server whether a token is valid: its claims, or ``{"code": 400, "message":
+        "id_token illegal"}``.  (:meth:`verify_token` checks locally, without a request.)"""
+        if not id_token and not access_token:
+            raise ApprowWrongArgumentException("must provide id_token or access_token")
+        params = {"id_token": id_token} if id_token else {"access_token": access_token}
+        return await self._raw("GET", "/api/v2/oidc/validate_token", params=params)
+
+    @checked
+    async def validate_ticket_v1(self, ticket: str, service: str) -> JSONDict:
+        """Validate a CAS service ticket (CAS 1.0): ``{"valid": True, "username": ...}`` or
+        ``{"valid": False, "message": "ticket is not valid"}``."""
+        text = await self._rest("GET", f"/cas-idp/{self.options.app_id}/validate",
+                                params={"service": service, "ticket": ticket}, result="text")
+        lines = text.split("\n")
+        if lines[0].strip() == "yes":
+            answer: JSONDict = {"valid": True}
+            if len(lines) > 1 and lines[1].strip():
+                answer["username"] = lines[1].strip()
+            return answer
+        return {"valid": False, "message": "ticket is not valid"}
+
+    @checked
+    async def verify_token(self, token: str, nonce: Optional[str] = None,
+                           access_token: Optional[str] = None) -> JSONDict:
+        """Verify an ID token or access token locally, with no request per call: the
+        signature (RS256 with the provider's published key, cached; HS256 with
+        ``options.secret`` when it is set), issuer ``{host}/oidc``, audience ``options.app_id``,
+        ``exp``/``nbf``/``iat``, and ``nonce`` / ``at_hash`` when given.  Returns the claims;
+        raises ``ApprowTokenError`` (``code`` 2206 expired, 2207 invalid; ``reason``)."""
+        return await AsyncTokenVerifier.shared(self.options).verify(token, nonce=nonce, access_token=access_token)

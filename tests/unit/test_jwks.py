@@ -1,0 +1,99 @@
+"""The JWKS key set without sockets: cache lifetimes from the answer's headers, refreshes on a
+fake clock, stale keys kept when a refresh fails, key selection, refetch limits, and the
+verifier's argument checks."""
+import pytest
+
+from approw.v2.authentication.jwks import KeySet, cache_lifetime
+from approw.v2.authentication.verifier import TokenVerifier
+from approw.v2.exceptions import ApprowHTTPError, ApprowTokenError, ApprowWrongArgumentException
+from approw import _core
+
+URL = "https://idp.example.test/oidc/.well-known/jwks.json"
+
+
+def jwk(kid, **extra):
+    return dict({"kty": "RSA", "kid": kid, "n": "sXch", "e": "AQAB", "use": "sig", "alg": "RS256"}, **extra)
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.mark.parametrize("headers, ttl", [
+    ({}, 300.0),
+    ({"cache-control": "public, max-age=600"}, 600.0),
+    ({"cache-control": "max-age=5"}, 60.0),                       # at least a minute
+    ({"cache-control": "max-age=9999999"}, 86400.0),              # at most a day
+    ({"cache-control": "no-store"}, 60.0),
+    ({"expires": "Thu, 01 Jan 2037 00:10:00 GMT", "date": "Thu, 01 Jan 2037 00:00:00 GMT"}, 600.0),
+    ({"expires": "garbage"}, 60.0),
+])
+def test_cache_lifetime(headers, ttl):
+    assert cache_lifetime(headers) == ttl
+
+
+def test_refresh_on_expiry_and_stale_keys_on_failure(fake):
+    clock = Clock()
+    fake.answer_rest("GET", "/oidc/.well-known/jwks.json", {"keys": [jwk("a")]},
+                     headers={"content-type": "application/json", "cache-control": "max-age=120"})
+    keys = KeySet(URL, clock=clock)
+    assert keys.get("a") is None                  # nothing yet: the caller loads
+    assert keys.load("a")["kid"] == "a" and keys.fetches == 1
+    assert keys.get("a")["kid"] == "a" and keys.get(None)["kid"] == "a"   # a set of one: no kid needed
+    clock.now += 119
+    assert keys.get("a") is not None
+    clock.now += 1
+    assert keys.get("a") is None                  # stale
+    fake.answer_rest("GET", "/oidc/.well-known/jwks.json", _core.ConnectionError("down"))
+    assert keys.load("a")["kid"] == "a" and keys.fetches == 2     # the failure keeps the old keys
+    assert keys.get("a") is not None              # retried after refetch_interval
+    clock.now += 61
+    fake.answer_rest("GET", "/oidc/.well-known/jwks.json", {"keys": [jwk("a"), jwk("b"),
+                                                                     jwk("enc", use="enc"), {"kty": "EC"}]})
+    assert keys.load("b")["kid"] == "b" and keys.fetches == 3
+    assert keys.get("enc") is None and keys.get(None) is None
+    with pytest.raises(ApprowTokenError) as info:
+        keys.load(None)                           # two keys: a token must name its kid
+    assert info.value.reason == "unknown_key"
+
+
+def test_first_fetch_failures_raise(fake):
+    fake.answer_rest("GET", "/oidc/.well-known/jwks.json", b"<html>", status=200)
+    with pytest.raises(ApprowHTTPError, match="not JSON"):
+        KeySet(URL).load("a")
+    fake.answer_rest("GET", "/oidc/.well-known/jwks.json", {"keys": "no"})
+    with pytest.raises(ApprowHTTPError, match="not a JWKS"):
+        KeySet(URL).load("a")
+    fake.answer_rest("GET", "/oidc/.well-known/jwks.json", {"error": "x"}, status=404)
+    with pytest.raises(ApprowHTTPError, match="HTTP 404"):
+        KeySet(URL).load("a")
+
+
+def test_unknown_kids_refetch_at_most_once_per_interval(fake):
+    clock = Clock()
+    fake.answer_rest("GET", "/oidc/.well-known/jwks.json", {"keys": [jwk("a")]})
+    keys = KeySet(URL, clock=clock, refetch_interval=30)
+    keys.load("a")
+    for _ in range(3):
+        with pytest.raises(ApprowTokenError):
+            keys.load("x")
+    assert keys.fetches == 2
+    clock.now += 30
+    fake.answer_rest("GET", "/oidc/.well-known/jwks.json", {"keys": [jwk("a"), jwk("x")]})
+    assert keys.load("x")["kid"] == "x" and keys.fetches == 3
+
+
+def test_verifier_arguments():
+    for bad in ({"issuer": "idp"}, {"audience": ""}, {"audience": [1]}, {"algorithms": ["ES256"]},
+                {"algorithms": ["HS256"]}, {"leeway": -1}, {"secret": ""}):
+        args = dict({"issuer": "https://idp.example.test/oidc", "audience": "app1"}, **bad)
+        with pytest.raises(ApprowWrongArgumentException):
+            TokenVerifier(**args)
+    verifier = TokenVerifier("https://idp.example.test/oidc/", ["app1", "app2"], secret="s")
+    assert verifier.algorithms == ("RS256", "HS256") and verifier.issuer == "https://idp.example.test/oidc"
+    assert verifier.key_set.jwks_uri == "https://idp.example.test/oidc/.well-known/jwks.json"
+    assert "app1" in repr(verifier)
