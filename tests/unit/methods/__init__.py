@@ -14,7 +14,11 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from fakes import user
 
-__all__ = ["Case", "ENC", "UDV", "UDV_DICT", "PAGE", "MSG", "STATUS", "user", "all_cases"]
+__all__ = ["Case", "LOCAL", "ENC", "UDV", "UDV_DICT", "PAGE", "MSG", "STATUS", "user", "all_cases"]
+
+
+#: ``op`` of a method that computes its result without a request.
+LOCAL = "local"
 
 
 def ENC(plain: str) -> str:  # noqa: N802
@@ -46,7 +50,9 @@ class Case:
         self.variables = variables
         self.answer = answer
         self.returns = returns
-        self.calls = calls or [op]      # every request, in order (management token excluded)
+        if calls is None:               # every request, in order (management token excluded)
+            calls = [] if op == LOCAL else [op]
+        self.calls = calls
         self.token = token              # expected Authorization bearer of `op`
         self.state_token = state_token  # AuthenticationClient._token before the call
 
