@@ -14,6 +14,8 @@ DEFAULT_TOKEN_LIFETIME = 15 * 24 * 3600  # userpool.tokenExpiresAfter default: 1
 DEFAULT_MANAGEMENT_TOKEN_LIFETIME = 7 * 24 * 3600
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 DEFAULT_IDLE_TIMEOUT = 120.0
+DEFAULT_CODE_LIFETIME = 60  # SMS and e-mail verification codes, as the service's SMS codes
+DEFAULT_CODE_RESEND_INTERVAL = 60
 
 
 @dataclass
@@ -31,6 +33,17 @@ class EmulatorConfig:
     app_id: Optional[str] = None
     app_secret: Optional[str] = None
     log_level: str = "warning"
+    code_lifetime: int = DEFAULT_CODE_LIFETIME  # seconds a verification code stays valid
+    code_resend_interval: int = DEFAULT_CODE_RESEND_INTERVAL  # seconds between codes to one recipient
+    # The LDAP connector of login_by_ldap: server URL (ldap:// or ldaps://), the DN to bind as
+    # ({username} is replaced by the escaped username) and the base DN of the users.
+    ldap_url: Optional[str] = None
+    ldap_bind_dn: Optional[str] = None  # default "uid={username},<ldap_base_dn>"
+    ldap_base_dn: Optional[str] = None
+    # The same for login_by_ad (an Active Directory binds e.g. as "{username}@corp.example").
+    ad_url: Optional[str] = None
+    ad_bind_dn: Optional[str] = None
+    ad_base_dn: Optional[str] = None
 
     def check(self) -> None:
         """Raise ``ValueError`` for settings the emulator cannot run with."""
@@ -43,6 +56,20 @@ class EmulatorConfig:
                 raise ValueError("%s must be positive" % name.replace("_", " "))
         if self.idle_timeout <= 0:
             raise ValueError("idle timeout must be positive")
+        if self.code_lifetime < 1:
+            raise ValueError("code lifetime must be positive")
+        if self.code_resend_interval < 0:
+            raise ValueError("code resend interval must not be negative")
+        for kind in ("ldap", "ad"):
+            url, bind_dn, base_dn = (getattr(self, "%s_%s" % (kind, f)) for f in ("url", "bind_dn", "base_dn"))
+            if url is not None and not url.startswith(("ldap://", "ldaps://")):
+                raise ValueError("%s url must start with ldap:// or ldaps://" % kind)
+            if (bind_dn is not None or base_dn is not None) and url is None:
+                raise ValueError("%s bind DN and base DN need a %s url" % (kind, kind))
+            if url is not None and bind_dn is None and base_dn is None:
+                raise ValueError("%s needs a bind DN template or a base DN" % kind)
+            if bind_dn is not None and "{username}" not in bind_dn:
+                raise ValueError("%s bind DN must contain {username}" % kind)
         for name in ("user_pool_id", "secret", "app_id", "app_secret"):
             value = getattr(self, name)
             if value is not None and (not value or not value.isprintable() or " " in value):

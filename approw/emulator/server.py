@@ -313,7 +313,7 @@ def rest_route(fn: rest.Handler) -> Callable[..., Tuple[int, bytes]]:
             ctx.check_tenant()
             result = fn(ctx, request)
         except ApprowError as exc:
-            return 200, encode({"code": exc.code, "message": exc.message})
+            return 200, encode(exc.as_message())
         if isinstance(result, rest.Raw):
             return result.status, encode(result.body)
         return 200, encode({"code": 200, "message": "", "data": result})

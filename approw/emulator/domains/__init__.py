@@ -1,12 +1,15 @@
 """The emulated API, one package per domain of the service; ``DOMAINS`` registers them.
 
-=========  ==================================================================================
-userpool   management tokens, pool settings, the published keys (well-known, JWKS)
-users      users and identities: management queries and mutations, the ``User`` type's fields
-sessions   the record of issued user tokens: login status, kick, logout of a user by an admin
-auth       end users: registration, sign-in, their tokens, profile, password, logout
-udf        user-defined fields and their values (custom data)
-=========  ==================================================================================
+============  ================================================================================
+userpool      management tokens, pool settings, the published keys (well-known, JWKS)
+users         users and identities: management queries and mutations, the ``User`` type's fields
+sessions      the record of issued user tokens: login status, kick, logout of a user by an admin
+auth          end users: registration, sign-in, their tokens, profile, password, logout
+udf           user-defined fields and their values (custom data)
+verification  SMS and e-mail verification codes, and the outbox standing in for the providers
+mfa           second factors: TOTP authenticators, mfaToken challenges, factors an app requires
+ldap          sign-in against an LDAP directory or an Active Directory (the connector)
+============  ================================================================================
 
 Each package is a :class:`~approw.emulator.domain.Domain`, exposing three names:
 
@@ -85,8 +88,8 @@ existing table needs a new ``SCHEMA_VERSION`` in ``store.py``.
 from typing import Tuple
 
 from ..domain import Domain
-from . import auth, sessions, udf, userpool, users
+from . import auth, ldap, mfa, sessions, udf, userpool, users, verification
 
 # The order matters only to REST: among fixed paths (tried before those with parameters),
 # an earlier domain's route is tried first.
-DOMAINS: Tuple[Domain, ...] = (userpool, users, sessions, auth, udf)
+DOMAINS: Tuple[Domain, ...] = (userpool, users, sessions, auth, udf, verification, mfa, ldap)
