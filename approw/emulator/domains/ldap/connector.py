@@ -51,7 +51,7 @@ def authenticate(config: Settings, username: str, password: str) -> Dict[str, An
     """Bind as the user; returns ``{"dn": ..., <attribute>: <first value>}`` of their entry.
     Wrong credentials -> 2006; an unreachable or failing server -> 500 with the reason."""
     # ldap3 ships no type information
-    from ldap3 import BASE, SUBTREE, Connection, Server  # type: ignore[import-untyped,unused-ignore]
+    from ldap3 import BASE, NONE, SUBTREE, Connection, Server  # type: ignore[import-untyped,unused-ignore]
     from ldap3.core.exceptions import LDAPException  # type: ignore[import-untyped,unused-ignore]
     from ldap3.utils.conv import escape_filter_chars  # type: ignore[import-untyped,unused-ignore]
     from ldap3.utils.dn import escape_rdn  # type: ignore[import-untyped,unused-ignore]
@@ -61,7 +61,7 @@ def authenticate(config: Settings, username: str, password: str) -> Dict[str, An
     if not password:  # an empty password would be an anonymous bind, which "succeeds"
         raise ApprowError(WRONG_PASSWORD)
     bind = config.bind_dn.replace("{username}", escape_rdn(username))
-    server = Server(config.url, connect_timeout=TIMEOUT)
+    server = Server(config.url, connect_timeout=TIMEOUT, get_info=NONE)  # no schema reads
     conn = Connection(server, user=bind, password=password, receive_timeout=TIMEOUT, read_only=True,
                       auto_referrals=False, raise_exceptions=False)
     try:
