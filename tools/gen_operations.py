@@ -71,6 +71,7 @@ SHAPES = {
     "PaginatedAuthorizedResources": "AuthorizedResources", "Node": "OrgNode", "Org": "Org",
     "PaginatedOrgs": "OrgPage", "RefreshToken": "RefreshedToken", "JwtTokenStatus": "LoginStatus",
     "UserDefinedField": "UdfDefinition", "UserDefinedData": "UdvItem", "UserPool": "UserPool",
+    "CheckPasswordStrengthResult": "PasswordStrength",
 }
 
 

@@ -17,6 +17,8 @@ import threading
 from typing import List, Optional
 
 from .config import (
+    DEFAULT_CODE_LIFETIME,
+    DEFAULT_CODE_RESEND_INTERVAL,
     DEFAULT_HASH_ITERATIONS,
     DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MANAGEMENT_TOKEN_LIFETIME,
@@ -67,7 +69,21 @@ def parser() -> argparse.ArgumentParser:
                    help="ID token signature: RS256 (the JWKS key) or HS256 (the application secret) "
                    "(default: %(default)s)")
     p.add_argument("--log-level", choices=LOG_LEVELS, default="warning",
-                   help="stderr logging; 'info' adds an access log (default: %(default)s)")
+                   help="stderr logging; 'info' adds an access log and prints each SMS and e-mail "
+                   "the emulator sends (default: %(default)s)")
+    p.add_argument("--code-lifetime", type=int, default=DEFAULT_CODE_LIFETIME, metavar="SECONDS",
+                   help="how long SMS and e-mail verification codes stay valid (default: %(default)s)")
+    p.add_argument("--code-resend-interval", type=int, default=DEFAULT_CODE_RESEND_INTERVAL,
+                   metavar="SECONDS", help="least time between two codes to one recipient; 0 turns "
+                   "the limit off (default: %(default)s)")
+    for kind, name in (("ldap", "LDAP"), ("ad", "Active Directory")):
+        p.add_argument("--%s-url" % kind, metavar="URL",
+                       help="%s server for login_by_%s, ldap://host:port or ldaps://... (default: "
+                       "none; such logins are refused)" % (name, kind))
+        p.add_argument("--%s-bind-dn" % kind, metavar="TEMPLATE",
+                       help="DN to bind as, {username} replaced by the login name, e.g. "
+                       "'uid={username},ou=people,dc=example,dc=org' (default: uid={username},<base DN>)")
+        p.add_argument("--%s-base-dn" % kind, metavar="DN", help="base DN of the %s users" % name)
     return p
 
 
@@ -82,6 +98,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         secret=args.secret, app_id=args.app_id, app_secret=args.app_secret, log_level=args.log_level,
         key_rotation=args.key_rotation, redirect_uris=tuple(args.redirect_uri),
         token_endpoint_auth_method=args.token_auth_method, id_token_alg=args.id_token_alg,
+        code_lifetime=args.code_lifetime, code_resend_interval=args.code_resend_interval,
+        ldap_url=args.ldap_url, ldap_bind_dn=args.ldap_bind_dn, ldap_base_dn=args.ldap_base_dn,
+        ad_url=args.ad_url, ad_bind_dn=args.ad_bind_dn, ad_base_dn=args.ad_base_dn,
     )
     stop = threading.Event()
 

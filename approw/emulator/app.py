@@ -12,16 +12,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from .client import EmulatorClient
 from .config import EmulatorConfig
 from .context import RequestContext
 from .domains import DOMAINS
+from .domains.mfa import state as mfa
 from .domains.oidc import clients as oidc_clients
 from .domains.sessions import state as sessions
 from .domains.users import accounts
 from .domains.users import state as users
+from .domains.verification import codes
 from .endpoint import GraphQLEndpoint
 from .pool import UserPool
 from .schema import get_schema
@@ -193,3 +195,39 @@ class Emulator:
         ``refresh_token_lifetime``, ``cas_ticket_lifetime``, ``session_lifetime``."""
         ctx = RequestContext(self.pool, lambda name: None, "127.0.0.1")
         return oidc_clients.as_dict(oidc_clients.configure(ctx, **settings))
+    # --- the outbox and second factors ------------------------------------------------------
+
+    def outbox(self, to: Optional[str] = None) -> List[Dict[str, Any]]:
+        """The SMS and e-mail messages "sent" so far (only those to ``to`` when given), oldest
+        first: ``{channel, to, scene, code, sentAt, expiresAt}``."""
+        return codes.outbox(self.store, to)
+
+    def last_code(self, to: str) -> Optional[str]:
+        """The code of the latest message to ``to`` (a phone number or an e-mail), or None."""
+        messages = self.outbox(to)
+        return messages[-1]["code"] if messages else None
+
+    def expire_codes(self, to: Optional[str] = None) -> int:
+        """Let the codes sent to ``to`` (or to anyone) expire now, and allow a new message at
+        once, as if the code lifetime had passed; returns how many live codes expired."""
+        shift = max(self.config.code_lifetime, self.config.code_resend_interval) + 1
+        return codes.age(self.store, to, shift)
+
+    def set_mfa(self, factors: Sequence[str], app_id: Optional[str] = None) -> None:
+        """Second factors the application (default: the pool's) requires at every login:
+        any of ``OTP``, ``SMS``, ``EMAIL``; ``[]`` turns that off.  Users who confirmed a TOTP
+        authenticator need it anyway."""
+        unknown = [f for f in factors if f not in mfa.FACTORS]
+        if unknown:
+            raise ValueError("unknown factors %s; use %s" % (unknown, ", ".join(mfa.FACTORS)))
+        mfa.set_app_factors(self.store, app_id or self.app_id, list(dict.fromkeys(factors)))
+
+    def require_password_change(self, user_id: str, *, first_login: bool = False) -> None:
+        """Make the user's next sign-in refuse with a password-change token: 1639 (as a user
+        created with ``resetPasswordOnFirstLogin``) or 1640 (a change the pool forces)."""
+        with self.store.tx():
+            user = users.get_user(self.store, user_id)
+            if user is None:
+                raise KeyError("no user with id %r" % user_id)
+            user[accounts.RESET_REQUIRED] = "first_login" if first_login else "force"
+            users.replace_user(self.store, user)

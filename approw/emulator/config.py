@@ -16,6 +16,8 @@ DEFAULT_MAX_BODY = 10 * 1024 * 1024
 DEFAULT_IDLE_TIMEOUT = 120.0
 TOKEN_AUTH_METHODS = ("client_secret_post", "client_secret_basic", "none")
 ID_TOKEN_ALGS = ("RS256", "HS256")
+DEFAULT_CODE_LIFETIME = 60  # SMS and e-mail verification codes, as the service's SMS codes
+DEFAULT_CODE_RESEND_INTERVAL = 60
 
 
 @dataclass
@@ -37,6 +39,17 @@ class EmulatorConfig:
     redirect_uris: Tuple[str, ...] = ()  # the application's registered redirect URIs (empty: any)
     token_endpoint_auth_method: str = "client_secret_post"  # and for introspection, revocation
     id_token_alg: str = "RS256"  # or HS256 (signed with the application secret)
+    code_lifetime: int = DEFAULT_CODE_LIFETIME  # seconds a verification code stays valid
+    code_resend_interval: int = DEFAULT_CODE_RESEND_INTERVAL  # seconds between codes to one recipient
+    # The LDAP connector of login_by_ldap: server URL (ldap:// or ldaps://), the DN to bind as
+    # ({username} is replaced by the escaped username) and the base DN of the users.
+    ldap_url: Optional[str] = None
+    ldap_bind_dn: Optional[str] = None  # default "uid={username},<ldap_base_dn>"
+    ldap_base_dn: Optional[str] = None
+    # The same for login_by_ad (an Active Directory binds e.g. as "{username}@corp.example").
+    ad_url: Optional[str] = None
+    ad_bind_dn: Optional[str] = None
+    ad_base_dn: Optional[str] = None
 
     def check(self) -> None:
         """Raise ``ValueError`` for settings the emulator cannot run with."""
@@ -55,6 +68,20 @@ class EmulatorConfig:
             raise ValueError("token endpoint auth method must be one of %s" % ", ".join(TOKEN_AUTH_METHODS))
         if self.id_token_alg not in ID_TOKEN_ALGS:
             raise ValueError("id token alg must be one of %s" % ", ".join(ID_TOKEN_ALGS))
+        if self.code_lifetime < 1:
+            raise ValueError("code lifetime must be positive")
+        if self.code_resend_interval < 0:
+            raise ValueError("code resend interval must not be negative")
+        for kind in ("ldap", "ad"):
+            url, bind_dn, base_dn = (getattr(self, "%s_%s" % (kind, f)) for f in ("url", "bind_dn", "base_dn"))
+            if url is not None and not url.startswith(("ldap://", "ldaps://")):
+                raise ValueError("%s url must start with ldap:// or ldaps://" % kind)
+            if (bind_dn is not None or base_dn is not None) and url is None:
+                raise ValueError("%s bind DN and base DN need a %s url" % (kind, kind))
+            if url is not None and bind_dn is None and base_dn is None:
+                raise ValueError("%s needs a bind DN template or a base DN" % kind)
+            if bind_dn is not None and "{username}" not in bind_dn:
+                raise ValueError("%s bind DN must contain {username}" % kind)
         for name in ("user_pool_id", "secret", "app_id", "app_secret"):
             value = getattr(self, name)
             if value is not None and (not value or not value.isprintable() or " " in value):

@@ -20,6 +20,9 @@ _EXTRA_MESSAGES = {
     405: "Method not allowed",
     413: "Request body too large",
     500: "Internal server error",
+    1635: "This login needs a second factor (multi-factor authentication)",
+    1639: "The password must be changed at the first login",
+    1640: "The password must be changed before logging in",
 }
 
 # Named codes used by the resolvers, so call sites read as prose.
@@ -49,6 +52,25 @@ EMAIL_NOT_MODIFIABLE = 2225
 PHONE_NOT_MODIFIABLE = 2226
 INVALID_PARAMS = 2231
 UNSUPPORTED = 500
+# Verification codes, second factors, phone/e-mail binding, linked accounts.
+MFA_REQUIRED = 1635
+FIRST_LOGIN_RESET = 1639
+FORCED_RESET = 1640
+WRONG_CODE = 2001
+PHONE_BOUND = 2035
+OLD_EMAIL_MISMATCH = 2037
+OLD_PHONE_MISMATCH = 2038
+TOO_FREQUENT = 2100
+EMAIL_BOUND = 2200
+IDENTITY_ALREADY_BOUND = 2213
+IDENTITY_NOT_BOUND = 2216
+LAST_LOGIN_METHOD = 2217
+NO_EMAIL_TO_UNBIND = 2219
+OLD_EMAIL_REQUIRED = 2227
+OLD_PHONE_REQUIRED = 2228
+SAME_EMAIL = 2229
+SAME_PHONE = 2230
+CODE_EXPIRED = 2300
 
 
 @functools.lru_cache(maxsize=1)

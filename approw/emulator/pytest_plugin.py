@@ -10,7 +10,9 @@ Fixtures
 Both emulator fixtures yield a running :class:`~approw.emulator.app.Emulator` with
 ``url``, ``user_pool_id``, ``secret``, ``app_id``, ``app_secret``, ``public_key`` and the
 helpers ``create_user()``, ``user_token()`` (``expires_in=-60`` mints an expired one),
-``management_token()``, ``encrypt_password()``, ``revoke_tokens()`` and ``client()``.
+``management_token()``, ``encrypt_password()``, ``revoke_tokens()``, ``client()``, the outbox
+of SMS and e-mail codes (``outbox(to=...)``, ``last_code(to)``, ``expire_codes(to)``),
+``set_mfa(factors)`` and ``require_password_change(user_id)``.
 Passwords are hashed with 1,000 PBKDF2 iterations unless the options say otherwise (test
 speed; the CLI default is 600,000).
 

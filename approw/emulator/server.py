@@ -338,7 +338,7 @@ def rest_route(fn: rest.Handler) -> Callable[..., Tuple[Any, ...]]:
             ctx.check_tenant()
             result = fn(ctx, request)
         except ApprowError as exc:
-            return 200, encode({"code": exc.code, "message": exc.message})
+            return 200, encode(exc.as_message())
         if isinstance(result, rest.Raw):
             return _raw_response(result)
         return 200, encode({"code": 200, "message": "", "data": result})

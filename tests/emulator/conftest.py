@@ -28,6 +28,15 @@ def unique():
     return lambda prefix="u": f"{prefix}{next(_names)}x{id(object()) % 100000}"
 
 
+_phones = itertools.count(int(time.time()) % 10**6 * 100)
+
+
+@pytest.fixture()
+def new_phone():
+    """A fresh phone number (verification codes are per recipient, and rate-limited)."""
+    return lambda: "+86139%08d" % (next(_phones) % 10**8)
+
+
 @pytest.fixture(scope="session")
 def management(approw_emulator):
     return ManagementClient(ManagementClientOptions(

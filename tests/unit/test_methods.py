@@ -126,41 +126,56 @@ def _public_methods(cls: type) -> Set[str]:
             if not name.startswith("_")}
 
 
-def _implemented(mgmt: Any, auth_cls: type) -> Dict[str, Set[str]]:
-    """Public methods per group: ``auth``, ``mgmt`` and each management sub-client attribute
-    (``users``, ...), found on a live client so new sub-clients are picked up."""
-    groups = {"auth": _public_methods(auth_cls),
+def _implemented(mgmt: Any, auth: Any) -> Dict[str, Set[str]]:
+    """Public methods per group: ``auth``, ``mgmt``, each management sub-client attribute
+    (``users``, ...) and each end-user sub-client attribute (``auth.mfa``), found on live
+    clients so new sub-clients are picked up."""
+    groups = {"auth": _public_methods(type(auth)),
               "mgmt": _public_methods(type(mgmt)) | {"_get_userpool_detail"}}
     for attr, value in vars(mgmt).items():
         if not attr.startswith("_") and hasattr(value, "_exec") and hasattr(value, "tokenProvider"):
             groups[attr] = _public_methods(type(value))
+    for attr, value in vars(auth).items():
+        if not attr.startswith("_") and getattr(value, "_client", None) is auth:
+            groups["auth." + attr] = _public_methods(type(value))
     return groups
 
 
 def _case_key(case: Case) -> Tuple[str, str]:
     group, _, name = case.method.rpartition(".")
+    if case.client == "auth" and group:
+        group = "auth." + group
     return group or case.client, name
 
 
-def test_every_public_method_is_in_the_tables(mgmt: ManagementClient) -> None:
+def test_every_public_method_is_in_the_tables(mgmt: ManagementClient,
+                                              auth: AuthenticationClient) -> None:
     covered: Dict[str, Set[str]] = {}
     for case in CASES:
         group, name = _case_key(case)
         covered.setdefault(group, set()).add(name)
-    implemented = _implemented(mgmt, AuthenticationClient)
-    assert "users" in implemented
+    implemented = _implemented(mgmt, auth)
+    assert "users" in implemented and "auth.mfa" in implemented
     assert covered == implemented
 
 
+def _sub_client(client: Any, group: str) -> Any:
+    for part in group.split(".")[1:] if group.startswith("auth.") else [group]:
+        client = getattr(client, part)
+    return client
+
+
 def test_async_clients_have_the_same_methods_and_signatures(
-        mgmt: ManagementClient, amgmt: AsyncManagementClient) -> None:
-    sync = _implemented(mgmt, AuthenticationClient)
-    asyn = _implemented(amgmt, AsyncAuthenticationClient)
+        mgmt: ManagementClient, amgmt: AsyncManagementClient, auth: AuthenticationClient,
+        aauth: AsyncAuthenticationClient) -> None:
+    sync = _implemented(mgmt, auth)
+    asyn = _implemented(amgmt, aauth)
     assert sync == asyn
     pairs: List[Tuple[Any, Any]] = [(AuthenticationClient, AsyncAuthenticationClient),
                                     (ManagementClient, AsyncManagementClient)]
-    pairs += [(type(getattr(mgmt, g)), type(getattr(amgmt, g))) for g in sync
-              if g not in ("auth", "mgmt")]
+    pairs += [(type(_sub_client(auth if g.startswith("auth.") else mgmt, g)),
+               type(_sub_client(aauth if g.startswith("auth.") else amgmt, g)))
+              for g in sync if g not in ("auth", "mgmt")]
     for sync_cls, async_cls in pairs:
         for name in _public_methods(sync_cls):
             s, a = getattr(sync_cls, name), getattr(async_cls, name)
@@ -183,9 +198,10 @@ def _used_by() -> Dict[str, Set[str]]:
     return used
 
 
-def test_operations_match_catalogue_used_by(mgmt: ManagementClient) -> None:
+def test_operations_match_catalogue_used_by(mgmt: ManagementClient,
+                                            auth: AuthenticationClient) -> None:
     used = _used_by()
-    implemented = _implemented(mgmt, AuthenticationClient)
+    implemented = _implemented(mgmt, auth)
     seen: Dict[str, Set[str]] = {}
     for case in CASES:
         group, name = _case_key(case)

@@ -1,14 +1,17 @@
 """The emulated API, one package per domain of the service; ``DOMAINS`` registers them.
 
-=========  ==================================================================================
-userpool   management tokens, pool settings, the published keys (well-known, JWKS)
-users      users and identities: management queries and mutations, the ``User`` type's fields
-sessions   the record of issued user tokens: login status, kick, logout of a user by an admin
-auth       end users: registration, sign-in, their tokens, profile, password, logout
-udf        user-defined fields and their values (custom data)
-oidc       the OpenID Provider: OIDC and OAuth 2.0 authorization, tokens, userinfo, logout
-cas        CAS login, service tickets and their validation (1.0, 2.0, 3.0)
-=========  ==================================================================================
+============  ================================================================================
+userpool      management tokens, pool settings, the published keys (well-known, JWKS)
+users         users and identities: management queries and mutations, the ``User`` type's fields
+sessions      the record of issued user tokens: login status, kick, logout of a user by an admin
+auth          end users: registration, sign-in, their tokens, profile, password, logout
+udf           user-defined fields and their values (custom data)
+verification  SMS and e-mail verification codes, and the outbox standing in for the providers
+mfa           second factors: TOTP authenticators, mfaToken challenges, factors an app requires
+ldap          sign-in against an LDAP directory or an Active Directory (the connector)
+oidc          the OpenID Provider: OIDC and OAuth 2.0 authorization, tokens, userinfo, logout
+cas           CAS login, service tickets and their validation (1.0, 2.0, 3.0)
+============  ================================================================================
 
 Each package is a :class:`~approw.emulator.domain.Domain`, exposing three names:
 
@@ -87,8 +90,9 @@ existing table needs a new ``SCHEMA_VERSION`` in ``store.py``.
 from typing import Tuple
 
 from ..domain import Domain
-from . import auth, cas, oidc, sessions, udf, userpool, users
+from . import auth, cas, ldap, mfa, oidc, sessions, udf, userpool, users, verification
 
 # The order matters only to REST: among fixed paths (tried before those with parameters),
 # an earlier domain's route is tried first.
-DOMAINS: Tuple[Domain, ...] = (userpool, users, sessions, auth, udf, oidc, cas)
+DOMAINS: Tuple[Domain, ...] = (userpool, users, sessions, auth, udf, verification, mfa, ldap, oidc,
+                               cas)

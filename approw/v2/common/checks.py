@@ -28,7 +28,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
 from ..exceptions import ApprowArgumentTypeError, ApprowWrongArgumentException
 
 __all__ = ["checked", "RESOURCE_TYPES", "TARGET_TYPES", "resource_type", "target_type",
-           "page_options", "is_list"]
+           "page_options", "is_list", "EMAIL_SCENES", "email_scene", "one_of"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -197,3 +197,19 @@ def page_options(page: Any, limit: Any) -> None:
     for name, value in (("page", page), ("limit", limit)):
         if value and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
             raise ApprowWrongArgumentException(f"{name} must be a int bigger than 0")
+
+
+#: What a verification e-mail is for (``send_email``).
+EMAIL_SCENES = ("RESET_PASSWORD", "VERIFY_EMAIL", "CHANGE_EMAIL", "MFA_VERIFY")
+
+
+def one_of(name: str, value: Any, allowed: Sequence[str]) -> None:
+    """``value`` must be one of ``allowed``."""
+    if value not in allowed:
+        raise ApprowWrongArgumentException(
+            f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+
+
+def email_scene(value: Any) -> None:
+    """``value`` must be one of :data:`EMAIL_SCENES`."""
+    one_of("scene", value, EMAIL_SCENES)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         Org,
         OrgNode,
         OrgPage,
+        PasswordStrength,
         Policy,
         PolicyAssignmentPage,
         PolicyPage,
@@ -1236,7 +1237,7 @@ checkLoginStatus: Final[Operation[CheckLoginStatusVariables, LoginStatus]] = Ope
     (('token', 'String'),),
 )
 
-checkPasswordStrength: Final[Operation[CheckPasswordStrengthVariables, JSONDict]] = Operation(
+checkPasswordStrength: Final[Operation[CheckPasswordStrengthVariables, PasswordStrength]] = Operation(
     'checkPasswordStrength', 'query', 'checkPasswordStrength',
     (
         'query checkPasswordStrength($password: String!) { checkPasswordStrength(password: '

@@ -34,6 +34,10 @@ __all__ = [
     "Application",
     "UdfDefinition",
     "UdvItem",
+    "PasswordStrength",
+    "SecurityLevel",
+    "MfaAuthenticator",
+    "MfaAssociation",
 ]
 
 #: Any JSON object.
@@ -310,3 +314,47 @@ class UdvItem(TypedDict, total=False):
     dataType: str
     value: Any
     label: Optional[str]
+
+
+class PasswordStrength(TypedDict, total=False):
+    """Whether a password meets the pool's policy: ``{valid, message}``."""
+
+    valid: bool
+    message: Optional[str]
+
+
+class SecurityLevel(TypedDict, total=False):
+    """How well an account is protected: which of e-mail, phone, password and MFA it has,
+    the strength of its password (1 low, 2 medium, 3 high) and a ``score`` out of 100."""
+
+    email: bool
+    phone: bool
+    password: bool
+    mfa: bool
+    passwordSecurityLevel: int
+    score: int
+
+
+class MfaAuthenticator(TypedDict, total=False):
+    """A second factor bound to a user (a TOTP authenticator app)."""
+
+    id: str
+    userId: str
+    enable: bool
+    secret: str
+    authenticatorType: str
+    recoveryCode: Optional[str]
+    createdAt: str
+    updatedAt: str
+
+
+class MfaAssociation(TypedDict, total=False):
+    """A TOTP authenticator being set up: the ``secret`` (base32) and ``qrcode_uri``
+    (``otpauth://...``) to enter in an authenticator app, a QR code of it
+    (``qrcode_data_url``) and the single-use ``recovery_code``."""
+
+    authenticator_type: str
+    secret: str
+    qrcode_uri: str
+    qrcode_data_url: str
+    recovery_code: str

@@ -35,6 +35,7 @@ __all__ = [
     "custom_data_params",
     "context_json",
     "pick_alias",
+    "pick_required",
 ]
 
 T = TypeVar("T")
@@ -185,6 +186,14 @@ def pick_alias(value: Optional[T], alias: Optional[T], name: str, alias_name: st
     if value is not None and value != alias:
         raise ApprowWrongArgumentException(f"pass {name} or {alias_name}, not both")
     return alias
+
+
+def pick_required(value: Optional[T], alias: Optional[T], name: str, alias_name: str) -> T:
+    """As :func:`pick_alias` for a required parameter: one of the two spellings must be given."""
+    picked = pick_alias(value, alias, name, alias_name)
+    if picked is None:
+        raise ApprowWrongArgumentException(f"{name} is required")
+    return picked
 
 
 def convert_user_custom_data(user: T) -> T:

@@ -1,5 +1,8 @@
-"""``AuthenticationClient``: account maintenance (profile, logout, ...)."""
-from . import Case, user
+"""``AuthenticationClient``: account maintenance (profile, password, token, linked accounts,
+logout)."""
+from . import ENC, MSG, Case, user
+
+TOKEN = {"token": "t2", "iat": 1, "exp": 2}
 
 CASES = [
     Case("auth", "update_profile", ({"nickname": "Nick", "password": "plain"},),
@@ -10,5 +13,43 @@ CASES = [
     Case("auth", "logout", op="GET /api/v2/logout",
          calls=["GET /api/v2/users/me", "GET /api/v2/logout"], variables=None,
          answer={"code": 200, "message": "ok"}, returns=True, token="stored",
+         state_token="stored"),
+    Case("auth", "update_password", ("new-pw", "old-pw"), op="updatePassword",
+         variables={"newPassword": ENC("new-pw"), "oldPassword": ENC("old-pw")},
+         answer=user(), returns=user(), token="stored", state_token="stored"),
+    Case("auth", "update_password", ("new-pw",), op="updatePassword",
+         variables={"newPassword": ENC("new-pw"), "oldPassword": None},
+         answer=user(), returns=user(), token="stored", state_token="stored"),
+    Case("auth", "check_password_strength", ("Passw0rd!",), op="checkPasswordStrength",
+         variables={"password": "Passw0rd!"}, answer={"valid": True, "message": "ok"},
+         returns={"valid": True, "message": "ok"}),
+    Case("auth", "send_email", ("b@x.test", "RESET_PASSWORD"), op="sendEmail",
+         variables={"email": "b@x.test", "scene": "RESET_PASSWORD"}, answer=MSG, returns=MSG),
+    Case("auth", "reset_password_by_phone_code", ("+8613800000000", "1234", "new-pw"),
+         op="resetPassword",
+         variables={"phone": "+8613800000000", "code": "1234", "newPassword": ENC("new-pw")},
+         answer=MSG, returns=MSG),
+    Case("auth", "reset_password_by_email_code", ("b@x.test", "1234", "new-pw"),
+         op="resetPassword",
+         variables={"email": "b@x.test", "code": "1234", "newPassword": ENC("new-pw")},
+         answer=MSG, returns=MSG),
+    Case("auth", "reset_password_by_first_login_token", ("tok", "new-pw"),
+         op="resetPasswordByFirstLoginToken",
+         variables={"token": "tok", "password": ENC("new-pw")}, answer=MSG, returns=MSG),
+    Case("auth", "reset_password_by_force_reset_token", ("tok", "old-pw", "new-pw"),
+         op="resetPasswordByForceResetToken",
+         variables={"token": "tok", "oldPassword": ENC("old-pw"), "newPassword": ENC("new-pw")},
+         answer=MSG, returns=MSG),
+    Case("auth", "refresh_token", op="refreshToken", variables=None, answer=TOKEN,
+         returns=TOKEN, token="stored", state_token="stored"),
+    Case("auth", "refresh_token", ("given",), op="refreshToken", variables=None, answer=TOKEN,
+         returns=TOKEN, token="given", state_token="stored"),
+    Case("auth", "link_account", ("primary", "secondary"), op="POST /api/v2/users/link",
+         variables={"primaryUserToken": "primary", "secondaryUserToken": "secondary"},
+         answer={"code": 200, "message": "binding success"}, returns=True, token="stored",
+         state_token="stored"),
+    Case("auth", "unlink_account", ("primary", "wechat"), op="POST /api/v2/users/unlink",
+         variables={"primaryUserToken": "primary", "provider": "wechat"},
+         answer={"code": 200, "message": "unbind success"}, returns=True, token="stored",
          state_token="stored"),
 ]

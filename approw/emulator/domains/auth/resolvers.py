@@ -1,4 +1,5 @@
-"""End-user authentication: registration, password login, tokens, password changes."""
+"""End-user authentication: registration and sign-in (password, phone code, sub-account),
+login status and tokens; with the resolvers of ``passwords`` and ``contact``."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from ...context import RequestContext
 from ...domain import Resolvers
 from ...errors import (
+    DECRYPTION_FAILED,
     NO_PERMISSION,
-    OLD_PASSWORD_MISSING,
-    OLD_PASSWORD_WRONG,
     TOKEN_EXPIRED,
     TOKEN_INVALID,
+    USER_EXISTS,
     USER_NOT_FOUND,
+    WRONG_PASSWORD,
     ApprowError,
     invalid,
     message_for,
@@ -20,7 +22,8 @@ from ...errors import (
 from ..udf import customdata
 from ..users import accounts
 from ..users import state as users
-from . import signin
+from ..verification import codes
+from . import contact, passwords, signin
 
 
 def _custom_values(inp: Dict[str, Any], udf: Optional[List[Dict[str, Any]]] = None) -> List[Tuple[str, Any]]:
@@ -31,18 +34,25 @@ def _custom_values(inp: Dict[str, Any], udf: Optional[List[Dict[str, Any]]] = No
     return values
 
 
-def _register(ctx: RequestContext, inp: Dict[str, Any], field: str, source: str) -> Dict[str, Any]:
+def _register(
+    ctx: RequestContext,
+    inp: Dict[str, Any],
+    identifier: Dict[str, Any],
+    source: str,
+    password: Optional[str],
+    *,
+    self_service: bool = True,
+) -> Dict[str, Any]:
     """Token is null unless ``forceLogin`` (a counted login) or ``generateToken`` (token only)."""
-    password = ctx.pool.keys.decrypt_password(inp["password"])
     profile = dict(inp.get("profile") or {})
     udf = profile.pop("udf", None)
     profile_ip = profile.pop("ip", None)
-    fields = dict(profile, **{field: inp[field]})
+    fields = dict(profile, **identifier)
     client_ip = inp.get("clientIp") or profile_ip
     if client_ip:
         fields["lastIP"] = client_ip
     user = accounts.create_user(
-        ctx, fields, password=password, source=[source], custom=_custom_values(inp, udf), self_service=True
+        ctx, fields, password=password, source=[source], custom=_custom_values(inp, udf), self_service=self_service
     )
     if inp.get("forceLogin"):
         return signin.issue_token(ctx, user, count_login=True, client_ip=client_ip)[0]
@@ -52,11 +62,28 @@ def _register(ctx: RequestContext, inp: Dict[str, Any], field: str, source: str)
 
 
 def register_by_username(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
-    return _register(ctx, args["input"], "username", "basic:username-password")
+    inp = args["input"]
+    password = ctx.pool.keys.decrypt_password(inp["password"])
+    return _register(ctx, inp, {"username": inp["username"]}, "basic:username-password", password)
 
 
 def register_by_email(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
-    return _register(ctx, args["input"], "email", "basic:email")
+    inp = args["input"]
+    password = ctx.pool.keys.decrypt_password(inp["password"])
+    return _register(ctx, inp, {"email": inp["email"]}, "basic:email", password)
+
+
+def register_by_phone_code(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    """A verified phone (its SMS code) and an optional password; a taken phone -> 2026 (the
+    code is kept for a login)."""
+    inp = args["input"]
+    phone = inp["phone"].strip()
+    if accounts.find_user(ctx, {"phone": phone}) is not None:
+        raise ApprowError(USER_EXISTS)
+    password = accounts.decrypt_password(ctx, inp.get("password") or None)
+    codes.check(ctx, codes.SMS, phone, [codes.SMS_SCENE], inp["code"])
+    return _register(ctx, inp, {"phone": phone, "phoneVerified": True}, "basic:phone-code", password,
+                     self_service=False)
 
 
 Resolver = Callable[[RequestContext, Dict[str, Any]], Dict[str, Any]]
@@ -78,6 +105,47 @@ def _login(field: str, source: str) -> Resolver:
 
     login.__name__ = "login_by_" + field
     return login
+
+
+def login_by_phone_code(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    """The SMS code of the phone; an unknown phone is registered (unless ``autoRegister`` is
+    false), with a verified phone and no password."""
+    inp = args["input"]
+    phone = inp["phone"].strip()
+    codes.check(ctx, codes.SMS, phone, [codes.SMS_SCENE], inp["code"])
+    custom = _custom_values(inp)
+    user = accounts.find_user(ctx, {"phone": phone})
+    if user is None:
+        if inp.get("autoRegister") is False:
+            raise ApprowError(USER_NOT_FOUND)
+        user = accounts.create_user(ctx, {"phone": phone, "phoneVerified": True, "lastIP": inp.get("clientIp")},
+                                    password=None, source=["basic:phone-code"], custom=custom)
+    else:
+        if custom:
+            customdata.write_values(ctx.store, "USER", user["id"], customdata.check_values(ctx.store, "USER", custom))
+        if not user.get("phoneVerified"):
+            user = accounts.update_user(ctx, user["id"], {"phoneVerified": True}, self_service=False)
+    return signin.complete_login(ctx, user, client_ip=inp.get("clientIp"))
+
+
+def login_by_sub_account(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    """A sub-account signs in with its own name (username, e-mail or phone) and password.
+    The emulator keeps no separate sub-account records: any account with a password can sign
+    in this way.  The password may arrive encrypted (as other logins) or plain."""
+    account = args["account"].strip()
+    try:
+        password = ctx.pool.keys.decrypt_password(args["password"])
+    except ApprowError as exc:
+        if exc.code != DECRYPTION_FAILED:
+            raise
+        password = args["password"]
+    field = "email" if "@" in account else "username"
+    user = accounts.find_user(ctx, {field: account}) or accounts.find_user(ctx, {"phone": account})
+    if user is None:
+        raise ApprowError(USER_NOT_FOUND)
+    if not accounts.check_password(ctx, user["id"], password):
+        raise ApprowError(WRONG_PASSWORD)
+    return signin.complete_login(ctx, user, client_ip=args.get("clientIp"))
 
 
 def check_login_status(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
@@ -120,41 +188,22 @@ def refresh_token(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     return {"token": user["token"], "iat": iat, "exp": exp}
 
 
-def update_password(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
-    """Old password required (2201) and checked (2203) when the user has one."""
-    me = ctx.require_user()
-    new = ctx.pool.keys.decrypt_password(args["newPassword"])
-    if not new:
-        raise invalid("newPassword must not be empty")
-    old = accounts.decrypt_password(ctx, args.get("oldPassword"))
-    if users.password_hash(ctx.store, me["id"]):
-        if not old:
-            raise ApprowError(OLD_PASSWORD_MISSING)
-        if not accounts.check_password(ctx, me["id"], old):
-            raise ApprowError(OLD_PASSWORD_WRONG)
-    accounts.set_password(ctx, me["id"], new)
-    return users.get_user(ctx.store, me["id"]) or me
-
-
-def check_password_strength(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
-    """The pool's default policy: any non-empty password."""
-    if not args["password"]:
-        return {"valid": False, "message": "The password must not be empty"}
-    return {"valid": True, "message": "The password meets the user pool's password policy"}
-
-
 RESOLVERS: Resolvers = {
     "Query": {
         "checkLoginStatus": check_login_status,
-        "checkPasswordStrength": check_password_strength,
+        **passwords.RESOLVERS["Query"],
     },
     "Mutation": {
         "registerByUsername": register_by_username,
         "registerByEmail": register_by_email,
+        "registerByPhoneCode": register_by_phone_code,
         "loginByUsername": _login("username", "basic:username-password"),
         "loginByEmail": _login("email", "basic:email"),
         "loginByPhonePassword": _login("phone", "basic:phone-password"),
+        "loginByPhoneCode": login_by_phone_code,
+        "loginBySubAccount": login_by_sub_account,
         "refreshToken": refresh_token,
-        "updatePassword": update_password,
+        **passwords.RESOLVERS["Mutation"],
+        **contact.RESOLVERS["Mutation"],
     },
 }

@@ -1,7 +1,8 @@
-"""Sign-in: password logins and user tokens.
+"""Sign-in: password logins, the checks every sign-in ends with, and user tokens.
 
 A sign-in counts the login, records its time and IP, and issues a recorded user token
-(the token's expiry is kept as the user's ``tokenExpiredAt``).
+(the token's expiry is kept as the user's ``tokenExpiredAt``).  Every sign-in path (password,
+phone code, directory, second factor) ends in :func:`complete_login`.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Optional, Sequence, Tuple
 
 from ...context import RequestContext
-from ...errors import USER_LOCKED, USER_NOT_FOUND, WRONG_PASSWORD, ApprowError
+from ...errors import FIRST_LOGIN_RESET, FORCED_RESET, USER_LOCKED, USER_NOT_FOUND, WRONG_PASSWORD, ApprowError
 from ...values import iso, now_iso
+from ..mfa import challenge
 from ..udf import customdata
 from ..users import accounts
 from ..users import state as users
+from . import state
 
 
 def issue_token(
@@ -68,4 +71,22 @@ def password_login(
             raise ApprowError(USER_LOCKED)
         if custom:
             customdata.write_values(ctx.store, "USER", user["id"], customdata.check_values(ctx.store, "USER", list(custom)))
+    return complete_login(ctx, user, client_ip=client_ip)
+
+
+def complete_login(
+    ctx: RequestContext, user: Dict[str, Any], *, client_ip: Optional[str] = None, second_factor_done: bool = False
+) -> Dict[str, Any]:
+    """The end of every sign-in: refused for a blocked user (2005), for a password change the
+    user must make first (1639 at the first login, 1640 when forced; ``data.token`` is for
+    ``resetPasswordBy...Token``) and for a missing second factor (1635, ``data.mfaToken``);
+    otherwise a counted login: the user with a new token."""
+    if user.get("blocked"):
+        raise ApprowError(USER_LOCKED)
+    required = user.get(accounts.RESET_REQUIRED)
+    if required:
+        token = state.new_reset_token(ctx.store, user["id"], required)
+        raise ApprowError(FIRST_LOGIN_RESET if required == "first_login" else FORCED_RESET, data={"token": token})
+    if not second_factor_done:
+        challenge.demand(ctx, user)
     return issue_token(ctx, user, count_login=True, client_ip=client_ip)[0]

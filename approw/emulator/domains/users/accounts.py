@@ -11,6 +11,7 @@ so every path applies the same rules:
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -80,6 +81,19 @@ _SEARCHABLE = frozenset(
     if f not in ("emailVerified", "phoneVerified", "loginsCount", "blocked", "isDeleted", "registerSource")
 )
 LOOKUP_FIELDS = {"id": "id", "username": "username", "email": "email", "phone": "phone", "externalId": "externalId"}
+# Kept with a user, never shown: the strength of the password (1-3, computed when it is set;
+# the security level reads it) and a password change the user must make before signing in
+# ("first_login" or "force"; setting a password clears it).
+PASSWORD_LEVEL = "passwordSecurityLevel"
+RESET_REQUIRED = "passwordResetRequired"
+_HIGH = re.compile(r"(?=.*[a-z])(?=.*[A-Z])(?=.*\d).{12,}", re.DOTALL)
+_MEDIUM = re.compile(r"(?=.*[a-zA-Z])(?=.*\d).{8,}", re.DOTALL)
+
+
+def password_level(password: str) -> int:
+    """3 high (lower- and upper-case letters and a digit, 12+ characters), 2 medium (a letter
+    and a digit, 8+ characters), else 1."""
+    return 3 if _HIGH.match(password) else 2 if _MEDIUM.match(password) else 1
 
 
 # --- input normalisation -----------------------------------------------------------------
@@ -141,6 +155,8 @@ def create_user(
     user.update(_DEFAULTS)
     user.update(registerSource=source, signedUp=now, lastIP=ctx.client_ip, id=object_id(), createdAt=now, updatedAt=now)
     user.update((k, v) for k, v in fields.items() if v is not None)
+    if password:
+        user[PASSWORD_LEVEL] = password_level(password)
     with ctx.store.tx():
         state.insert_user(ctx.store, user, password_hash)
         if identity:
@@ -189,6 +205,9 @@ def update_user(ctx: RequestContext, user_id: str, changes: Dict[str, Any], *, s
             raise ApprowError(USER_NOT_FOUND)
         user.update(changes)
         user["updatedAt"] = now_iso()
+        if password:
+            user[PASSWORD_LEVEL] = password_level(password)
+            user.pop(RESET_REQUIRED, None)
         state.replace_user(ctx.store, user)
         if password_hash:
             state.set_password_hash(ctx.store, user_id, password_hash)
@@ -209,8 +228,19 @@ def delete_users(ctx: RequestContext, user_ids: Sequence[str]) -> int:
     return deleted
 
 
-def set_password(ctx: RequestContext, user_id: str, password: str) -> None:
-    state.set_password_hash(ctx.store, user_id, ctx.pool.hasher.hash(password))
+def set_password(ctx: RequestContext, user_id: str, password: str) -> Dict[str, Any]:
+    """Give a user a new password (which settles a required password change); the user."""
+    password_hash = ctx.pool.hasher.hash(password)  # slow: outside the lock
+    with ctx.store.tx():
+        user = state.get_user(ctx.store, user_id)
+        if user is None:
+            raise ApprowError(USER_NOT_FOUND)
+        user[PASSWORD_LEVEL] = password_level(password)
+        user.pop(RESET_REQUIRED, None)
+        user["updatedAt"] = now_iso()
+        state.replace_user(ctx.store, user)
+        state.set_password_hash(ctx.store, user_id, password_hash)
+    return user
 
 
 def check_password(ctx: RequestContext, user_id: str, password: str) -> bool:

@@ -95,14 +95,16 @@ def find_user(ctx: RequestContext, args: Dict[str, Any]) -> Optional[Dict[str, A
 def create_user(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     """Admin creation: password encrypted, email lower-cased but not format-checked.
 
-    ``keepPassword`` and ``resetPasswordOnFirstLogin`` are accepted; the emulator has no
-    custom password scripts or first-login flow, so the password is always hashed and
-    the user can sign in with it directly.
+    ``keepPassword`` is accepted; the emulator has no custom password scripts, so the
+    password is always hashed.  ``resetPasswordOnFirstLogin``: the first sign-in with the
+    password is refused with a token for ``resetPasswordByFirstLoginToken``.
     """
     ctx.require_admin()
     info = dict(args["userInfo"])
     password = accounts.decrypt_password(ctx, info.pop("password", None))
     source = info.pop("registerSource", None) or ["import:manual"]
+    if args.get("resetPasswordOnFirstLogin") and password:
+        info[accounts.RESET_REQUIRED] = "first_login"
     return accounts.create_user(
         ctx,
         info,

@@ -187,3 +187,18 @@ def add_identity(store: Store, user_id: str, identity: Dict[str, Any]) -> None:
 def identities(store: Store, user_id: str) -> List[Dict[str, Any]]:
     rows = store.fetch_all("SELECT doc FROM identities WHERE user_id = ? ORDER BY seq", (user_id,))
     return [json.loads(r["doc"]) for r in rows]
+
+
+def move_identities(store: Store, from_user: str, to_user: str) -> int:
+    """Give every identity of ``from_user`` to ``to_user``; returns how many moved."""
+    rows = store.fetch_all("SELECT seq, doc FROM identities WHERE user_id = ?", (from_user,))
+    for row in rows:
+        doc = json.loads(row["doc"])
+        doc["userId"] = to_user
+        store.run("UPDATE identities SET user_id = ?, doc = ? WHERE seq = ?", (to_user, dumps(doc), row["seq"]))
+    return len(rows)
+
+
+def remove_identities(store: Store, user_id: str, provider: str) -> int:
+    """Remove a user's identities of ``provider``; returns how many there were."""
+    return store.run("DELETE FROM identities WHERE user_id = ? AND provider = ?", (user_id, provider))

@@ -89,6 +89,28 @@ class AsyncAuthenticationBase:
         self._set_current_user(user)
         return cast(User, user)
 
+    async def _rest_login(self, url: str, body: Mapping[str, Any], token: Optional[str] = None
+                          ) -> Optional[User]:
+        """A REST sign-in (LDAP, AD, a second factor): the user of the envelope, stored as the
+        current user; ``None`` when ``on_error`` returns instead of raising."""
+        user: Optional[User] = await self._rest("POST", url, token=token, json=dict(body))
+        if user is not None:
+            self._set_current_user(user)
+        return user
+
+    async def _rest_ok(self, url: str, body: Mapping[str, Any], token: Optional[str]) -> bool:
+        """A REST call answered by success or failure: ``True`` for code 200; otherwise the
+        error goes to ``on_error`` (which raises by default) and the result is ``False``."""
+        answer = await self._rest("POST", url, token=token, json=dict(body), result="raw")
+        code = answer.get("code") if isinstance(answer, dict) else None
+        if code == 200:
+            return True
+        message = answer.get("message") if isinstance(answer, dict) else None
+        self._executor.report(500 if code is None else code,
+                              message or "the server answered without a result code",
+                              data=answer.get("data") if isinstance(answer, dict) else None)
+        return False
+
     # ------------------------------------------------------------------ current user
     @checked
     async def get_current_user(self, token: Optional[str] = None) -> Optional[User]:

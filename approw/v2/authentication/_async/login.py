@@ -1,10 +1,18 @@
-"""Registration and login: the ``register_by_*`` / ``login_by_*`` methods and
-``check_login_status`` of the end-user client."""
+"""Registration and login: the ``register_by_*`` / ``login_by_*`` methods (password, phone
+code, LDAP and AD directories, sub-accounts), the SMS code they use, and
+``check_login_status`` of the end-user client.
+
+A login that needs a second factor raises ``ApprowException`` (code 1635) whose ``data``
+carries the ``mfaToken`` to finish with (see ``AuthenticationClient.mfa``).
+"""
+import ipaddress
 from typing import Any, Mapping, Optional
 
+from approw.v2.authentication.types import AuthenticationClientOptions
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
-from approw.v2.common.shapes import LoginStatus, User
+from approw.v2.common.shapes import CommonMessage, LoginStatus, User
+from approw.v2.common.utils import get_hostname_from_url
 
 from .base import AsyncAuthenticationBase, client_extras
 
@@ -60,6 +68,40 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
         }}))
 
     @checked
+    async def register_by_phone_code(
+        self,
+        phone: str,
+        code: str,
+        password: Optional[str] = None,
+        profile: Optional[Mapping[str, Any]] = None,
+        force_login: bool = False,
+        generate_token: bool = False,
+        client_ip: Optional[str] = None,
+        custom_data: Optional[Mapping[str, Any]] = None,
+        context: Optional[Mapping[str, Any]] = None,
+        *,
+        clientIp: Optional[str] = None,  # noqa: N803 (old spelling, still accepted)
+    ) -> User:
+        """Register with a phone number and the SMS code sent to it (:meth:`send_sms_code`);
+        ``password`` is optional (encrypted before sending).  Otherwise as
+        :meth:`register_by_email`."""
+        return await self._login(ops.registerByPhoneCode({"input": {
+            "phone": phone, "code": code,
+            "password": self._executor.encrypt_password(password) if password else None,
+            "profile": profile, "forceLogin": force_login, "generateToken": generate_token,
+            **client_extras(client_ip, clientIp, custom_data, context),
+        }}))
+
+    @checked
+    async def send_sms_code(self, phone: str) -> CommonMessage:
+        """Send a verification code by SMS to ``phone`` (for phone registration and login,
+        password resets and phone changes).  Returns the answer ``{code, message}`` as is:
+        check ``code == 200`` (a refusal, e.g. a resend too soon, is returned, not raised)."""
+        answer: CommonMessage = await self._rest("POST", "/api/v2/sms/send", json={"phone": phone},
+                                                 result="raw")
+        return answer
+
+    @checked
     async def login_by_email(
         self,
         email: str,
@@ -102,7 +144,95 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
         }}))
 
     @checked
+    async def login_by_phone_code(
+        self,
+        phone: str,
+        code: str,
+        client_ip: Optional[str] = None,
+        custom_data: Optional[Mapping[str, Any]] = None,
+        context: Optional[Mapping[str, Any]] = None,
+        *,
+        clientIp: Optional[str] = None,  # noqa: N803 (old spelling, still accepted)
+    ) -> User:
+        """Log in with a phone number and the SMS code sent to it (:meth:`send_sms_code`); an
+        unknown number is registered.  Returns and stores the user, including its ``token``."""
+        return await self._login(ops.loginByPhoneCode({"input": {
+            "phone": phone, "code": code, **client_extras(client_ip, clientIp, custom_data, context),
+        }}))
+
+    @checked
+    async def login_by_phone_password(
+        self,
+        phone: str,
+        password: str,
+        auto_register: bool = False,
+        captcha_code: Optional[str] = None,
+        client_ip: Optional[str] = None,
+        custom_data: Optional[Mapping[str, Any]] = None,
+        context: Optional[Mapping[str, Any]] = None,
+        *,
+        clientIp: Optional[str] = None,  # noqa: N803 (old spelling, still accepted)
+    ) -> User:
+        """Log in with phone number and password; otherwise as :meth:`login_by_email`."""
+        return await self._login(ops.loginByPhonePassword({"input": {
+            "phone": phone, "password": self._executor.encrypt_password(password),
+            "autoRegister": auto_register, "captchaCode": captcha_code,
+            **client_extras(client_ip, clientIp, custom_data, context),
+        }}))
+
+    @checked
+    async def login_by_sub_account(
+        self,
+        account: str,
+        password: str,
+        captcha_code: Optional[str] = None,
+        client_ip: Optional[str] = None,
+    ) -> User:
+        """Log in with a sub-account's name and password (encrypted before sending); returns
+        and stores the user, including its ``token``."""
+        return await self._login(ops.loginBySubAccount({
+            "account": account, "password": self._executor.encrypt_password(password),
+            "captchaCode": captcha_code, "clientIp": client_ip,
+        }))
+
+    @checked
+    async def login_by_ldap(self, username: str, password: str) -> Optional[User]:
+        """Log in with the username and password of the application's LDAP directory (sent
+        as given over the connection; use HTTPS).  The first login creates the user.  Returns
+        and stores the user with its ``token`` (``None`` if ``on_error`` returns)."""
+        return await self._rest_login("/api/v2/ldap/verify-user",
+                                      {"username": username, "password": password})
+
+    @checked
+    async def login_by_ad(self, username: str, password: str) -> Optional[User]:
+        """Log in with the username and password of the application's Active Directory, at
+        ``options.websocket_host`` (default ``https://ws.<domain of host>``; for a host given
+        as an IP address or a one-label name, such as an emulator on ``127.0.0.1``, the host
+        itself).  Otherwise as :meth:`login_by_ldap`."""
+        return await self._rest_login(ad_host(self.options) + "/api/v2/ad/verify-user",
+                                      {"username": username, "password": password})
+
+    @checked
     async def check_login_status(self, token: Optional[str] = None) -> LoginStatus:
         """Whether ``token`` (default: the stored token) is valid: ``{code, message, status,
         exp, iat, data: {id, userPoolId, arn}}``."""
         return await self._exec(ops.checkLoginStatus({"token": token or self._token}))
+
+
+def ad_host(options: AuthenticationClientOptions) -> str:
+    """The base URL of AD logins: ``options.websocket_host``, else ``https://ws.<d>`` where
+    ``<d>`` is the hostname of ``options.host`` without its first label when it has more than
+    two (``core.approw.com`` -> ``approw.com``).  A host that is an IP address or a single
+    label (``localhost``) has no such sibling, so the host itself is used."""
+    if options.websocket_host:
+        return options.websocket_host.rstrip("/")
+    hostname = get_hostname_from_url(options.host)
+    if options.host.split("://", 1)[-1].startswith("[") or "." not in hostname:
+        return options.host.rstrip("/")
+    try:
+        ipaddress.ip_address(hostname)
+        return options.host.rstrip("/")
+    except ValueError:
+        pass
+    labels = hostname.split(".")
+    return "https://ws." + ".".join(labels[1:] if len(labels) > 2 else labels)

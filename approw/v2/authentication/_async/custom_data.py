@@ -1,0 +1,81 @@
+"""Custom data of the current user: the values of the user pool's user-defined fields.
+
+Every method needs a logged-in user (it first fetches the current user).  Values are typed
+by their field (``NUMBER``, ``BOOLEAN``, ``OBJECT``, ``DATETIME``, ``STRING``) on the way out
+and JSON-encoded on the way in, as the management client's custom-data methods do.
+"""
+from typing import Any, Dict, List, Mapping
+
+from approw.v2.common import operations as ops
+from approw.v2.common.checks import checked
+from approw.v2.common.shapes import UdvItem
+from approw.v2.common.utils import convert_udv_data_type, convert_udv_list_to_dict, serialize_udv_value
+from approw.v2.exceptions import ApprowWrongArgumentException
+
+from .base import AsyncAuthenticationBase
+
+__all__ = ["AsyncCustomDataMethods"]
+
+
+class AsyncCustomDataMethods(AsyncAuthenticationBase):
+    """Read and write the current user's custom data."""
+
+    async def _me(self) -> str:
+        return (await self._check_logged_in())["id"]
+
+    async def get_udf_value(self) -> Dict[str, Any]:
+        """The current user's custom data as ``{key: typed value}``."""
+        user_id = await self._me()
+        items = await self._exec(ops.udv({"targetType": "USER", "targetId": user_id}), self._token)
+        return convert_udv_list_to_dict(list(items or []))  # type: ignore[arg-type]
+
+    @checked
+    async def set_udf_value(self, data: Mapping[str, Any]) -> bool:
+        """Set several custom fields at once (``{key: value}``; each key a user-defined field
+        of the pool); ``True``."""
+        if not data:
+            raise ApprowWrongArgumentException("data must not be a empty dict")
+        user_id = await self._me()
+        await self._exec(ops.setUdvBatch({
+            "targetType": "USER", "targetId": user_id,
+            "udvList": [{"key": k, "value": serialize_udv_value(v)} for k, v in data.items()],
+        }), self._token)
+        return True
+
+    @checked
+    async def remove_udf_value(self, key: str) -> bool:
+        """Remove the value of custom field ``key``; ``True``."""
+        user_id = await self._me()
+        await self._exec(ops.removeUdv({"targetType": "USER", "targetId": user_id, "key": key}),
+                         self._token)
+        return True
+
+    async def list_udv(self) -> List[UdvItem]:
+        """The current user's custom data as a list of ``{key, dataType, value, label}`` with
+        typed values (superseded by :meth:`get_udf_value`)."""
+        user_id = await self._me()
+        items = await self._exec(ops.udv({"targetType": "USER", "targetId": user_id}), self._token)
+        return _typed(items)
+
+    @checked
+    async def set_udv(self, key: str, value: Any) -> List[UdvItem]:
+        """Set custom field ``key`` to ``value``; returns all the user's values, as
+        :meth:`list_udv`."""
+        user_id = await self._me()
+        items = await self._exec(ops.setUdv({
+            "targetType": "USER", "targetId": user_id, "key": key,
+            "value": serialize_udv_value(value)}), self._token)
+        return _typed(items)
+
+    @checked
+    async def remove_udv(self, key: str) -> List[UdvItem]:
+        """Remove the value of custom field ``key``; returns the remaining values, as
+        :meth:`list_udv`."""
+        user_id = await self._me()
+        items = await self._exec(ops.removeUdv({"targetType": "USER", "targetId": user_id,
+                                                "key": key}), self._token)
+        return _typed(items)
+
+
+def _typed(items: Any) -> List[UdvItem]:
+    return convert_udv_data_type(list(items or []))  # type: ignore[return-value]
