@@ -72,6 +72,7 @@ SHAPES = {
     "PaginatedOrgs": "OrgPage", "RefreshToken": "RefreshedToken", "JwtTokenStatus": "LoginStatus",
     "UserDefinedField": "UdfDefinition", "UserDefinedData": "UdvItem", "UserPool": "UserPool",
     "CheckPasswordStrengthResult": "PasswordStrength",
+    "WhiteList": "WhitelistEntry", "Mfa": "MfaRecord",
 }
 
 

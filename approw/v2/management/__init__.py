@@ -2,14 +2,20 @@
 ManagementClientOptions``; ``AsyncManagementClient`` is its asyncio twin (same methods, each
 awaitable).
 
-One module per API area: ``users``, ... (generated from ``_async/<area>.py``).
+One module per API area: ``users``, ``udf``, ``userpool``, ``whitelist``, ``statistics``,
+``mfa``, ... (generated from ``_async/<area>.py``).
 """
 from typing import TYPE_CHECKING, Any
 
 from .client import ManagementClient
+from .mfa import MfaManagementClient
+from .statistics import StatisticsManagementClient
 from .token_provider import ManagementTokenProvider
 from .types import ManagementClientOptions
+from .udf import UdfManagementClient
+from .userpool import UserpoolManagementClient
 from .users import UsersManagementClient
+from .whitelist import WhitelistManagementClient
 
 if TYPE_CHECKING:
     from ._async.client import AsyncManagementClient
@@ -19,6 +25,11 @@ __all__ = [
     "ManagementClientOptions",
     "ManagementTokenProvider",
     "UsersManagementClient",
+    "UdfManagementClient",
+    "UserpoolManagementClient",
+    "WhitelistManagementClient",
+    "StatisticsManagementClient",
+    "MfaManagementClient",
     "AsyncManagementClient",
 ]
 

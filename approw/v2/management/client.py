@@ -13,8 +13,13 @@ from approw.v2.exceptions import ApprowWrongArgumentException
 from approw.v2.management.types import ManagementClientOptions
 
 from .base import ManagementSubClient
+from .mfa import MfaManagementClient
+from .statistics import StatisticsManagementClient
 from .token_provider import ManagementTokenProvider
+from .udf import UdfManagementClient
+from .userpool import UserpoolManagementClient
 from .users import UsersManagementClient
+from .whitelist import WhitelistManagementClient
 
 __all__ = ["ManagementClient"]
 
@@ -27,12 +32,23 @@ class ManagementClient(ManagementSubClient):
     Sub-clients (attributes), sharing this client's options, connections and token:
 
     * ``users`` (:class:`UsersManagementClient`): the users of the pool.
+    * ``udf`` (:class:`UdfManagementClient`): custom fields and their values.
+    * ``userpool`` (:class:`UserpoolManagementClient`): pool settings, environment
+      variables, the pool secret.
+    * ``whitelist`` (:class:`WhitelistManagementClient`): registration whitelists.
+    * ``statistics`` (:class:`StatisticsManagementClient`): the user action and audit logs.
+    * ``mfa`` (:class:`MfaManagementClient`): users' second factors.
 
     Also: ``options``, ``tokenProvider`` (:class:`ManagementTokenProvider`),
     ``graphqlClient`` and ``restClient`` (raw requests with this client's headers and errors).
     """
 
     users: UsersManagementClient
+    udf: UdfManagementClient
+    userpool: UserpoolManagementClient
+    whitelist: WhitelistManagementClient
+    statistics: StatisticsManagementClient
+    mfa: MfaManagementClient
     graphqlClient: GraphqlClient
     restClient: RestClient
 
@@ -45,6 +61,11 @@ class ManagementClient(ManagementSubClient):
         self.restClient = RestClient(executor)
         area = (options, executor, self.tokenProvider)
         self.users = UsersManagementClient(*area)
+        self.udf = UdfManagementClient(*area)
+        self.userpool = UserpoolManagementClient(*area)
+        self.whitelist = WhitelistManagementClient(*area)
+        self.statistics = StatisticsManagementClient(*area)
+        self.mfa = MfaManagementClient(*area)
         self._userpool_detail: Optional[UserPool] = None
 
     @checked

@@ -11,8 +11,13 @@ from approw.v2.exceptions import ApprowWrongArgumentException
 from approw.v2.management.types import ManagementClientOptions
 
 from .base import AsyncManagementSubClient
+from .mfa import AsyncMfaManagementClient
+from .statistics import AsyncStatisticsManagementClient
 from .token_provider import AsyncManagementTokenProvider
+from .udf import AsyncUdfManagementClient
+from .userpool import AsyncUserpoolManagementClient
 from .users import AsyncUsersManagementClient
+from .whitelist import AsyncWhitelistManagementClient
 
 __all__ = ["AsyncManagementClient"]
 
@@ -25,12 +30,23 @@ class AsyncManagementClient(AsyncManagementSubClient):
     Sub-clients (attributes), sharing this client's options, connections and token:
 
     * ``users`` (:class:`AsyncUsersManagementClient`): the users of the pool.
+    * ``udf`` (:class:`AsyncUdfManagementClient`): custom fields and their values.
+    * ``userpool`` (:class:`AsyncUserpoolManagementClient`): pool settings, environment
+      variables, the pool secret.
+    * ``whitelist`` (:class:`AsyncWhitelistManagementClient`): registration whitelists.
+    * ``statistics`` (:class:`AsyncStatisticsManagementClient`): the user action and audit logs.
+    * ``mfa`` (:class:`AsyncMfaManagementClient`): users' second factors.
 
     Also: ``options``, ``tokenProvider`` (:class:`AsyncManagementTokenProvider`),
     ``graphqlClient`` and ``restClient`` (raw requests with this client's headers and errors).
     """
 
     users: AsyncUsersManagementClient
+    udf: AsyncUdfManagementClient
+    userpool: AsyncUserpoolManagementClient
+    whitelist: AsyncWhitelistManagementClient
+    statistics: AsyncStatisticsManagementClient
+    mfa: AsyncMfaManagementClient
     graphqlClient: AsyncGraphqlClient
     restClient: AsyncRestClient
 
@@ -43,6 +59,11 @@ class AsyncManagementClient(AsyncManagementSubClient):
         self.restClient = AsyncRestClient(executor)
         area = (options, executor, self.tokenProvider)
         self.users = AsyncUsersManagementClient(*area)
+        self.udf = AsyncUdfManagementClient(*area)
+        self.userpool = AsyncUserpoolManagementClient(*area)
+        self.whitelist = AsyncWhitelistManagementClient(*area)
+        self.statistics = AsyncStatisticsManagementClient(*area)
+        self.mfa = AsyncMfaManagementClient(*area)
         self._userpool_detail: Optional[UserPool] = None
 
     @checked
