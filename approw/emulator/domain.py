@@ -36,6 +36,7 @@ class Request:
     query: Dict[str, str]  # first value of each query-string key
     body: Any  # decoded JSON (or form: {name: first value}), or None when the body is empty
     header: Callable[[str], Optional[str]] = lambda name: None  # a request header, by name
+    query_all: Callable[[str], List[str]] = lambda name: []  # every value of a repeated query key
 
 
 @dataclass

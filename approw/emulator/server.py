@@ -264,6 +264,10 @@ class Handler(BaseHTTPRequestHandler):
         parsed = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
         return {k: v[0] for k, v in parsed.items()}
 
+    def query_values(self, name: str) -> List[str]:
+        """Every value of ``name`` in the query string (``?a=1&a=2``)."""
+        return parse_qs(urlsplit(self.path).query, keep_blank_values=True).get(name, [])
+
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
 
@@ -333,7 +337,8 @@ def rest_route(fn: rest.Handler) -> Callable[..., Tuple[Any, ...]]:
             decoded = _decode_form(body) if form else _decode_json(body)
         except ValueError as exc:
             return 200, encode({"code": INVALID_PARAMS, "message": str(exc)})
-        request = rest.Request(handler.command, path, params, handler.query_params(), decoded, handler.headers.get)
+        request = rest.Request(handler.command, path, params, handler.query_params(), decoded, handler.headers.get,
+                               handler.query_values)
         try:
             ctx.check_tenant()
             result = fn(ctx, request)
