@@ -20,6 +20,8 @@ _EXTRA_MESSAGES = {
     405: "Method not allowed",
     413: "Request body too large",
     500: "Internal server error",
+    3003: "Namespace does not exist",
+    3005: "Namespace does not exist",
 }
 
 # Named codes used by the resolvers, so call sites read as prose.
@@ -49,6 +51,11 @@ EMAIL_NOT_MODIFIABLE = 2225
 PHONE_NOT_MODIFIABLE = 2226
 INVALID_PARAMS = 2231
 UNSUPPORTED = 500
+# Authorization model (roles, groups, policies, namespaces, resources, grants).
+NOT_FOUND = 404  # a role, group, policy, resource or assignment that does not exist
+ALREADY_EXISTS = USER_EXISTS  # a duplicate code: the service's "already exists" code
+NAMESPACE_NOT_FOUND = 3003
+NAMESPACE_UPDATE_NOT_FOUND = 3005
 
 
 @functools.lru_cache(maxsize=1)
