@@ -34,6 +34,14 @@ __all__ = [
     "Application",
     "UdfDefinition",
     "UdvItem",
+    "Namespace",
+    "NamespacePage",
+    "ResourceAction",
+    "Resource",
+    "ResourcePage",
+    "ResourcePermission",
+    "AuthorizedTarget",
+    "AuthorizedTargets",
 ]
 
 #: Any JSON object.
@@ -116,6 +124,10 @@ class User(TypedDict, total=False):
     externalId: Optional[str]
     identities: List[Identity]
     customData: Any
+    roles: "RolePage"
+    groups: "GroupPage"
+    departments: "Paginated"
+    authorizedResources: "AuthorizedResources"
 
 
 class Paginated(TypedDict, total=False):
@@ -169,9 +181,12 @@ class Role(TypedDict, total=False):
     code: str
     arn: str
     description: Optional[str]
+    isSystem: bool
     createdAt: str
     updatedAt: str
     parent: Optional[Dict[str, Any]]
+    users: UserPage
+    authorizedResources: "AuthorizedResources"
 
 
 class RolePage(TypedDict, total=False):
@@ -187,6 +202,8 @@ class Group(TypedDict, total=False):
     description: Optional[str]
     createdAt: str
     updatedAt: str
+    users: UserPage
+    authorizedResources: "AuthorizedResources"
 
 
 class GroupPage(TypedDict, total=False):
@@ -310,3 +327,72 @@ class UdvItem(TypedDict, total=False):
     dataType: str
     value: Any
     label: Optional[str]
+
+
+class Namespace(TypedDict, total=False):
+    """A namespace (permission group) holding roles, policies, resources and grants; its
+    ``id`` is a number."""
+
+    id: int
+    code: str
+    name: str
+    description: Optional[str]
+    userPoolId: str
+    createdAt: str
+    updatedAt: str
+
+
+class NamespacePage(TypedDict, total=False):
+    """One page of namespaces: the count is ``total`` (``totalCount`` too, from the emulator)."""
+
+    total: int
+    totalCount: int
+    list: List[Namespace]
+
+
+class ResourceAction(TypedDict, total=False):
+    """An action defined on a resource: ``{name, description}``."""
+
+    name: str
+    description: Optional[str]
+
+
+class Resource(TypedDict, total=False):
+    """A resource definition: its code, type (``DATA``, ``API``, ``MENU``, ``UI``, ``BUTTON``)
+    and actions."""
+
+    id: str
+    code: str
+    type: str
+    description: Optional[str]
+    actions: List[ResourceAction]
+    apiIdentifier: Optional[str]
+    namespaceId: int
+    userPoolId: str
+    createdAt: str
+    updatedAt: str
+
+
+class ResourcePage(TypedDict, total=False):
+    totalCount: int
+    list: List[Resource]
+
+
+class ResourcePermission(TypedDict, total=False):
+    """What a user may do on one resource: ``{code, actions}``."""
+
+    code: str
+    actions: List[str]
+
+
+class AuthorizedTarget(TypedDict, total=False):
+    """A user, role, group or organisation node granted actions on a resource."""
+
+    targetType: str
+    targetIdentifier: str
+    actions: List[str]
+
+
+class AuthorizedTargets(TypedDict, total=False):
+    totalCount: int
+    list: List[AuthorizedTarget]

@@ -6,7 +6,8 @@ and checks that every public method has a row.
 A row names the client (``mgmt`` or ``auth``), the method (a dotted path below the client),
 the arguments, the operation it must send (GraphQL operation name, or ``"METHOD /path"`` for
 REST) with the variables (``ENC("pw")`` marks an RSA-encrypted field), the scripted answer,
-the value the method must return and the ``Authorization`` bearer it must send.
+the value the method must return and the ``Authorization`` bearer it must send; for REST
+calls optionally the query string (``query``).
 """
 import importlib
 import pkgutil
@@ -37,7 +38,8 @@ class Case:
     def __init__(self, client: str, method: str, args: Tuple[Any, ...] = (),
                  kwargs: Optional[Dict[str, Any]] = None, *, op: str,
                  variables: Any, answer: Any, returns: Any, calls: Optional[List[str]] = None,
-                 token: Optional[str] = None, state_token: Optional[str] = None) -> None:
+                 token: Optional[str] = None, state_token: Optional[str] = None,
+                 query: Optional[Dict[str, Any]] = None) -> None:
         self.client = client
         self.method = method
         self.args = args
@@ -49,6 +51,7 @@ class Case:
         self.calls = calls or [op]      # every request, in order (management token excluded)
         self.token = token              # expected Authorization bearer of `op`
         self.state_token = state_token  # AuthenticationClient._token before the call
+        self.query = query              # REST: the query string of `op` ({name: value or [values]})
 
     @property
     def id(self) -> str:
