@@ -79,6 +79,9 @@ def test_update_renames_and_keeps_holders(az):
     assert renamed == {"code": "root", "description": "All"}
     assert az.ok(ROLE, {"c": "admin"}) is None
     assert az.ok(ROLE, {"c": "root"})["users"]["list"] == [{"id": user_id}]
+    kept = az.ok('mutation { updateRole(code: "root", newCode: "top", description: null) { code description } }')
+    assert kept == {"code": "top", "description": "All"}                   # null leaves it unchanged
+    assert az.ok('mutation { updateRole(code: "top", description: "") { description } }') == {"description": ""}
 
 
 def test_holders_users_groups_and_user_roles(az):

@@ -61,7 +61,7 @@ def update_group(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
         changes["code"] = rules.check("Group", args["newCode"])
     if args.get("name") is not None:
         changes["name"] = _name(args["name"])
-    if "description" in args:
+    if args.get("description") is not None:  # null: unchanged (clients send every variable)
         changes["description"] = args["description"]
     with ctx.store.tx():
         found = state.require(ctx.store, args["code"])

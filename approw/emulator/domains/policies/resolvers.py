@@ -85,7 +85,7 @@ def update_policy(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
         changes["code"] = rules.check("Policy", args["newCode"])
     if args.get("statements") is not None:
         changes["statements"] = statements.check(args["statements"])
-    if "description" in args:
+    if args.get("description") is not None:  # null: unchanged (clients send every variable)
         changes["description"] = args["description"]
     with ctx.store.tx():
         namespace = _namespace(ctx, args)

@@ -58,7 +58,7 @@ def update_role(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     changes: Dict[str, Any] = {}
     if args.get("newCode") is not None:
         changes["code"] = rules.check("Role", args["newCode"], rules.ROLE_CODE)
-    if "description" in args:
+    if args.get("description") is not None:  # null: unchanged (clients send every variable)
         changes["description"] = args["description"]
     with ctx.store.tx():
         namespace = _namespace(ctx, args)
