@@ -107,10 +107,8 @@ def create_resource(store: Store, namespace: Dict[str, Any], fields: Dict[str, A
 def update_resource(store: Store, resource_id: str, changes: Dict[str, Any]) -> None:
     """Write ``changes`` (``type``, ``description``, ``actions``, ``apiIdentifier``)."""
     names = {"type": "type", "description": "description", "actions": "actions", "apiIdentifier": "api_identifier"}
-    given = [k for k in names if k in changes]
-    columns = [names[k] for k in given] + ["updated_at"]
-    values = [dumps(changes[k]) if k == "actions" else changes[k] for k in given] + [now_iso(), resource_id]
-    store.run("UPDATE resources SET %s WHERE id = ?" % ", ".join("%s = ?" % c for c in columns), values)
+    columns = {names[k]: dumps(v) if k == "actions" else v for k, v in changes.items() if k in names}
+    rules.update_row(store, "resources", resource_id, columns, rules.taken("Resource", None))
 
 
 def delete_resource(store: Store, found: Dict[str, Any]) -> None:

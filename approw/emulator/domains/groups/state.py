@@ -66,11 +66,7 @@ def require(store: Store, code: Any) -> Dict[str, Any]:
 
 def require_all(store: Store, codes: Iterable[Any]) -> List[Dict[str, Any]]:
     """The groups with these codes, in order and without repeats; any unknown -> error 404."""
-    seen: Dict[str, Dict[str, Any]] = {}
-    for code in codes:
-        if code not in seen:
-            seen[code] = require(store, code)
-    return list(seen.values())
+    return rules.require_all(codes, lambda code: require(store, code))
 
 
 def create(store: Store, code: str, name: str, description: Optional[str]) -> Dict[str, Any]:
@@ -85,12 +81,7 @@ def create(store: Store, code: str, name: str, description: Optional[str]) -> Di
 
 def update(store: Store, group_id: str, changes: Dict[str, Any]) -> None:
     """Write ``changes`` (``code``, ``name``, ``description``); a taken code -> error 2026."""
-    columns = [k for k in ("code", "name", "description") if k in changes] + ["updated_at"]
-    values = [changes[c] for c in columns[:-1]] + [now_iso(), group_id]
-    try:
-        store.run("UPDATE groups SET %s WHERE id = ?" % ", ".join("%s = ?" % c for c in columns), values)
-    except sqlite3.IntegrityError:
-        raise rules.taken("Group", changes.get("code")) from None
+    rules.update_row(store, "groups", group_id, changes, rules.taken("Group", changes.get("code")))
 
 
 def delete(store: Store, group_id: str) -> None:

@@ -10,10 +10,12 @@ also hold ``:`` and ``.`` (application ids, ``books:read``-style names), never w
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+import sqlite3
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional
 
 from ...errors import ALREADY_EXISTS, NOT_FOUND, USER_NOT_FOUND, ApprowError, invalid
 from ...store import Store
+from ...values import now_iso
 from ..users import state as users
 
 ROLE_CODE = re.compile(r"[A-Za-z0-9_-]{1,128}", re.ASCII)
@@ -76,3 +78,24 @@ def require_users(store: Store, user_ids: Iterable[Any]) -> List[str]:
     if missing:
         raise ApprowError(USER_NOT_FOUND, "User %r does not exist" % missing[0])
     return wanted
+
+
+def require_all(codes: Iterable[Any], require: Callable[[Any], Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """``require(code)`` for each code, in order and without repeats (it raises for an unknown
+    one, so one unknown code fails the whole call)."""
+    seen: Dict[Any, Dict[str, Any]] = {}
+    for code in codes:
+        if code not in seen:
+            seen[code] = require(code)
+    return list(seen.values())
+
+
+def update_row(store: Store, table: str, row_id: Any, columns: Mapping[str, Any], taken_error: ApprowError) -> None:
+    """``UPDATE table SET columns..., updated_at = now WHERE id = row_id``; a UNIQUE conflict
+    (a code already taken) raises ``taken_error``."""
+    names = list(columns) + ["updated_at"]
+    values = list(columns.values()) + [now_iso(), row_id]
+    try:
+        store.run("UPDATE %s SET %s WHERE id = ?" % (table, ", ".join("%s = ?" % n for n in names)), values)
+    except sqlite3.IntegrityError:
+        raise taken_error from None

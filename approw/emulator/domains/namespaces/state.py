@@ -73,12 +73,7 @@ def create(store: Store, code: str, name: str, description: Optional[str]) -> Di
 
 def update(store: Store, namespace_id: int, changes: Dict[str, Any]) -> None:
     """Write ``changes`` (``code``, ``name``, ``description``); a taken code -> error 2026."""
-    columns = [k for k in ("code", "name", "description") if k in changes] + ["updated_at"]
-    values = [changes[c] for c in columns[:-1]] + [now_iso(), namespace_id]
-    try:
-        store.run("UPDATE namespaces SET %s WHERE id = ?" % ", ".join("%s = ?" % c for c in columns), values)
-    except sqlite3.IntegrityError:
-        raise rules.taken("Namespace", changes.get("code")) from None
+    rules.update_row(store, "namespaces", namespace_id, changes, rules.taken("Namespace", changes.get("code")))
 
 
 def delete(store: Store, namespace_id: int) -> bool:

@@ -77,14 +77,13 @@ def get(store: Store, namespace_id: int, code: Any) -> Optional[Dict[str, Any]]:
 
 def require_all(store: Store, namespace: Dict[str, Any], codes: Iterable[Any]) -> List[Dict[str, Any]]:
     """The policies with these codes, in order and without repeats; any unknown -> error 404."""
-    seen: Dict[Any, Dict[str, Any]] = {}
-    for code in codes:
-        if code not in seen:
-            found = get(store, namespace["id"], code)
-            if found is None:
-                raise rules.not_found("Policy", code, namespace["code"])
-            seen[code] = found
-    return list(seen.values())
+    def require(code: Any) -> Dict[str, Any]:
+        found = get(store, namespace["id"], code)
+        if found is None:
+            raise rules.not_found("Policy", code, namespace["code"])
+        return found
+
+    return rules.require_all(codes, require)
 
 
 def create(store: Store, namespace: Dict[str, Any], code: str, description: Optional[str],
@@ -103,12 +102,8 @@ def update(store: Store, policy: Dict[str, Any], changes: Dict[str, Any]) -> Non
     """Write ``changes`` (``code``, ``description``, ``statements``); a taken code -> 2026."""
     if "statements" in changes:
         changes = dict(changes, statements=dumps(changes["statements"]))
-    columns = [k for k in ("code", "description", "statements") if k in changes] + ["updated_at"]
-    values = [changes[c] for c in columns[:-1]] + [now_iso(), policy["id"]]
-    try:
-        store.run("UPDATE policies SET %s WHERE id = ?" % ", ".join("%s = ?" % c for c in columns), values)
-    except sqlite3.IntegrityError:
-        raise rules.taken("Policy", changes.get("code"), policy["namespace"]) from None
+    rules.update_row(store, "policies", policy["id"], changes,
+                     rules.taken("Policy", changes.get("code"), policy["namespace"]))
 
 
 def delete(store: Store, policy_id: str) -> None:

@@ -103,11 +103,7 @@ def require(store: Store, namespace: Dict[str, Any], code: Any) -> Dict[str, Any
 
 def require_all(store: Store, namespace: Dict[str, Any], codes: Iterable[Any]) -> List[Dict[str, Any]]:
     """The roles with these codes, in order and without repeats; any unknown -> error 404."""
-    seen: Dict[Any, Dict[str, Any]] = {}
-    for code in codes:
-        if code not in seen:
-            seen[code] = require(store, namespace, code)
-    return list(seen.values())
+    return rules.require_all(codes, lambda code: require(store, namespace, code))
 
 
 def create(store: Store, namespace: Dict[str, Any], code: str, description: Optional[str],
@@ -124,12 +120,7 @@ def create(store: Store, namespace: Dict[str, Any], code: str, description: Opti
 
 def update(store: Store, role: Dict[str, Any], changes: Dict[str, Any]) -> None:
     """Write ``changes`` (``code``, ``description``); a code taken in the namespace -> 2026."""
-    columns = [k for k in ("code", "description") if k in changes] + ["updated_at"]
-    values = [changes[c] for c in columns[:-1]] + [now_iso(), role["id"]]
-    try:
-        store.run("UPDATE roles SET %s WHERE id = ?" % ", ".join("%s = ?" % c for c in columns), values)
-    except sqlite3.IntegrityError:
-        raise rules.taken("Role", changes.get("code"), role["namespace"]) from None
+    rules.update_row(store, "roles", role["id"], changes, rules.taken("Role", changes.get("code"), role["namespace"]))
 
 
 def delete(store: Store, role_id: str) -> None:
