@@ -14,6 +14,7 @@ from ...store import Store
 from ...tokens import object_id
 from ...values import now_iso
 from ..namespaces import rules
+from ..users import state as users
 
 DDL = """
 CREATE TABLE IF NOT EXISTS groups (
@@ -35,12 +36,7 @@ CREATE TABLE IF NOT EXISTS group_members (
 CREATE INDEX IF NOT EXISTS group_members_user ON group_members (user_id);
 """
 
-ORDER = {
-    "CREATEDAT_DESC": "created_at DESC, seq DESC",
-    "CREATEDAT_ASC": "created_at ASC, seq ASC",
-    "UPDATEDAT_DESC": "updated_at DESC, seq DESC",
-    "UPDATEDAT_ASC": "updated_at ASC, seq ASC",
-}
+ORDER = users.USER_ORDER  # the same SortByEnum orders over the same column names
 _SELECT = "SELECT id, code, name, description, created_at, updated_at FROM groups"
 
 

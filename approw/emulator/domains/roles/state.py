@@ -17,6 +17,7 @@ from ...store import Store
 from ...tokens import object_id
 from ...values import now_iso
 from ..namespaces import rules
+from ..users import state as users
 
 DDL = """
 CREATE TABLE IF NOT EXISTS roles (
@@ -63,12 +64,8 @@ END;
 
 #: Kind of holder -> (membership table, holder column).
 HOLDERS = {"USER": ("role_users", "user_id"), "GROUP": ("role_groups", "group_id"), "ORG": ("role_nodes", "node_id")}
-ORDER = {
-    "CREATEDAT_DESC": "r.created_at DESC, r.seq DESC",
-    "CREATEDAT_ASC": "r.created_at ASC, r.seq ASC",
-    "UPDATEDAT_DESC": "r.updated_at DESC, r.seq DESC",
-    "UPDATEDAT_ASC": "r.updated_at ASC, r.seq ASC",
-}
+#: The SortByEnum orders, over the ``roles r`` of :data:`_SELECT`.
+ORDER = {key: ", ".join("r." + term for term in order.split(", ")) for key, order in users.USER_ORDER.items()}
 _SELECT = ("SELECT r.id, r.code, r.description, r.parent_id, r.is_system, r.created_at, r.updated_at, "
            "r.namespace_id, n.code AS namespace FROM roles r JOIN namespaces n ON n.id = r.namespace_id")
 
