@@ -2,11 +2,17 @@
 ManagementClientOptions``; ``AsyncManagementClient`` is its asyncio twin (same methods, each
 awaitable).
 
-One module per API area: ``users``, ... (generated from ``_async/<area>.py``).
+One module per API area: ``users``, ``roles``, ``policies``, ``acl``, ``groups``, ...
+(generated from ``_async/<area>.py``); ``check_type`` holds ``CheckType``.
 """
 from typing import TYPE_CHECKING, Any
 
+from .acl import AclManagementClient
+from .check_type import CheckType
 from .client import ManagementClient
+from .groups import GroupsManagementClient
+from .policies import PoliciesManagementClient, PolicyManagementClient
+from .roles import RolesManagementClient
 from .token_provider import ManagementTokenProvider
 from .types import ManagementClientOptions
 from .users import UsersManagementClient
@@ -19,6 +25,12 @@ __all__ = [
     "ManagementClientOptions",
     "ManagementTokenProvider",
     "UsersManagementClient",
+    "RolesManagementClient",
+    "PolicyManagementClient",
+    "PoliciesManagementClient",
+    "AclManagementClient",
+    "GroupsManagementClient",
+    "CheckType",
     "AsyncManagementClient",
 ]
 

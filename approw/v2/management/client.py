@@ -10,9 +10,14 @@ from approw.v2.common.rest import RestClient
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import LoginStatus, UserPool
 from approw.v2.exceptions import ApprowWrongArgumentException
+from approw.v2.management.check_type import CheckType
 from approw.v2.management.types import ManagementClientOptions
 
+from .acl import AclManagementClient
 from .base import ManagementSubClient
+from .groups import GroupsManagementClient
+from .policies import PolicyManagementClient
+from .roles import RolesManagementClient
 from .token_provider import ManagementTokenProvider
 from .users import UsersManagementClient
 
@@ -27,12 +32,22 @@ class ManagementClient(ManagementSubClient):
     Sub-clients (attributes), sharing this client's options, connections and token:
 
     * ``users`` (:class:`UsersManagementClient`): the users of the pool.
+    * ``roles`` (:class:`RolesManagementClient`): roles and who holds them.
+    * ``policies`` (:class:`PolicyManagementClient`): policies and their assignments.
+    * ``acl`` (:class:`AclManagementClient`): namespaces, resources, grants, checks.
+    * ``groups`` (:class:`GroupsManagementClient`): user groups and their members.
+    * ``check`` (:class:`CheckType`): the argument checks, for your own use.
 
     Also: ``options``, ``tokenProvider`` (:class:`ManagementTokenProvider`),
     ``graphqlClient`` and ``restClient`` (raw requests with this client's headers and errors).
     """
 
     users: UsersManagementClient
+    roles: RolesManagementClient
+    policies: PolicyManagementClient
+    acl: AclManagementClient
+    groups: GroupsManagementClient
+    check: CheckType
     graphqlClient: GraphqlClient
     restClient: RestClient
 
@@ -45,6 +60,11 @@ class ManagementClient(ManagementSubClient):
         self.restClient = RestClient(executor)
         area = (options, executor, self.tokenProvider)
         self.users = UsersManagementClient(*area)
+        self.roles = RolesManagementClient(*area)
+        self.policies = PolicyManagementClient(*area)
+        self.acl = AclManagementClient(*area)
+        self.groups = GroupsManagementClient(*area)
+        self.check = CheckType()
         self._userpool_detail: Optional[UserPool] = None
 
     @checked
