@@ -237,14 +237,15 @@ def required_field(parent: Optional[Mapping[str, Any]], field: str, what: str) -
     ``ApprowException(500, "<what> not exists")``, as the reference does for roles and groups."""
     if not parent:
         raise ApprowException(500, f"{what} not exists")
-    return parent[field]
+    return parent.get(field)
 
 
 def authorized_resources(found: Optional[Mapping[str, Any]]) -> AuthorizedResources:
     """``{totalCount, list}`` of authorized resources with each item's empty keys removed
     (:func:`format_authorized_resources`); ``None`` reads as an empty list."""
-    found = found or {"totalCount": 0, "list": []}
-    return AuthorizedResources(totalCount=found["totalCount"], list=format_authorized_resources(list(found["list"])))
+    found = found or {}
+    return AuthorizedResources(totalCount=found.get("totalCount") or 0,
+                               list=format_authorized_resources(list(found.get("list") or [])))
 
 
 def nested_users(parent: Optional[Mapping[str, Any]], what: str, with_custom_data: Any) -> Any:
