@@ -2,13 +2,19 @@
 ManagementClientOptions``; ``AsyncManagementClient`` is its asyncio twin (same methods, each
 awaitable).
 
-One module per API area: ``users``, ``udf``, ``userpool``, ``whitelist``, ``statistics``,
-``mfa``, ... (generated from ``_async/<area>.py``).
+One module per API area: ``users``, ``roles``, ``policies``, ``acl``, ``groups``, ``udf``,
+``userpool``, ``whitelist``, ``statistics``, ``mfa``, ... (generated from ``_async/<area>.py``);
+``check_type`` holds ``CheckType``.
 """
 from typing import TYPE_CHECKING, Any
 
+from .acl import AclManagementClient
+from .check_type import CheckType
 from .client import ManagementClient
+from .groups import GroupsManagementClient
 from .mfa import MfaManagementClient
+from .policies import PoliciesManagementClient, PolicyManagementClient
+from .roles import RolesManagementClient
 from .statistics import StatisticsManagementClient
 from .token_provider import ManagementTokenProvider
 from .types import ManagementClientOptions
@@ -25,6 +31,12 @@ __all__ = [
     "ManagementClientOptions",
     "ManagementTokenProvider",
     "UsersManagementClient",
+    "RolesManagementClient",
+    "PolicyManagementClient",
+    "PoliciesManagementClient",
+    "AclManagementClient",
+    "GroupsManagementClient",
+    "CheckType",
     "UdfManagementClient",
     "UserpoolManagementClient",
     "WhitelistManagementClient",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ...context import RequestContext
 from ...domain import Resolvers
 from ...errors import BATCH_TOO_LARGE, DELETE_FAILED, NOT_YOUR_ACCOUNT, ApprowError, invalid, message_for
 from ...values import common_message, page_window, paginated
+from ..groups import state as groups
+from ..namespaces import state as namespaces
+from ..roles import state as roles
 from ..udf import customdata
 from ..udf import state as udf
 from . import accounts, state
@@ -46,14 +49,33 @@ def archived_users(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     return _listing(ctx, args, "status = ?", ["Archived"])
 
 
+def _membership_filters(ctx: RequestContext, args: Dict[str, Any]) -> Tuple[List[str], List[Any]]:
+    """SQL restricting a search to members of any of the groups of ``groupOpts`` and holders
+    of any of the roles of ``roleOpts`` (an unknown group or role: error 404).  The emulator
+    has no departments, so ``departmentOpts`` leaves no user."""
+    clauses: List[str] = []
+    params: List[Any] = []
+    if args.get("departmentOpts"):
+        clauses.append("0")
+    group_codes = [o["code"] for o in args.get("groupOpts") or () if o and o.get("code")]
+    if args.get("groupOpts"):
+        clause, values = groups.members_where([g["id"] for g in groups.require_all(ctx.store, group_codes)])
+        clauses.append(clause)
+        params += values
+    if args.get("roleOpts"):
+        role_ids = [roles.require(ctx.store, namespaces.resolve(ctx.store, o.get("namespace")), o["code"])["id"]
+                    for o in args["roleOpts"] if o]
+        clause, values = roles.holders_where(role_ids)
+        clauses.append(clause)
+        params += values
+    return clauses, params
+
+
 def search_user(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     ctx.require_admin()
     where, params = accounts.search_where(args["query"], args.get("fields"))
-    if any(args.get(k) for k in ("departmentOpts", "groupOpts", "roleOpts")):
-        # Membership filters: the emulator has no departments, groups or roles, so no user qualifies.
-        page_window(args)
-        return paginated(0, [])
-    return _listing(ctx, args, where, params)
+    clauses, values = _membership_filters(ctx, args)
+    return _listing(ctx, args, " AND ".join([where] + clauses), params + values)
 
 
 def user_batch(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
@@ -165,8 +187,8 @@ def _token(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) ->
     return None
 
 
-def _empty_page(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) -> Dict[str, Any]:
-    """Roles, groups, departments and grants: domains the emulator does not hold, so empty."""
+def _no_departments(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) -> Dict[str, Any]:
+    """Departments: the emulator has no organisations, so no user is in a department."""
     return dict(_EMPTY_PAGE)
 
 
@@ -177,10 +199,7 @@ USER_FIELDS = {
     "token": _token,
     "identities": lambda ctx, parent, args: state.identities(ctx.store, parent["id"]),
     "customData": lambda ctx, parent, args: udf.udvs(ctx.store, "USER", parent["id"]),
-    "roles": _empty_page,
-    "groups": _empty_page,
-    "departments": _empty_page,
-    "authorizedResources": _empty_page,
+    "departments": _no_departments,
 }
 
 RESOLVERS: Resolvers = {
