@@ -63,7 +63,8 @@ def test_changes_are_logged_in_the_request_path(emu):
     with emu.client(admin) as c:
         created = c.graphql('mutation { createUser(userInfo: {username: "bob", password: "%s"}) { id arn } }'
                             % emu.encrypt_password("pw123456"))["data"]["createUser"]
-        c.graphql('{ users { totalCount } }')                                                  # a read
+        c.graphql('{ users { totalCount } }')                                                  # reads
+        assert c.post("/api/v2/users/batch", {"ids": [created["id"]]})[1]["code"] == 200      # a POST that reads
         refused = c.graphql('mutation { createUser(userInfo: {username: "bob"}) { id } }')        # refused
         assert refused["errors"][0]["message"]["code"] == 2026
         assert c.post("/api/v2/env", {"key": "k", "value": 1})[1]["code"] == 200              # REST

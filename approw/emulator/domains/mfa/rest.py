@@ -14,7 +14,7 @@ from typing import Any, Dict, List
 import segno
 
 from ...context import RequestContext
-from ...domain import Request, Route
+from ...domain import Request, Route, read_only
 from ...errors import WRONG_CODE, ApprowError, invalid
 from . import challenge, state, totp
 
@@ -32,6 +32,7 @@ def _kind(value: Any) -> str:
     return "totp"
 
 
+@read_only
 def authenticators(ctx: RequestContext, req: Request) -> List[Dict[str, Any]]:
     """The user's confirmed authenticators (``type`` from the query string or the body)."""
     user = challenge.acting_user(ctx)

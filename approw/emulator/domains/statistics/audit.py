@@ -1,6 +1,7 @@
 """Logging of changes in the request path: every GraphQL mutation and every REST call under
-``/api/v2/`` other than GET is wrapped once, when the schema and the router are built
-(``schema.py``, ``rest.py``), so no domain logs its own changes.
+``/api/v2/`` other than GET (unless its handler is marked ``read_only``, e.g. a batch lookup)
+is wrapped once, when the schema and the router are built (``schema.py``, ``rest.py``), so no
+domain logs its own changes.
 
 A call that succeeds is logged by who made it: with the management token in the audit log
 (operation = the root field, e.g. ``createUser``, or the handler, e.g. ``addEnv``; the
@@ -67,9 +68,9 @@ def resolver(field: str, fn: Resolver) -> Resolver:
 
 
 def handler(method: str, path: str, fn: Handler) -> Handler:
-    """The REST handler of ``method path``, logging each change it makes (GETs and paths
-    outside ``/api/v2/`` are returned as they are)."""
-    if method == "GET" or not path.startswith("/api/v2/"):
+    """The REST handler of ``method path``, logging each change it makes (GETs, handlers
+    marked ``read_only`` and paths outside ``/api/v2/`` are returned as they are)."""
+    if method == "GET" or not path.startswith("/api/v2/") or getattr(fn, "read_only", False):
         return fn
     operation = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), fn.__name__.strip("_"))
     resource_type = path[len("/api/v2/"):].split("/", 1)[0]
