@@ -80,3 +80,19 @@ def test_async_udf(approw_emulator, unique):
     assert any(d["key"] == key and d["dataType"] == "OBJECT" for d in listed)
     assert values == [{"key": key, "dataType": "OBJECT", "value": '{"a":[1,2]}', "label": "Object"}]
     assert removed["code"] == 200
+
+
+def test_values_of_the_pool_and_of_a_role(management, approw_emulator, unique):
+    key = unique("region")
+    management.udf.set("USERPOOL", key, "STRING", "Region")
+    values = management.udf.set_udf_value_batch("USERPOOL", approw_emulator.user_pool_id,
+                                                [{"key": key, "value": '"eu-west"'}])
+    assert {v["key"]: v["value"] for v in values}[key] == "eu-west"
+    assert key in [v["key"] for v in management.udf.list_udf_value("USERPOOL", approw_emulator.user_pool_id)]
+    with pytest.raises(ApprowException) as ei:
+        management.udf.list_udf_value("USERPOOL", "another-pool")
+    assert ei.value.code == 2224
+    role = management.roles.create(unique("role"))
+    management.udf.set("ROLE", key, "NUMBER", "Level")
+    assert management.udf.set_udf_value_batch("ROLE", role["id"], [{"key": key, "value": 3}])[0]["value"] == "3"
+    assert management.udf.list_udf_value("ROLE", role["code"])[0]["value"] == "3"       # by code too
