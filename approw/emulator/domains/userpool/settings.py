@@ -15,7 +15,6 @@ The others are stored and shown, with no effect on the emulator.
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Dict
 
 from ...context import RequestContext
@@ -67,12 +66,10 @@ _CHECKS = ("frequentRegisterCheck", "loginFailCheck", "loginPasswordFailCheck")
 def current(store: Store, token_lifetime: int) -> Dict[str, Any]:
     """Every setting (defaults with the stored changes); ``token_lifetime`` is the default of
     ``tokenExpiresAfter``."""
-    merged = copy.deepcopy(DEFAULTS)
+    merged: Dict[str, Any] = {k: (v.copy() if isinstance(v, (dict, list)) else v) for k, v in DEFAULTS.items()}
     for key, value in (store.get_meta(_META_KEY) or {}).items():
-        if isinstance(merged.get(key), dict) and isinstance(value, dict):
-            merged[key].update(value)
-        else:
-            merged[key] = value
+        default = merged.get(key)
+        merged[key] = dict(default, **value) if isinstance(default, dict) and isinstance(value, dict) else value
     if merged["tokenExpiresAfter"] is None:
         merged["tokenExpiresAfter"] = token_lifetime
     return merged
