@@ -54,13 +54,15 @@ class WhitelistManagementClient(ManagementSubClient):
     def add(self, type: str, list: Sequence[str]  # noqa: A002 (reference names)
                   ) -> List[Optional[WhitelistEntry]]:
         """Put ``list`` (usernames, e-mail addresses -- compared in any case -- or phone
-        numbers) on the ``type`` list; returns the entries added."""
+        numbers) on the ``type`` list; returns their entries (values listed before keep their
+        dates)."""
         return self._exec(ops.addWhitelist({"type": _type(type), "list": _values(list)}))
 
     @checked
     def remove(self, type: str, list: Sequence[str]  # noqa: A002 (reference names)
                      ) -> List[Optional[WhitelistEntry]]:
-        """Take ``list`` off the ``type`` list; returns the entries removed."""
+        """Take ``list`` off the ``type`` list; returns the entries removed (values that were
+        not listed are ignored)."""
         return self._exec(ops.removeWhitelist({"type": _type(type), "list": _values(list)}))
 
     @checked
