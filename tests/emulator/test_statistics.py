@@ -2,8 +2,11 @@
 errors, who may read them) and what gets logged -- sign-ins of every kind, and changes in
 the request path (GraphQL mutations and REST calls, by the management token or a user)."""
 
+from urllib.parse import urlencode
+
 import pytest
 
+from browser import Browser
 from token_helpers import LOGIN
 
 USER_ACTIONS = "/api/v2/analysis/user-action"
@@ -98,3 +101,24 @@ def test_sign_in_paths_are_logged(emu):
     assert _names(body) == ["loginFailed", "login", "register", "loginFailed"]
     assert body["data"]["list"][0]["clientip"] == "10.1.1.1" and body["data"]["list"][0]["user"] is None
     assert body["data"]["list"][3]["operation_desc"] == "Incorrect password"
+
+
+def test_the_login_page_is_logged_and_locked_out(emu):
+    emu.create_user(username="olga", password="pw-olga")
+    with emu.client(emu.management_token()) as c:
+        c.graphql('mutation { updateUserpool(input: {loginFailCheck: {enabled: true, limit: 2}}) { id } }')
+    url = "%s/oidc/auth?%s" % (emu.url, urlencode({
+        "client_id": emu.app_id, "redirect_uri": "https://app.example.test/cb", "response_type": "code",
+        "state": "s1", "scope": "openid"}))
+    browser = Browser()
+    page = browser.submit(browser.get(url), username="olga", password="pw-olga")
+    assert page.status == 302                                                   # signed in
+    browser = Browser()
+    page = browser.get(url)
+    for _ in range(2):
+        page = browser.submit(page, username="olga", password="nope")
+        assert "Incorrect" in page.text
+    page = browser.submit(page, username="olga", password="pw-olga")
+    assert page.status == 200 and "Too many failed sign-ins" in page.text
+    with emu.client(emu.management_token()) as c:
+        assert _names(c.get(USER_ACTIONS)[1]) == ["loginFailed", "loginFailed", "loginFailed", "login"]
