@@ -43,6 +43,9 @@ def test_import_status_login_and_removal(management, authentication, auth_option
 
     mfa_token = _needs_code(auth_options, name)                          # the user's logins now need it
     assert mfa_token
+    refused(2001, authentication.mfa.verify_totp_mfa, "000000", mfa_token)
+    failed = management.statistics.list_user_actions(user_ids=[user["id"]], operation_names=["loginFailed"])
+    assert failed["list"][0]["operationDesc"].startswith("Second factor refused")   # logged
     finished = authentication.mfa.verify_totp_mfa(pyotp.TOTP(SECRET).now(), mfa_token)
     assert finished["id"] == user["id"] and finished["token"]
     assert authentication.mfa.verify_totp_recovery_code("rescue-me", _needs_code(auth_options, name))["token"]
