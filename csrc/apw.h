@@ -204,9 +204,7 @@ char *apw_json_print(const cJSON *root, size_t *len);
 int apw_json_exec(PyObject *module, apw_state *st);
 extern PyMethodDef apw_json_methods[];
 
-/* ---------------------------------------------------------------- crypto.c */
-int apw_crypto_exec(PyObject *module, apw_state *st);
-extern PyMethodDef apw_crypto_methods[];
+/* crypto: see crypto.h (encoding.c, rsa.c, jwt.c). */
 
 /* ---------------------------------------------------------------- http.c */
 int apw_http_exec(PyObject *module, apw_state *st);

@@ -4,6 +4,7 @@
  * traverse/clear/free cover completely; there are no static PyObject globals.
  */
 #include "apw.h"
+#include "crypto.h"
 
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
@@ -240,11 +241,13 @@ apw_exec(PyObject *m)
     }
 
     if (PyModule_AddFunctions(m, apw_json_methods) < 0 ||
-        PyModule_AddFunctions(m, apw_crypto_methods) < 0) {
+        PyModule_AddFunctions(m, apw_encoding_methods) < 0 ||
+        PyModule_AddFunctions(m, apw_rsa_methods) < 0 ||
+        PyModule_AddFunctions(m, apw_jwt_methods) < 0) {
         return -1;
     }
 
-    if (apw_json_exec(m, st) < 0 || apw_crypto_exec(m, st) < 0 ||
+    if (apw_json_exec(m, st) < 0 || apw_rsa_exec(m, st) < 0 || apw_jwt_exec(m, st) < 0 ||
         apw_http_exec(m, st) < 0) {
         return -1;
     }
