@@ -115,49 +115,23 @@ apw_classify(CURLcode code)
 }
 
 PyObject *
-apw_raise_curl(apw_state *st, CURLcode code, const char *errbuf, const char *url)
+apw_raise_transport(apw_state *st, PyObject *type, const char *what, CURLcode code,
+                    const char *url)
 {
     char safe_url[512];
-    const char *what;
-    const char *detail;
-    PyObject *type;
     PyObject *exc = NULL;
+    PyObject *msg = NULL;
     PyObject *py_url = NULL;
     PyObject *py_code = NULL;
 
     apw_redact_url(url, safe_url, sizeof(safe_url));
-    detail = (errbuf != NULL && errbuf[0] != '\0') ? errbuf : curl_easy_strerror(code);
-
-    switch (apw_classify(code)) {
-    case APW_KIND_TIMEOUT:
-        type = st->TimeoutError;
-        what = "request timed out";
-        break;
-    case APW_KIND_CONNECT:
-        type = st->ConnectionError;
-        what = "connection failed";
-        break;
-    case APW_KIND_TLS:
-        type = st->TLSError;
-        what = "TLS failure";
-        break;
-    default:
-        type = st->TransportError;
-        what = "request failed";
-        break;
+    msg = PyUnicode_FromFormat("%s [curl error %d] (%s)", what, (int)code, safe_url);
+    if (msg == NULL) {
+        goto done;
     }
-
-    {
-        PyObject *msg = PyUnicode_FromFormat("%s: %s [curl error %d] (%s)", what,
-                                             detail, (int)code, safe_url);
-        if (msg == NULL) {
-            return NULL;
-        }
-        exc = PyObject_CallFunctionObjArgs(type, msg, NULL);
-        Py_DECREF(msg);
-        if (exc == NULL) {
-            return NULL;
-        }
+    exc = PyObject_CallFunctionObjArgs(type, msg, NULL);
+    if (exc == NULL) {
+        goto done;
     }
     py_url = PyUnicode_FromString(safe_url);
     py_code = PyLong_FromLong((long)code);
@@ -168,8 +142,40 @@ apw_raise_curl(apw_state *st, CURLcode code, const char *errbuf, const char *url
     }
     PyErr_SetObject(type, exc);
 done:
+    Py_XDECREF(msg);
+    Py_XDECREF(exc);
     Py_XDECREF(py_url);
     Py_XDECREF(py_code);
-    Py_DECREF(exc);
     return NULL;
+}
+
+PyObject *
+apw_raise_curl(apw_state *st, CURLcode code, const char *errbuf, const char *url)
+{
+    char what[CURL_ERROR_SIZE + 64];
+    const char *kind;
+    const char *detail;
+    PyObject *type;
+
+    detail = (errbuf != NULL && errbuf[0] != '\0') ? errbuf : curl_easy_strerror(code);
+    switch (apw_classify(code)) {
+    case APW_KIND_TIMEOUT:
+        type = st->TimeoutError;
+        kind = "request timed out";
+        break;
+    case APW_KIND_CONNECT:
+        type = st->ConnectionError;
+        kind = "connection failed";
+        break;
+    case APW_KIND_TLS:
+        type = st->TLSError;
+        kind = "TLS failure";
+        break;
+    default:
+        type = st->TransportError;
+        kind = "request failed";
+        break;
+    }
+    (void)PyOS_snprintf(what, sizeof(what), "%s: %s", kind, detail);
+    return apw_raise_transport(st, type, what, code, url);
 }

@@ -26,12 +26,14 @@ apw_get_state_by_type(PyTypeObject *tp)
 /* Every PyObject * field of apw_state except the key cache array. */
 #define APW_STATE_FIELDS(X)                                                  \
     X(CoreError) X(TransportError) X(TimeoutError) X(ConnectionError)       \
-    X(TLSError) X(HTTPError) X(GraphQLError) X(DecodeError) X(CryptoError)  \
+    X(TLSError) X(AmbiguousRequestError) X(ResponseTooLargeError)           \
+    X(HTTPError) X(GraphQLError) X(DecodeError) X(ArgumentError) X(CryptoError) \
     X(JWTError) X(JWTDecodeError) X(JWTAlgorithmError) X(JWTSignatureError) \
     X(JWTExpiredError) X(JWTNotYetValidError) X(JWTClaimsError)             \
     X(SessionType) X(ResponseType)                                          \
     X(s_data) X(s_errors) X(s_message) X(s_code) X(s_extensions) X(s_url)   \
-    X(s_curl_code) X(s_status) X(s_body) X(s_kty) X(s_n) X(s_e)             \
+    X(s_curl_code) X(s_status) X(s_body) X(s_retry_after) X(s_kty) X(s_n)   \
+    X(s_e)                                                                  \
     X(pkey_cache) X(doc_cache)
 
 static int
@@ -138,15 +140,31 @@ apw_init_exceptions(PyObject *m, apw_state *st)
             st->TransportError, PyExc_ConnectionError)
     APW_EXC(TLSError, "TLS handshake or certificate verification failed.",
             st->ConnectionError, NULL)
+    APW_EXC(AmbiguousRequestError,
+            "The connection broke after a request that is not idempotent was "
+            "sent and before its answer came. It was not resent, and it may have "
+            "been applied: check before repeating it. Attributes: url, curl_code.",
+            st->ConnectionError, NULL)
+    APW_EXC(ResponseTooLargeError,
+            "The answer was larger than the Session's max_response_bytes (counted "
+            "after decompression) or max_header_bytes. Attributes: url, curl_code.",
+            st->TransportError, NULL)
     APW_EXC(HTTPError,
             "The server answered with something that is not the expected JSON "
-            "envelope. Attributes: url, status, body (first bytes).",
+            "envelope. Attributes: url, status, body (first bytes), retry_after "
+            "(the Retry-After header's text, or None).",
             st->TransportError, NULL)
     APW_EXC(GraphQLError,
             "The GraphQL answer carried errors. Attributes: errors (list of "
-            "(code, message, data) tuples), status, data.",
+            "(code, message, data) tuples), status, data, retry_after (the "
+            "Retry-After header's text, or None).",
             st->CoreError, NULL)
     APW_EXC(DecodeError, "Malformed JSON. Attributes: pos (byte offset).",
+            st->CoreError, PyExc_ValueError)
+    APW_EXC(ArgumentError,
+            "An argument that cannot be used: CR, LF or NUL in a header name or "
+            "value (a token, an option), NUL in a URL or document, a bad method or "
+            "timeout, an unreadable ca_file. The value itself is never in the message.",
             st->CoreError, PyExc_ValueError)
     APW_EXC(CryptoError, "Bad key material or an OpenSSL failure.",
             st->CoreError, PyExc_ValueError)
@@ -185,6 +203,7 @@ apw_init_strings(apw_state *st)
     APW_STR(s_curl_code, "curl_code")
     APW_STR(s_status, "status")
     APW_STR(s_body, "body")
+    APW_STR(s_retry_after, "retry_after")
     APW_STR(s_kty, "kty")
     APW_STR(s_n, "n")
     APW_STR(s_e, "e")
@@ -240,14 +259,15 @@ apw_exec(PyObject *m)
         return -1;
     }
 
-    if (PyModule_AddFunctions(m, apw_json_methods) < 0 ||
+    if (PyModule_AddFunctions(m, apw_json_decode_methods) < 0 ||
+        PyModule_AddFunctions(m, apw_json_encode_methods) < 0 ||
         PyModule_AddFunctions(m, apw_encoding_methods) < 0 ||
         PyModule_AddFunctions(m, apw_rsa_methods) < 0 ||
         PyModule_AddFunctions(m, apw_jwt_methods) < 0) {
         return -1;
     }
 
-    if (apw_json_exec(m, st) < 0 || apw_rsa_exec(m, st) < 0 || apw_jwt_exec(m, st) < 0 ||
+    if (apw_rsa_exec(m, st) < 0 || apw_jwt_exec(m, st) < 0 ||
         apw_http_exec(m, st) < 0) {
         return -1;
     }
