@@ -47,8 +47,9 @@ class ScriptedServer:
         self.sock.listen(16)
         self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
         self.conns = 0
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
+        self.sockets = []
+        self.threads = [threading.Thread(target=self._accept, daemon=True)]
+        self.threads[0].start()
 
     def _accept(self):
         while True:
@@ -56,10 +57,12 @@ class ScriptedServer:
                 c, _ = self.sock.accept()
             except OSError:
                 return
+            t = threading.Thread(target=self._serve, args=(c, self.conns), daemon=True)
             with self.lock:
-                n = self.conns
                 self.conns += 1
-            threading.Thread(target=self._serve, args=(c, n), daemon=True).start()
+                self.sockets.append(c)
+                self.threads.append(t)
+            t.start()
 
     @staticmethod
     def _read_request(f):
@@ -104,7 +107,18 @@ class ScriptedServer:
             return [r for r in self.requests if marker in r[4] or marker in r[3].encode()]
 
     def close(self):
+        """Stop accepting, hang up on every client, and wait for the threads (no
+        thread may outlive the test: the sanitizer run counts them as leaks)."""
+        for group in ([self.sock], self.sockets):      # the listener first, then clients
+            for sock in group:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            self.threads[0].join(10)                   # no connection is added after this
         self.sock.close()
+        for t in self.threads[1:]:
+            t.join(10)
 
 
 def drop_second_request(conn, n, req):
