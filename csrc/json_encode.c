@@ -5,7 +5,11 @@
  * A cJSON tree is built straight from the objects with cJSON's own
  * constructors (cJSON's default malloc/free: this module never installs
  * allocation hooks, so other cJSON users in the process are unaffected) and
- * printed unformatted by cJSON; the tree is freed with cJSON_Delete.
+ * printed unformatted by cJSON; the tree is freed with cJSON_Delete.  String
+ * values and dict keys are not copied: the nodes refer to the UTF-8 buffers of
+ * the str objects (cJSON_CreateStringReference, cJSON_AddItemToObjectCS),
+ * which outlive the tree because no Python code runs until it is printed and
+ * deleted.
  *
  * None/bool first (bool before int), then int, float, str, dict, list/tuple;
  * subclasses of int/float/str/dict/list serialise as their base type using
@@ -100,7 +104,7 @@ apw_enc_str(PyObject *obj)
         return NULL;
     }
     if (memchr(s, '\0', (size_t)n) == NULL) {
-        return apw_enc_check(cJSON_CreateString(s));
+        return apw_enc_check(cJSON_CreateStringReference(s));
     }
     /* cJSON would stop at the NUL: write the literal ourselves. */
     lit = apw_escape_literal(s, (size_t)n);
@@ -208,29 +212,45 @@ done:
     return node;
 }
 
-/* The UTF-8 of a dict key as a NUL-terminated PyMem copy with NUL stored as
- * 0xFF (see above); *has_nul tells whether there was one. */
-static char *
-apw_enc_key(PyObject *key, int *has_nul)
+/* Add `child` to `obj` under `key` (consumed, also on failure).  The key's
+ * UTF-8 is used in place; a key containing U+0000 is copied with NUL stored
+ * as 0xFF (see above) and *has_nul set.  0, or -1 with an exception. */
+static int
+apw_enc_member(cJSON *obj, PyObject *key, cJSON *child, int *has_nul)
 {
     Py_ssize_t n;
     const char *s = PyUnicode_AsUTF8AndSize(key, &n);
-    char *out;
+    char *copy;
+    int added;
 
     if (s == NULL) {
-        return NULL;
+        cJSON_Delete(child);
+        return -1;
     }
-    out = PyMem_Malloc((size_t)n + 1);
-    if (out == NULL) {
-        PyErr_NoMemory();
-        return NULL;
+    if (memchr(s, '\0', (size_t)n) == NULL) {
+        added = cJSON_AddItemToObjectCS(obj, s, child);
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        out[i] = s[i] != '\0' ? s[i] : (char)0xFF;
-        *has_nul |= s[i] == '\0';
+    else {
+        copy = PyMem_Malloc((size_t)n + 1);
+        if (copy == NULL) {
+            cJSON_Delete(child);
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            copy[i] = s[i] != '\0' ? s[i] : (char)0xFF;
+        }
+        copy[n] = '\0';
+        *has_nul = 1;
+        added = cJSON_AddItemToObject(obj, copy, child);     /* copies the key */
+        PyMem_Free(copy);
     }
-    out[n] = '\0';
-    return out;
+    if (!added) {
+        cJSON_Delete(child);
+        (void)apw_enc_check(NULL);
+        return -1;
+    }
+    return 0;
 }
 
 static cJSON *
@@ -247,24 +267,14 @@ apw_enc_dict(PyObject *obj, int depth)
     }
     while (PyDict_Next(obj, &pos, &key, &value)) {
         cJSON *child;
-        char *k;
-        int added;
 
         if (!PyUnicode_Check(key)) {
             PyErr_Format(PyExc_TypeError, "Dict key must be str, not %.200s",
                          Py_TYPE(key)->tp_name);
             goto error;
         }
-        k = apw_enc_key(key, &nul_keys);
-        if (k == NULL) {
-            goto error;
-        }
         child = apw_enc_value(value, depth + 1);
-        added = child != NULL && cJSON_AddItemToObject(node, k, child);
-        PyMem_Free(k);
-        if (!added) {
-            cJSON_Delete(child);
-            (void)apw_enc_check(NULL);
+        if (child == NULL || apw_enc_member(node, key, child, &nul_keys) < 0) {
             goto error;
         }
     }
