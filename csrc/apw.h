@@ -1,9 +1,17 @@
 /*
  * apw.h - private header of the approw._core extension.
  *
+ * Two extension modules, built from these files (CMakeLists.txt):
+ *   approw._core       module.c: JSON, crypto, the exception types, Response
+ *   approw._transport  transport.c: Session (the only part that links libcurl),
+ *                      imported on first use of approw._core.Session
+ *
  * One concern per file:
- *   module.c   module definition, multi-phase init, module state, exception types
- *   errors.c   libcurl / OpenSSL / cJSON failures -> Python exceptions
+ *   module.c   approw._core: definition, multi-phase init, exception types
+ *   transport.c approw._transport: definition, init (borrows _core's types)
+ *   state.c    module state shared by both (lookup, GC support, strings)
+ *   errors.c   OpenSSL failures -> Python exceptions, URL redaction
+ *   http_errors.c  libcurl failures -> Python exceptions
  *   json_decode.c  JSON text -> Python objects (loads; answers of the transport)
  *   json_encode.c  Python objects -> JSON text through cJSON (dumps; request bodies)
  *   encoding.c base64url, SHA-256, PKCE, random (crypto.h)
@@ -102,15 +110,32 @@ typedef struct apw_state {
 
     /* http.c: JSON-escaped GraphQL documents, keyed by the document str. */
     PyObject *doc_cache;
-    int curl_initialized;       /* curl_global_init() succeeded (first Session) */
+    int curl_initialized;       /* _transport: curl_global_init() succeeded (first Session) */
     /* http.c: the thread that runs signal handlers, per process. */
     unsigned long main_ident;
     long main_pid;              /* 0: not known yet */
 } apw_state;
 
-/* ---------------------------------------------------------------- module.c */
+/* Every PyObject * field of apw_state except the key cache array. */
+#define APW_STATE_FIELDS(X)                                                  \
+    X(CoreError) X(TransportError) X(TimeoutError) X(ConnectionError)       \
+    X(TLSError) X(AmbiguousRequestError) X(ResponseTooLargeError)           \
+    X(HTTPError) X(GraphQLError) X(DecodeError) X(ArgumentError) X(CryptoError) \
+    X(JWTError) X(JWTDecodeError) X(JWTAlgorithmError) X(JWTSignatureError) \
+    X(JWTExpiredError) X(JWTNotYetValidError) X(JWTClaimsError)             \
+    X(SessionType) X(ResponseType)                                          \
+    X(s_data) X(s_errors) X(s_message) X(s_code) X(s_extensions) X(s_url)   \
+    X(s_curl_code) X(s_status) X(s_body) X(s_retry_after) X(s_kty) X(s_n)   \
+    X(s_e)                                                                  \
+    X(pkey_cache) X(doc_cache)
+
+/* ---------------------------------------------------------------- state.c */
 apw_state *apw_get_state(PyObject *module);
 apw_state *apw_get_state_by_type(PyTypeObject *tp);
+int apw_state_traverse(apw_state *st, visitproc visit, void *arg);
+void apw_state_clear(apw_state *st);
+/* The interned strings (s_*).  0 or -1. */
+int apw_state_init_strings(apw_state *st);
 
 /* ---------------------------------------------------------------- args.c */
 /* Vectorcall arguments: `names` lists every parameter (NULL-terminated), the
@@ -123,6 +148,10 @@ int apw_parse_args(const char *fname, PyObject *const *args, Py_ssize_t nargs,
 /* ---------------------------------------------------------------- errors.c */
 /* Raise `exc_type` with the last OpenSSL error (queue cleared), else `fallback`. */
 PyObject *apw_raise_openssl(PyObject *exc_type, const char *fallback);
+/* Copy `url` without userinfo and query/fragment into `out` (always terminated). */
+void apw_redact_url(const char *url, char *out, size_t outlen);
+
+/* ---------------------------------------------------------------- http_errors.c */
 /* Raise the transport exception matching `code`; `url` is redacted (no query,
  * no userinfo) before it goes into the message.  Header values never appear. */
 PyObject *apw_raise_curl(apw_state *st, CURLcode code, const char *errbuf,
@@ -131,8 +160,6 @@ PyObject *apw_raise_curl(apw_state *st, CURLcode code, const char *errbuf,
  * curl_code attributes set.  Returns NULL. */
 PyObject *apw_raise_transport(apw_state *st, PyObject *type, const char *what,
                               CURLcode code, const char *url);
-/* Copy `url` without userinfo and query/fragment into `out` (always terminated). */
-void apw_redact_url(const char *url, char *out, size_t outlen);
 
 /* ---------------------------------------------------------------- json_decode.c */
 typedef struct apw_json_error {
@@ -159,6 +186,7 @@ extern PyMethodDef apw_json_encode_methods[];
 /* crypto: see crypto.h (encoding.c, rsa.c, jwt.c). */
 
 /* ---------------------------------------------------------------- http.c */
+/* Add Session to approw._transport. */
 int apw_http_exec(PyObject *module, apw_state *st);
 extern PyType_Spec apw_session_spec;
 

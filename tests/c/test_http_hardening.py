@@ -434,3 +434,31 @@ def test_only_the_main_thread_wakes_up_for_signals(http_server):
     measure("main")
     assert counts["worker"] <= 10, counts      # was ~30: a wake-up every 50 ms
     assert counts["main"] >= 10, counts
+
+
+# ------------------------------------------------------------------ item 11: import
+
+IMPORT_CHILD = r"""
+import sys
+def curl_mapped():
+    with open("/proc/self/maps") as f:
+        return any("libcurl" in line for line in f)
+import approw._core as core
+print(curl_mapped(), "approw._transport" in sys.modules)
+s = core.Session()
+print(curl_mapped(), "approw._transport" in sys.modules, type(s) is core.Session,
+      core.Session.__module__, core.CURL_VERSION.count(".") >= 1)
+"""
+
+
+def test_importing_the_core_does_not_load_libcurl():
+    """libcurl (and its ~30 dependent libraries) load on first use of Session."""
+    out = subprocess.run([sys.executable, "-c", IMPORT_CHILD], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    before, after = out.stdout.splitlines()
+    assert before == "False False"
+    assert after == "True True True approw._core True"
+    # the exception classes are _core's own, whichever module raises them
+    from approw import _transport
+    assert _transport.Session is _core.Session
