@@ -416,8 +416,8 @@ apw_is_digit(const unsigned char *b, size_t i, size_t end)
     return i < end && b[i] >= '0' && b[i] <= '9';
 }
 
-/* Validate the number text at p: the maximal run of number characters (what
- * cJSON consumes) must be exactly one JSON number. */
+/* Validate the number text at p: the maximal run of number characters must be
+ * exactly one JSON number ("1-2" is one bad number, not 1 then -2). */
 static int
 apw_scan_number(const unsigned char *b, size_t len, size_t p, size_t *n, int *is_int,
                 apw_json_error *err)
@@ -597,6 +597,8 @@ apw_key_cached(apw_state *st, unsigned slot, const char *s, size_t len)
     return key;
 }
 
+/* An int from validated JSON integer text: exact at any size, limited only by
+ * sys.get_int_max_str_digits() (ValueError beyond). */
 static PyObject *
 apw_int_from_text(const char *s, size_t len)
 {
@@ -610,7 +612,7 @@ apw_int_from_text(const char *s, size_t len)
         neg = 1;
         i = 1;
     }
-    if (len - i <= 18) {
+    if (len - i <= 18) {                    /* < 10^18 < 2^63 */
         long long v = 0;
         for (; i < len; i++) {
             v = v * 10 + (s[i] - '0');
@@ -673,18 +675,6 @@ apw_new_dict(Py_ssize_t count)
     (void)count;
     return PyDict_New();
 #endif
-}
-
-/* =============================================================== numbers */
-
-/* A number whose validated text is s[0..n). */
-static PyObject *
-apw_number_from(const char *s, size_t n, int is_int)
-{
-    if (is_int) {
-        return apw_int_from_text(s, n);
-    }
-    return apw_float_from_text(s, n);
 }
 
 /* ========================================================== unescaping */
@@ -846,7 +836,8 @@ apw_dec_number(apw_dec *d)
     if (apw_scan_number(d->b, d->len, d->p, &n, &is_int, d->err) < 0) {
         return NULL;
     }
-    out = apw_number_from((const char *)d->b + d->p, n, is_int);
+    out = is_int ? apw_int_from_text((const char *)d->b + d->p, n)
+                 : apw_float_from_text((const char *)d->b + d->p, n);
     if (out == NULL && PyErr_ExceptionMatches(PyExc_ValueError)) {
         /* More digits than sys.get_int_max_str_digits() allows: a decode
          * error at this position, carrying CPython's explanation. */
