@@ -44,6 +44,7 @@ RENAMES: Dict[str, str] = {
     "__anext__": "__next__",
     "StopAsyncIteration": "StopIteration",
     "get_async_session": "get_session",
+    "async_sleep": "sleep",
 }
 
 _ASYNC_NAME = re.compile(r"\bAsync(?=[A-Z])")

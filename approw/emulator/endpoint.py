@@ -13,10 +13,8 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
-import re
 import threading
 from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -43,11 +41,11 @@ from graphql.execution.execute import get_field_def
 from graphql.pyutils import Path
 
 from .context import RequestContext
+from .jsonlimits import MAX_JSON_DEPTH, json_too_deep
 from .errors import INVALID_PARAMS, UNSUPPORTED, ApprowError
 
 log = logging.getLogger("approw.emulator")
 
-MAX_JSON_DEPTH = 256  # deepest JSON nesting accepted in any request body (server.py)
 _DOCUMENT_CACHE_SIZE = 512
 _CACHEABLE_QUERY_LENGTH = 64 * 1024  # longer documents are parsed every time, never cached
 _MAX_TOKENS = 50_000  # parser limit: bounds the work one document can cause
@@ -124,34 +122,6 @@ class LeafFastExecutionContext(ExecutionContext):
             if result is not Undefined:
                 results[response_name] = result
         return results
-
-
-# A string literal, its closing quote optional so that an unterminated one is consumed in
-# one step (linear time whatever the text), and everything that is not a bracket.
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
-
-
-def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether JSON text opens more than ``limit`` nested arrays/objects (strings are
-    skipped; malformed text is left for the decoder to report).  Linear time."""
-    if text.count("[") + text.count("{") <= limit:
-        return False
-    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)).encode("ascii")
-    steps = memoryview(brackets.translate(_DEPTH_STEP)).cast("b")  # +1 open, -1 close
-    return max(itertools.accumulate(steps), default=0) > limit
-
-
-def loads_limited(text: str) -> Any:
-    """``json.loads`` for request content: ValueError (never RecursionError) when the
-    text is nested deeper than MAX_JSON_DEPTH."""
-    if json_too_deep(text):
-        raise ValueError("JSON nested deeper than %d levels" % MAX_JSON_DEPTH)
-    try:
-        return json.loads(text)
-    except RecursionError:  # a lower recursion limit than the default: still a 2231
-        raise ValueError("JSON nested too deeply") from None
 
 
 def error_entry(error: GraphQLError) -> Dict[str, Any]:

@@ -15,7 +15,7 @@ with both is refused (400); a chunk size is 1-16 hex digits (optionally followed
 read; trailers are capped at 64 KiB.
 
 JSON bodies (GraphQL and REST, and ``variables`` sent as JSON text) nested deeper than
-``endpoint.MAX_JSON_DEPTH`` (256) are refused with the service's code 2231 before they are
+``jsonlimits.MAX_JSON_DEPTH`` (256) are refused with the service's code 2231 before they are
 decoded, so no body can reach the recursion limit of the decoder or of the code after it.
 """
 
@@ -36,7 +36,8 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from . import rest
 from .context import RequestContext
-from .endpoint import encode, failure, loads_limited
+from .endpoint import encode, failure
+from .jsonlimits import loads_limited
 from .errors import INVALID_PARAMS, ApprowError, message_for
 
 if TYPE_CHECKING:  # pragma: no cover

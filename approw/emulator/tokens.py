@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from .config import DEFAULT_HASH_ITERATIONS
 from .errors import DECRYPTION_FAILED, ApprowError
+from .jsonlimits import loads_limited
 
 SIGNING_KEY_BITS = 2048
 PASSWORD_KEY_BITS = 2048
@@ -141,7 +142,7 @@ class KeyRing:
             raise TokenError("malformed")
         head_b64, body_b64, sig_b64 = token.split(".")
         try:
-            header = json.loads(b64url_decode(head_b64))
+            header = loads_limited(b64url_decode(head_b64).decode("utf-8"))
             signature = b64url_decode(sig_b64)
         except (ValueError, binascii.Error):
             raise TokenError("malformed") from None
@@ -157,7 +158,7 @@ class KeyRing:
         except InvalidSignature:
             raise TokenError("bad signature") from None
         try:
-            claims = json.loads(b64url_decode(body_b64))
+            claims = loads_limited(b64url_decode(body_b64).decode("utf-8"))
         except (ValueError, binascii.Error):
             raise TokenError("malformed") from None
         if not isinstance(claims, dict) or not isinstance(claims.get("exp"), int):

@@ -10,15 +10,17 @@
 * Transport failures are translated by the executor (one place) from ``approw._core``'s errors.
   They are ``ApprowException`` subclasses that are also the matching built-in exception:
 
-  ===========================  =======================================  ==================
-  class                        also an instance of                      ``code``
-  ===========================  =======================================  ==================
-  ``ApprowTransportError``     --                                       500
-  ``ApprowTimeoutError``       ``TimeoutError``                         500
-  ``ApprowConnectionError``    ``ConnectionError``                      500
-  ``ApprowTLSError``           ``ConnectionError``                      500
-  ``ApprowHTTPError``          --                                       the HTTP status
-  ===========================  =======================================  ==================
+  ================================  =====================  ====================================
+  class                             also an instance of    ``code``
+  ================================  =====================  ====================================
+  ``ApprowTransportError``          --                     500
+  ``ApprowTimeoutError``            ``TimeoutError``       500
+  ``ApprowConnectionError``         ``ConnectionError``    500
+  ``ApprowTLSError``                ``ConnectionError``    500
+  ``ApprowAmbiguousRequestError``   ``ConnectionError``    500: sent, not answered, not resent
+  ``ApprowResponseTooLargeError``   --                     500: over ``max_response_bytes``
+  ``ApprowHTTPError``               --                     the HTTP status
+  ================================  =====================  ====================================
 
 * For the service's codes that programs commonly branch on, the raised exception is a
   subclass of ``ApprowException`` (``e.code`` stays the service's code), built by
@@ -54,6 +56,8 @@ __all__ = [
     "ApprowTimeoutError",
     "ApprowConnectionError",
     "ApprowTLSError",
+    "ApprowAmbiguousRequestError",
+    "ApprowResponseTooLargeError",
     "ApprowHTTPError",
     "UserNotFoundError",
     "WrongPasswordError",
@@ -147,6 +151,15 @@ class ApprowConnectionError(ApprowTransportError, ConnectionError):
 
 class ApprowTLSError(ApprowConnectionError):
     """TLS handshake or certificate verification failed."""
+
+
+class ApprowAmbiguousRequestError(ApprowConnectionError):
+    """The connection closed after the request was sent and before its answer came.  The SDK
+    did not send it again: the service may have applied it (check before repeating a change)."""
+
+
+class ApprowResponseTooLargeError(ApprowTransportError):
+    """The answer was larger than ``options.max_response_bytes``."""
 
 
 class ApprowHTTPError(ApprowTransportError):

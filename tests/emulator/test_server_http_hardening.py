@@ -219,3 +219,19 @@ def test_depth_check_ignores_brackets_in_strings_and_is_linear():
     assert not json_too_deep("[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH)
     # many unterminated-looking quotes: one pass, not one pass per quote
     assert json_too_deep("[" * 300 + '"\\"' * 500_000)
+
+
+def test_a_token_with_deeply_nested_parts_is_refused_not_a_500(raw):
+    import base64
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    deep = b"[" * 5000 + b"]" * 5000
+    for token in (b64(deep) + "." + b64(b"{}") + ".sig", b64(b'{"alg":"HS256"}') + "." + b64(deep) + ".sig"):
+        status, payload = post(raw, GRAPHQL, b'{"query": "{ user { id } }"}', token=token)
+        assert status == 200 and code(payload) != 500, payload
+        raw.send(b"GET /api/v2/users/me HTTP/1.1\r\nHost: x\r\n"
+                 b"Authorization: Bearer %s\r\n\r\n" % token.encode())
+        status, _, payload = raw.response()
+        assert status == 200 and code(payload) == 2020, payload

@@ -74,7 +74,8 @@ CORE_STANDINS = {"rsa_encrypt": _rsa_encrypt, "loads": _loads, "dumps": _dumps}
 class Call:
     def __init__(self, kind: str, method: str, url: str, headers: Any, body: Any = None,
                  document: Optional[str] = None, variables: Any = None,
-                 operation: Optional[str] = None) -> None:
+                 operation: Optional[str] = None, timeout_ms: Optional[int] = None,
+                 idempotent: Optional[bool] = None) -> None:
         self.kind = kind
         self.method = method
         self.url = url
@@ -84,6 +85,8 @@ class Call:
         self.document = document
         self.variables = variables
         self.operation = operation
+        self.timeout_ms = timeout_ms
+        self.idempotent = idempotent
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -98,6 +101,7 @@ def graphql_error(*errors: Tuple[Any, Any, Any], status: int = 200) -> Exception
     e.errors = list(errors)  # type: ignore[attr-defined]
     e.status = status  # type: ignore[attr-defined]
     e.data = None  # type: ignore[attr-defined]
+    e.retry_after = None  # type: ignore[attr-defined]
     return e
 
 
@@ -146,10 +150,11 @@ class FakeSession:
         return name, root
 
     def graphql(self, url: str, headers: Any, document: str, variables: Any = None, *,
-                timeout_ms: Optional[int] = None) -> Any:
+                timeout_ms: Optional[int] = None, idempotent: bool = False) -> Any:
         name, root = self._check_document(document, variables)
         self.calls.append(Call("graphql", "POST", url, headers, document=document,
-                               variables=variables, operation=name))
+                               variables=variables, operation=name, timeout_ms=timeout_ms,
+                               idempotent=idempotent))
         if name not in self.gql:
             raise AssertionError(f"no scripted answer for GraphQL operation {name}")
         value = self.gql[name]
@@ -160,8 +165,9 @@ class FakeSession:
         return {root: value}
 
     def request(self, method: str, url: str, headers: Any = None, body: Any = None, *,
-                timeout_ms: Optional[int] = None) -> Any:
-        self.calls.append(Call("rest", method, url, headers, body=body))
+                timeout_ms: Optional[int] = None, idempotent: Optional[bool] = None) -> Any:
+        self.calls.append(Call("rest", method, url, headers, body=body, timeout_ms=timeout_ms,
+                               idempotent=idempotent))
         path = "/" + url.split("://", 1)[1].split("/", 1)[1].split("?", 1)[0]
         key = (method, path)
         if key not in self.rest:

@@ -201,3 +201,15 @@ def test_fake_session_rejects_bad_variables(fake: FakeSession) -> None:
         fake.graphql(HOST, [], OPERATIONS["deleteUser"].document, {})
     with pytest.raises(AssertionError, match="invalid document"):
         fake.graphql(HOST, [], "query q { nope }", {})
+
+
+@pytest.mark.parametrize("answer", [{"code": 200, "data": {"username": "no id"}},
+                                    {"code": 200, "data": "not a user"}])
+def test_a_malformed_current_user_answer_is_an_sdk_error(fake: FakeSession,
+                                                         auth: AuthenticationClient,
+                                                         answer: Any) -> None:
+    fake.answer_rest("GET", "/api/v2/users/me", answer)
+    auth._token = "t"
+    with pytest.raises(ApprowException) as ei:   # not a KeyError or AttributeError
+        auth.update_profile({"nickname": "x"})
+    assert ei.value.code == 500 and "/api/v2/users/me" in str(ei.value)

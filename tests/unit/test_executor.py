@@ -288,22 +288,26 @@ def test_http_error_uses_status(fake: FakeSession) -> None:
 
 
 # --------------------------------------------------------------------------- sessions
-def test_session_settings(fake: FakeSession) -> None:
+def test_session_settings(fake: FakeSession, tmp_path: Any) -> None:
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
     auth_client(timeout=2500)
-    mgmt_client(use_unverified_ssl=True, ca_bundle="/etc/ca.pem")
+    mgmt_client(use_unverified_ssl=True, ca_bundle=str(ca), max_response_bytes=1000)
     assert fake.created == [
-        {"timeout_ms": 2500, "verify": True, "ca_file": None},
-        {"timeout_ms": 10000, "verify": False, "ca_file": "/etc/ca.pem"},
+        {"verify": True, "ca_file": None, "max_response_bytes": 32 * 1024 * 1024},
+        {"verify": False, "ca_file": str(ca), "max_response_bytes": 1000},
     ]
 
 
-def test_sessions_shared_by_clients_with_same_settings(fake: FakeSession) -> None:
-    clients = [auth_client() for _ in range(5)] + [mgmt_client()]
+def test_timeout_is_per_request_so_clients_share_sessions(fake: FakeSession) -> None:
+    clients = [auth_client() for _ in range(5)] + [mgmt_client(), auth_client(timeout=3000)]
     assert len(fake.created) == 1
     assert all(c._executor.session is fake for c in clients)
-    auth_client(timeout=3000)
     auth_client(use_unverified_ssl=True)
-    assert len(fake.created) == 3
+    assert len(fake.created) == 2
+    fake.answer("checkLoginStatus", {"code": 200})
+    auth_client(timeout=3000).check_login_status("t")
+    assert 2900 <= fake.last().timeout_ms <= 3000   # what is left of the call's 3 s
 
 
 def test_default_factory_builds_core_session(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -316,12 +320,12 @@ def test_default_factory_builds_core_session(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(_core, "Session", Session, raising=False)
     previous = transport.set_session_factory(None)
     try:
-        s1 = transport.get_session(timeout_ms=1234, verify=False, ca_file="/ca.pem")
-        s2 = transport.get_session(timeout_ms=1234, verify=False, ca_file="/ca.pem")
+        s1 = transport.get_session(verify=False, ca_file="/ca.pem")
+        s2 = transport.get_session(verify=False, ca_file="/ca.pem")
         assert s1 is s2 and isinstance(s1, Session)
-        assert made == [{"timeout_ms": 1234, "verify": False, "ca_file": "/ca.pem"}]
+        assert made == [{"verify": False, "ca_file": "/ca.pem", "max_response_bytes": 32 * 1024 * 1024}]
         transport.clear_sessions()
-        assert transport.get_session(timeout_ms=1234, verify=False, ca_file="/ca.pem") is not s1
+        assert transport.get_session(verify=False, ca_file="/ca.pem") is not s1
     finally:
         transport.set_session_factory(previous)
 
@@ -334,7 +338,7 @@ def test_session_cache_single_creation_under_threads(fake: FakeSession) -> None:
 
     def worker() -> None:
         barrier.wait()
-        got.append(transport.get_session(timeout_ms=777, verify=True, ca_file=None))
+        got.append(transport.get_session(verify=True, ca_file=None))
 
     threads = [threading.Thread(target=worker) for _ in range(16)]
     for t in threads:

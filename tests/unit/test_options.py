@@ -1,5 +1,6 @@
 """Options classes: parameters, order, defaults, derived values, validation."""
 import inspect
+from typing import Any
 import warnings
 
 import pytest
@@ -30,7 +31,7 @@ def test_management_signature() -> None:
     empty = P.empty
     assert _params(ManagementClientOptions) == [
         ("user_pool_id", empty, P.POSITIONAL_OR_KEYWORD),
-        ("secret", empty, P.POSITIONAL_OR_KEYWORD),
+        ("secret", None, P.POSITIONAL_OR_KEYWORD),   # optional with access_token
         ("host", None, P.POSITIONAL_OR_KEYWORD),
         ("enc_public_key", None, P.POSITIONAL_OR_KEYWORD),
         ("on_error", None, P.POSITIONAL_OR_KEYWORD),
@@ -38,6 +39,10 @@ def test_management_signature() -> None:
         ("lang", None, P.POSITIONAL_OR_KEYWORD),
         ("use_unverified_ssl", False, P.POSITIONAL_OR_KEYWORD),
         ("ca_bundle", None, P.KEYWORD_ONLY),
+        ("access_token", None, P.KEYWORD_ONLY),
+        ("max_retries", 2, P.KEYWORD_ONLY),
+        ("retry_mutations", False, P.KEYWORD_ONLY),
+        ("max_response_bytes", 32 * 1024 * 1024, P.KEYWORD_ONLY),
     ]
 
 
@@ -47,11 +52,15 @@ def test_authentication_signature() -> None:
         "app_id", "app_host", "user_pool_id", "token", "host", "enc_public_key", "on_error",
         "timeout", "lang", "websocket_host", "protocol", "secret", "token_endpoint_auth_method",
         "introspection_endpoint_auth_method", "revocation_endpoint_auth_method",
-        "redirect_uri", "use_unverified_ssl", "access_token", "ca_bundle",
+        "redirect_uri", "use_unverified_ssl", "access_token", "ca_bundle", "max_retries",
+        "retry_mutations", "max_response_bytes",
     ]
     defaults = {n: d for n, d, _ in _params(AuthenticationClientOptions)}
     assert defaults["timeout"] == 10000 and defaults["use_unverified_ssl"] is False
-    assert all(defaults[n] is None for n in names if n not in ("timeout", "use_unverified_ssl"))
+    assert (defaults["max_retries"], defaults["retry_mutations"], defaults["max_response_bytes"]) \
+        == (2, False, 32 * 1024 * 1024)
+    assert all(defaults[n] is None for n in names if n not in (
+        "timeout", "use_unverified_ssl", "max_retries", "retry_mutations", "max_response_bytes"))
     kinds = {n: k for n, _, k in _params(AuthenticationClientOptions)}
     assert kinds["access_token"] == kinds["ca_bundle"] == inspect.Parameter.KEYWORD_ONLY
 
@@ -161,3 +170,36 @@ def test_repr_hides_secrets() -> None:
     assert "very-secret" not in repr(o) and "pool" in repr(o)
     a = AuthenticationClientOptions(app_id="a", token="user-token", secret="app-secret")
     assert "user-token" not in repr(a) and "app-secret" not in repr(a)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: AuthenticationClientOptions(app_id="a", token="t\r\nX-Evil: 1"), "token must not contain CR"),
+    (lambda: AuthenticationClientOptions(app_id="a\n"), "app_id must not contain CR"),
+    (lambda: AuthenticationClientOptions(app_id="a", secret="s\0"), "secret must not contain CR"),
+    (lambda: ManagementClientOptions("p\r", "s"), "user_pool_id must not contain CR"),
+    (lambda: ManagementClientOptions("p", access_token="t\n"), "access_token must not contain CR"),
+    (lambda: ManagementClientOptions("p", "s", lang="en\r\n"), "lang must not contain CR"),
+    (lambda: ManagementClientOptions("p", "s", host="http://a b"), "host must be an absolute URL"),
+    (lambda: ManagementClientOptions("p", "s", ca_bundle="/no/such/ca.pem"), "is not a readable file"),
+    (lambda: ManagementClientOptions("p", "s", max_retries=-1), "max_retries must be an int"),
+    (lambda: ManagementClientOptions("p", "s", max_retries=True), "max_retries must be an int"),
+    (lambda: ManagementClientOptions("p", "s", max_response_bytes=0), "max_response_bytes must be"),
+    (lambda: ManagementClientOptions("p"), "secret must be a non-empty str (or give access_token)"),
+])
+def test_options_validated_when_built(make: Any, message: str) -> None:
+    with pytest.raises(ApprowWrongArgumentException) as ei:
+        make()
+    assert message in str(ei.value)
+    assert "X-Evil" not in str(ei.value)      # a value that may be a secret is not echoed
+
+
+def test_management_access_token_is_used_without_fetching(fake: Any) -> None:
+    from approw.v2.management import ManagementClient
+
+    client = ManagementClient(ManagementClientOptions("pool1", access_token="given-token",
+                                                      host="https://api.example.test"))
+    fake.answer("users", {"totalCount": 0, "list": []})
+    client.users.list()
+    assert [c.operation for c in fake.calls] == ["users"]           # no accessToken query
+    assert fake.last().headers["authorization"] == "Bearer given-token"
+    assert "given-token" not in repr(client.options)

@@ -107,7 +107,9 @@ class KeySet:
         self.jwks_uri = jwks_uri
         self.cache_ttl = cache_ttl
         self.refetch_interval = refetch_interval
-        self._transport = {"timeout_ms": timeout_ms, "verify": verify, "ca_file": ca_file}
+        self._timeout_ms = timeout_ms
+        self._verify = verify
+        self._ca_file = ca_file
         self._clock = clock
         self._keys: Dict[str, JWK] = {}      # kid -> JWK; replaced whole, never mutated
         self._only: Optional[JWK] = None     # the key a token without kid may use (a set of one)
@@ -174,10 +176,10 @@ class KeySet:
 
     def _fetch(self) -> Tuple[Dict[str, JWK], float]:
         self.fetches += 1
-        session = get_session(**self._transport)  # type: ignore[arg-type]
+        session = get_session(verify=self._verify, ca_file=self._ca_file)
         headers = (("accept", "application/json"), ("x-approw-sdk-version", SDK_VERSION))
         try:
-            response = session.request("GET", self.jwks_uri, headers)
+            response = session.request("GET", self.jwks_uri, headers, timeout_ms=self._timeout_ms)
         except _core.CoreError as e:
             raise translate_core_error(e) from e
         where = self.jwks_uri.split("?", 1)[0]

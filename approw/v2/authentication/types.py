@@ -1,8 +1,14 @@
 """Options of :class:`approw.v2.authentication.AuthenticationClient`, and the shared constants."""
 from typing import Optional, Union
 
-from ..common.constants import DEFAULT_ENCRYPT_PUBLICKEY, DEFAULT_HOST, DEFAULT_ONERROR
-from ..common.options import ClientOptions, OnError
+from ..common.constants import (
+    DEFAULT_ENCRYPT_PUBLICKEY,
+    DEFAULT_HOST,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_ONERROR,
+)
+from ..common.options import ClientOptions, OnError, check_header_safe
 from ..exceptions import ApprowWrongArgumentException
 
 __all__ = [
@@ -38,7 +44,14 @@ class AuthenticationClientOptions(ClientOptions):
         and ``revocation_endpoint_auth_method``.
     :param redirect_uri: OAuth/OIDC callback URL.
     :param use_unverified_ssl: do not verify the server's TLS certificate (testing only).
-    :param ca_bundle: path of a CA certificate file (PEM), keyword only (new in this SDK).
+    :param ca_bundle: path of a CA certificate file (PEM) to verify the server against.
+    :param max_retries: retries of a safe request (a query, a GET) after a transient failure,
+        within ``timeout`` (default 2; see :class:`~approw.v2.common.options.ClientOptions`).
+    :param retry_mutations: also retry mutations, when the service certainly did not apply
+        them (default ``False``).
+    :param max_response_bytes: the largest answer accepted (default 32 MiB).
+
+    ``access_token`` and the last four are keyword-only; the last four are new in this SDK.
     """
 
     def __init__(
@@ -63,6 +76,9 @@ class AuthenticationClientOptions(ClientOptions):
         *,
         access_token: Optional[str] = None,
         ca_bundle: Optional[str] = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_mutations: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if not app_id and not user_pool_id:
             raise ApprowWrongArgumentException("Please provide app_id or user_pool_id")
@@ -85,8 +101,11 @@ class AuthenticationClientOptions(ClientOptions):
             revocation_endpoint_auth_method or DEFAULT_AUTH_METHOD
         )
         self.redirect_uri = redirect_uri
+        check_header_safe("token", self.token)
+        check_header_safe("secret", secret)
         self._init_common(app_host or host, enc_public_key, on_error, timeout, lang,
-                          use_unverified_ssl, ca_bundle)
+                          use_unverified_ssl, ca_bundle, max_retries=max_retries,
+                          retry_mutations=retry_mutations, max_response_bytes=max_response_bytes)
 
     @property
     def access_token(self) -> Optional[str]:

@@ -10,6 +10,8 @@ __all__ = [
     "DEFAULT_ENCRYPT_PUBLICKEY",
     "DEFAULT_ONERROR",
     "DEFAULT_TIMEOUT_MS",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "SDK_VERSION",
     "GRAPHQL_PATH",
 ]
@@ -21,6 +23,12 @@ GRAPHQL_PATH = "/graphql/v2"
 
 #: Request timeout in milliseconds (the documented unit and default).
 DEFAULT_TIMEOUT_MS = 10000
+
+#: How often a safe request (query, GET) is retried after a transient failure.
+DEFAULT_MAX_RETRIES = 2
+
+#: The largest answer body accepted (after decompression): 32 MiB.
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 #: Value of the ``x-approw-sdk-version`` header.
 SDK_VERSION = "python:" + __version__

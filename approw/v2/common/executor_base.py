@@ -29,9 +29,11 @@ from .. import exceptions as exc
 from ..exceptions import ApprowException, ApprowWrongArgumentException
 from .constants import DEFAULT_ONERROR, SDK_VERSION
 from .options import ClientOptions
+from .retry import retry_delay
 from .utils import encrypt
 
-__all__ = ["ExecutorBase", "Variables", "RestResult", "Headers", "translate_core_error"]
+__all__ = ["ExecutorBase", "Variables", "RestResult", "Headers", "translate_core_error", "is_query",
+           "SAFE_METHODS"]
 
 Variables = Optional[Mapping[str, Any]]
 Header = Tuple[str, str]
@@ -43,21 +45,37 @@ RestResult = Literal["raw", "unwrap", "ignore", "text"]
 
 
 def translate_core_error(e: BaseException) -> ApprowException:
-    """The ``approw.v2`` exception for a transport failure raised by ``approw._core``."""
+    """The ``approw.v2`` exception for a failure raised by ``approw._core``."""
     message = str(e) or type(e).__name__
     status = getattr(e, "status", None)
+    if isinstance(e, _core.ArgumentError):
+        return ApprowWrongArgumentException(message)
     if isinstance(e, _core.TimeoutError):
         return exc.ApprowTimeoutError(500, message)
     if isinstance(e, _core.TLSError):
         return exc.ApprowTLSError(500, message)
+    if isinstance(e, _core.AmbiguousRequestError):
+        return exc.ApprowAmbiguousRequestError(500, message)
     if isinstance(e, _core.ConnectionError):
         return exc.ApprowConnectionError(500, message)
+    if isinstance(e, _core.ResponseTooLargeError):
+        return exc.ApprowResponseTooLargeError(500, message)
     if isinstance(e, _core.HTTPError):
         code = status if isinstance(status, int) and status >= 400 else 500
         return exc.ApprowHTTPError(code, message, http_status=status)
     if isinstance(e, _core.TransportError):
         return exc.ApprowTransportError(500, message)
     return ApprowException(500, message, http_status=status)
+
+
+#: REST methods that may be sent again after a transient failure.
+SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
+
+
+def is_query(document: str) -> bool:
+    """Whether a GraphQL document is a query (``query ...`` or ``{ ... }``), not a mutation."""
+    head = document.lstrip()
+    return head.startswith("{") or head.startswith("query")
 
 
 def _drop_none(values: Mapping[str, Any]) -> Dict[str, Any]:
@@ -96,6 +114,21 @@ class ExecutorBase:
             base + ([("x-approw-lang", lang)] if lang is not None else [])
         )
         self._rest_headers: Headers = tuple(base + [("x-approw-lang", lang or "")])
+
+    # ------------------------------------------------------------------ retries
+    def _retry_wait(self, e: Optional[BaseException], response: Any, attempt: int, safe: bool,
+                    until: float) -> Optional[float]:
+        """Seconds to wait before sending a request again after ``e`` (a core error) or
+        ``response`` (an answer), or ``None`` to give up (see ``common/retry.py``)."""
+        if e is None:
+            status, retry_after = response.status, response.headers.get("retry-after")
+        elif isinstance(e, (_core.HTTPError, _core.GraphQLError)):  # an answer came
+            status, retry_after, e = e.status, getattr(e, "retry_after", None), None
+        else:
+            status, retry_after = None, None
+        options = self.options
+        return retry_delay(e, status, retry_after, attempt=attempt, max_retries=options.max_retries,
+                           safe=safe, retry_mutations=options.retry_mutations, until=until)
 
     # ------------------------------------------------------------------ GraphQL
     def _graphql_headers(self, token: Optional[str]) -> Headers:

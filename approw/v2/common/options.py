@@ -6,6 +6,7 @@ defaults); they store their own fields and call :meth:`ClientOptions._init_commo
 shared ones, which also validates them (bad values raise ``ApprowWrongArgumentException`` here
 rather than failing later inside a request).
 """
+import os
 import warnings
 from typing import Any, Callable, Optional, Union
 
@@ -18,7 +19,7 @@ from .constants import (
     GRAPHQL_PATH,
 )
 
-__all__ = ["ClientOptions", "OnError"]
+__all__ = ["ClientOptions", "OnError", "check_header_safe"]
 
 #: ``on_error(code, message)``: may raise (the default raises ``ApprowException``) or return.
 OnError = Callable[[Any, Any], Any]
@@ -29,13 +30,37 @@ def _check_optional_str(name: str, value: object) -> None:
         raise ApprowWrongArgumentException(f"{name} must be a str, not {type(value).__name__}")
 
 
+def check_header_safe(name: str, value: object) -> None:
+    """A value sent in a header (ids, tokens, the language) must be a ``str`` without CR, LF
+    or NUL: such a value could otherwise smuggle a header into the request.  The value itself
+    is never put in the message (it may be a secret)."""
+    _check_optional_str(name, value)
+    if isinstance(value, str) and any(c in value for c in "\r\n\0"):
+        raise ApprowWrongArgumentException(f"{name} must not contain CR, LF or NUL characters")
+
+
+def _check_count(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ApprowWrongArgumentException(f"{name} must be an int of at least {minimum}, got {value!r}")
+    return value
+
+
 class ClientOptions:
     """Base of both options classes (not used directly).
 
     Attributes: ``host`` (no trailing ``/``), ``graphql_endpoint`` (``{host}/graphql/v2``),
     ``enc_public_key``, ``on_error``, ``timeout`` (milliseconds), ``lang``,
     ``use_unverified_ssl``, ``ca_bundle``, ``user_pool_id``; ``app_id`` is ``None`` unless the
-    subclass has one.
+    subclass has one.  Keyword-only, new in this SDK: ``max_retries`` (default 2),
+    ``retry_mutations`` (default ``False``), ``max_response_bytes`` (default 32 MiB).
+
+    ``timeout`` bounds a whole call: its retries and the waits between them included.  Safe
+    requests (GraphQL queries, GET) are retried up to ``max_retries`` times when the server
+    could not be reached or answered 429, 502, 503 or 504, after an exponential backoff with
+    full jitter (or the server's ``Retry-After``), as long as the call stays within
+    ``timeout``.  A mutation is never sent twice by the SDK: with ``retry_mutations=True`` it is
+    retried only when the service certainly did not apply it (connection refused, 429, 503).
+    Answers larger than ``max_response_bytes`` (after decompression) are refused.
     """
 
     host: str
@@ -46,6 +71,9 @@ class ClientOptions:
     lang: Optional[str]
     use_unverified_ssl: bool
     ca_bundle: Optional[str]
+    max_retries: int
+    retry_mutations: bool
+    max_response_bytes: int
     user_pool_id: Optional[str]
     app_id: Optional[str] = None
 
@@ -58,11 +86,15 @@ class ClientOptions:
         lang: Optional[str],
         use_unverified_ssl: bool,
         ca_bundle: Optional[str],
+        *,
+        max_retries: int,
+        retry_mutations: bool,
+        max_response_bytes: int,
     ) -> None:
         """Store and validate the shared options.  Called from the subclass ``__init__``, so a
         warning's ``stacklevel=3`` points at the caller's line."""
         host = host or DEFAULT_HOST
-        if not isinstance(host, str) or "://" not in host:
+        if not isinstance(host, str) or "://" not in host or any(c in host for c in " \r\n\0"):
             raise ApprowWrongArgumentException(
                 f"host must be an absolute URL such as {DEFAULT_HOST!r}, got {host!r}"
             )
@@ -94,11 +126,18 @@ class ClientOptions:
             )
         self.timeout = timeout
 
-        _check_optional_str("lang", lang)
+        check_header_safe("lang", lang)
         self.lang = lang
         self.use_unverified_ssl = bool(use_unverified_ssl)
         _check_optional_str("ca_bundle", ca_bundle)
+        if ca_bundle is not None and not os.access(ca_bundle, os.R_OK):
+            raise ApprowWrongArgumentException(f"ca_bundle {ca_bundle!r} is not a readable file")
         self.ca_bundle = ca_bundle
+        self.max_retries = _check_count("max_retries", max_retries, 0)
+        self.retry_mutations = bool(retry_mutations)
+        self.max_response_bytes = _check_count("max_response_bytes", max_response_bytes, 1)
+        check_header_safe("user_pool_id", self.user_pool_id)
+        check_header_safe("app_id", self.app_id)
 
     @property
     def timeout_ms(self) -> int:

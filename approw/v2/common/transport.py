@@ -6,7 +6,8 @@ Why share sessions between clients
     requests).  If every client owned its own connection pool, each of those short-lived
     clients would open a new TCP + TLS connection -- the single largest cost of a call.  So
     clients do not own sessions: they borrow one from this module, keyed by the settings that
-    change how the transport behaves -- ``(timeout_ms, verify, ca_file)``.  All clients with the
+    change how the transport behaves -- ``(verify, ca_file, max_response_bytes)``; the timeout
+    is given per request.  All clients with the
     same settings share one ``Session`` and therefore its keep-alive connections, DNS cache
     and TLS sessions; a client's per-request state (tokens, current user, headers) stays in the
     client, never in the session.
@@ -47,6 +48,8 @@ from typing import (
 
 from approw import _core
 
+from .constants import DEFAULT_MAX_RESPONSE_BYTES
+
 if TYPE_CHECKING:
     import asyncio
 
@@ -65,7 +68,9 @@ Headers = Sequence[Tuple[str, str]]
 
 
 class SessionLike(Protocol):
-    """The part of ``approw._core.Session`` the executor uses."""
+    """The part of ``approw._core.Session`` the executor uses.  ``timeout_ms``: the time this
+    request may take; ``idempotent``: whether it may be sent a second time when a reused
+    connection closes without an answer (never for a mutation)."""
 
     def request(
         self,
@@ -73,6 +78,9 @@ class SessionLike(Protocol):
         url: str,
         headers: Headers = ...,
         body: Union[bytes, str, None] = ...,
+        *,
+        timeout_ms: Optional[int] = ...,
+        idempotent: Optional[bool] = ...,
     ) -> Any: ...
 
     def graphql(
@@ -81,6 +89,9 @@ class SessionLike(Protocol):
         headers: Headers,
         document: str,
         variables: Optional[Mapping[str, Any]] = ...,
+        *,
+        timeout_ms: Optional[int] = ...,
+        idempotent: bool = ...,
     ) -> Any: ...
 
 
@@ -93,6 +104,9 @@ class AsyncSessionLike(Protocol):
         url: str,
         headers: Headers = ...,
         body: Union[bytes, str, None] = ...,
+        *,
+        timeout_ms: Optional[int] = ...,
+        idempotent: Optional[bool] = ...,
     ) -> Any: ...
 
     async def graphql(
@@ -101,6 +115,9 @@ class AsyncSessionLike(Protocol):
         headers: Headers,
         document: str,
         variables: Optional[Mapping[str, Any]] = ...,
+        *,
+        timeout_ms: Optional[int] = ...,
+        idempotent: bool = ...,
     ) -> Any: ...
 
 
@@ -114,13 +131,17 @@ class AsyncSession:
         self.session = session
 
     async def request(self, method: str, url: str, headers: Headers = (),
-                      body: Union[bytes, str, None] = None) -> Any:
-        call = functools.partial(self.session.request, method, url, headers, body)
+                      body: Union[bytes, str, None] = None, *, timeout_ms: Optional[int] = None,
+                      idempotent: Optional[bool] = None) -> Any:
+        call = functools.partial(self.session.request, method, url, headers, body,
+                                 timeout_ms=timeout_ms, idempotent=idempotent)
         return await _running_loop().run_in_executor(None, call)
 
     async def graphql(self, url: str, headers: Headers, document: str,
-                      variables: Optional[Mapping[str, Any]] = None) -> Any:
-        call = functools.partial(self.session.graphql, url, headers, document, variables)
+                      variables: Optional[Mapping[str, Any]] = None, *,
+                      timeout_ms: Optional[int] = None, idempotent: bool = False) -> Any:
+        call = functools.partial(self.session.graphql, url, headers, document, variables,
+                                 timeout_ms=timeout_ms, idempotent=idempotent)
         return await _running_loop().run_in_executor(None, call)
 
 
@@ -131,10 +152,10 @@ def _running_loop() -> "asyncio.AbstractEventLoop":
     return asyncio.get_running_loop()
 
 
-#: ``factory(timeout_ms=..., verify=..., ca_file=...)`` -> a session.
+#: ``factory(verify=..., ca_file=..., max_response_bytes=...)`` -> a session.
 SessionFactory = Callable[..., SessionLike]
 
-_Key = Tuple[int, bool, Optional[str]]
+_Key = Tuple[bool, Optional[str], int]
 
 _lock = threading.Lock()
 _sessions: Dict[_Key, SessionLike] = {}
@@ -150,28 +171,32 @@ def _reset_lock_after_fork() -> None:
 os.register_at_fork(after_in_child=_reset_lock_after_fork)
 
 
-def _default_factory(*, timeout_ms: int, verify: bool, ca_file: Optional[str]) -> SessionLike:
-    return _core.Session(timeout_ms=timeout_ms, verify=verify, ca_file=ca_file)
+def _default_factory(*, verify: bool, ca_file: Optional[str], max_response_bytes: int) -> SessionLike:
+    return _core.Session(verify=verify, ca_file=ca_file, max_response_bytes=max_response_bytes)
 
 
-def get_session(*, timeout_ms: int, verify: bool = True, ca_file: Optional[str] = None) -> SessionLike:
-    """The shared session for these transport settings (created on first use)."""
-    key = (timeout_ms, verify, ca_file)
+def get_session(*, verify: bool = True, ca_file: Optional[str] = None,
+                max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES) -> SessionLike:
+    """The shared session for these transport settings (created on first use).  Timeouts are
+    per request, so clients that differ only in their timeout share a session."""
+    key = (verify, ca_file, max_response_bytes)
     session = _sessions.get(key)
     if session is None:
         with _lock:
             session = _sessions.get(key)
             if session is None:
                 factory = _factory or _default_factory
-                session = factory(timeout_ms=timeout_ms, verify=verify, ca_file=ca_file)
+                session = factory(verify=verify, ca_file=ca_file,
+                                  max_response_bytes=max_response_bytes)
                 _sessions[key] = session
     return session
 
 
-def get_async_session(*, timeout_ms: int, verify: bool = True,
-                      ca_file: Optional[str] = None) -> AsyncSessionLike:
+def get_async_session(*, verify: bool = True, ca_file: Optional[str] = None,
+                      max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES) -> AsyncSessionLike:
     """The shared session for these settings, for an asyncio client."""
-    return AsyncSession(get_session(timeout_ms=timeout_ms, verify=verify, ca_file=ca_file))
+    return AsyncSession(get_session(verify=verify, ca_file=ca_file,
+                                    max_response_bytes=max_response_bytes))
 
 
 def clear_sessions() -> None:

@@ -8,7 +8,9 @@ one hour of validity remains.  Concurrency-safe: the cached ``(token, exp)`` pai
 without a lock; when it must be (re)fetched, one caller fetches under the lock while the others
 wait and then reuse its result (double-checked), so N threads (or tasks) asking at once cause
 one request.  The lock is renewed in a forked child; the cached token stays valid there.
+A token given as ``options.access_token`` is used as it is, never fetched or renewed.
 """
+import math
 import time
 from typing import Any, Callable, Optional, Tuple
 
@@ -39,6 +41,8 @@ class ManagementTokenProvider:
         self._clock = clock
         self._lock = Lock()
         self._cached: Optional[Tuple[str, float]] = None
+        if options.access_token:  # a token given in the options is used as it is
+            self._cached = (options.access_token, math.inf)
 
     @property
     def _accessToken(self) -> Optional[str]:  # noqa: N802 (reference name)
@@ -70,8 +74,11 @@ class ManagementTokenProvider:
     get_access_token = getAccessToken
 
     def _fetch(self) -> str:
+        secret = self.options.secret
+        if secret is None:
+            raise ApprowException(500, "no secret to fetch a management token with")
         result: Any = self._executor.call(ops.accessToken(
-            {"userPoolId": self.options.user_pool_id, "secret": self.options.secret}))
+            {"userPoolId": self.options.user_pool_id, "secret": secret}))
         token = result.get("accessToken") if isinstance(result, dict) else None
         exp = result.get("exp") if isinstance(result, dict) else None
         if not isinstance(token, str) or not token or isinstance(exp, bool) \

@@ -1,8 +1,14 @@
 """Options of :class:`approw.v2.management.ManagementClient`, and the shared constants."""
 from typing import Optional, Union
 
-from ..common.constants import DEFAULT_ENCRYPT_PUBLICKEY, DEFAULT_HOST, DEFAULT_ONERROR
-from ..common.options import ClientOptions, OnError
+from ..common.constants import (
+    DEFAULT_ENCRYPT_PUBLICKEY,
+    DEFAULT_HOST,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_ONERROR,
+)
+from ..common.options import ClientOptions, OnError, check_header_safe
 from ..exceptions import ApprowWrongArgumentException
 
 __all__ = [
@@ -17,7 +23,8 @@ class ManagementClientOptions(ClientOptions):
     """Options of a :class:`ManagementClient` (user pool administrator).
 
     :param user_pool_id: user pool ID (sent as ``x-approw-userpool-id``).
-    :param secret: user pool secret; only used to obtain the management token.
+    :param secret: user pool secret; only used to obtain the management token (not needed
+        with ``access_token``).
     :param host: API base URL, default ``https://core.approw.com`` (a private deployment's URL,
         with scheme).
     :param enc_public_key: PEM RSA public key used to encrypt passwords; default
@@ -29,16 +36,26 @@ class ManagementClientOptions(ClientOptions):
     :param lang: language of server messages, ``zh-CN`` or ``en-US`` (``x-approw-lang``).
     :param use_unverified_ssl: do not verify the server's TLS certificate (testing only).
     :param ca_bundle: path of a CA certificate file (PEM) to verify the server against instead
-        of the system store (keyword only; new in this SDK).
+        of the system store.
+    :param access_token: a management token obtained elsewhere, used instead of fetching one
+        with ``secret`` (then ``secret`` may be omitted; the token is used until it expires).
+    :param max_retries: retries of a safe request (a query) after a transient failure, within
+        ``timeout`` (default 2; see :class:`~approw.v2.common.options.ClientOptions`).
+    :param retry_mutations: also retry mutations, when the service certainly did not apply
+        them (default ``False``).
+    :param max_response_bytes: the largest answer accepted (default 32 MiB).
+
+    The last five are keyword-only and new in this SDK.
     """
 
     user_pool_id: str
-    secret: str
+    secret: Optional[str]
+    access_token: Optional[str]
 
     def __init__(
         self,
         user_pool_id: str,
-        secret: str,
+        secret: Optional[str] = None,
         host: Optional[str] = None,
         enc_public_key: Optional[Union[str, bytes]] = None,
         on_error: Optional[OnError] = None,
@@ -47,11 +64,22 @@ class ManagementClientOptions(ClientOptions):
         use_unverified_ssl: bool = False,
         *,
         ca_bundle: Optional[str] = None,
+        access_token: Optional[str] = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_mutations: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        for name, value in (("user_pool_id", user_pool_id), ("secret", secret)):
-            if not isinstance(value, str) or not value:
+        if not isinstance(user_pool_id, str) or not user_pool_id:
+            raise ApprowWrongArgumentException("user_pool_id must be a non-empty str")
+        for name, value in (("secret", secret), ("access_token", access_token)):
+            if value is not None and (not isinstance(value, str) or not value):
                 raise ApprowWrongArgumentException(f"{name} must be a non-empty str")
+        if secret is None and access_token is None:
+            raise ApprowWrongArgumentException("secret must be a non-empty str (or give access_token)")
+        check_header_safe("access_token", access_token)
         self.user_pool_id = user_pool_id
         self.secret = secret
+        self.access_token = access_token
         self._init_common(host, enc_public_key, on_error, timeout, lang, use_unverified_ssl,
-                          ca_bundle)
+                          ca_bundle, max_retries=max_retries, retry_mutations=retry_mutations,
+                          max_response_bytes=max_response_bytes)

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 import time
 from typing import Any, Dict, Optional, Tuple
 
 from ...context import RequestContext
+from ...jsonlimits import loads_limited
 from ...tokens import TokenError, b64url, b64url_decode
 from ..users import state as users
 from . import state
@@ -201,14 +201,14 @@ def verify_id_token(ctx: RequestContext, token: Any, *, allow_expired: bool = Fa
         return None
     head, body, signature = token.split(".")
     try:
-        header = json.loads(b64url_decode(head))
+        header = loads_limited(b64url_decode(head).decode("utf-8"))
         alg = header.get("alg") if isinstance(header, dict) else None
         if alg == "HS256":
             mac = hmac.new(ctx.pool.app_secret.encode("utf-8"), ("%s.%s" % (head, body)).encode("ascii"),
                            hashlib.sha256).digest()
             if not hmac.compare_digest(mac, b64url_decode(signature)):
                 return None
-            claims: Dict[str, Any] = json.loads(b64url_decode(body))
+            claims: Dict[str, Any] = loads_limited(b64url_decode(body).decode("utf-8"))
             if not isinstance(claims, dict) or not isinstance(claims.get("exp"), int):
                 return None
             if claims["exp"] <= time.time() and not allow_expired:

@@ -17,7 +17,7 @@ from approw.v2.common.executor_base import RestResult
 from approw.v2.common.operation import Call, R
 from approw.v2.common.shapes import User
 from approw.v2.common.utils import context_json, custom_data_params, pick_alias
-from approw.v2.exceptions import ApprowException, ApprowWrongArgumentException
+from approw.v2.exceptions import ApprowException, ApprowHTTPError, ApprowWrongArgumentException
 
 __all__ = ["AsyncAuthenticationBase"]
 
@@ -59,6 +59,8 @@ class AsyncAuthenticationBase:
         user = await self.get_current_user()
         if not user:
             raise ApprowException(2020, "Please Login First")
+        if not isinstance(user.get("id"), str):
+            raise ApprowHTTPError(500, "the answer of /api/v2/users/me has no user id")
         return user
 
     # ------------------------------------------------------------------ executor access
@@ -118,6 +120,8 @@ class AsyncAuthenticationBase:
         which becomes the current user.  ``None`` if ``on_error`` returns instead of raising."""
         user: Optional[User] = await self._rest("GET", "/api/v2/users/me", token=token or self._token)
         if user is not None:
+            if not isinstance(user, dict):
+                raise ApprowHTTPError(500, "the answer of /api/v2/users/me is not a user")
             self._set_current_user(user)
         return user
 

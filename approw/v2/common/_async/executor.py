@@ -9,13 +9,16 @@ from typing import Any, Mapping, Optional, cast
 
 from approw import _core
 from approw.v2.common.executor_base import (
+    SAFE_METHODS,
     ExecutorBase,
     RestResult,
     Variables,
+    is_query,
     translate_core_error,
 )
 from approw.v2.common.operation import Call, R
 from approw.v2.common.options import ClientOptions
+from approw.v2.common.retry import async_sleep, deadline, remaining_ms
 from approw.v2.common.transport import AsyncSessionLike, get_async_session
 
 __all__ = ["AsyncExecutor"]
@@ -35,9 +38,9 @@ class AsyncExecutor(ExecutorBase):
     ) -> None:
         super().__init__(options, send_app_id=send_app_id)
         self.session = session or get_async_session(
-            timeout_ms=options.timeout_ms,
             verify=not options.use_unverified_ssl,
             ca_file=options.ca_bundle,
+            max_response_bytes=options.max_response_bytes,
         )
 
     async def call(self, call: Call[R], token: Optional[str] = None) -> R:
@@ -45,20 +48,33 @@ class AsyncExecutor(ExecutorBase):
         ``data[<root field>]``.  ``token`` adds ``Authorization: Bearer``."""
         operation, variables = call
         # No variables: the request carries no "variables" key at all.
-        data = await self.graphql(operation.document, variables or None, token)
+        data = await self.graphql(operation.document, variables or None, token,
+                                  safe=operation.kind == "query")
         return cast(R, data.get(operation.root) if isinstance(data, dict) else None)
 
     async def graphql(self, document: str, variables: Variables = None,
-                      token: Optional[str] = None) -> Any:
+                      token: Optional[str] = None, *, safe: Optional[bool] = None) -> Any:
         """POST ``document`` to ``{host}/graphql/v2``; return the answer's ``data``.
-        ``variables`` is sent as given (``None`` values travel as JSON ``null``)."""
-        try:
-            return await self.session.graphql(self.graphql_endpoint, self._graphql_headers(token),
-                                              document, variables)
-        except _core.GraphQLError as e:
-            self._graphql_failed(e)
-        except _core.CoreError as e:
-            raise translate_core_error(e) from e
+        ``variables`` is sent as given (``None`` values travel as JSON ``null``).  ``safe``:
+        whether the document is a query (it may then be sent again after a transient failure;
+        by default read from the document)."""
+        if safe is None:
+            safe = is_query(document)
+        headers = self._graphql_headers(token)
+        until = deadline(self.options.timeout_ms)
+        attempt = 0
+        while True:
+            try:
+                return await self.session.graphql(self.graphql_endpoint, headers, document, variables,
+                                                  timeout_ms=remaining_ms(until), idempotent=safe)
+            except _core.CoreError as e:
+                wait = self._retry_wait(e, None, attempt, safe, until)
+                if wait is None:
+                    if isinstance(e, _core.GraphQLError):
+                        self._graphql_failed(e)
+                    raise translate_core_error(e) from e
+            attempt += 1
+            await async_sleep(wait)
 
     async def rest(
         self,
@@ -76,10 +92,23 @@ class AsyncExecutor(ExecutorBase):
         ``json`` (a dict) or ``data`` (a form) is the body and ``params`` the query string (a
         list value repeats its key) -- keys whose value is ``None`` are left out (the caller's
         dict is not changed).  ``token`` -> ``Authorization: Bearer``, else ``basic_token`` ->
-        ``Authorization: Basic``.  ``result``: see :data:`RestResult`."""
+        ``Authorization: Basic``.  ``result``: see :data:`RestResult`.  A GET may be sent again
+        after a transient failure; other methods are not (see ``common/retry.py``)."""
         url, headers, body = self._rest_request(url, token, basic_token, json, data, params)
-        try:
-            response = await self.session.request(method, url, headers, body)
-        except _core.CoreError as e:
-            raise translate_core_error(e) from e
-        return self._rest_result(response, url, result)
+        safe = method in SAFE_METHODS
+        until = deadline(self.options.timeout_ms)
+        attempt = 0
+        while True:
+            try:
+                response = await self.session.request(method, url, headers, body,
+                                                      timeout_ms=remaining_ms(until), idempotent=safe)
+            except _core.CoreError as e:
+                wait = self._retry_wait(e, None, attempt, safe, until)
+                if wait is None:
+                    raise translate_core_error(e) from e
+            else:
+                wait = self._retry_wait(None, response, attempt, safe, until)
+                if wait is None:
+                    return self._rest_result(response, url, result)
+            attempt += 1
+            await async_sleep(wait)
