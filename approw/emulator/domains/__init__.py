@@ -11,6 +11,7 @@ mfa           second factors: TOTP authenticators, mfaToken challenges, factors 
 ldap          sign-in against an LDAP directory or an Active Directory (the connector)
 oidc          the OpenID Provider: OIDC and OAuth 2.0 authorization, tokens, userinfo, logout
 cas           CAS login, service tickets and their validation (1.0, 2.0, 3.0)
+org           organisations: trees of nodes (departments), their members and main departments
 ============  ================================================================================
 
 Each package is a :class:`~approw.emulator.domain.Domain`, exposing three names:
@@ -90,9 +91,9 @@ existing table needs a new ``SCHEMA_VERSION`` in ``store.py``.
 from typing import Tuple
 
 from ..domain import Domain
-from . import auth, cas, ldap, mfa, oidc, sessions, udf, userpool, users, verification
+from . import auth, cas, ldap, mfa, oidc, org, sessions, udf, userpool, users, verification
 
 # The order matters only to REST: among fixed paths (tried before those with parameters),
 # an earlier domain's route is tried first.
 DOMAINS: Tuple[Domain, ...] = (userpool, users, sessions, auth, udf, verification, mfa, ldap, oidc,
-                               cas)
+                               cas, org)

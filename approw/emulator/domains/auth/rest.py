@@ -1,5 +1,5 @@
-"""REST endpoints of the auth domain: the current user (its security level, organisations and
-applications), logout, token validation, linked accounts and second factors."""
+"""REST endpoints of the auth domain: the current user (its security level and applications),
+logout, token validation, linked accounts and second factors."""
 
 from __future__ import annotations
 
@@ -58,14 +58,8 @@ def security_level(ctx: RequestContext, req: Request) -> Dict[str, Any]:
             "mfa": has_mfa, "passwordSecurityLevel": level or 1, "score": score}
 
 
-# The two listings below answer for a pool without organisations and with its one application;
-# the organisations and applications domains, where present, serve these paths instead.
-
-
-def my_orgs(ctx: RequestContext, req: Request) -> List[Any]:
-    """The caller's organisation paths: none."""
-    ctx.require_user()
-    return []
+# The listing below answers for a pool with its one application; the applications domain,
+# where present, serves this path instead.
 
 
 def my_applications(ctx: RequestContext, req: Request) -> Dict[str, Any]:
@@ -81,7 +75,6 @@ ROUTES: List[Route] = [
     ("GET", "/api/v2/logout", logout),
     ("GET", "/api/v2/oidc/validate_token", validate_token),
     ("GET", "/api/v2/users/me/security-level", security_level),
-    ("GET", "/api/v2/users/me/orgs", my_orgs),
     ("GET", "/api/v2/users/me/applications/allowed", my_applications),
     *links.ROUTES,
     *second_factor.ROUTES,

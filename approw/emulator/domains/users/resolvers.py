@@ -166,7 +166,7 @@ def _token(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) ->
 
 
 def _empty_page(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) -> Dict[str, Any]:
-    """Roles, groups, departments and grants: domains the emulator does not hold, so empty."""
+    """Roles, groups and grants: domains the emulator does not hold, so empty."""
     return dict(_EMPTY_PAGE)
 
 
@@ -179,7 +179,6 @@ USER_FIELDS = {
     "customData": lambda ctx, parent, args: udf.udvs(ctx.store, "USER", parent["id"]),
     "roles": _empty_page,
     "groups": _empty_page,
-    "departments": _empty_page,
     "authorizedResources": _empty_page,
 }
 
