@@ -7,6 +7,7 @@ One module per API area: ``users``, ... (generated from ``_async/<area>.py``).
 from typing import TYPE_CHECKING, Any
 
 from .client import ManagementClient
+from .org import OrgManagementClient
 from .token_provider import ManagementTokenProvider
 from .types import ManagementClientOptions
 from .users import UsersManagementClient
@@ -19,6 +20,7 @@ __all__ = [
     "ManagementClientOptions",
     "ManagementTokenProvider",
     "UsersManagementClient",
+    "OrgManagementClient",
     "AsyncManagementClient",
 ]
 

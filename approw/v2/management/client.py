@@ -13,6 +13,7 @@ from approw.v2.exceptions import ApprowWrongArgumentException
 from approw.v2.management.types import ManagementClientOptions
 
 from .base import ManagementSubClient
+from .org import OrgManagementClient
 from .token_provider import ManagementTokenProvider
 from .users import UsersManagementClient
 
@@ -27,12 +28,14 @@ class ManagementClient(ManagementSubClient):
     Sub-clients (attributes), sharing this client's options, connections and token:
 
     * ``users`` (:class:`UsersManagementClient`): the users of the pool.
+    * ``org`` (:class:`OrgManagementClient`): organisations, their nodes and members.
 
     Also: ``options``, ``tokenProvider`` (:class:`ManagementTokenProvider`),
     ``graphqlClient`` and ``restClient`` (raw requests with this client's headers and errors).
     """
 
     users: UsersManagementClient
+    org: OrgManagementClient
     graphqlClient: GraphqlClient
     restClient: RestClient
 
@@ -45,6 +48,7 @@ class ManagementClient(ManagementSubClient):
         self.restClient = RestClient(executor)
         area = (options, executor, self.tokenProvider)
         self.users = UsersManagementClient(*area)
+        self.org = OrgManagementClient(*area)
         self._userpool_detail: Optional[UserPool] = None
 
     @checked

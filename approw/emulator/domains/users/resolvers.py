@@ -8,6 +8,7 @@ from ...context import RequestContext
 from ...domain import Resolvers
 from ...errors import BATCH_TOO_LARGE, DELETE_FAILED, NOT_YOUR_ACCOUNT, ApprowError, invalid, message_for
 from ...values import common_message, page_window, paginated
+from ..org import state as org
 from ..udf import customdata
 from ..udf import state as udf
 from . import accounts, state
@@ -38,7 +39,9 @@ def _listing(
 
 
 def users(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
-    # excludeUsersInOrg: the emulator has no organisations, so no user is in one.
+    """Users, newest first; ``excludeUsersInOrg``: only those in no organisation."""
+    if args.get("excludeUsersInOrg"):
+        return _listing(ctx, args, "NOT " + org.in_any_org_where())
     return _listing(ctx, args)
 
 

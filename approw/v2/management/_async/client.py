@@ -11,6 +11,7 @@ from approw.v2.exceptions import ApprowWrongArgumentException
 from approw.v2.management.types import ManagementClientOptions
 
 from .base import AsyncManagementSubClient
+from .org import AsyncOrgManagementClient
 from .token_provider import AsyncManagementTokenProvider
 from .users import AsyncUsersManagementClient
 
@@ -25,12 +26,14 @@ class AsyncManagementClient(AsyncManagementSubClient):
     Sub-clients (attributes), sharing this client's options, connections and token:
 
     * ``users`` (:class:`AsyncUsersManagementClient`): the users of the pool.
+    * ``org`` (:class:`AsyncOrgManagementClient`): organisations, their nodes and members.
 
     Also: ``options``, ``tokenProvider`` (:class:`AsyncManagementTokenProvider`),
     ``graphqlClient`` and ``restClient`` (raw requests with this client's headers and errors).
     """
 
     users: AsyncUsersManagementClient
+    org: AsyncOrgManagementClient
     graphqlClient: AsyncGraphqlClient
     restClient: AsyncRestClient
 
@@ -43,6 +46,7 @@ class AsyncManagementClient(AsyncManagementSubClient):
         self.restClient = AsyncRestClient(executor)
         area = (options, executor, self.tokenProvider)
         self.users = AsyncUsersManagementClient(*area)
+        self.org = AsyncOrgManagementClient(*area)
         self._userpool_detail: Optional[UserPool] = None
 
     @checked
