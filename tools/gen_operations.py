@@ -69,6 +69,7 @@ SHAPES = {
     "Policy": "Policy", "PaginatedPolicies": "PolicyPage",
     "PaginatedPolicyAssignments": "PolicyAssignmentPage",
     "PaginatedAuthorizedResources": "AuthorizedResources", "Node": "OrgNode", "Org": "Org",
+    "PaginatedAuthorizedTargets": "AuthorizedTargets",
     "PaginatedOrgs": "OrgPage", "RefreshToken": "RefreshedToken", "JwtTokenStatus": "LoginStatus",
     "UserDefinedField": "UdfDefinition", "UserDefinedData": "UdvItem", "UserPool": "UserPool",
     "CheckPasswordStrengthResult": "PasswordStrength",

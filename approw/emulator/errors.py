@@ -23,6 +23,8 @@ _EXTRA_MESSAGES = {
     1635: "This login needs a second factor (multi-factor authentication)",
     1639: "The password must be changed at the first login",
     1640: "The password must be changed before logging in",
+    3003: "Namespace does not exist",
+    3005: "Namespace does not exist",
 }
 
 # Named codes used by the resolvers, so call sites read as prose.
@@ -71,6 +73,11 @@ OLD_PHONE_REQUIRED = 2228
 SAME_EMAIL = 2229
 SAME_PHONE = 2230
 CODE_EXPIRED = 2300
+# Authorization model (roles, groups, policies, namespaces, resources, grants).
+NOT_FOUND = 404  # a role, group, policy, resource or assignment that does not exist
+ALREADY_EXISTS = USER_EXISTS  # a duplicate code: the service's "already exists" code
+NAMESPACE_NOT_FOUND = 3003
+NAMESPACE_UPDATE_NOT_FOUND = 3005
 
 
 @functools.lru_cache(maxsize=1)

@@ -288,3 +288,86 @@ def test_async_org_flow(approw_emulator, unique):
     members, tree = asyncio.run(scenario())
     assert [u["id"] for u in members["list"]] == [user["id"]]
     assert tree["children"][0]["children"][0]["members"][0]["id"] == user["id"]
+
+
+# --- roles and permissions of nodes ----------------------------------------------------------
+
+
+def test_add_list_and_remove_roles(management, org, unique):
+    parent_role, child_role = unique("orgrole"), unique("orgrole")
+    management.roles.create(parent_role)
+    management.roles.create(child_role)
+    assert management.org.add_roles(org["root"]["id"], [parent_role])["code"] == 200
+    management.org.add_roles(org["dev"]["id"], [child_role, parent_role])     # the root's role again
+    # a node lists its own roles and its ancestors', each once
+    assert sorted(r["code"] for r in management.org.list_roles(org["dev"]["id"])["list"]) == \
+        sorted([parent_role, child_role])
+    assert management.org.list_roles(org["backend"]["id"], "default")["totalCount"] == 2
+    assert management.org.list_roles(org["root"]["id"])["totalCount"] == 1
+    assert management.org.remove_roles(org["dev"]["id"], [child_role])["code"] == 200
+    assert [r["code"] for r in management.org.list_roles(org["dev"]["id"])["list"]] == [parent_role]
+    with pytest.raises(ApprowException) as ei:
+        management.org.add_roles(org["dev"]["id"], ["no-such-role"])
+    assert ei.value.code == 404
+    with pytest.raises(ApprowException) as ei:
+        management.org.list_roles("000000000000000000000000")
+    assert (ei.value.code, ei.value.message) == (500, "department not exists")
+    with pytest.raises(ApprowWrongArgumentException):
+        management.org.add_roles(org["dev"]["id"], parent_role)
+
+
+def test_a_member_inherits_the_nodes_role_and_its_grant(management, org, people, unique):
+    member, outsider = people[0]["id"], people[1]["id"]
+    management.org.add_members(org["backend"]["id"], [member])
+    role = unique("auditor")
+    management.roles.create(role)
+    management.acl.allow("ledger:*", "ledger:read", "default", role=role)
+    management.org.add_roles(org["dev"]["id"], [role])          # on the member's parent node
+    assert [r["code"] for r in management.org.list_roles(org["backend"]["id"])["list"]] == [role]
+    assert management.acl.is_allowed(member, "ledger:read", "ledger:42", "default") is True
+    assert management.acl.is_allowed(member, "ledger:write", "ledger:42", "default") is False
+    assert management.acl.is_allowed(outsider, "ledger:read", "ledger:42", "default") is False
+    codes = [r["code"] for r in management.users.list_authorized_resources(member, "default")["list"]]
+    assert "ledger:*" in codes
+    # leaving the node, or the node losing the role, ends the permission
+    management.org.remove_roles(org["dev"]["id"], [role])
+    assert management.acl.is_allowed(member, "ledger:read", "ledger:42", "default") is False
+    management.org.add_roles(org["dev"]["id"], [role])
+    management.org.remove_members(org["backend"]["id"], [member])
+    assert management.acl.is_allowed(member, "ledger:read", "ledger:42", "default") is False
+
+
+def test_list_authorized_resources_of_a_node(management, org, unique):
+    namespace = unique("ns")
+    management.acl.create_namespace(namespace, "Node grants")
+    management.acl.authorize_resource("default", "wiki", [
+        {"targetType": "ORG", "targetIdentifier": org["root"]["id"], "actions": ["wiki:read"]}])
+    management.acl.authorize_resource(namespace, "reports", [
+        {"targetType": "ORG", "targetIdentifier": org["dev"]["id"], "actions": ["reports:read"]}])
+    everything = management.org.list_authorized_resources(org["backend"]["id"])   # ancestors' grants too
+    assert sorted(r["code"] for r in everything["list"]) == ["reports", "wiki"]
+    assert [r["code"] for r in management.org.list_authorized_resources(org["dev"]["id"], namespace)["list"]] == \
+        ["reports"]
+    assert management.org.list_authorized_resources(org["root"]["id"], "default", "MENU")["totalCount"] == 0
+    by_code = management.org.list_authorized_resources_by_node_code(org["id"], "be", namespace)
+    assert [r["code"] for r in by_code["list"]] == ["reports"] and by_code["list"][0]["actions"] == ["reports:read"]
+    with pytest.raises(ApprowException) as ei:
+        management.org.list_authorized_resources_by_node_code(org["id"], "missing")
+    assert (ei.value.code, ei.value.message) == (500, "department not exists")
+    with pytest.raises(ApprowWrongArgumentException, match="resource_type"):
+        management.org.list_authorized_resources(org["dev"]["id"], resource_type="BOOKS")
+
+
+def test_a_deleted_node_takes_its_roles_and_grants_along(management, org, people, unique):
+    role = unique("gone")
+    management.roles.create(role)
+    management.org.add_roles(org["backend"]["id"], [role])
+    management.acl.authorize_resource("default", "tickets", [
+        {"targetType": "ORG", "targetIdentifier": org["backend"]["id"], "actions": ["tickets:read"]}])
+    management.org.add_members(org["backend"]["id"], [people[0]["id"]])
+    assert management.acl.is_allowed(people[0]["id"], "tickets:read", "tickets:1", "default") is True
+    management.org.delete_node(org["id"], org["dev"]["id"])
+    assert management.acl.is_allowed(people[0]["id"], "tickets:read", "tickets:1", "default") is False
+    assert management.roles.list_users(role)["totalCount"] == 0
+    targets = management.acl.get_authorized_targets("default", "DATA", "tickets")
+    assert org["backend"]["id"] not in [t["targetIdentifier"] for t in targets["list"]]

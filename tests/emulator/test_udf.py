@@ -149,9 +149,11 @@ def test_users_manage_their_own_values_only(admin, user_id, approw_emulator_fres
 def test_values_of_unknown_users_and_other_target_types(admin):
     assert admin.code(SET_UDV, {"id": "000000000000000000000000", "k": "age", "v": "1"}) == 2004
     doc = 'mutation { setUdv(targetType: ROLE, targetId: "r", key: "k", value: "1") { key } }'
-    body = admin.gql(doc)
-    assert body["errors"][0]["message"] == {
-        "code": 500, "message": "custom data of ROLE targets is not supported by the Approw emulator (USER only)"}
+    assert admin.gql(doc)["errors"][0]["message"] == {"code": 404, "message": "Role 'r' does not exist"}
+    doc = 'mutation { setUdv(targetType: NODE, targetId: "n", key: "k", value: "1") { key } }'
+    assert admin.gql(doc)["errors"][0]["message"] == {
+        "code": 500,
+        "message": "custom data of NODE targets is not supported by the Approw emulator (USER and ROLE only)"}
 
 
 CREATE = "mutation($i: CreateUserInput!, $p: String) { createUser(userInfo: $i, params: $p) " \

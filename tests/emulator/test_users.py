@@ -445,7 +445,9 @@ def test_search_user(fresh_admin):
     assert search(q="cat", f=["username"]) == {"total": 0, "names": []}
     assert search(q="a", f=["username"], limit=2, page=2) == {"total": 4, "names": ["beta", "alpha"]}
     assert search(q="_")["names"] == ["de_lta"] and search(q="%")["names"] == ["de_lta"]
-    assert search(q="cat", r=[{"namespace": "default", "code": "admin"}])["total"] == 0
+    assert code_of(fresh_admin.gql(doc, {"q": "cat", "r": [{"namespace": "default", "code": "admin"}]})) == 404
+    assert "errors" not in fresh_admin.gql('mutation { createRole(code: "admin") { id } }')
+    assert search(q="cat", r=[{"namespace": "default", "code": "admin"}])["total"] == 0   # no holder yet
     body = fresh_admin.gql(doc, {"q": "x", "f": ["password"]})
     assert code_of(body) == 2015
 

@@ -7,8 +7,8 @@ signatures, and each operation a method uses lists that method in the catalogue
 import asyncio
 import copy
 import inspect
-from urllib.parse import parse_qsl
 from typing import Any, Callable, Dict, List, Set, Tuple
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 
@@ -102,6 +102,9 @@ def test_method(case: Case, mode: str, fake: FakeSession, mgmt: ManagementClient
     expected = case.token if case.token and case.token.startswith("Basic ") else \
         f"Bearer {case.token}" if case.token else None
     assert main.headers.get("authorization") == expected
+    if case.query is not None:
+        query = {k: [str(x) for x in v] if isinstance(v, list) else [str(v)] for k, v in case.query.items()}
+        assert parse_qs(urlsplit(main.url).query) == query
 
 
 def _auth_options(public_key: str, overrides: Dict[str, Any]) -> AuthenticationClientOptions:
@@ -220,11 +223,10 @@ def test_operations_match_catalogue_used_by(mgmt: ManagementClient,
 
 def test_signatures() -> None:
     sig = inspect.signature
-    assert str(sig(UsersManagementClient.list)) == \
-        "(self, page: int = 1, limit: int = 10, with_custom_data: bool = False) -> " \
-        "approw.v2.common.shapes.UserPage"
+    assert str(sig(UsersManagementClient.list)).startswith(
+        "(self, page: int = 1, limit: int = 10, with_custom_data: bool = False, sort_by: ")
     assert list(sig(UsersManagementClient.create).parameters) == \
-        ["self", "userInfo", "keep_password", "custom_data"]
+        ["self", "userInfo", "keep_password", "custom_data", "identity", "reset_password_on_first_login"]
     assert list(sig(UsersManagementClient.detail).parameters) == \
         ["self", "user_id", "with_custom_data", "userId"]
     assert list(sig(UsersManagementClient.update).parameters) == ["self", "userId", "updates"]
@@ -245,3 +247,44 @@ def test_signatures() -> None:
     assert list(sig(AuthenticationClient.update_profile).parameters) == ["self", "updates"]
     assert list(sig(AuthenticationClient.logout).parameters) == ["self"]
     assert issubclass(UsersManagementClient, ManagementSubClient)
+
+
+# The reference's parameter names (and order) of the management areas; additions come after them.
+REFERENCE_PARAMETERS = {
+    "users.find": "email username phone external_id with_custom_data",
+    "users.search": "query page limit department_opts group_opts role_opts with_custom_data",
+    "users.batch_get": "identifiers query_field with_custom_data",
+    "users.list_roles": "userId namespace", "users.add_roles": "userId roles namespace",
+    "users.add_group": "userId group", "users.list_policies": "userId page limit",
+    "users.set_udv": "userId key value", "users.get_udf_value_batch": "user_ids",
+    "users.list_authorized_resources": "user_id namespace resource_type",
+    "users.check_resource_permission_batch": "user_id namespace resources",
+    "users.has_role": "user_id role_code namespace", "users.kick": "user_ids",
+    "users.list_user_actions": "page limit client_ip operation_name operato_arn",
+    "roles.create": "code description parentCode namespace", "roles.update": "code description newCode namespace",
+    "roles.list_users": "code page limit namespace with_custom_data", "roles.delete_many": "code_list namespace",
+    "roles.add_users": "code userIds namespace", "roles.get_specific_udf_value": "id key",
+    "policies.create": "code statements description", "policies.update": "code statements description",
+    "policies.add_assignments": "policies targetType targetIdentifiers",
+    "acl.allow": "resource action namespace role user_id", "acl.is_allowed": "user_id action resource namespace",
+    "acl.update_namespace": "id name code description",
+    "acl.create_resource": "namespace code resource_type actions description",
+    "acl.list_resources": "namespace resource_type page limit",
+    "acl.list_authorized_resources": "namespace target_type target_identifier resource_type",
+    "acl.get_authorized_targets": "namespace resource_type resource actions target_type",
+    "groups.update": "code new_code name description", "groups.list_users": "code page limit with_custom_data",
+}
+
+
+@pytest.mark.parametrize("method", sorted(REFERENCE_PARAMETERS))
+def test_reference_parameter_names(mgmt: ManagementClient, method: str) -> None:
+    area, name = method.split(".")
+    params = list(inspect.signature(getattr(getattr(mgmt, area), name)).parameters)
+    expected = REFERENCE_PARAMETERS[method].split()
+    assert params[:len(expected)] == expected
+
+
+def test_roles_list_users_defaults_to_page_0_and_check_is_there(mgmt: ManagementClient) -> None:
+    assert inspect.signature(mgmt.roles.list_users).parameters["page"].default == 0
+    from approw.v2.management import CheckType, PoliciesManagementClient, PolicyManagementClient
+    assert PoliciesManagementClient is PolicyManagementClient and isinstance(mgmt.check, CheckType)

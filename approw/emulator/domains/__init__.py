@@ -6,6 +6,11 @@ users         users and identities: management queries and mutations, the ``User
 sessions      the record of issued user tokens: login status, kick, logout of a user by an admin
 auth          end users: registration, sign-in, their tokens, profile, password, logout
 udf           user-defined fields and their values (custom data)
+namespaces    permission groups: the containers of roles, policies, resources and grants
+groups        user groups and their members
+roles         roles per namespace, their parents, and who holds them (users, groups, org nodes)
+policies      policies (statements that allow or deny) and their assignments
+acl           resource definitions, grants, and what a user, role, group or node may do
 verification  SMS and e-mail verification codes, and the outbox standing in for the providers
 mfa           second factors: TOTP authenticators, mfaToken challenges, factors an app requires
 ldap          sign-in against an LDAP directory or an Active Directory (the connector)
@@ -91,9 +96,29 @@ existing table needs a new ``SCHEMA_VERSION`` in ``store.py``.
 from typing import Tuple
 
 from ..domain import Domain
-from . import auth, cas, ldap, mfa, oidc, org, sessions, udf, userpool, users, verification
+from . import (
+    acl,
+    auth,
+    cas,
+    groups,
+    ldap,
+    mfa,
+    namespaces,
+    oidc,
+    org,
+    policies,
+    roles,
+    sessions,
+    udf,
+    userpool,
+    users,
+    verification,
+)
 
-# The order matters only to REST: among fixed paths (tried before those with parameters),
-# an earlier domain's route is tried first.
-DOMAINS: Tuple[Domain, ...] = (userpool, users, sessions, auth, udf, verification, mfa, ldap, oidc,
-                               cas, org)
+# The order matters to REST (among fixed paths, tried before those with parameters, an
+# earlier domain's route is tried first) and to the tables: a domain's DDL may reference
+# (foreign keys, triggers) the tables of the domains before it.
+DOMAINS: Tuple[Domain, ...] = (
+    userpool, users, sessions, auth, udf, namespaces, groups, roles, policies, acl,
+    verification, mfa, ldap, oidc, cas, org,
+)

@@ -28,7 +28,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
 from ..exceptions import ApprowArgumentTypeError, ApprowWrongArgumentException
 
 __all__ = ["checked", "RESOURCE_TYPES", "TARGET_TYPES", "resource_type", "target_type",
-           "page_options", "is_list", "EMAIL_SCENES", "email_scene", "one_of"]
+           "page_options", "is_list", "EMAIL_SCENES", "email_scene", "one_of", "resource_actions",
+           "acl_opts", "targets_actions", "policy_statements"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -213,3 +214,52 @@ def one_of(name: str, value: Any, allowed: Sequence[str]) -> None:
 def email_scene(value: Any) -> None:
     """``value`` must be one of :data:`EMAIL_SCENES`."""
     one_of("scene", value, EMAIL_SCENES)
+
+
+def resource_actions(actions: Any) -> None:
+    """The actions of a resource definition: ``[{"name": ..., "description": ...}, ...]``."""
+    if not isinstance(actions, (list, tuple)) or not all(
+            isinstance(a, collections.abc.Mapping) and "name" in a and "description" in a for a in actions):
+        raise ApprowWrongArgumentException(
+            'actions must be a list of dict like { "name": "xxx", "description": "xxx" }')
+
+
+def acl_opts(opts: Any) -> None:
+    """The targets of a grant or revocation: ``[{targetType, targetIdentifier[, actions]}]``."""
+    if not isinstance(opts, (list, tuple)):
+        raise ApprowWrongArgumentException("opts must be a list")
+    for item in opts:
+        if not isinstance(item, collections.abc.Mapping):
+            raise ApprowWrongArgumentException("item of opts must be a dict")
+        if "targetType" not in item or "targetIdentifier" not in item:
+            raise ApprowWrongArgumentException(
+                "item of opts must be a dict with targetType and targetIdentifier key")
+
+
+def targets_actions(actions: Any) -> None:
+    """The action filter of ``get_authorized_targets``: ``{"op": "AND" | "OR", "list": [...]}``."""
+    if not isinstance(actions, collections.abc.Mapping):
+        raise ApprowWrongArgumentException("actions must be a dict")
+    if "op" not in actions or "list" not in actions:
+        raise ApprowWrongArgumentException("invalid argument actions")
+    if actions["op"] not in ("AND", "OR"):
+        raise ApprowWrongArgumentException("op must be AND or OR")
+
+
+def policy_statements(statements: Any) -> None:
+    """Policy statements: ``[{"resource": str, "actions": [str, ...], "effect": "ALLOW" |
+    "DENY" (optional), "condition": [...] (optional)}, ...]``."""
+    if not isinstance(statements, (list, tuple)) or not statements:
+        raise ApprowWrongArgumentException("statements must be a non-empty list of dict")
+    for i, st in enumerate(statements):
+        where = f"statements[{i}]"
+        if not isinstance(st, collections.abc.Mapping):
+            raise ApprowWrongArgumentException(f"{where} must be a dict")
+        if not isinstance(st.get("resource"), str) or not st["resource"]:
+            raise ApprowWrongArgumentException(f"{where}.resource must be a non-empty str")
+        actions = st.get("actions")
+        if not isinstance(actions, (list, tuple)) or not actions or \
+                not all(isinstance(a, str) and a for a in actions):
+            raise ApprowWrongArgumentException(f"{where}.actions must be a non-empty list of str")
+        if st.get("effect") not in (None, "ALLOW", "DENY"):
+            raise ApprowWrongArgumentException(f"{where}.effect must be ALLOW or DENY")

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from .shapes import (
         AuthorizedResources,
+        AuthorizedTargets,
         CommonMessage,
         Group,
         GroupPage,
@@ -225,6 +226,8 @@ if TYPE_CHECKING:
         'userInfo': Required[Mapping[str, Any]],
         'keepPassword': Optional[bool],
         'params': Optional[str],
+        'identity': Optional[Mapping[str, Any]],
+        'resetPasswordOnFirstLogin': Optional[bool],
     }, total=False)
 
     CreateUserpoolVariables = TypedDict('CreateUserpoolVariables', {
@@ -327,6 +330,7 @@ if TYPE_CHECKING:
         'phone': Optional[str],
         'username': Optional[str],
         'externalId': Optional[str],
+        'identity': Optional[Mapping[str, Any]],
     }, total=False)
 
     FunctionVariables = TypedDict('FunctionVariables', {
@@ -392,6 +396,7 @@ if TYPE_CHECKING:
         'resource': Required[str],
         'action': Required[str],
         'userId': Required[str],
+        'namespace': Optional[str],
     }, total=False)
 
     IsDomainAvaliableVariables = TypedDict('IsDomainAvaliableVariables', {
@@ -516,6 +521,7 @@ if TYPE_CHECKING:
         'page': Optional[int],
         'limit': Optional[int],
         'namespace': Optional[str],
+        'excludeDefault': Optional[bool],
     }, total=False)
 
     PolicyVariables = TypedDict('PolicyVariables', {
@@ -1179,7 +1185,7 @@ authorizedResources: Final[Operation[AuthorizedResourcesVariables, AuthorizedRes
     (('targetType', 'PolicyAssignmentTargetType'), ('targetIdentifier', 'String'), ('namespace', 'String'), ('resourceType', 'String')),
 )
 
-authorizedTargets: Final[Operation[AuthorizedTargetsVariables, JSONDict]] = Operation(
+authorizedTargets: Final[Operation[AuthorizedTargetsVariables, AuthorizedTargets]] = Operation(
     'authorizedTargets', 'query', 'authorizedTargets',
     (
         'query authorizedTargets($namespace: String!, $resourceType: ResourceType!, '
@@ -1352,16 +1358,18 @@ createUserWithCustomData: Final[Operation[CreateUserWithCustomDataVariables, Use
     'createUserWithCustomData', 'mutation', 'createUser',
     (
         'mutation createUserWithCustomData($userInfo: CreateUserInput!, $keepPassword: '
-        'Boolean, $params: String) { createUser(userInfo: $userInfo, keepPassword: '
-        '$keepPassword, params: $params) { id arn userPoolId status username email '
-        'emailVerified phone phoneVerified unionid openid nickname registerSource photo '
-        'password oauth token tokenExpiredAt loginsCount lastLogin lastIP signedUp blocked '
-        'isDeleted device browser company name givenName familyName middleName profile '
-        'preferredUsername website gender birthdate zoneinfo locale address formatted '
-        'streetAddress locality region postalCode city province country createdAt updatedAt '
-        'externalId customData { key value dataType label } } }'
+        'Boolean, $params: String, $identity: CreateUserIdentityInput, '
+        '$resetPasswordOnFirstLogin: Boolean) { createUser(userInfo: $userInfo, keepPassword:'
+        ' $keepPassword, params: $params, identity: $identity, resetPasswordOnFirstLogin: '
+        '$resetPasswordOnFirstLogin) { id arn userPoolId status username email emailVerified '
+        'phone phoneVerified unionid openid nickname registerSource photo password oauth '
+        'token tokenExpiredAt loginsCount lastLogin lastIP signedUp blocked isDeleted device '
+        'browser company name givenName familyName middleName profile preferredUsername '
+        'website gender birthdate zoneinfo locale address formatted streetAddress locality '
+        'region postalCode city province country createdAt updatedAt externalId customData { '
+        'key value dataType label } } }'
     ),
-    (('userInfo', 'CreateUserInput!'), ('keepPassword', 'Boolean'), ('params', 'String')),
+    (('userInfo', 'CreateUserInput!'), ('keepPassword', 'Boolean'), ('params', 'String'), ('identity', 'CreateUserIdentityInput'), ('resetPasswordOnFirstLogin', 'Boolean')),
 )
 
 createUserpool: Final[Operation[CreateUserpoolVariables, UserPool]] = Operation(
@@ -1559,16 +1567,16 @@ findUserWithCustomData: Final[Operation[FindUserWithCustomDataVariables, Optiona
     'findUserWithCustomData', 'query', 'findUser',
     (
         'query findUserWithCustomData($email: String, $phone: String, $username: String, '
-        '$externalId: String) { findUser(email: $email, phone: $phone, username: $username, '
-        'externalId: $externalId) { id arn userPoolId status username email emailVerified '
-        'phone phoneVerified unionid openid nickname registerSource photo password oauth '
-        'token tokenExpiredAt loginsCount lastLogin lastIP signedUp blocked isDeleted device '
-        'browser company name givenName familyName middleName profile preferredUsername '
-        'website gender birthdate zoneinfo locale address formatted streetAddress locality '
-        'region postalCode city province country createdAt updatedAt externalId customData { '
-        'key value dataType label } } }'
+        '$externalId: String, $identity: FindUserByIdentityInput) { findUser(email: $email, '
+        'phone: $phone, username: $username, externalId: $externalId, identity: $identity) { '
+        'id arn userPoolId status username email emailVerified phone phoneVerified unionid '
+        'openid nickname registerSource photo password oauth token tokenExpiredAt loginsCount'
+        ' lastLogin lastIP signedUp blocked isDeleted device browser company name givenName '
+        'familyName middleName profile preferredUsername website gender birthdate zoneinfo '
+        'locale address formatted streetAddress locality region postalCode city province '
+        'country createdAt updatedAt externalId customData { key value dataType label } } }'
     ),
-    (('email', 'String'), ('phone', 'String'), ('username', 'String'), ('externalId', 'String')),
+    (('email', 'String'), ('phone', 'String'), ('username', 'String'), ('externalId', 'String'), ('identity', 'FindUserByIdentityInput')),
 )
 
 function: Final[Operation[FunctionVariables, Optional[JSONDict]]] = Operation(
@@ -1694,10 +1702,11 @@ isActionAllowed: Final[Operation[IsActionAllowedVariables, bool]] = Operation(
 isActionDenied: Final[Operation[IsActionDeniedVariables, bool]] = Operation(
     'isActionDenied', 'query', 'isActionDenied',
     (
-        'query isActionDenied($resource: String!, $action: String!, $userId: String!) { '
-        'isActionDenied(resource: $resource, action: $action, userId: $userId) }'
+        'query isActionDenied($resource: String!, $action: String!, $userId: String!, '
+        '$namespace: String) { isActionDenied(resource: $resource, action: $action, userId: '
+        '$userId, namespace: $namespace) }'
     ),
-    (('resource', 'String!'), ('action', 'String!'), ('userId', 'String!')),
+    (('resource', 'String!'), ('action', 'String!'), ('userId', 'String!'), ('namespace', 'String')),
 )
 
 isDomainAvaliable: Final[Operation[IsDomainAvaliableVariables, bool]] = Operation(
@@ -1956,12 +1965,13 @@ orgs: Final[Operation[OrgsVariables, OrgPage]] = Operation(
 policies: Final[Operation[PoliciesVariables, PolicyPage]] = Operation(
     'policies', 'query', 'policies',
     (
-        'query policies($page: Int, $limit: Int, $namespace: String) { policies(page: $page, '
-        'limit: $limit, namespace: $namespace) { totalCount list { namespace code description'
-        ' createdAt updatedAt statements { resource actions effect condition { param operator'
-        ' value } } } } }'
+        'query policies($page: Int, $limit: Int, $namespace: String, $excludeDefault: '
+        'Boolean) { policies(page: $page, limit: $limit, namespace: $namespace, '
+        'excludeDefault: $excludeDefault) { totalCount list { namespace code description '
+        'createdAt updatedAt statements { resource actions effect condition { param operator '
+        'value } } } } }'
     ),
-    (('page', 'Int'), ('limit', 'Int'), ('namespace', 'String')),
+    (('page', 'Int'), ('limit', 'Int'), ('namespace', 'String'), ('excludeDefault', 'Boolean')),
 )
 
 policy: Final[Operation[PolicyVariables, Optional[Policy]]] = Operation(

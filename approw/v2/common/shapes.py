@@ -44,6 +44,14 @@ __all__ = [
     "SecurityLevel",
     "MfaAuthenticator",
     "MfaAssociation",
+    "Namespace",
+    "NamespacePage",
+    "ResourceAction",
+    "Resource",
+    "ResourcePage",
+    "ResourcePermission",
+    "AuthorizedTarget",
+    "AuthorizedTargets",
 ]
 
 #: Any JSON object.
@@ -126,6 +134,10 @@ class User(TypedDict, total=False):
     externalId: Optional[str]
     identities: List[Identity]
     customData: Any
+    roles: "RolePage"
+    groups: "GroupPage"
+    departments: "Paginated"
+    authorizedResources: "AuthorizedResources"
 
 
 class Paginated(TypedDict, total=False):
@@ -179,9 +191,12 @@ class Role(TypedDict, total=False):
     code: str
     arn: str
     description: Optional[str]
+    isSystem: bool
     createdAt: str
     updatedAt: str
     parent: Optional[Dict[str, Any]]
+    users: UserPage
+    authorizedResources: "AuthorizedResources"
 
 
 class RolePage(TypedDict, total=False):
@@ -197,6 +212,8 @@ class Group(TypedDict, total=False):
     description: Optional[str]
     createdAt: str
     updatedAt: str
+    users: UserPage
+    authorizedResources: "AuthorizedResources"
 
 
 class GroupPage(TypedDict, total=False):
@@ -428,6 +445,15 @@ class MfaAuthenticator(TypedDict, total=False):
     secret: str
     authenticatorType: str
     recoveryCode: Optional[str]
+class Namespace(TypedDict, total=False):
+    """A namespace (permission group) holding roles, policies, resources and grants; its
+    ``id`` is a number."""
+
+    id: int
+    code: str
+    name: str
+    description: Optional[str]
+    userPoolId: str
     createdAt: str
     updatedAt: str
 
@@ -442,3 +468,57 @@ class MfaAssociation(TypedDict, total=False):
     qrcode_uri: str
     qrcode_data_url: str
     recovery_code: str
+class NamespacePage(TypedDict, total=False):
+    """One page of namespaces: the count is ``total`` (``totalCount`` too, from the emulator)."""
+
+    total: int
+    totalCount: int
+    list: List[Namespace]
+
+
+class ResourceAction(TypedDict, total=False):
+    """An action defined on a resource: ``{name, description}``."""
+
+    name: str
+    description: Optional[str]
+
+
+class Resource(TypedDict, total=False):
+    """A resource definition: its code, type (``DATA``, ``API``, ``MENU``, ``UI``, ``BUTTON``)
+    and actions."""
+
+    id: str
+    code: str
+    type: str
+    description: Optional[str]
+    actions: List[ResourceAction]
+    apiIdentifier: Optional[str]
+    namespaceId: int
+    userPoolId: str
+    createdAt: str
+    updatedAt: str
+
+
+class ResourcePage(TypedDict, total=False):
+    totalCount: int
+    list: List[Resource]
+
+
+class ResourcePermission(TypedDict, total=False):
+    """What a user may do on one resource: ``{code, actions}``."""
+
+    code: str
+    actions: List[str]
+
+
+class AuthorizedTarget(TypedDict, total=False):
+    """A user, role, group or organisation node granted actions on a resource."""
+
+    targetType: str
+    targetIdentifier: str
+    actions: List[str]
+
+
+class AuthorizedTargets(TypedDict, total=False):
+    totalCount: int
+    list: List[AuthorizedTarget]

@@ -12,12 +12,13 @@ import json
 import re
 import secrets
 import string
-from typing import Any, Dict, List, Mapping, Optional, TypeVar
+from typing import Any, Dict, List, Mapping, Optional, Sequence, TypeVar
 from urllib.parse import urlencode
 
 from approw import _core
 
-from ..exceptions import ApprowWrongArgumentException
+from ..exceptions import ApprowException, ApprowWrongArgumentException
+from .shapes import AuthorizedResources
 
 __all__ = [
     "encrypt",
@@ -36,6 +37,12 @@ __all__ = [
     "context_json",
     "pick_alias",
     "pick_required",
+    "udv_input",
+    "udf_value_batch_input",
+    "convert_udf_value_batch",
+    "required_field",
+    "authorized_resources",
+    "nested_users",
 ]
 
 T = TypeVar("T")
@@ -103,9 +110,9 @@ def convert_udv_data_type(data: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return data
 
 
-def convert_udv_list_to_dict(data: Optional[List[Dict[str, Any]]]) -> Dict[str, Any]:
+def convert_udv_list_to_dict(data: Optional[Sequence[Mapping[str, Any]]]) -> Dict[str, Any]:
     """``[{key, dataType, value, label}, ...]`` -> ``{key: typed value}``."""
-    return {item["key"]: item["value"] for item in convert_udv_data_type(data or [])}
+    return {item["key"]: _typed_value(item.get("dataType"), item.get("value")) for item in data or []}
 
 
 def convert_nested_pagination_custom_data_list_to_dict(data: Any) -> None:
@@ -201,3 +208,50 @@ def convert_user_custom_data(user: T) -> T:
     if isinstance(user, dict):
         user["customData"] = convert_udv_list_to_dict(user.get("customData"))
     return user
+
+
+def udv_input(data: Mapping[str, Any]) -> List[Dict[str, str]]:
+    """``{key: value}`` -> the ``udvList`` of ``setUdvBatch``: ``[{key, value: JSON text}]``."""
+    return [{"key": key, "value": serialize_udv_value(value)} for key, value in data.items()]
+
+
+def udf_value_batch_input(data: Mapping[str, Any]) -> List[Dict[str, str]]:
+    """``{target id: {key: value}}`` -> the ``input`` of ``setUdfValueBatch``:
+    ``[{targetId, key, value: JSON text}]``.  A target's values must be a dict."""
+    out: List[Dict[str, str]] = []
+    for target_id, values in data.items():
+        if not isinstance(values, Mapping):
+            raise ApprowWrongArgumentException("invalid data input")
+        out += [{"targetId": target_id, "key": key, "value": serialize_udv_value(value)}
+                for key, value in values.items()]
+    return out
+
+
+def convert_udf_value_batch(items: Optional[Sequence[Mapping[str, Any]]]) -> Dict[str, Dict[str, Any]]:
+    """``[{targetId, data: [udv items]}]`` -> ``{targetId: {key: typed value}}``."""
+    return {item["targetId"]: convert_udv_list_to_dict(item.get("data")) for item in items or []}
+
+
+def required_field(parent: Optional[Mapping[str, Any]], field: str, what: str) -> Any:
+    """``parent[field]`` of an object a query looked up; a missing object (``None``) raises
+    ``ApprowException(500, "<what> not exists")``, as the reference does for roles and groups."""
+    if not parent:
+        raise ApprowException(500, f"{what} not exists")
+    return parent.get(field)
+
+
+def authorized_resources(found: Optional[Mapping[str, Any]]) -> AuthorizedResources:
+    """``{totalCount, list}`` of authorized resources with each item's empty keys removed
+    (:func:`format_authorized_resources`); ``None`` reads as an empty list."""
+    found = found or {}
+    return AuthorizedResources(totalCount=found.get("totalCount") or 0,
+                               list=format_authorized_resources(list(found.get("list") or [])))
+
+
+def nested_users(parent: Optional[Mapping[str, Any]], what: str, with_custom_data: Any) -> Any:
+    """The ``users`` page of a role or group a query looked up (see :func:`required_field`),
+    each user's ``customData`` as a dict when it was asked for."""
+    users = required_field(parent, "users", what)
+    if with_custom_data:
+        convert_nested_pagination_custom_data_list_to_dict(users)
+    return users

@@ -47,3 +47,14 @@ class ManagementSubClient:
         token = self.tokenProvider.getAccessToken()
         return self._executor.rest(method, url, token=token, json=json, data=data,
                                          params=params, result=result)
+
+    def _rest_ok(self, method: str, url: str, *, json: Optional[Any] = None,
+                       params: Optional[Mapping[str, Any]] = None) -> bool:
+        """A REST call whose answer is only success or failure: ``True`` for code 200; another
+        code goes to ``on_error`` (which raises by default), then ``False``."""
+        body = self._rest(method, url, json=json, params=params, result="raw")
+        code = body.get("code") if isinstance(body, dict) else None
+        if code == 200:
+            return True
+        self._executor.report(code, body.get("message") if isinstance(body, dict) else None)
+        return False

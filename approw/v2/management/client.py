@@ -10,10 +10,15 @@ from approw.v2.common.rest import RestClient
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import LoginStatus, UserPool
 from approw.v2.exceptions import ApprowWrongArgumentException
+from approw.v2.management.check_type import CheckType
 from approw.v2.management.types import ManagementClientOptions
 
+from .acl import AclManagementClient
 from .base import ManagementSubClient
+from .groups import GroupsManagementClient
 from .org import OrgManagementClient
+from .policies import PolicyManagementClient
+from .roles import RolesManagementClient
 from .token_provider import ManagementTokenProvider
 from .users import UsersManagementClient
 
@@ -28,6 +33,11 @@ class ManagementClient(ManagementSubClient):
     Sub-clients (attributes), sharing this client's options, connections and token:
 
     * ``users`` (:class:`UsersManagementClient`): the users of the pool.
+    * ``roles`` (:class:`RolesManagementClient`): roles and who holds them.
+    * ``policies`` (:class:`PolicyManagementClient`): policies and their assignments.
+    * ``acl`` (:class:`AclManagementClient`): namespaces, resources, grants, checks.
+    * ``groups`` (:class:`GroupsManagementClient`): user groups and their members.
+    * ``check`` (:class:`CheckType`): the argument checks, for your own use.
     * ``org`` (:class:`OrgManagementClient`): organisations, their nodes and members.
 
     Also: ``options``, ``tokenProvider`` (:class:`ManagementTokenProvider`),
@@ -35,6 +45,11 @@ class ManagementClient(ManagementSubClient):
     """
 
     users: UsersManagementClient
+    roles: RolesManagementClient
+    policies: PolicyManagementClient
+    acl: AclManagementClient
+    groups: GroupsManagementClient
+    check: CheckType
     org: OrgManagementClient
     graphqlClient: GraphqlClient
     restClient: RestClient
@@ -48,6 +63,11 @@ class ManagementClient(ManagementSubClient):
         self.restClient = RestClient(executor)
         area = (options, executor, self.tokenProvider)
         self.users = UsersManagementClient(*area)
+        self.roles = RolesManagementClient(*area)
+        self.policies = PolicyManagementClient(*area)
+        self.acl = AclManagementClient(*area)
+        self.groups = GroupsManagementClient(*area)
+        self.check = CheckType()
         self.org = OrgManagementClient(*area)
         self._userpool_detail: Optional[UserPool] = None
 

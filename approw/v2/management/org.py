@@ -4,8 +4,8 @@
 
 An organisation is a tree of nodes (departments) with exactly one root; ``create_org`` makes
 an organisation with its root node, nodes are added under a parent, moved (never under one
-of their own descendants) and deleted with their subtree.  Members, roles and permissions of
-nodes are in :mod:`.org_members`.
+of their own descendants) and deleted with their subtree.  Members of nodes are in
+:mod:`.org_members`, their roles and permissions in :mod:`.org_roles`.
 """
 import json as _json
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
@@ -16,6 +16,7 @@ from approw.v2.common.shapes import CommonMessage, Org, OrgNode, OrgPage, OrgTre
 from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .org_members import OrgMemberMethods
+from .org_roles import OrgRoleMethods
 
 __all__ = ["OrgManagementClient"]
 
@@ -33,7 +34,7 @@ def _fields(data: Mapping[str, Any], allowed: Sequence[str], what: str) -> Dict[
     return {key: data.get(key) for key in allowed}
 
 
-class OrgManagementClient(OrgMemberMethods):
+class OrgManagementClient(OrgMemberMethods, OrgRoleMethods):
     """Manage the organisations of the pool: trees of nodes, their members, roles and
     permissions (every call carries the management token)."""
 

@@ -7,7 +7,7 @@ from typing import Optional, Sequence
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import CommonMessage, OrgNode, UserPage
-from approw.v2.exceptions import ApprowException
+from approw.v2.common.utils import required_field
 
 from .base import ManagementSubClient
 
@@ -34,9 +34,8 @@ class OrgMemberMethods(ManagementSubClient):
         node = self._exec(ops.nodeByIdWithMembers({
             "id": node_id, "page": page, "limit": limit, "sortBy": sort_by,
             "includeChildrenNodes": include_children_nodes}))
-        if not node:
-            raise ApprowException(500, "department not exists")
-        return node["users"]
+        users: UserPage = required_field(node, "users", "department")
+        return users
 
     @checked
     def remove_members(self, node_id: str, user_ids: Sequence[str]) -> OrgNode:

@@ -9,7 +9,7 @@ REST) with the variables (``ENC("pw")`` marks an RSA-encrypted field), the scrip
 the value the method must return and the ``Authorization`` it must send.  ``op=LOCAL`` marks a
 helper that sends no request (a plain method on both clients, e.g. URL building); ``options``
 builds the end-user client with other options (``app_host``, ``secret``, ``protocol``, ...).
-REST bodies are compared decoded: JSON, or a form as a ``{name: value}`` dict.
+REST bodies are compared decoded: JSON, or a form as a ``{name: value}`` dict.  For REST calls the query string can be checked too (``query``).
 """
 import importlib
 import pkgutil
@@ -42,7 +42,8 @@ class Case:
                  kwargs: Optional[Dict[str, Any]] = None, *, op: str,
                  variables: Any, answer: Any, returns: Any, calls: Optional[List[str]] = None,
                  token: Optional[str] = None, state_token: Optional[str] = None,
-                 options: Optional[Dict[str, Any]] = None) -> None:
+                 options: Optional[Dict[str, Any]] = None,
+                 query: Optional[Dict[str, Any]] = None) -> None:
         self.client = client
         self.method = method
         self.args = args
@@ -57,6 +58,7 @@ class Case:
         self.options = options or {}    # AuthenticationClientOptions overrides for this call
         if op == LOCAL:                 # a helper that sends no request (same on both clients)
             self.calls = []
+        self.query = query              # REST: the query string of `op` ({name: value or [values]})
 
     @property
     def id(self) -> str:

@@ -103,3 +103,39 @@ CASES = [
     Case("mgmt", "org.export_by_org_id", ("o1",), op="GET /api/v2/orgs/export", variables=None,
          answer=ok(TREE), returns=TREE, token=M),
 ]
+
+ROLES = {"totalCount": 1, "list": [{"code": "admin", "namespace": "default"}]}
+RESOURCES = {"totalCount": 2, "list": [{"code": "books:1", "type": "DATA", "actions": ["read"]},
+                                       {"code": "menu", "type": None, "actions": []}]}
+FORMATTED = {"totalCount": 2, "list": [{"code": "books:1", "type": "DATA", "actions": ["read"]}, {"code": "menu"}]}
+
+CASES += [
+    Case("mgmt", "org.add_roles", ("n1", ["admin"]), op="assignRole",
+         variables={"nodeCodes": ["n1"], "roleCodes": ["admin"], "namespace": None}, answer=MSG, returns=MSG,
+         token=M),
+    Case("mgmt", "org.add_roles", ("n1", ["admin"], "app1"), op="assignRole",
+         variables={"nodeCodes": ["n1"], "roleCodes": ["admin"], "namespace": "app1"}, answer=MSG, returns=MSG,
+         token=M),
+    Case("mgmt", "org.remove_roles", ("n1", ["admin"]), op="revokeRole",
+         variables={"nodeCodes": ["n1"], "roleCodes": ["admin"], "namespace": None}, answer=MSG, returns=MSG,
+         token=M),
+    Case("mgmt", "org.list_roles", ("n1",), op="getNodeRoles", variables={"id": "n1", "namespace": None},
+         answer=dict(NODE, roles=ROLES), returns=ROLES, token=M),
+    Case("mgmt", "org.list_roles", ("n1", "default"), op="getNodeRoles",
+         variables={"id": "n1", "namespace": "default"}, answer=dict(NODE, roles=ROLES), returns=ROLES, token=M),
+    Case("mgmt", "org.list_authorized_resources", ("n1",), op="listNodeByIdAuthorizedResources",
+         variables={"id": "n1", "namespace": None, "resourceType": None},
+         answer=dict(NODE, authorizedResources=RESOURCES), returns=FORMATTED, token=M),
+    Case("mgmt", "org.list_authorized_resources", ("n1", "default", "DATA"), op="listNodeByIdAuthorizedResources",
+         variables={"id": "n1", "namespace": "default", "resourceType": "DATA"},
+         answer=dict(NODE, authorizedResources=RESOURCES), returns=FORMATTED, token=M),
+    Case("mgmt", "org.list_authorized_resources_by_node_code", ("o1", "dev"),
+         op="listNodeByCodeAuthorizedResources",
+         variables={"orgId": "o1", "code": "dev", "namespace": None, "resourceType": None},
+         answer=dict(NODE, authorizedResources=RESOURCES), returns=FORMATTED, token=M),
+    Case("mgmt", "org.list_authorized_resources_by_node_code", ("o1", "dev", "default", "MENU"),
+         op="listNodeByCodeAuthorizedResources",
+         variables={"orgId": "o1", "code": "dev", "namespace": "default", "resourceType": "MENU"},
+         answer=dict(NODE, authorizedResources={"totalCount": 0, "list": []}),
+         returns={"totalCount": 0, "list": []}, token=M),
+]

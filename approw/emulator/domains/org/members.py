@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence
 
-from ...errors import USER_NOT_FOUND, ApprowError, invalid
+from ...errors import invalid
 from ...store import Store
-from ..users import state as users
+from ..namespaces.rules import require_users
 from . import rules, state
 from .tree import Trees, require_node
 
@@ -27,16 +27,6 @@ def addressed_node(store: Store, args: Dict[str, Any]) -> Dict[str, Any]:
             raise rules.node_not_found(args["nodeCode"], args["orgId"])
         return node
     raise invalid("Give nodeId, or orgId and nodeCode")
-
-
-def require_users(store: Store, user_ids: Sequence[Any]) -> List[str]:
-    """The given user ids without repeats, in order; one that is not a user -> 2004."""
-    wanted = list(dict.fromkeys(user_ids))
-    found = users.users_by(store, "id", wanted)
-    missing = [u for u in wanted if u not in found]
-    if missing:
-        raise ApprowError(USER_NOT_FOUND, "User %r does not exist" % missing[0])
-    return wanted
 
 
 def add(store: Store, node_id: str, user_ids: Sequence[str], is_leader: Optional[bool]) -> None:

@@ -1,5 +1,5 @@
-"""Organisations over GraphQL (management token): trees, nodes, members; the ``Node.users``
-and ``User.departments`` fields."""
+"""Organisations over GraphQL (management token): trees, nodes, members; the fields
+``Node.users``, ``Node.roles``, ``Node.authorizedResources`` and ``User.departments``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ...domain import Resolvers
 from ...errors import invalid
 from ...values import common_message, page_window, paginated
 from ..users import state as users
-from . import members, rules, state, structure
+from . import authz, members, rules, state, structure
 from .tree import Tree, Trees, node_view, require_node, require_org
 
 # --- queries -------------------------------------------------------------------------------
@@ -188,6 +188,7 @@ RESOLVERS: Resolvers = {
         "moveMembers": move_members,
         "setMainDepartment": set_main_department,
     },
-    "Node": {"users": node_users},
+    "Node": {"users": node_users, "roles": authz.node_roles,
+             "authorizedResources": authz.node_authorized_resources},
     "User": {"departments": user_departments},
 }

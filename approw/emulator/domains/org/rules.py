@@ -9,14 +9,11 @@ text; given as a JSON object (in an import), they are kept as its JSON text.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Dict, Optional
 
-from ...errors import ApprowError, invalid
+from ...errors import ALREADY_EXISTS, NOT_FOUND, ApprowError, invalid
+from ..namespaces.rules import CODE
 
-NOT_FOUND = 404
-ALREADY_EXISTS = 2026
-_CODE = re.compile(r"[^\s/]{1,256}")
 _MAX_ORDER = 2**32
 
 
@@ -54,7 +51,7 @@ def node_fields(data: Dict[str, Any], *, partial: bool = False, where: str = "")
         out["name"] = name
     code = data.get("code")
     if code is not None:
-        if not isinstance(code, str) or not _CODE.fullmatch(code):
+        if not isinstance(code, str) or not CODE.fullmatch(code):
             raise invalid("%scode must be 1 to 256 characters without whitespace or '/', got %r" % (where, code))
         out["code"] = code
     for key in ("nameI18n", "description", "descriptionI18n"):

@@ -2,7 +2,8 @@
 
 Each function runs in one transaction.  A move never makes a cycle: a node cannot go under
 itself or one of its descendants, and the root stays the root.  Deleting a node deletes its
-subtree with every membership in it; deleting the root deletes the organisation.
+subtree with every membership in it and everything its nodes held (roles, policy
+assignments, grants); deleting the root deletes the organisation.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from ...errors import USER_NOT_FOUND, ApprowError, invalid
 from ...store import Store
 from ...tokens import object_id
 from ..users import state as users
-from . import rules, state
+from . import authz, rules, state
 from .tree import require_node
 
 MAX_IMPORT_NODES = 10000
@@ -69,6 +70,7 @@ def delete_node(store: Store, org_id: str, node_id: str) -> None:
         node = require_node(store, node_id, org_id)
         subtree = state.subtree_ids(store, node_id)
         state.remove_members(store, subtree)
+        authz.forget(store, subtree)
         if node["parentId"] is None:
             state.delete_org(store, org_id)
         else:
@@ -80,9 +82,9 @@ def delete_org(store: Store, org_id: str) -> None:
     with store.tx():
         if not state.org_exists(store, org_id):
             raise rules.org_not_found(org_id)
-        root = [n for n in state.nodes_of_org(store, org_id) if n["parentId"] is None]
-        if root:
-            state.remove_members(store, state.subtree_ids(store, root[0]["id"]))
+        every = [n["id"] for n in state.nodes_of_org(store, org_id)]
+        state.remove_members(store, every)
+        authz.forget(store, every)
         state.delete_org(store, org_id)
 
 

@@ -1,7 +1,8 @@
 """User-defined fields and values.
 
-Definitions exist for every target type; values are held for USER targets (the only
-kind of target the emulator stores).  A user may read and write their own values with
+Definitions exist for every target type; values are held for users and roles (the
+targets the emulator stores; a role is addressed by its id, or by its code in the
+``default`` namespace).  A user may read and write their own values with
 their token; everything else needs the management token.
 """
 
@@ -13,6 +14,9 @@ from ...context import RequestContext
 from ...domain import Resolvers
 from ...errors import UNSUPPORTED, USER_NOT_FOUND, ApprowError, invalid
 from ...values import common_message
+from ..namespaces import rules
+from ..namespaces import state as namespaces
+from ..roles import state as roles
 from ..users.state import get_user
 from . import customdata, state
 
@@ -39,24 +43,37 @@ def remove_udf(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     return common_message("Removed custom field %r" % args["key"])
 
 
-def _target(ctx: RequestContext, target_type: str, target_id: str) -> None:
-    """Authorise access to one target's values and check that it exists."""
+def _target(ctx: RequestContext, target_type: str, target_id: str) -> str:
+    """Authorise access to one target's values and check that it exists; returns the id its
+    values are stored under (a role, addressed by id or by code in ``default``: its id)."""
+    if target_type == "ROLE":
+        ctx.require_admin()
+        role = roles.by_id(ctx.store, target_id) or roles.get(ctx.store, _default_namespace(ctx)["id"], target_id)
+        if role is None:
+            raise rules.not_found("Role", target_id)
+        return str(role["id"])
     if target_type != "USER":
         raise ApprowError(
-            UNSUPPORTED, "custom data of %s targets is not supported by the Approw emulator (USER only)" % target_type
+            UNSUPPORTED, "custom data of %s targets is not supported by the Approw emulator (USER and ROLE only)"
+            % target_type
         )
     ctx.require_admin_or_self(target_id)
     if get_user(ctx.store, target_id) is None:
         raise ApprowError(USER_NOT_FOUND)
+    return target_id
+
+
+def _default_namespace(ctx: RequestContext) -> Dict[str, Any]:
+    return namespaces.resolve(ctx.store, None)
 
 
 def udv(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
-    _target(ctx, args["targetType"], args["targetId"])
-    return state.udvs(ctx.store, args["targetType"], args["targetId"])
+    target_id = _target(ctx, args["targetType"], args["targetId"])
+    return state.udvs(ctx.store, args["targetType"], target_id)
 
 
 def _write(ctx: RequestContext, target_type: str, target_id: str, items: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    _target(ctx, target_type, target_id)
+    target_id = _target(ctx, target_type, target_id)
     values = [(i["key"], customdata.parse_wire_value(i["key"], i.get("value"))) for i in items]
     customdata.write_values(ctx.store, target_type, target_id, customdata.check_values(ctx.store, target_type, values))
     return state.udvs(ctx.store, target_type, target_id)
@@ -71,9 +88,9 @@ def set_udv_batch(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, A
 
 
 def remove_udv(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
-    _target(ctx, args["targetType"], args["targetId"])
-    state.remove_udv(ctx.store, args["targetType"], args["targetId"], args["key"])
-    return state.udvs(ctx.store, args["targetType"], args["targetId"])
+    target_id = _target(ctx, args["targetType"], args["targetId"])
+    state.remove_udv(ctx.store, args["targetType"], target_id, args["key"])
+    return state.udvs(ctx.store, args["targetType"], target_id)
 
 
 def set_udf_value_batch(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
@@ -82,9 +99,9 @@ def set_udf_value_batch(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, 
     target_type = args["targetType"]
     per_target: Dict[str, List[Tuple[str, Any]]] = {}
     for item in args["input"]:
-        _target(ctx, target_type, item["targetId"])
+        target_id = _target(ctx, target_type, item["targetId"])
         value = customdata.parse_wire_value(item["key"], item["value"])
-        per_target.setdefault(item["targetId"], []).append((item["key"], value))
+        per_target.setdefault(target_id, []).append((item["key"], value))
     checked = {t: customdata.check_values(ctx.store, target_type, v) for t, v in per_target.items()}
     with ctx.store.tx():
         for target_id, values in checked.items():
@@ -98,8 +115,8 @@ def udf_value_batch(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str,
     for target_id in args["targetIds"]:
         if target_id is None:
             continue
-        _target(ctx, args["targetType"], target_id)
-        out.append({"targetId": target_id, "data": state.udvs(ctx.store, args["targetType"], target_id)})
+        stored_id = _target(ctx, args["targetType"], target_id)
+        out.append({"targetId": target_id, "data": state.udvs(ctx.store, args["targetType"], stored_id)})
     return out
 
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ...context import RequestContext
 from ...domain import Resolvers
-from ...errors import BATCH_TOO_LARGE, DELETE_FAILED, NOT_YOUR_ACCOUNT, ApprowError, invalid, message_for
+from ...errors import (BATCH_TOO_LARGE, DELETE_FAILED, NOT_FOUND, NOT_YOUR_ACCOUNT, ApprowError, invalid,
+                       message_for)
 from ...values import common_message, page_window, paginated
-from ..org import state as org
+from ..groups import state as groups
+from ..namespaces import state as namespaces
+from ..roles import nodes
+from ..roles import state as roles
 from ..udf import customdata
 from ..udf import state as udf
 from . import accounts, state
 
 BATCH_LIMIT = 80
-_EMPTY_PAGE = {"totalCount": 0, "list": []}
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -41,7 +44,7 @@ def _listing(
 def users(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     """Users, newest first; ``excludeUsersInOrg``: only those in no organisation."""
     if args.get("excludeUsersInOrg"):
-        return _listing(ctx, args, "NOT " + org.in_any_org_where())
+        return _listing(ctx, args, "NOT " + nodes.current().in_any_node_where())
     return _listing(ctx, args)
 
 
@@ -49,14 +52,48 @@ def archived_users(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     return _listing(ctx, args, "status = ?", ["Archived"])
 
 
+def _department_members(ctx: RequestContext, opts: List[Dict[str, Any]]) -> Tuple[str, List[Any]]:
+    """SQL selecting the members of the nodes of ``[{departmentId, includeChildrenDepartments}]``."""
+    org = nodes.current()
+    node_ids: List[str] = []
+    for opt in opts:
+        department = opt.get("departmentId")
+        if not isinstance(department, str) or not org.exists(ctx.store, department):
+            raise ApprowError(NOT_FOUND, "Organisation node %r does not exist" % (department,))
+        node_ids += org.subtree(ctx.store, department) if opt.get("includeChildrenDepartments") else [department]
+    return org.members_where(list(dict.fromkeys(node_ids)))
+
+
+def _membership_filters(ctx: RequestContext, args: Dict[str, Any]) -> Tuple[List[str], List[Any]]:
+    """SQL restricting a search to members of any of the departments of ``departmentOpts``
+    (with their subtrees when ``includeChildrenDepartments``), of any of the groups of
+    ``groupOpts`` and holders of any of the roles of ``roleOpts`` (an unknown department,
+    group or role: error 404)."""
+    clauses: List[str] = []
+    params: List[Any] = []
+    if args.get("departmentOpts"):
+        clause, values = _department_members(ctx, [o for o in args["departmentOpts"] if o])
+        clauses.append(clause)
+        params += values
+    group_codes = [o["code"] for o in args.get("groupOpts") or () if o and o.get("code")]
+    if args.get("groupOpts"):
+        clause, values = groups.members_where([g["id"] for g in groups.require_all(ctx.store, group_codes)])
+        clauses.append(clause)
+        params += values
+    if args.get("roleOpts"):
+        role_ids = [roles.require(ctx.store, namespaces.resolve(ctx.store, o.get("namespace")), o["code"])["id"]
+                    for o in args["roleOpts"] if o]
+        clause, values = roles.holders_where(role_ids)
+        clauses.append(clause)
+        params += values
+    return clauses, params
+
+
 def search_user(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     ctx.require_admin()
     where, params = accounts.search_where(args["query"], args.get("fields"))
-    if any(args.get(k) for k in ("departmentOpts", "groupOpts", "roleOpts")):
-        # Membership filters: the emulator has no departments, groups or roles, so no user qualifies.
-        page_window(args)
-        return paginated(0, [])
-    return _listing(ctx, args, where, params)
+    clauses, values = _membership_filters(ctx, args)
+    return _listing(ctx, args, " AND ".join([where] + clauses), params + values)
 
 
 def user_batch(ctx: RequestContext, args: Dict[str, Any]) -> List[Dict[str, Any]]:
@@ -168,11 +205,6 @@ def _token(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) ->
     return None
 
 
-def _empty_page(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) -> Dict[str, Any]:
-    """Roles, groups and grants: domains the emulator does not hold, so empty."""
-    return dict(_EMPTY_PAGE)
-
-
 USER_FIELDS = {
     "arn": lambda ctx, parent, args: ctx.pool.arn(parent["id"]),
     "userPoolId": lambda ctx, parent, args: ctx.pool.id,
@@ -180,9 +212,6 @@ USER_FIELDS = {
     "token": _token,
     "identities": lambda ctx, parent, args: state.identities(ctx.store, parent["id"]),
     "customData": lambda ctx, parent, args: udf.udvs(ctx.store, "USER", parent["id"]),
-    "roles": _empty_page,
-    "groups": _empty_page,
-    "authorizedResources": _empty_page,
 }
 
 RESOLVERS: Resolvers = {

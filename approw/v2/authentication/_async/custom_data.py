@@ -27,7 +27,7 @@ class AsyncCustomDataMethods(AsyncAuthenticationBase):
         """The current user's custom data as ``{key: typed value}``."""
         user_id = await self._me()
         items = await self._exec(ops.udv({"targetType": "USER", "targetId": user_id}), self._token)
-        return convert_udv_list_to_dict(list(items or []))  # type: ignore[arg-type]
+        return convert_udv_list_to_dict(list(items or []))
 
     @checked
     async def set_udf_value(self, data: Mapping[str, Any]) -> bool:

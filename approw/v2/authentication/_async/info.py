@@ -1,7 +1,7 @@
 """What the current user may do and belongs to: roles, authorized resources, organisations,
 applications, and the security level of the account (and of a password, computed locally)."""
 import re
-from typing import Any, Dict, List, Optional, cast
+from typing import List, Optional
 
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked, page_options, resource_type
@@ -11,10 +11,8 @@ from approw.v2.common.shapes import (
     Paginated,
     RolePage,
     SecurityLevel,
-    User,
 )
-from approw.v2.common.utils import format_authorized_resources
-from approw.v2.exceptions import ApprowException
+from approw.v2.common.utils import authorized_resources, required_field
 
 from .base import AsyncAuthenticationBase
 
@@ -22,12 +20,6 @@ __all__ = ["AsyncInfoMethods"]
 
 _HIGH = re.compile(r"(?=.*[a-z])(?=.*[A-Z])(?=.*\d).{12,}", re.DOTALL)
 _MEDIUM = re.compile(r"(?=.*[a-zA-Z])(?=.*\d).{8,}", re.DOTALL)
-
-
-def _user_field(user: Optional[User], field: str) -> Any:
-    if not user:
-        raise ApprowException(500, "user not exists")
-    return cast(Dict[str, Any], user).get(field)
 
 
 class AsyncInfoMethods(AsyncAuthenticationBase):
@@ -54,7 +46,8 @@ class AsyncInfoMethods(AsyncAuthenticationBase):
         user = await self._check_logged_in()
         found = await self._exec(ops.getUserRoles({"id": user["id"], "namespace": namespace}),
                                  self._token)
-        return cast(RolePage, _user_field(found, "roles"))
+        roles: RolePage = required_field(found, "roles", "user")
+        return roles
 
     @checked
     async def has_role(self, code: str, namespace: Optional[str] = None) -> bool:
@@ -84,9 +77,7 @@ class AsyncInfoMethods(AsyncAuthenticationBase):
         user = await self._check_logged_in()
         found = await self._exec(ops.listUserAuthorizedResources({
             "id": user["id"], "namespace": namespace, "resourceType": resource_type}), self._token)
-        resources = _user_field(found, "authorizedResources") or {}
-        return {"totalCount": resources.get("totalCount") or 0,
-                "list": format_authorized_resources(list(resources.get("list") or []))}
+        return authorized_resources(required_field(found, "authorizedResources", "user"))
 
     @checked
     def compute_password_security_level(self, password: str) -> int:

@@ -8,10 +8,15 @@ from approw.v2.common._async.rest import AsyncRestClient
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import LoginStatus, UserPool
 from approw.v2.exceptions import ApprowWrongArgumentException
+from approw.v2.management.check_type import CheckType
 from approw.v2.management.types import ManagementClientOptions
 
+from .acl import AsyncAclManagementClient
 from .base import AsyncManagementSubClient
+from .groups import AsyncGroupsManagementClient
 from .org import AsyncOrgManagementClient
+from .policies import AsyncPolicyManagementClient
+from .roles import AsyncRolesManagementClient
 from .token_provider import AsyncManagementTokenProvider
 from .users import AsyncUsersManagementClient
 
@@ -26,6 +31,11 @@ class AsyncManagementClient(AsyncManagementSubClient):
     Sub-clients (attributes), sharing this client's options, connections and token:
 
     * ``users`` (:class:`AsyncUsersManagementClient`): the users of the pool.
+    * ``roles`` (:class:`AsyncRolesManagementClient`): roles and who holds them.
+    * ``policies`` (:class:`AsyncPolicyManagementClient`): policies and their assignments.
+    * ``acl`` (:class:`AsyncAclManagementClient`): namespaces, resources, grants, checks.
+    * ``groups`` (:class:`AsyncGroupsManagementClient`): user groups and their members.
+    * ``check`` (:class:`CheckType`): the argument checks, for your own use.
     * ``org`` (:class:`AsyncOrgManagementClient`): organisations, their nodes and members.
 
     Also: ``options``, ``tokenProvider`` (:class:`AsyncManagementTokenProvider`),
@@ -33,6 +43,11 @@ class AsyncManagementClient(AsyncManagementSubClient):
     """
 
     users: AsyncUsersManagementClient
+    roles: AsyncRolesManagementClient
+    policies: AsyncPolicyManagementClient
+    acl: AsyncAclManagementClient
+    groups: AsyncGroupsManagementClient
+    check: CheckType
     org: AsyncOrgManagementClient
     graphqlClient: AsyncGraphqlClient
     restClient: AsyncRestClient
@@ -46,6 +61,11 @@ class AsyncManagementClient(AsyncManagementSubClient):
         self.restClient = AsyncRestClient(executor)
         area = (options, executor, self.tokenProvider)
         self.users = AsyncUsersManagementClient(*area)
+        self.roles = AsyncRolesManagementClient(*area)
+        self.policies = AsyncPolicyManagementClient(*area)
+        self.acl = AsyncAclManagementClient(*area)
+        self.groups = AsyncGroupsManagementClient(*area)
+        self.check = CheckType()
         self.org = AsyncOrgManagementClient(*area)
         self._userpool_detail: Optional[UserPool] = None
 

@@ -1,0 +1,108 @@
+"""``management.acl``: grants, checks, namespaces and resources."""
+from . import MSG, Case
+
+T = "mgmt-token"
+OPTS = [{"targetType": "USER", "targetIdentifier": "u1", "actions": ["books:read"]}]
+RESOURCES = {"totalCount": 1, "list": [{"code": "books:1", "type": "DATA", "actions": ["books:read"]}]}
+TARGETS = {"totalCount": 1, "list": [{"targetType": "USER", "targetIdentifier": "u1", "actions": ["books:read"]}]}
+NS = {"id": 2, "code": "ns1", "name": "NS 1", "description": None, "userPoolId": "pool1"}
+NS_PATH = "/api/v2/resource-namespace/pool1"
+ACTIONS = [{"name": "books:read", "description": "Read"}]
+RESOURCE = {"id": "x1", "code": "books", "type": "DATA", "actions": ACTIONS}
+OK = {"code": 200, "message": "ok"}
+
+CASES = [
+    # grants
+    Case("mgmt", "acl.allow", ("books:1", "books:read", "default", None, "u1"), op="allow",
+         variables={"resource": "books:1", "action": "books:read", "userId": "u1", "roleCode": None,
+                    "namespace": "default"}, answer=MSG, returns=MSG, token=T),
+    Case("mgmt", "acl.allow", ("books:*", "books:read"), {"role": "admin"}, op="allow",
+         variables={"resource": "books:*", "action": "books:read", "userId": None, "roleCode": "admin",
+                    "namespace": None}, answer=MSG, returns=MSG, token=T),
+    Case("mgmt", "acl.allow", (), {"resource": "books:1", "action": "books:read", "userId": "u1"}, op="allow",
+         variables={"resource": "books:1", "action": "books:read", "userId": "u1", "roleCode": None,
+                    "namespace": None}, answer=MSG, returns=MSG, token=T),
+    Case("mgmt", "acl.authorize_resource", ("default", "books", OPTS), op="authorizeResource",
+         variables={"namespace": "default", "resource": "books", "opts": OPTS, "resourceType": None},
+         answer=MSG, returns=True, token=T),
+    Case("mgmt", "acl.authorize_resource", ("default", "menu1", OPTS, "MENU"), op="authorizeResource",
+         variables={"namespace": "default", "resource": "menu1", "opts": OPTS, "resourceType": "MENU"},
+         answer=MSG, returns=True, token=T),
+    Case("mgmt", "acl.revoke_resource", ("default", "books", [{"targetType": "USER", "targetIdentifier": "u1"}]),
+         op="POST /api/v2/acl/revoke-resource",
+         variables={"namespace": "default", "resource": "books",
+                    "opts": [{"targetType": "USER", "targetIdentifier": "u1"}]},
+         answer={"code": 200, "message": "ok"}, returns=True, token=T),
+    # checks
+    Case("mgmt", "acl.is_allowed", ("u1", "books:read", "books:1", "default"), op="isActionAllowed",
+         variables={"userId": "u1", "resource": "books:1", "action": "books:read", "namespace": "default"},
+         answer=True, returns=True, token=T),
+    Case("mgmt", "acl.is_allowed", (), {"userId": "u1", "resource": "books:1", "action": "books:edit"},
+         op="isActionAllowed",
+         variables={"userId": "u1", "resource": "books:1", "action": "books:edit", "namespace": None},
+         answer=False, returns=False, token=T),
+    Case("mgmt", "acl.is_action_denied", ("u1", "books:read", "books:1"), op="isActionDenied",
+         variables={"userId": "u1", "resource": "books:1", "action": "books:read", "namespace": None},
+         answer=True, returns=True, token=T),
+    Case("mgmt", "acl.is_action_denied", ("u1", "books:read", "books:1", "app1"), op="isActionDenied",
+         variables={"userId": "u1", "resource": "books:1", "action": "books:read", "namespace": "app1"},
+         answer=False, returns=False, token=T),
+    # listings
+    Case("mgmt", "acl.list_authorized_resources", ("default", "USER", "u1"), op="authorizedResources",
+         variables={"targetType": "USER", "targetIdentifier": "u1", "namespace": "default", "resourceType": None},
+         answer=RESOURCES, returns=RESOURCES, token=T),
+    Case("mgmt", "acl.list_authorized_resources", ("default", "ROLE", "admin", "DATA"), op="authorizedResources",
+         variables={"targetType": "ROLE", "targetIdentifier": "admin", "namespace": "default",
+                    "resourceType": "DATA"},
+         answer={"totalCount": 1, "list": [{"code": "x", "type": None, "actions": []}]},
+         returns={"totalCount": 1, "list": [{"code": "x"}]}, token=T),
+    Case("mgmt", "acl.get_authorized_targets", ("default", "DATA", "books:1"), op="authorizedTargets",
+         variables={"namespace": "default", "resourceType": "DATA", "resource": "books:1", "targetType": None,
+                    "actions": None}, answer=TARGETS, returns=TARGETS, token=T),
+    Case("mgmt", "acl.get_authorized_targets", ("default", "DATA", "books:1", {"op": "AND", "list": ["books:read"]},
+                                                "USER"), op="authorizedTargets",
+         variables={"namespace": "default", "resourceType": "DATA", "resource": "books:1", "targetType": "USER",
+                    "actions": {"op": "AND", "list": ["books:read"]}}, answer=TARGETS, returns=TARGETS, token=T),
+    # namespaces
+    Case("mgmt", "acl.create_namespace", ("ns1", "NS 1"), op=f"POST {NS_PATH}",
+         variables={"name": "NS 1", "code": "ns1"}, answer={"code": 200, "data": NS}, returns=NS, token=T),
+    Case("mgmt", "acl.create_namespace", ("ns1", "NS 1", "first"), op=f"POST {NS_PATH}",
+         variables={"name": "NS 1", "code": "ns1", "description": "first"},
+         answer={"code": 200, "data": NS}, returns=NS, token=T),
+    Case("mgmt", "acl.update_namespace", (2,), {"name": "NS"}, op=f"PUT {NS_PATH}/2", variables={"name": "NS"},
+         answer={"code": 200, "data": NS}, returns=NS, token=T),
+    Case("mgmt", "acl.update_namespace", ("2", "NS", "ns2", "d"), op=f"PUT {NS_PATH}/2",
+         variables={"name": "NS", "code": "ns2", "description": "d"},
+         answer={"code": 200, "data": NS}, returns=NS, token=T),
+    Case("mgmt", "acl.list_namespaces", (), op=f"GET {NS_PATH}", variables=None, query={"page": 1, "limit": 10},
+         answer={"code": 200, "data": {"total": 1, "list": [NS]}}, returns={"total": 1, "list": [NS]}, token=T),
+    Case("mgmt", "acl.list_namespaces", (2, 50), op=f"GET {NS_PATH}", variables=None, query={"page": 2, "limit": 50},
+         answer={"code": 200, "data": {"total": 1, "list": []}}, returns={"total": 1, "list": []}, token=T),
+    Case("mgmt", "acl.delete_namespace", (2,), op=f"DELETE {NS_PATH}/2", variables=None,
+         answer={"code": 200, "message": "ok"}, returns=True, token=T),
+    # resources
+    Case("mgmt", "acl.create_resource", ("default", "books", "DATA", ACTIONS), op="POST /api/v2/resources",
+         variables={"code": "books", "type": "DATA", "actions": ACTIONS, "namespace": "default"},
+         answer={"code": 200, "data": RESOURCE}, returns=RESOURCE, token=T),
+    Case("mgmt", "acl.create_resource", ("default", "books", "DATA", ACTIONS, "Books"), op="POST /api/v2/resources",
+         variables={"code": "books", "type": "DATA", "actions": ACTIONS, "namespace": "default",
+                    "description": "Books"}, answer={"code": 200, "data": RESOURCE}, returns=RESOURCE, token=T),
+    Case("mgmt", "acl.update_resource", ("default", "books"), op="POST /api/v2/resources/books",
+         variables={"namespace": "default"}, answer={"code": 200, "data": RESOURCE}, returns=RESOURCE, token=T),
+    Case("mgmt", "acl.update_resource", ("default", "books", "API", ACTIONS, "d"), op="POST /api/v2/resources/books",
+         variables={"namespace": "default", "description": "d", "actions": ACTIONS, "type": "API"},
+         answer={"code": 200, "data": RESOURCE}, returns=RESOURCE, token=T),
+    Case("mgmt", "acl.list_resources", ("default",), op="GET /api/v2/resources", variables=None,
+         query={"namespace": "default", "page": 1, "limit": 10},
+         answer={"code": 200, "data": {"totalCount": 1, "list": [RESOURCE]}},
+         returns={"totalCount": 1, "list": [RESOURCE]}, token=T),
+    Case("mgmt", "acl.list_resources", ("default", "MENU", 2, 5), op="GET /api/v2/resources", variables=None,
+         query={"namespace": "default", "type": "MENU", "page": 2, "limit": 5},
+         answer={"code": 200, "data": {"totalCount": 0, "list": []}}, returns={"totalCount": 0, "list": []}, token=T),
+    Case("mgmt", "acl.delete_resource", ("default", "books"), op="DELETE /api/v2/resources/books", variables=None,
+         query={"namespace": "default"}, answer=OK, returns=True, token=T),
+    Case("mgmt", "acl.find_resource_by_code", ("books",), op="GET /api/v2/resources/by-code/books", variables=None,
+         query={}, answer={"code": 200, "data": RESOURCE}, returns=RESOURCE, token=T),
+    Case("mgmt", "acl.find_resource_by_code", ("books:x", "app1"), op="GET /api/v2/resources/by-code/books%3Ax",
+         variables=None, query={"namespace": "app1"}, answer={"code": 200, "data": None}, returns=None, token=T),
+]
