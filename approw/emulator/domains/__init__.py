@@ -17,6 +17,7 @@ ldap          sign-in against an LDAP directory or an Active Directory (the conn
 oidc          the OpenID Provider: OIDC and OAuth 2.0 authorization, tokens, userinfo, logout
 cas           CAS login, service tickets and their validation (1.0, 2.0, 3.0)
 org           organisations: trees of nodes (departments), their members and main departments
+applications  applications: secrets, namespaces, access policies, agreements, active users
 ============  ================================================================================
 
 Each package is a :class:`~approw.emulator.domain.Domain`, exposing three names:
@@ -98,6 +99,7 @@ from typing import Tuple
 from ..domain import Domain
 from . import (
     acl,
+    applications,
     auth,
     cas,
     groups,
@@ -120,5 +122,5 @@ from . import (
 # (foreign keys, triggers) the tables of the domains before it.
 DOMAINS: Tuple[Domain, ...] = (
     userpool, users, sessions, auth, udf, namespaces, groups, roles, policies, acl,
-    verification, mfa, ldap, oidc, cas, org,
+    verification, mfa, ldap, oidc, cas, org, applications,
 )

@@ -14,9 +14,7 @@ from typing import Any, Dict, Iterable, List, Tuple
 from ...context import RequestContext
 from ...store import Store
 from ...values import paginated
-from ..acl import subjects
-from ..acl.permissions import Permissions
-from ..acl.patterns import resource_type
+from ..acl import patterns, permissions, subjects
 from ..namespaces import state as namespaces
 from ..roles import nodes
 from ..roles import state as roles
@@ -67,7 +65,7 @@ def node_roles(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]
 
 def node_authorized_resources(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) -> Dict[str, Any]:
     """What the node holds (with its ancestors and all their roles), one item per resource."""
-    kind = resource_type(args.get("resourceType"))
-    found = Permissions(ctx.store, subjects.of_target(ctx.store, "ORG", parent["id"]), _namespace_id(ctx, args))
+    kind = patterns.resource_type(args.get("resourceType"))
+    found = permissions.Permissions(ctx.store, subjects.of_target(ctx.store, "ORG", parent["id"]), _namespace_id(ctx, args))
     items = found.resources(kind)
     return paginated(len(items), items)

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from ...errors import invalid
 from ...store import Store
-from ..namespaces.rules import require_users
+from ..namespaces import rules as shared
 from . import rules, state
 from .tree import Trees, require_node
 
@@ -31,12 +31,12 @@ def addressed_node(store: Store, args: Dict[str, Any]) -> Dict[str, Any]:
 
 def add(store: Store, node_id: str, user_ids: Sequence[str], is_leader: Optional[bool]) -> None:
     with store.tx():
-        state.add_members(store, node_id, require_users(store, user_ids), is_leader)
+        state.add_members(store, node_id, shared.require_users(store, user_ids), is_leader)
 
 
 def remove(store: Store, node_id: str, user_ids: Sequence[str]) -> None:
     with store.tx():
-        state.remove_members(store, [node_id], require_users(store, user_ids))
+        state.remove_members(store, [node_id], shared.require_users(store, user_ids))
 
 
 def move(store: Store, user_ids: Sequence[str], source_id: str, target_id: str) -> None:
@@ -44,7 +44,7 @@ def move(store: Store, user_ids: Sequence[str], source_id: str, target_id: str) 
     with store.tx():
         require_node(store, source_id)
         require_node(store, target_id)
-        wanted = require_users(store, user_ids)
+        wanted = shared.require_users(store, user_ids)
         if source_id == target_id:
             return
         rows = {r["user_id"]: r for r in state.members_of(store, [source_id], wanted)}
@@ -59,7 +59,7 @@ def set_main_department(store: Store, user_id: str, node_id: Optional[str]) -> N
     """Make a department the user's main one (the user must be a member of it); without a
     department the user has no main department."""
     with store.tx():
-        require_users(store, [user_id])
+        shared.require_users(store, [user_id])
         if node_id is not None:
             require_node(store, node_id)
             if not state.members_of(store, [node_id], [user_id]):

@@ -12,7 +12,7 @@ import json
 from typing import Any, Dict, Optional
 
 from ...errors import ALREADY_EXISTS, NOT_FOUND, ApprowError, invalid
-from ..namespaces.rules import CODE
+from ..namespaces import rules as shared
 
 _MAX_ORDER = 2**32
 
@@ -51,7 +51,7 @@ def node_fields(data: Dict[str, Any], *, partial: bool = False, where: str = "")
         out["name"] = name
     code = data.get("code")
     if code is not None:
-        if not isinstance(code, str) or not CODE.fullmatch(code):
+        if not isinstance(code, str) or not shared.CODE.fullmatch(code):
             raise invalid("%scode must be 1 to 256 characters without whitespace or '/', got %r" % (where, code))
         out["code"] = code
     for key in ("nameI18n", "description", "descriptionI18n"):
