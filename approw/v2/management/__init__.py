@@ -2,12 +2,13 @@
 ManagementClientOptions``; ``AsyncManagementClient`` is its asyncio twin (same methods, each
 awaitable).
 
-One module per API area: ``users``, ``roles``, ``policies``, ``acl``, ``groups``, ``org``, ...
+One module per API area: ``users``, ``roles``, ``policies``, ``acl``, ``groups``, ``org``, ``applications``, ...
 (generated from ``_async/<area>.py``); ``check_type`` holds ``CheckType``.
 """
 from typing import TYPE_CHECKING, Any
 
 from .acl import AclManagementClient
+from .applications import ApplicationsManagementClient
 from .check_type import CheckType
 from .client import ManagementClient
 from .groups import GroupsManagementClient
@@ -33,6 +34,7 @@ __all__ = [
     "GroupsManagementClient",
     "CheckType",
     "OrgManagementClient",
+    "ApplicationsManagementClient",
     "AsyncManagementClient",
 ]
 

@@ -14,6 +14,7 @@ from approw.v2.management.check_type import CheckType
 from approw.v2.management.types import ManagementClientOptions
 
 from .acl import AclManagementClient
+from .applications import ApplicationsManagementClient
 from .base import ManagementSubClient
 from .groups import GroupsManagementClient
 from .org import OrgManagementClient
@@ -39,6 +40,8 @@ class ManagementClient(ManagementSubClient):
     * ``groups`` (:class:`GroupsManagementClient`): user groups and their members.
     * ``check`` (:class:`CheckType`): the argument checks, for your own use.
     * ``org`` (:class:`OrgManagementClient`): organisations, their nodes and members.
+    * ``applications`` (:class:`ApplicationsManagementClient`): applications, their
+      secrets, resources, roles, access policies and agreements.
 
     Also: ``options``, ``tokenProvider`` (:class:`ManagementTokenProvider`),
     ``graphqlClient`` and ``restClient`` (raw requests with this client's headers and errors).
@@ -51,6 +54,7 @@ class ManagementClient(ManagementSubClient):
     groups: GroupsManagementClient
     check: CheckType
     org: OrgManagementClient
+    applications: ApplicationsManagementClient
     graphqlClient: GraphqlClient
     restClient: RestClient
 
@@ -69,6 +73,7 @@ class ManagementClient(ManagementSubClient):
         self.groups = GroupsManagementClient(*area)
         self.check = CheckType()
         self.org = OrgManagementClient(*area)
+        self.applications = ApplicationsManagementClient(*area)
         self._userpool_detail: Optional[UserPool] = None
 
     @checked

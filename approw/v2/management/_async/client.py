@@ -12,6 +12,7 @@ from approw.v2.management.check_type import CheckType
 from approw.v2.management.types import ManagementClientOptions
 
 from .acl import AsyncAclManagementClient
+from .applications import AsyncApplicationsManagementClient
 from .base import AsyncManagementSubClient
 from .groups import AsyncGroupsManagementClient
 from .org import AsyncOrgManagementClient
@@ -37,6 +38,8 @@ class AsyncManagementClient(AsyncManagementSubClient):
     * ``groups`` (:class:`AsyncGroupsManagementClient`): user groups and their members.
     * ``check`` (:class:`CheckType`): the argument checks, for your own use.
     * ``org`` (:class:`AsyncOrgManagementClient`): organisations, their nodes and members.
+    * ``applications`` (:class:`AsyncApplicationsManagementClient`): applications, their
+      secrets, resources, roles, access policies and agreements.
 
     Also: ``options``, ``tokenProvider`` (:class:`AsyncManagementTokenProvider`),
     ``graphqlClient`` and ``restClient`` (raw requests with this client's headers and errors).
@@ -49,6 +52,7 @@ class AsyncManagementClient(AsyncManagementSubClient):
     groups: AsyncGroupsManagementClient
     check: CheckType
     org: AsyncOrgManagementClient
+    applications: AsyncApplicationsManagementClient
     graphqlClient: AsyncGraphqlClient
     restClient: AsyncRestClient
 
@@ -67,6 +71,7 @@ class AsyncManagementClient(AsyncManagementSubClient):
         self.groups = AsyncGroupsManagementClient(*area)
         self.check = CheckType()
         self.org = AsyncOrgManagementClient(*area)
+        self.applications = AsyncApplicationsManagementClient(*area)
         self._userpool_detail: Optional[UserPool] = None
 
     @checked
