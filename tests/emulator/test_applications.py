@@ -1,11 +1,14 @@
 """The applications domain through HTTP: the application header, permissions, settings and
 their checks, access-policy requests, what deleting an application or a target removes, the
 user's side, and the default application across a restart."""
+from urllib.parse import urlencode
+
 import pytest
 
 from approw.emulator.app import Emulator
 from approw.emulator.config import EmulatorConfig
 from authz_helpers import Authz
+from browser import Browser
 from token_helpers import LOGIN
 
 
@@ -170,3 +173,17 @@ def test_the_default_applications_refreshed_secret_survives_a_restart(tmp_path):
         assert emu.app_secret == new_secret and emu.info()["app_secret"] == new_secret
     with pytest.raises(ValueError, match="appSecret"):
         Emulator(EmulatorConfig(db=db, hash_iterations=1000, app_secret="first-secret"))
+
+
+def test_the_providers_login_form_applies_the_access_policy(az):
+    az.emu.create_user(username="formuser", password="passw0rd")
+    az.rest("POST", "/api/v2/applications/" + az.emu.app_id, {"defaultStrategy": "DENY_ALL"})
+    url = "%s/oidc/auth?%s" % (az.emu.url, urlencode({"client_id": az.emu.app_id, "response_type": "code",
+                                                      "redirect_uri": "http://rp.example.test/cb",
+                                                      "scope": "openid", "state": "s"}))
+    browser = Browser()
+    page = browser.submit(browser.get(url), username="formuser", password="passw0rd")
+    assert page.status == 200 and "may not use this application" in page.text
+    assert login(az.emu, "formuser", az.emu.app_id)["errors"][0]["message"]["code"] == 1001
+    az.rest("POST", "/api/v2/applications/" + az.emu.app_id, {"defaultStrategy": "ALLOW_ALL"})
+    assert browser.submit(page, username="formuser", password="passw0rd").status == 302

@@ -16,6 +16,7 @@ from ...context import RequestContext
 from ...domain import Request
 from ...tokens import b64url
 from ...values import is_email, now_iso
+from ..applications import access
 from ..users import accounts
 from ..users import state as users
 from . import pages, state
@@ -46,6 +47,8 @@ def check_credentials(ctx: RequestContext, form: Dict[str, Any]) -> Union[Dict[s
         return "Incorrect username, e-mail or password."
     if user.get("blocked") or user.get("status") not in (None, "Activated"):
         return "This account is locked."
+    if not access.may_use(ctx.store, ctx.pool.app_id, user["id"]):
+        return "This account may not use this application."
     return user
 
 
