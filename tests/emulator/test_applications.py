@@ -187,3 +187,12 @@ def test_the_providers_login_form_applies_the_access_policy(az):
     assert login(az.emu, "formuser", az.emu.app_id)["errors"][0]["message"]["code"] == 1001
     az.rest("POST", "/api/v2/applications/" + az.emu.app_id, {"defaultStrategy": "ALLOW_ALL"})
     assert browser.submit(page, username="formuser", password="passw0rd").status == 302
+
+
+def test_an_applications_namespace_follows_the_application(az):
+    app = new_app(az)
+    base = "/api/v2/resource-namespace/%s/code/%s" % (az.emu.user_pool_id, app["id"])
+    assert az.rest_code("PUT", base, {"name": "Mine"}) == 1001
+    assert az.rest_code("DELETE", base) == 1001
+    assert az.rest_code("POST", "/api/v2/resource-namespace/" + az.emu.user_pool_id,
+                        {"code": app["id"], "name": "Copy"}) == 2026
