@@ -6,6 +6,8 @@ from typing import Any, Mapping, Optional, Sequence, Tuple, Union
 CURL_VERSION: str
 OPENSSL_VERSION: str
 CJSON_VERSION: str
+RSA_MIN_BITS: int     # 1024: smaller RSA keys are refused for encryption and verification
+JWT_MAX_BYTES: int    # 16384: jwt_verify's default max_bytes
 
 Headers = Union[Mapping[str, str], Sequence[Tuple[str, str]], None]
 JSONValue = Any
@@ -21,17 +23,38 @@ class TimeoutError(TransportError, builtins.TimeoutError): ...
 class ConnectionError(TransportError, builtins.ConnectionError): ...
 class TLSError(ConnectionError): ...
 
+class AmbiguousRequestError(ConnectionError):
+    """The connection closed after a request that is not idempotent was sent and
+    before its answer came.  It was NOT resent (libcurl would have resent it on a
+    new connection); the server may have applied it.  Never retry it blindly."""
+
+class ResponseTooLargeError(TransportError):
+    """The answer's body (counted after decompression) exceeded the Session's
+    max_response_bytes, or its header block max_header_bytes (or a single header
+    line exceeded libcurl's own 100 KiB limit)."""
+
 class HTTPError(TransportError):
     status: int
-    body: bytes       # first bytes of the answer
+    body: bytes                 # first bytes of the answer
+    retry_after: Optional[str]  # the answer's Retry-After header, verbatim (seconds or HTTP-date)
 
 class GraphQLError(CoreError):
     errors: list[tuple[int, str, Any]]   # (code, message, data) per GraphQL error
     status: int
     data: Any                            # the answer's `data` (usually None)
+    retry_after: Optional[str]           # the answer's Retry-After header, verbatim
 
 class DecodeError(CoreError, ValueError):
+    """Malformed JSON (loads), including an integer with more digits than
+    sys.get_int_max_str_digits() allows.  In an answer of Session.graphql the
+    same problem raises HTTPError("the answer is not JSON (...)") instead."""
     pos: int
+
+class ArgumentError(CoreError, ValueError):
+    """A value the transport cannot use: CR, LF or NUL in a header name or value
+    (a token, an option), NUL in a URL or GraphQL document, a method that is not
+    an upper-case token, a negative timeout or limit, an unreadable ca_file.
+    The offending value itself (it may be a secret) is never in the message."""
 
 class CryptoError(CoreError, ValueError): ...
 class JWTError(CryptoError): ...
@@ -57,10 +80,22 @@ class Session:
         timeout_ms: int = 10000,
         connect_timeout_ms: int = 10000,
         verify: bool = True,
-        ca_file: Optional[str] = None,
+        ca_file: Optional[str] = None,        # unreadable -> ArgumentError
         user_agent: Optional[str] = None,
         max_idle: int = 8,
-    ) -> None: ...
+        max_response_bytes: int = 33554432,   # 32 MiB, counted after decompression
+        max_header_bytes: int = 65536,        # 64 KiB for the whole header block
+    ) -> None:
+        """`timeout_ms` is only the default of the per-call `timeout_ms`, so
+        clients that differ only in their timeout can share one Session.
+        Answers over max_response_bytes / max_header_bytes raise
+        ResponseTooLargeError."""
+    timeout_ms: int
+    verify: bool
+    max_response_bytes: int
+    max_header_bytes: int
+    closed: bool
+    idle_connections: int
     def request(
         self,
         method: str,
@@ -69,7 +104,16 @@ class Session:
         body: Union[bytes, str, None] = None,
         *,
         timeout_ms: Optional[int] = None,
-    ) -> Response: ...
+        idempotent: Optional[bool] = None,
+    ) -> Response:
+        """One HTTP request.  `idempotent` says whether the request may be sent a
+        second time when the reused keep-alive connection it went out on closes
+        without an answer: None (the default) means True for GET, HEAD and
+        OPTIONS and False for every other method (PUT and DELETE included: a
+        service need not honour their idempotency).  A request that is not
+        idempotent is never sent twice; that failure raises
+        AmbiguousRequestError.  An idempotent one is sent again at most once, on
+        a fresh connection."""
     def graphql(
         self,
         url: str,
@@ -78,26 +122,36 @@ class Session:
         variables: Optional[Mapping[str, Any]] = None,
         *,
         timeout_ms: Optional[int] = None,
+        idempotent: bool = False,
     ) -> Any:
         """POST {"query": document, "variables": variables}; return `data`.
 
         Raises GraphQLError when the answer has errors, HTTPError when it is not
         a JSON object with `data` or `errors`, TransportError subclasses on
         network failure.  `variables` is omitted from the body when empty/None.
+
+        idempotent=False (the default, safe for mutations): the request is never
+        sent twice; a reused connection that closes after it was sent raises
+        AmbiguousRequestError.  Pass idempotent=True for queries: they are then
+        sent again once, on a fresh connection.  The GIL is held while the
+        answer is decoded (as json/orjson do) and released while waiting.
         """
     def close(self) -> None: ...
     def __enter__(self) -> "Session": ...
     def __exit__(self, *exc: object) -> None: ...
 
 # ----------------------------------------------------------------- json
-def loads(data: Union[bytes, bytearray, memoryview, str]) -> JSONValue: ...
+def loads(data: Union[bytes, bytearray, memoryview, str]) -> JSONValue:
+    """Strict JSON -> Python; DecodeError (with .pos) on malformed input,
+    including integers over sys.get_int_max_str_digits() digits."""
 def dumps(obj: JSONValue) -> bytes: ...
 
 # ----------------------------------------------------------------- crypto
 def rsa_encrypt(public_key_pem: Union[str, bytes], plaintext: Union[str, bytes]) -> str:
-    """RSA PKCS#1 v1.5 encryption, standard base64 (with padding).  PEM may be
-    SubjectPublicKeyInfo ("BEGIN PUBLIC KEY") or PKCS#1 ("BEGIN RSA PUBLIC KEY");
-    parsed keys are cached."""
+    """RSA PKCS#1 v1.5 encryption by OpenSSL (EVP_PKEY_encrypt), standard base64
+    (with padding).  PEM may be SubjectPublicKeyInfo ("BEGIN PUBLIC KEY") or
+    PKCS#1 ("BEGIN RSA PUBLIC KEY"); parsed keys are cached.  Keys under
+    RSA_MIN_BITS (1024) raise CryptoError."""
 def sha256(data: Union[bytes, str]) -> bytes: ...
 def b64url_encode(data: Union[bytes, str]) -> str:
     """base64url without padding."""
@@ -117,6 +171,9 @@ def jwt_verify(
     audience: Union[str, Sequence[str], None] = None,
     issuer: Optional[str] = None,
     now: Optional[float] = None,
+    max_bytes: int = 16384,
 ) -> dict[str, Any]:
-    """Verify a JWS compact token (RS256 with a PEM or JWK key, HS256 with a
-    shared secret) and return its claims."""
+    """Verify a JWS compact token (RS256 with a PEM or JWK key of at least
+    RSA_MIN_BITS, HS256 with a shared secret) and return its claims.  A token
+    longer than max_bytes (default JWT_MAX_BYTES) raises JWTDecodeError before
+    anything is decoded."""

@@ -1,12 +1,22 @@
 /*
  * apw.h - private header of the approw._core extension.
  *
+ * Two extension modules, built from these files (CMakeLists.txt):
+ *   approw._core       module.c: JSON, crypto, the exception types, Response
+ *   approw._transport  transport.c: Session (the only part that links libcurl),
+ *                      imported on first use of approw._core.Session
+ *
  * One concern per file:
- *   module.c   module definition, multi-phase init, module state, exception types
- *   errors.c   libcurl / OpenSSL / cJSON failures -> Python exceptions
- *   arena.c    per-thread bump allocator installed as the cJSON allocator
- *   json.c     cJSON <-> Python objects (loads, dumps)
- *   crypto.c   RSA password encryption, SHA-256, base64url, PKCE, random, JWT
+ *   module.c   approw._core: definition, multi-phase init, exception types
+ *   transport.c approw._transport: definition, init (borrows _core's types)
+ *   state.c    module state shared by both (lookup, GC support, strings)
+ *   errors.c   OpenSSL failures -> Python exceptions, URL redaction
+ *   http_errors.c  libcurl failures -> Python exceptions
+ *   json_decode.c  JSON text -> Python objects (loads; answers of the transport)
+ *   json_encode.c  Python objects -> JSON text through cJSON (dumps; request bodies)
+ *   encoding.c base64url, SHA-256, PKCE, random (crypto.h)
+ *   rsa.c      RSA public keys (cached) and password encryption (crypto.h)
+ *   jwt.c      JWT verification (crypto.h)
  *   http.c     the Session type: handle pool, perform loop, graphql()
  *   http_cb.c  libcurl callbacks (write, header, socket bookkeeping)
  *
@@ -46,7 +56,7 @@ Py_XNewRef(PyObject *obj)
 /* Number of slots in the JSON dict-key cache (a power of two). */
 #define APW_KEYCACHE_SIZE 1024
 
-/* Deepest JSON nesting accepted by loads/dumps (cJSON's own limit is 1000). */
+/* Deepest JSON nesting accepted by loads/dumps. */
 #define APW_JSON_MAX_DEPTH 512
 
 typedef struct apw_state {
@@ -56,9 +66,14 @@ typedef struct apw_state {
     PyObject *TimeoutError;     /* (TransportError, builtins.TimeoutError) */
     PyObject *ConnectionError;  /* (TransportError, builtins.ConnectionError) */
     PyObject *TLSError;         /* (ConnectionError): certificate / handshake failure */
+    PyObject *AmbiguousRequestError; /* (ConnectionError): broke after a non-idempotent
+                                      * request was sent; not resent, may have been applied */
+    PyObject *ResponseTooLargeError; /* (TransportError): over max_response/header_bytes */
     PyObject *HTTPError;        /* (TransportError): answer is not a GraphQL/JSON envelope */
     PyObject *GraphQLError;     /* (CoreError): `errors` present in a GraphQL answer */
     PyObject *DecodeError;      /* (CoreError, ValueError): malformed JSON */
+    PyObject *ArgumentError;    /* (CoreError, ValueError): a value that cannot be sent
+                                 * (CR/LF/NUL in a header, ...) or an unusable setting */
     PyObject *CryptoError;      /* (CoreError, ValueError): bad key, OpenSSL failure */
     PyObject *JWTError;         /* (CryptoError): token rejected */
     PyObject *JWTDecodeError;   /* (JWTError): not a well-formed JWS compact token */
@@ -82,11 +97,12 @@ typedef struct apw_state {
     PyObject *s_curl_code;
     PyObject *s_status;
     PyObject *s_body;
+    PyObject *s_retry_after;
     PyObject *s_kty;
     PyObject *s_n;
     PyObject *s_e;
 
-    /* json.c: cache of dict-key str objects, indexed by a hash of the key bytes. */
+    /* json_decode.c: cache of dict-key str objects, indexed by a hash of the key bytes. */
     PyObject *keycache[APW_KEYCACHE_SIZE];
 
     /* crypto.c: parsed public keys, keyed by the PEM text / JWK (n, e). */
@@ -94,12 +110,32 @@ typedef struct apw_state {
 
     /* http.c: JSON-escaped GraphQL documents, keyed by the document str. */
     PyObject *doc_cache;
-    int curl_initialized;       /* curl_global_init() succeeded in exec */
+    int curl_initialized;       /* _transport: curl_global_init() succeeded (first Session) */
+    /* http.c: the thread that runs signal handlers, per process. */
+    unsigned long main_ident;
+    long main_pid;              /* 0: not known yet */
 } apw_state;
 
-/* ---------------------------------------------------------------- module.c */
+/* Every PyObject * field of apw_state except the key cache array. */
+#define APW_STATE_FIELDS(X)                                                  \
+    X(CoreError) X(TransportError) X(TimeoutError) X(ConnectionError)       \
+    X(TLSError) X(AmbiguousRequestError) X(ResponseTooLargeError)           \
+    X(HTTPError) X(GraphQLError) X(DecodeError) X(ArgumentError) X(CryptoError) \
+    X(JWTError) X(JWTDecodeError) X(JWTAlgorithmError) X(JWTSignatureError) \
+    X(JWTExpiredError) X(JWTNotYetValidError) X(JWTClaimsError)             \
+    X(SessionType) X(ResponseType)                                          \
+    X(s_data) X(s_errors) X(s_message) X(s_code) X(s_extensions) X(s_url)   \
+    X(s_curl_code) X(s_status) X(s_body) X(s_retry_after) X(s_kty) X(s_n)   \
+    X(s_e)                                                                  \
+    X(pkey_cache) X(doc_cache)
+
+/* ---------------------------------------------------------------- state.c */
 apw_state *apw_get_state(PyObject *module);
 apw_state *apw_get_state_by_type(PyTypeObject *tp);
+int apw_state_traverse(apw_state *st, visitproc visit, void *arg);
+void apw_state_clear(apw_state *st);
+/* The interned strings (s_*).  0 or -1. */
+int apw_state_init_strings(apw_state *st);
 
 /* ---------------------------------------------------------------- args.c */
 /* Vectorcall arguments: `names` lists every parameter (NULL-terminated), the
@@ -112,103 +148,45 @@ int apw_parse_args(const char *fname, PyObject *const *args, Py_ssize_t nargs,
 /* ---------------------------------------------------------------- errors.c */
 /* Raise `exc_type` with the last OpenSSL error (queue cleared), else `fallback`. */
 PyObject *apw_raise_openssl(PyObject *exc_type, const char *fallback);
+/* Copy `url` without userinfo and query/fragment into `out` (always terminated). */
+void apw_redact_url(const char *url, char *out, size_t outlen);
+
+/* ---------------------------------------------------------------- http_errors.c */
 /* Raise the transport exception matching `code`; `url` is redacted (no query,
  * no userinfo) before it goes into the message.  Header values never appear. */
 PyObject *apw_raise_curl(apw_state *st, CURLcode code, const char *errbuf,
                          const char *url);
-/* Copy `url` without userinfo and query/fragment into `out` (always terminated). */
-void apw_redact_url(const char *url, char *out, size_t outlen);
+/* Raise `type(what + " [curl error N] (url)")` with its url (redacted) and
+ * curl_code attributes set.  Returns NULL. */
+PyObject *apw_raise_transport(apw_state *st, PyObject *type, const char *what,
+                              CURLcode code, const char *url);
 
-/* ---------------------------------------------------------------- arena.c */
-/* Per-thread bump allocator used as the cJSON allocator.  Allocation falls back
- * to malloc/free when no arena is pushed on the calling thread, so any other
- * cJSON user in the process keeps working.  push/pop nest. */
-typedef struct apw_arena_mark {
-    void *chunk;
-    size_t used;
-    int prev_active;
-} apw_arena_mark;
-
-/* Install the cJSON hooks (idempotent, once per process). */
-int apw_arena_setup(void);
-apw_arena_mark apw_arena_push(void);
-/* Release every cJSON allocation made on this thread since the matching push. */
-void apw_arena_pop(apw_arena_mark mark);
-/* Number of allocations served by arenas on this thread (tests, hook checks). */
-uint64_t apw_arena_alloc_count(void);
-/* Number of arena allocations on this thread that failed (out of memory). */
-uint64_t apw_arena_fail_count(void);
-/* 1 when an arena scope is pushed on the calling thread. */
-int apw_arena_active(void);
-/* `n` bytes, 8-byte aligned, from this thread's pushed arena (regardless of
- * suspension); released by the matching pop.  NULL if no arena is pushed or
- * memory is exhausted. */
-void *apw_arena_alloc(size_t n);
-/* Have the matching pop cJSON_Delete() `root`, a tree that was NOT allocated
- * from the arena (someone replaced the cJSON hooks).  -1 if not possible. */
-int apw_arena_defer_delete(cJSON *root);
-/* Route this thread's cJSON allocations to malloc (while Python code may run);
- * returns the previous state for apw_arena_resume(). */
-int apw_arena_suspend(void);
-void apw_arena_resume(int state);
-/* Test support: statistics of the calling thread's arena. */
-typedef struct apw_arena_info {
-    uint64_t allocs;
-    uint64_t failures;
-    size_t chunks;
-    size_t reserved;    /* bytes of address space held in chunks */
-    size_t committed;   /* first-chunk bytes possibly committed after the last pop */
-    int active;
-} apw_arena_info;
-void apw_arena_get_info(apw_arena_info *info);
-/* Test support: install our hooks (1) or cJSON's default malloc/free (0).
- * Process-wide and not thread-safe, like cJSON_InitHooks itself. */
-void apw_arena_install_hooks(int ours);
-
-/* ---------------------------------------------------------------- json.c */
+/* ---------------------------------------------------------------- json_decode.c */
 typedef struct apw_json_error {
-    char msg[160];
+    char msg[200];
     size_t offset;     /* byte offset of the problem in the input */
 } apw_json_error;
 
-/* Parse `len` bytes into a cJSON tree.  Needs no GIL; must run between
- * apw_arena_push/pop on the calling thread, and the tree must not outlive the
- * pop.  The tree keeps pointers into `buf` (exact integer text), so `buf` must
- * stay alive while the tree is converted.  NULL on failure with `err` filled.
- * The tree is annotated for apw_json_to_py (see json.c): `valueint` of numbers,
- * strings and containers holds our data, not cJSON's (read numbers through
- * valuedouble / cJSON_GetNumberValue), and a number's `valuestring` points at
- * its text in `buf` (not NUL-terminated).  Type checks (cJSON_Is*), child/next,
- * `string` and a string's `valuestring` are as cJSON made them. */
-cJSON *apw_json_parse(const char *buf, size_t len, apw_json_error *err);
-/* Convert a (sub)tree returned by apw_json_parse to Python objects (GIL held). */
-PyObject *apw_json_to_py(apw_state *st, const cJSON *node);
+/* Decode one JSON document (GIL held).  A new reference, or NULL: with an
+ * exception set (MemoryError, ...), or without one and `err` filled (the text
+ * is not JSON; apw_json_raise turns it into DecodeError). */
+PyObject *apw_json_decode(apw_state *st, const char *buf, size_t len, apw_json_error *err);
 /* Set DecodeError from `err`; returns NULL. */
 PyObject *apw_json_raise(apw_state *st, const apw_json_error *err);
-/* Build a cJSON tree from a Python object (GIL held, inside an arena push). */
-cJSON *apw_json_from_py(apw_state *st, PyObject *obj);
-/* loads() on a buffer: push, parse, convert, pop. */
+/* apw_json_decode, raising DecodeError on malformed text. */
 PyObject *apw_json_loads_buf(apw_state *st, const char *buf, size_t len);
-/* apw_json_error.offset value meaning "out of memory" (apw_json_raise then
- * raises MemoryError). */
-#define APW_JSON_ERR_NOMEM SIZE_MAX
-/* cJSON_PrintUnformatted() into the arena: the text (NUL-terminated, *len
- * bytes) lives until the matching pop and must not be freed, even when the
- * cJSON hooks were replaced.  NULL if out of memory.  Needs no GIL.
- * (Plain cJSON_PrintUnformatted + cJSON_free works on the same trees too.)
- * Trees from apw_json_parse and apw_json_from_py belong to the arena scope:
- * never cJSON_Delete them (with replaced hooks that would hand arena memory to
- * someone else's free). */
-char *apw_json_print(const cJSON *root, size_t *len);
+extern PyMethodDef apw_json_decode_methods[];
 
-int apw_json_exec(PyObject *module, apw_state *st);
-extern PyMethodDef apw_json_methods[];
+/* ---------------------------------------------------------------- json_encode.c */
+/* Compact JSON text of `obj` (GIL held): NUL-terminated, *len bytes, to be
+ * released with cJSON_free.  NULL with an exception set. */
+char *apw_json_encode(PyObject *obj, size_t *len);
+extern PyMethodDef apw_json_encode_methods[];
 
-/* ---------------------------------------------------------------- crypto.c */
-int apw_crypto_exec(PyObject *module, apw_state *st);
-extern PyMethodDef apw_crypto_methods[];
+/* crypto: see crypto.h (encoding.c, rsa.c, jwt.c). */
 
 /* ---------------------------------------------------------------- http.c */
+/* Add Session to approw._transport. */
 int apw_http_exec(PyObject *module, apw_state *st);
 extern PyType_Spec apw_session_spec;
 

@@ -13,10 +13,28 @@
  *   cache is deliberately NOT shared: libcurl documents that sharing it between
  *   threads that run transfers concurrently is unsupported (curl #4915).
  * - The GIL is released while libcurl works.  The wait loop drives the multi
- *   handle with curl_multi_poll() in slices of APW_SIGNAL_POLL_MS and takes the
- *   GIL between slices only to run PyErr_CheckSignals(), so Ctrl-C interrupts a
- *   request within ~50 ms and raises KeyboardInterrupt (signals are delivered
- *   to the main thread only, where this matters).
+ *   handle with curl_multi_poll().  On the thread that runs Python's signal
+ *   handlers (the main thread of the main interpreter) it waits in slices of
+ *   APW_SIGNAL_POLL_MS and takes the GIL between slices only to run
+ *   PyErr_CheckSignals(), so Ctrl-C interrupts a request within ~50 ms and
+ *   raises KeyboardInterrupt.  Other threads cannot receive signals and never
+ *   take the GIL while they wait.
+ * - A request is sent at most once unless it is idempotent.  libcurl resends a
+ *   request by itself when the reused connection it went out on closes with no
+ *   answer; the server may have read and applied it before closing.  The
+ *   prerequest callback (apw_cb_prereq) sees every send: a second one is
+ *   refused for a request that is not idempotent, and the call raises
+ *   AmbiguousRequestError ("may have been applied"); an idempotent request
+ *   (queries, GET) is let through once, on the fresh connection libcurl opens.
+ *   This also covers bodiless requests, which a non-rewindable body would not.
+ *   A liveness check before reuse (libcurl's own) narrows the window but
+ *   cannot close it.
+ * - Limits: the answer's body (after decompression) and header block are
+ *   capped per Session (max_response_bytes, default 32 MiB; max_header_bytes,
+ *   default 64 KiB); beyond them the transfer is aborted and
+ *   ResponseTooLargeError raised.
+ * - timeout_ms is per call (the Session's value is only the default), so
+ *   clients that differ only in their timeout can share a Session.
  * - fork(): the pool remembers its pid.  The first use in a child detaches from
  *   every inherited socket by dup3()-ing /dev/null over it (the parent's
  *   connections and TLS sessions are never read, written or shut down by the
@@ -25,6 +43,9 @@
  *   not exist in the child, and a resolver thread they may own cannot be
  *   joined); that bounded memory is the price of never hanging.
  * - Errors never include request header values; URLs are redacted (errors.c).
+ *   Argument values that cannot be sent raise ArgumentError (a ValueError).
+ * - curl_global_init() runs when the first Session is made, not at import (the
+ *   GIL serialises it with every other use of libcurl from this module).
  */
 #include "http.h"
 
@@ -44,7 +65,7 @@
 
 /* Non-negative milliseconds from an int (None -> `dflt`). */
 static int
-apw_ms_arg(PyObject *obj, const char *name, long dflt, long *out)
+apw_ms_arg(apw_state *st, PyObject *obj, const char *name, long dflt, long *out)
 {
     long v;
 
@@ -62,7 +83,52 @@ apw_ms_arg(PyObject *obj, const char *name, long dflt, long *out)
         return -1;
     }
     if (v < 0) {
-        PyErr_Format(PyExc_ValueError, "%s must be >= 0 (0 means no limit), got %ld", name, v);
+        PyErr_Format(st->ArgumentError, "%s must be >= 0 (0 means no limit), got %ld", name, v);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* A positive byte count from an int (NULL/None -> `dflt`). */
+static int
+apw_size_arg(apw_state *st, PyObject *obj, const char *name, size_t dflt, size_t *out)
+{
+    Py_ssize_t v;
+
+    if (obj == NULL || obj == Py_None) {
+        *out = dflt;
+        return 0;
+    }
+    if (!PyLong_Check(obj) || PyBool_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s must be an int (bytes), not %.80s", name,
+                     Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    v = PyLong_AsSsize_t(obj);
+    if (v == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (v <= 0) {
+        PyErr_Format(st->ArgumentError, "%s must be > 0, got %zd", name, v);
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
+/* A bool argument (NULL/None -> `dflt`). */
+static int
+apw_bool_arg(PyObject *obj, int dflt, int *out)
+{
+    int v;
+
+    if (obj == NULL || obj == Py_None) {
+        *out = dflt;
+        return 0;
+    }
+    v = PyObject_IsTrue(obj);
+    if (v < 0) {
         return -1;
     }
     *out = v;
@@ -71,7 +137,7 @@ apw_ms_arg(PyObject *obj, const char *name, long dflt, long *out)
 
 /* UTF-8 of a str argument, rejecting embedded NUL bytes. */
 static const char *
-apw_str_arg(PyObject *obj, const char *name, Py_ssize_t *len)
+apw_str_arg(apw_state *st, PyObject *obj, const char *name, Py_ssize_t *len)
 {
     const char *s;
     Py_ssize_t n;
@@ -86,7 +152,7 @@ apw_str_arg(PyObject *obj, const char *name, Py_ssize_t *len)
         return NULL;
     }
     if ((size_t)n != strlen(s)) {
-        PyErr_Format(PyExc_ValueError, "%s must not contain NUL characters", name);
+        PyErr_Format(st->ArgumentError, "%s must not contain NUL characters", name);
         return NULL;
     }
     if (len != NULL) {
@@ -126,7 +192,7 @@ apw_header_value_ok(const char *s, Py_ssize_t n)
 /* Append "name: value" (or "name;" for an empty value, which is how libcurl is
  * told to send an empty header). */
 static int
-apw_header_append(struct curl_slist **list, PyObject *name, PyObject *value,
+apw_header_append(apw_state *st, struct curl_slist **list, PyObject *name, PyObject *value,
                   int *has_ctype)
 {
     const char *n;
@@ -152,12 +218,12 @@ apw_header_append(struct curl_slist **list, PyObject *name, PyObject *value,
         return -1;
     }
     if (!apw_header_name_ok(n, nlen)) {
-        PyErr_Format(PyExc_ValueError, "invalid header name %R", name);
+        PyErr_Format(st->ArgumentError, "invalid header name %R", name);
         return -1;
     }
     if (!apw_header_value_ok(v, vlen)) {
         /* The value may be a secret: name the header only. */
-        PyErr_Format(PyExc_ValueError,
+        PyErr_Format(st->ArgumentError,
                      "value of header %R contains CR, LF or NUL characters", name);
         return -1;
     }
@@ -192,7 +258,7 @@ apw_header_append(struct curl_slist **list, PyObject *name, PyObject *value,
 
 /* Headers from a mapping or a sequence of (name, value) pairs; None = none. */
 static int
-apw_headers_from_py(PyObject *headers, struct curl_slist **out, int *has_ctype)
+apw_headers_from_py(apw_state *st, PyObject *headers, struct curl_slist **out, int *has_ctype)
 {
     struct curl_slist *list = NULL;
     PyObject *seq = NULL;
@@ -207,7 +273,7 @@ apw_headers_from_py(PyObject *headers, struct curl_slist **out, int *has_ctype)
         PyObject *k;
         PyObject *v;
         while (PyDict_Next(headers, &pos, &k, &v)) {
-            if (apw_header_append(&list, k, v, has_ctype) < 0) {
+            if (apw_header_append(st, &list, k, v, has_ctype) < 0) {
                 goto error;
             }
         }
@@ -231,7 +297,7 @@ apw_headers_from_py(PyObject *headers, struct curl_slist **out, int *has_ctype)
                             "headers must be a mapping or a sequence of (name, value) pairs");
             goto error;
         }
-        if (apw_header_append(&list, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1),
+        if (apw_header_append(st, &list, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1),
                               has_ctype) < 0) {
             goto error;
         }
@@ -355,6 +421,7 @@ apw_easy_defaults(ApwSession *s, CURL *e)
     APW_SETOPT(e, CURLOPT_SHARE, s->share);
     APW_SETOPT(e, CURLOPT_WRITEFUNCTION, apw_cb_write);
     APW_SETOPT(e, CURLOPT_HEADERFUNCTION, apw_cb_header);
+    APW_SETOPT(e, CURLOPT_PREREQFUNCTION, apw_cb_prereq);
     APW_SETOPT(e, CURLOPT_OPENSOCKETFUNCTION, apw_cb_opensocket);
     APW_SETOPT(e, CURLOPT_OPENSOCKETDATA, (void *)s);
     APW_SETOPT(e, CURLOPT_CLOSESOCKETFUNCTION, apw_cb_closesocket);
@@ -591,6 +658,7 @@ apw_easy_request(CURL *e, const apw_req *rq, apw_xfer *x, char *errbuf)
     APW_SETOPT(e, CURLOPT_URL, rq->url);
     APW_SETOPT(e, CURLOPT_WRITEDATA, (void *)x);
     APW_SETOPT(e, CURLOPT_HEADERDATA, (void *)x);
+    APW_SETOPT(e, CURLOPT_PREREQDATA, (void *)x);
     APW_SETOPT(e, CURLOPT_ERRORBUFFER, errbuf);
     APW_SETOPT(e, CURLOPT_HTTPHEADER, rq->headers);
     APW_SETOPT(e, CURLOPT_TIMEOUT_MS, rq->timeout_ms);
@@ -622,6 +690,7 @@ apw_easy_forget(CURL *e)
     (void)curl_easy_setopt(e, CURLOPT_ERRORBUFFER, (char *)NULL);
     (void)curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)NULL);
     (void)curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *)NULL);
+    (void)curl_easy_setopt(e, CURLOPT_PREREQDATA, (void *)NULL);
     (void)curl_easy_setopt(e, CURLOPT_POSTFIELDS, (char *)NULL);
     (void)curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);   /* POSTFIELDS made it a POST */
 }
@@ -636,6 +705,77 @@ apw_elapsed_ms(const struct timespec *since)
            (long)(now.tv_nsec - since->tv_nsec) / 1000000;
 }
 
+/* 1 if the calling thread runs Python's signal handlers (the main thread of
+ * the main interpreter), else 0.  GIL held.  The main thread's ident is asked
+ * of the threading module once per process (a fork from another thread makes
+ * that thread the child's main thread). */
+static int
+apw_handles_signals(apw_state *st, pid_t pid)
+{
+    PyObject *threading = NULL;
+    PyObject *main = NULL;
+    PyObject *ident = NULL;
+    unsigned long value;
+
+    if (PyInterpreterState_Get() != PyInterpreterState_Main()) {
+        return 0;
+    }
+    if (st->main_pid != (long)pid) {
+        threading = PyImport_ImportModule("threading");
+        main = threading != NULL ? PyObject_CallMethod(threading, "main_thread", NULL) : NULL;
+        ident = main != NULL ? PyObject_GetAttrString(main, "ident") : NULL;
+        value = ident != NULL ? PyLong_AsUnsignedLong(ident) : (unsigned long)-1;
+        Py_XDECREF(threading);
+        Py_XDECREF(main);
+        Py_XDECREF(ident);
+        if (value == (unsigned long)-1 && PyErr_Occurred()) {
+            /* Cannot tell: poll for signals, as every thread used to. */
+            PyErr_Clear();
+            return 1;
+        }
+        st->main_ident = value;
+        st->main_pid = (long)pid;
+    }
+    return PyThread_get_thread_ident() == st->main_ident;
+}
+
+/* Raise the exception for a transfer that ended with `cc`. */
+static void
+apw_raise_failed(apw_state *st, ApwSession *s, const apw_req *rq, const apw_xfer *x,
+                 CURLcode cc, const char *errbuf)
+{
+    char what[256];
+
+    if (x->resend_refused || cc == CURLE_SEND_FAIL_REWIND) {
+        apw_raise_transport(st, st->AmbiguousRequestError,
+                            "the connection closed after the request was sent and "
+                            "before an answer came; it was not resent because it is "
+                            "not idempotent, and it may have been applied",
+                            cc, rq->url);
+    }
+    else if (x->body_too_large) {
+        (void)PyOS_snprintf(what, sizeof(what),
+                            "response body larger than max_response_bytes (%zu bytes, "
+                            "counted after decompression)", s->max_response_bytes);
+        apw_raise_transport(st, st->ResponseTooLargeError, what, cc, rq->url);
+    }
+    else if (x->headers_too_large) {
+        (void)PyOS_snprintf(what, sizeof(what),
+                            "response headers larger than max_header_bytes (%zu bytes)",
+                            s->max_header_bytes);
+        apw_raise_transport(st, st->ResponseTooLargeError, what, cc, rq->url);
+    }
+    else if (cc == CURLE_OUT_OF_MEMORY && !x->headers_done) {
+        /* What libcurl reports for a single header line over its own limit. */
+        apw_raise_transport(st, st->ResponseTooLargeError,
+                            "a response header line is longer than libcurl accepts "
+                            "(100 KiB)", cc, rq->url);
+    }
+    else {
+        apw_raise_curl(st, cc, errbuf, rq->url);
+    }
+}
+
 /*
  * Run one transfer.  Called and returns with the GIL held; releases it while
  * libcurl works.  0 with *status and `x` filled, or -1 with an exception set.
@@ -647,16 +787,21 @@ apw_perform(apw_state *st, ApwSession *s, const apw_req *rq, apw_xfer *x, long *
     CURLcode cc = CURLE_OK;
     CURLMcode mc;
     int interrupted = 0;
+    int signals;
     char errbuf[CURL_ERROR_SIZE];
     PyThreadState *ts;
+    pid_t pid = getpid();
 
     if (s->closed) {
         PyErr_SetString(PyExc_ValueError, "request on a closed Session");
         return -1;
     }
-    if (s->pid != getpid() && apw_session_after_fork(st, s) < 0) {
+    if (s->pid != pid && apw_session_after_fork(st, s) < 0) {
         return -1;
     }
+    signals = apw_handles_signals(st, pid);
+    x->max_body = s->max_response_bytes;
+    x->max_headers = s->max_header_bytes;
     slot = apw_pool_take(s);
     if (slot == NULL) {
         PyErr_SetString(PyExc_MemoryError, "cannot create a libcurl handle");
@@ -685,11 +830,12 @@ apw_perform(apw_state *st, ApwSession *s, const apw_req *rq, apw_xfer *x, long *
             if (mc != CURLM_OK || running == 0) {
                 break;
             }
-            mc = curl_multi_poll(slot->multi, NULL, 0, APW_SIGNAL_POLL_MS, NULL);
+            mc = curl_multi_poll(slot->multi, NULL, 0,
+                                 signals ? APW_SIGNAL_POLL_MS : APW_WAIT_SLICE_MS, NULL);
             if (mc != CURLM_OK) {
                 break;
             }
-            if (apw_elapsed_ms(&last) >= APW_SIGNAL_POLL_MS) {
+            if (signals && apw_elapsed_ms(&last) >= APW_SIGNAL_POLL_MS) {
                 int sig;
                 clock_gettime(CLOCK_MONOTONIC, &last);
                 PyEval_RestoreThread(ts);
@@ -725,14 +871,7 @@ apw_perform(apw_state *st, ApwSession *s, const apw_req *rq, apw_xfer *x, long *
         return -1;
     }
     if (cc != CURLE_OK) {
-        if (x->too_large) {
-            char url[512];
-            apw_redact_url(rq->url, url, sizeof(url));
-            PyErr_Format(st->TransportError, "response body larger than %zu bytes (%s)",
-                         (size_t)APW_MAX_BODY, url);
-            return -1;
-        }
-        apw_raise_curl(st, cc, errbuf, rq->url);
+        apw_raise_failed(st, s, rq, x, cc, errbuf);
         return -1;
     }
     return 0;
@@ -744,34 +883,45 @@ static int
 apw_session_init(PyObject *op, PyObject *args, PyObject *kwds)
 {
     ApwSession *self = (ApwSession *)op;
+    apw_state *st = apw_get_state_by_type(Py_TYPE(op));
     static char *kwlist[] = {"timeout_ms", "connect_timeout_ms", "verify", "ca_file",
-                             "user_agent", "max_idle", NULL};
+                             "user_agent", "max_idle", "max_response_bytes",
+                             "max_header_bytes", NULL};
     PyObject *timeout = NULL;
     PyObject *connect_timeout = NULL;
     int verify = 1;
     PyObject *ca_file = Py_None;
     PyObject *user_agent = Py_None;
     int max_idle = 8;
+    PyObject *max_response = NULL;
+    PyObject *max_headers = NULL;
     PyObject *ca_bytes = NULL;
     const char *ua;
     int rc = -1;
 
+    if (st == NULL) {
+        return -1;
+    }
     if (self->initialized) {
         PyErr_SetString(PyExc_RuntimeError, "Session is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|$OOpOOi:Session", kwlist, &timeout,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|$OOpOOiOO:Session", kwlist, &timeout,
                                      &connect_timeout, &verify, &ca_file, &user_agent,
-                                     &max_idle)) {
+                                     &max_idle, &max_response, &max_headers)) {
         return -1;
     }
-    if (apw_ms_arg(timeout, "timeout_ms", 10000, &self->timeout_ms) < 0 ||
-        apw_ms_arg(connect_timeout, "connect_timeout_ms", 10000,
-                   &self->connect_timeout_ms) < 0) {
+    if (apw_ms_arg(st, timeout, "timeout_ms", 10000, &self->timeout_ms) < 0 ||
+        apw_ms_arg(st, connect_timeout, "connect_timeout_ms", 10000,
+                   &self->connect_timeout_ms) < 0 ||
+        apw_size_arg(st, max_response, "max_response_bytes", APW_DEFAULT_MAX_RESPONSE,
+                     &self->max_response_bytes) < 0 ||
+        apw_size_arg(st, max_headers, "max_header_bytes", APW_DEFAULT_MAX_HEADERS,
+                     &self->max_header_bytes) < 0) {
         return -1;
     }
     if (max_idle < 0 || max_idle > 4096) {
-        PyErr_Format(PyExc_ValueError, "max_idle must be in 0..4096, got %d", max_idle);
+        PyErr_Format(st->ArgumentError, "max_idle must be in 0..4096, got %d", max_idle);
         return -1;
     }
     self->verify = verify;
@@ -782,7 +932,8 @@ apw_session_init(PyObject *op, PyObject *args, PyObject *kwds)
             return -1;
         }
         if (access(PyBytes_AS_STRING(ca_bytes), R_OK) != 0) {
-            PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, ca_file);
+            PyErr_Format(st->ArgumentError, "ca_file %R cannot be read: %s", ca_file,
+                         strerror(errno));
             goto done;
         }
         self->ca_file = PyMem_RawMalloc((size_t)PyBytes_GET_SIZE(ca_bytes) + 1);
@@ -796,11 +947,11 @@ apw_session_init(PyObject *op, PyObject *args, PyObject *kwds)
     if (user_agent == Py_None) {
         ua = APW_DEFAULT_UA;
     }
-    else if ((ua = apw_str_arg(user_agent, "user_agent", NULL)) == NULL) {
+    else if ((ua = apw_str_arg(st, user_agent, "user_agent", NULL)) == NULL) {
         goto done;
     }
     else if (!apw_header_value_ok(ua, (Py_ssize_t)strlen(ua))) {
-        PyErr_SetString(PyExc_ValueError, "user_agent contains CR or LF");
+        PyErr_SetString(st->ArgumentError, "user_agent contains CR or LF");
         goto done;
     }
     self->user_agent = PyMem_RawMalloc(strlen(ua) + 1);
@@ -810,6 +961,13 @@ apw_session_init(PyObject *op, PyObject *args, PyObject *kwds)
     }
     strcpy(self->user_agent, ua);
 
+    if (!st->curl_initialized) {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            PyErr_SetString(st->TransportError, "curl_global_init() failed");
+            goto done;
+        }
+        st->curl_initialized = 1;
+    }
     if (apw_locks_init(self) < 0) {
         PyErr_SetString(PyExc_OSError, "cannot initialise mutexes");
         goto done;
@@ -880,10 +1038,10 @@ apw_session_ready(ApwSession *self)
 
 /* Method: upper-case token of letters. */
 static const char *
-apw_method_arg(PyObject *obj)
+apw_method_arg(apw_state *st, PyObject *obj)
 {
     Py_ssize_t n;
-    const char *m = apw_str_arg(obj, "method", &n);
+    const char *m = apw_str_arg(st, obj, "method", &n);
 
     if (m == NULL) {
         return NULL;
@@ -898,8 +1056,18 @@ apw_method_arg(PyObject *obj)
     }
     return m;
 bad:
-    PyErr_Format(PyExc_ValueError, "method must be an upper-case HTTP method, got %R", obj);
+    PyErr_Format(st->ArgumentError, "method must be an upper-case HTTP method, got %R", obj);
     return NULL;
+}
+
+/* Methods that are idempotent unless the caller says otherwise: the safe
+ * ones.  PUT and DELETE are idempotent by RFC 9110 but a service may not
+ * honour that, so they are not assumed to be. */
+static int
+apw_method_is_safe(const char *method)
+{
+    return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 ||
+           strcmp(method, "OPTIONS") == 0;
 }
 
 /* Body argument: bytes and str are borrowed; other buffers are copied into
@@ -950,18 +1118,21 @@ apw_body_arg(PyObject *obj, const char **body, size_t *len, char **owned)
 }
 
 PyDoc_STRVAR(apw_session_request_doc,
-"request(method, url, headers=None, body=None, *, timeout_ms=None) -> Response\n\n"
-"Perform one HTTP request and return (status, headers, body).");
+"request(method, url, headers=None, body=None, *, timeout_ms=None, idempotent=None)\n"
+"    -> Response\n\n"
+"Perform one HTTP request and return (status, headers, body).  idempotent=None\n"
+"means True for GET, HEAD and OPTIONS and False otherwise; a request that is\n"
+"not idempotent is never sent twice (AmbiguousRequestError instead).");
 
 static PyObject *
 apw_session_request(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
                     PyObject *kwnames)
 {
     static const char *const names[] = {"method", "url", "headers", "body", "timeout_ms",
-                                        NULL};
+                                        "idempotent", NULL};
     ApwSession *self = (ApwSession *)op;
     apw_state *st = apw_get_state_by_type(Py_TYPE(op));
-    PyObject *a[5];
+    PyObject *a[6];
     apw_req rq = {0};
     apw_xfer x = {0};
     char *owned_body = NULL;
@@ -975,11 +1146,12 @@ apw_session_request(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
         apw_parse_args("request", args, nargs, kwnames, names, 4, 2, a) < 0) {
         return NULL;
     }
-    if ((rq.method = apw_method_arg(a[0])) == NULL ||
-        (rq.url = apw_str_arg(a[1], "url", NULL)) == NULL ||
-        apw_ms_arg(a[4], "timeout_ms", self->timeout_ms, &rq.timeout_ms) < 0 ||
+    if ((rq.method = apw_method_arg(st, a[0])) == NULL ||
+        (rq.url = apw_str_arg(st, a[1], "url", NULL)) == NULL ||
+        apw_ms_arg(st, a[4], "timeout_ms", self->timeout_ms, &rq.timeout_ms) < 0 ||
+        apw_bool_arg(a[5], apw_method_is_safe(rq.method), &x.idempotent) < 0 ||
         apw_body_arg(a[3], &rq.body, &rq.body_len, &owned_body) < 0 ||
-        apw_headers_from_py(a[2], &rq.headers, &has_ctype) < 0) {
+        apw_headers_from_py(st, a[2], &rq.headers, &has_ctype) < 0) {
         goto done;
     }
     x.keep_headers = 1;
@@ -1028,10 +1200,8 @@ static PyObject *
 apw_doc_literal(apw_state *st, PyObject *document)
 {
     PyObject *lit;
-    cJSON *node;
-    const char *printed;
-    size_t len;
-    apw_arena_mark mark;
+    char *text;
+    size_t len = 0;
 
     lit = PyDict_GetItemWithError(st->doc_cache, document);
     if (lit != NULL) {
@@ -1041,17 +1211,15 @@ apw_doc_literal(apw_state *st, PyObject *document)
     if (PyErr_Occurred()) {
         return NULL;
     }
-    if (apw_str_arg(document, "document", NULL) == NULL) {
+    if (apw_str_arg(st, document, "document", NULL) == NULL) {
         return NULL;
     }
-    mark = apw_arena_push();
-    node = apw_json_from_py(st, document);            /* owned by the arena scope */
-    printed = node != NULL ? apw_json_print(node, &len) : NULL;
-    if (node != NULL && printed == NULL) {
-        PyErr_NoMemory();
+    text = apw_json_encode(document, &len);
+    if (text == NULL) {
+        return NULL;
     }
-    lit = printed != NULL ? PyBytes_FromStringAndSize(printed, (Py_ssize_t)len) : NULL;
-    apw_arena_pop(mark);
+    lit = PyBytes_FromStringAndSize(text, (Py_ssize_t)len);
+    cJSON_free(text);
     if (lit == NULL) {
         return NULL;
     }
@@ -1070,12 +1238,11 @@ static char *
 apw_graphql_body(apw_state *st, PyObject *document, PyObject *variables, size_t *len)
 {
     PyObject *lit = NULL;
-    const char *vars_text = NULL;
+    char *vars_text = NULL;
     char *out = NULL;
     size_t lit_len;
     size_t vars_len = 0;
     size_t n;
-    apw_arena_mark mark = apw_arena_push();
 
     lit = apw_doc_literal(st, document);
     if (lit == NULL) {
@@ -1088,13 +1255,8 @@ apw_graphql_body(apw_state *st, PyObject *document, PyObject *variables, size_t 
             goto done;
         }
         if (PyDict_GET_SIZE(variables) > 0) {
-            cJSON *vars = apw_json_from_py(st, variables);   /* owned by the arena scope */
-            if (vars == NULL) {
-                goto done;
-            }
-            vars_text = apw_json_print(vars, &vars_len);
+            vars_text = apw_json_encode(variables, &vars_len);
             if (vars_text == NULL) {
-                PyErr_NoMemory();
                 goto done;
             }
         }
@@ -1120,102 +1282,157 @@ apw_graphql_body(apw_state *st, PyObject *document, PyObject *variables, size_t 
     out[n] = '\0';
     *len = n;
 done:
-    apw_arena_pop(mark);
+    cJSON_free(vars_text);
     Py_XDECREF(lit);
     return out;
 }
 
-/* Integer code from a JSON value: a number or a numeric string; else 500. */
+/* Integer code from an error's `code`: an int, a float or a numeric str in
+ * the int32 range; else 500. */
 static long
-apw_error_code(const cJSON *v)
+apw_error_code(PyObject *v)
 {
-    if (cJSON_IsNumber(v)) {
-        double d = v->valuedouble;
-        if (d >= -2147483648.0 && d <= 2147483647.0) {
-            return (long)d;
-        }
+    if (v == NULL) {
+        return 500;
     }
-    else if (cJSON_IsString(v) && v->valuestring != NULL && v->valuestring[0] != '\0') {
-        char *end;
-        long code = strtol(v->valuestring, &end, 10);
-        if (*end == '\0') {
-            return code;
+    if (PyLong_Check(v) && !PyBool_Check(v)) {
+        int overflow = 0;
+        long code = PyLong_AsLongAndOverflow(v, &overflow);
+        if (code == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return 500;
         }
+        return (!overflow && code >= -2147483648L && code <= 2147483647L) ? code : 500;
+    }
+    if (PyFloat_Check(v)) {
+        double d = PyFloat_AS_DOUBLE(v);
+        return (d >= -2147483648.0 && d <= 2147483647.0) ? (long)d : 500;
+    }
+    if (PyUnicode_Check(v)) {
+        const char *s = PyUnicode_AsUTF8(v);
+        char *end;
+        long code;
+        if (s == NULL) {
+            PyErr_Clear();
+            return 500;
+        }
+        if (s[0] == '\0') {
+            return 500;
+        }
+        code = strtol(s, &end, 10);
+        return *end == '\0' ? code : 500;
     }
     return 500;
 }
 
+/* A member of `obj` if it is a dict (borrowed), else NULL.  -1 on error. */
+static int
+apw_member(PyObject *obj, PyObject *key, PyObject **out)
+{
+    *out = NULL;
+    if (obj == NULL || !PyDict_Check(obj)) {
+        return 0;
+    }
+    *out = PyDict_GetItemWithError(obj, key);
+    return (*out == NULL && PyErr_Occurred()) ? -1 : 0;
+}
+
 /* (code, message, data) for one entry of `errors`. */
 static PyObject *
-apw_error_tuple(apw_state *st, const cJSON *item)
+apw_error_tuple(apw_state *st, PyObject *item)
 {
-    const cJSON *msg = cJSON_IsObject(item)
-                           ? cJSON_GetObjectItemCaseSensitive(item, "message")
-                           : NULL;
-    long code = 500;
+    PyObject *msg;
+    PyObject *v;
+    PyObject *data = Py_None;
     PyObject *text = NULL;
-    PyObject *data = NULL;
     PyObject *res = NULL;
+    long code = 500;
 
-    if (cJSON_IsObject(msg)) {
+    if (apw_member(item, st->s_message, &msg) < 0) {
+        return NULL;
+    }
+    if (msg != NULL && PyDict_Check(msg)) {
         /* The service's envelope: message = {code, message, data?}. */
-        const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "message");
-        const cJSON *d = cJSON_GetObjectItemCaseSensitive(msg, "data");
-        code = apw_error_code(cJSON_GetObjectItemCaseSensitive(msg, "code"));
-        text = cJSON_IsString(m) ? apw_json_to_py(st, m)
-                                 : PyUnicode_FromString("unknown error");
-        if (d != NULL && text != NULL) {
-            data = apw_json_to_py(st, d);
+        if (apw_member(msg, st->s_code, &v) < 0) {
+            return NULL;
+        }
+        code = apw_error_code(v);
+        if (apw_member(msg, st->s_message, &v) < 0) {
+            return NULL;
+        }
+        text = (v != NULL && PyUnicode_Check(v)) ? Py_NewRef(v)
+                                                 : PyUnicode_FromString("unknown error");
+        if (apw_member(msg, st->s_data, &v) < 0) {
+            goto done;
+        }
+        if (v != NULL) {
+            data = v;
         }
     }
-    else if (cJSON_IsString(msg)) {
+    else if (msg != NULL && PyUnicode_Check(msg)) {
         /* A plain GraphQL error: the code may be in extensions.code. */
-        const cJSON *ext = cJSON_GetObjectItemCaseSensitive(item, "extensions");
-        if (cJSON_IsObject(ext)) {
-            code = apw_error_code(cJSON_GetObjectItemCaseSensitive(ext, "code"));
+        PyObject *ext;
+        if (apw_member(item, st->s_extensions, &ext) < 0 ||
+            apw_member(ext, st->s_code, &v) < 0) {
+            return NULL;
         }
-        text = apw_json_to_py(st, msg);
+        if (v != NULL) {
+            code = apw_error_code(v);
+        }
+        text = Py_NewRef(msg);
     }
     else {
         text = PyUnicode_FromString("malformed GraphQL error entry");
     }
-    if (text == NULL || (data == NULL && PyErr_Occurred())) {
+    if (text == NULL) {
         goto done;
     }
-    res = Py_BuildValue("(lOO)", code, text, data != NULL ? data : Py_None);
+    res = Py_BuildValue("(lOO)", code, text, data);
 done:
     Py_XDECREF(text);
-    Py_XDECREF(data);
     return res;
 }
 
-static void
-apw_raise_graphql(apw_state *st, const cJSON *errors, const cJSON *data, long status)
+/* Set `retry_after` (str or None) and `status` on a new exception. */
+static int
+apw_set_answer_attrs(apw_state *st, PyObject *exc, long status, const apw_xfer *x)
 {
+    PyObject *pystatus = PyLong_FromLong(status);
+    PyObject *retry = x->retry_after[0] != '\0' ? PyUnicode_DecodeLatin1(
+                          x->retry_after, (Py_ssize_t)strlen(x->retry_after), NULL)
+                                                : Py_NewRef(Py_None);
+    int rc = -1;
+
+    if (pystatus != NULL && retry != NULL &&
+        PyObject_SetAttr(exc, st->s_status, pystatus) == 0 &&
+        PyObject_SetAttr(exc, st->s_retry_after, retry) == 0) {
+        rc = 0;
+    }
+    Py_XDECREF(pystatus);
+    Py_XDECREF(retry);
+    return rc;
+}
+
+static void
+apw_raise_graphql(apw_state *st, PyObject *errors, PyObject *data, long status,
+                  const apw_xfer *x)
+{
+    Py_ssize_t n = PyList_GET_SIZE(errors);
     PyObject *list = NULL;
-    PyObject *pydata = NULL;
-    PyObject *first = NULL;
+    PyObject *first;
     PyObject *msg = NULL;
     PyObject *exc = NULL;
-    PyObject *pystatus = NULL;
-    int n = cJSON_GetArraySize(errors);
-    int i = 0;
-    const cJSON *item;
 
     list = PyList_New(n);
     if (list == NULL) {
         goto done;
     }
-    cJSON_ArrayForEach(item, errors) {
-        PyObject *t = apw_error_tuple(st, item);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *t = apw_error_tuple(st, PyList_GET_ITEM(errors, i));
         if (t == NULL) {
             goto done;
         }
-        PyList_SET_ITEM(list, i++, t);                          /* steals */
-    }
-    pydata = (data != NULL) ? apw_json_to_py(st, data) : Py_NewRef(Py_None);
-    if (pydata == NULL) {
-        goto done;
+        PyList_SET_ITEM(list, i, t);                            /* steals */
     }
     first = PyList_GET_ITEM(list, 0);
     msg = PyUnicode_FromFormat("GraphQL error %S: %S%s", PyTuple_GET_ITEM(first, 0),
@@ -1225,20 +1442,17 @@ apw_raise_graphql(apw_state *st, const cJSON *errors, const cJSON *data, long st
         goto done;
     }
     exc = PyObject_CallFunctionObjArgs(st->GraphQLError, msg, NULL);
-    pystatus = PyLong_FromLong(status);
-    if (exc == NULL || pystatus == NULL ||
+    if (exc == NULL ||
         PyObject_SetAttr(exc, st->s_errors, list) < 0 ||
-        PyObject_SetAttr(exc, st->s_status, pystatus) < 0 ||
-        PyObject_SetAttr(exc, st->s_data, pydata) < 0) {
+        PyObject_SetAttr(exc, st->s_data, data != NULL ? data : Py_None) < 0 ||
+        apw_set_answer_attrs(st, exc, status, x) < 0) {
         goto done;
     }
     PyErr_SetObject(st->GraphQLError, exc);
 done:
     Py_XDECREF(list);
-    Py_XDECREF(pydata);
     Py_XDECREF(msg);
     Py_XDECREF(exc);
-    Py_XDECREF(pystatus);
 }
 
 static void
@@ -1248,7 +1462,6 @@ apw_raise_http(apw_state *st, const char *url, long status, const apw_xfer *x,
     char safe[512];
     size_t n = x->body_len < 1024 ? x->body_len : 1024;
     PyObject *exc = NULL;
-    PyObject *pystatus = NULL;
     PyObject *pybody = NULL;
     PyObject *pyurl = NULL;
     PyObject *msg = NULL;
@@ -1259,48 +1472,47 @@ apw_raise_http(apw_state *st, const char *url, long status, const apw_xfer *x,
         return;
     }
     exc = PyObject_CallFunctionObjArgs(st->HTTPError, msg, NULL);
-    pystatus = PyLong_FromLong(status);
     pybody = PyBytes_FromStringAndSize(x->body != NULL ? x->body : "", (Py_ssize_t)n);
     pyurl = PyUnicode_FromString(safe);
-    if (exc != NULL && pystatus != NULL && pybody != NULL && pyurl != NULL &&
-        PyObject_SetAttr(exc, st->s_status, pystatus) == 0 &&
+    if (exc != NULL && pybody != NULL && pyurl != NULL &&
+        apw_set_answer_attrs(st, exc, status, x) == 0 &&
         PyObject_SetAttr(exc, st->s_body, pybody) == 0 &&
         PyObject_SetAttr(exc, st->s_url, pyurl) == 0) {
         PyErr_SetObject(st->HTTPError, exc);
     }
     Py_DECREF(msg);
     Py_XDECREF(exc);
-    Py_XDECREF(pystatus);
     Py_XDECREF(pybody);
     Py_XDECREF(pyurl);
 }
 
-/* Parse bodies at least this big with the GIL released. */
-#define APW_PARSE_NOGIL_MIN 8192
-
 PyDoc_STRVAR(apw_session_graphql_doc,
-"graphql(url, headers, document, variables=None, *, timeout_ms=None) -> data\n\n"
+"graphql(url, headers, document, variables=None, *, timeout_ms=None, idempotent=False)\n"
+"    -> data\n\n"
 "POST a GraphQL request and return the answer's `data`.  Raises GraphQLError\n"
-"when the answer carries errors, HTTPError when it is not a JSON envelope.");
+"when the answer carries errors, HTTPError when it is not a JSON envelope.\n"
+"Pass idempotent=True for queries: only then may the request be sent a second\n"
+"time (once, on a fresh connection) when its reused connection closes unanswered;\n"
+"otherwise that raises AmbiguousRequestError.");
 
 static PyObject *
 apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
                     PyObject *kwnames)
 {
     static const char *const names[] = {"url", "headers", "document", "variables",
-                                        "timeout_ms", NULL};
+                                        "timeout_ms", "idempotent", NULL};
     ApwSession *self = (ApwSession *)op;
     apw_state *st = apw_get_state_by_type(Py_TYPE(op));
-    PyObject *a[5];
+    PyObject *a[6];
     apw_req rq = {0};
     apw_xfer x = {0};
     char *body = NULL;
     int has_ctype;
     long status = 0;
-    cJSON *root = NULL;
     apw_json_error jerr;
-    apw_arena_mark mark;
-    int pushed = 0;
+    PyObject *answer = NULL;
+    PyObject *errors;
+    PyObject *data;
     PyObject *res = NULL;
 
     if (st == NULL || apw_session_ready(self) < 0 ||
@@ -1308,10 +1520,11 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
         return NULL;
     }
     rq.method = "POST";
-    if ((rq.url = apw_str_arg(a[0], "url", NULL)) == NULL ||
-        apw_ms_arg(a[4], "timeout_ms", self->timeout_ms, &rq.timeout_ms) < 0 ||
+    if ((rq.url = apw_str_arg(st, a[0], "url", NULL)) == NULL ||
+        apw_ms_arg(st, a[4], "timeout_ms", self->timeout_ms, &rq.timeout_ms) < 0 ||
+        apw_bool_arg(a[5], 0, &x.idempotent) < 0 ||
         (body = apw_graphql_body(st, a[2], a[3], &rq.body_len)) == NULL ||
-        apw_headers_from_py(a[1], &rq.headers, &has_ctype) < 0) {
+        apw_headers_from_py(st, a[1], &rq.headers, &has_ctype) < 0) {
         goto done;
     }
     rq.body = body;
@@ -1330,19 +1543,13 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
     }
     Py_DECREF(op);
 
-    mark = apw_arena_push();                  /* the answer's tree lives until the pop */
-    pushed = 1;
-    if (x.body_len >= APW_PARSE_NOGIL_MIN) {
-        Py_BEGIN_ALLOW_THREADS
-        root = apw_json_parse(x.body, x.body_len, &jerr);
-        Py_END_ALLOW_THREADS
-    }
-    else {
-        root = apw_json_parse(x.body != NULL ? x.body : "", x.body_len, &jerr);
-    }
-    if (root == NULL || !cJSON_IsObject(root)) {
-        char why[200];
-        if (root == NULL) {
+    answer = apw_json_decode(st, x.body != NULL ? x.body : "", x.body_len, &jerr);
+    if (answer == NULL || !PyDict_Check(answer)) {
+        char why[256];
+        if (answer == NULL && PyErr_Occurred()) {
+            goto done;
+        }
+        if (answer == NULL) {
             (void)PyOS_snprintf(why, sizeof(why), "the answer is not JSON (%s)", jerr.msg);
         }
         else {
@@ -1351,24 +1558,21 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
         apw_raise_http(st, rq.url, status, &x, why);
         goto done;
     }
-    {
-        const cJSON *errors = cJSON_GetObjectItemCaseSensitive(root, "errors");
-        const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
-        if (cJSON_IsArray(errors) && cJSON_GetArraySize(errors) > 0) {
-            apw_raise_graphql(st, errors, data, status);
-        }
-        else if (data != NULL) {
-            res = apw_json_to_py(st, data);
-        }
-        else {
-            apw_raise_http(st, rq.url, status, &x,
-                           "the answer has neither `data` nor `errors`");
-        }
+    if (apw_member(answer, st->s_errors, &errors) < 0 ||
+        apw_member(answer, st->s_data, &data) < 0) {
+        goto done;
+    }
+    if (errors != NULL && PyList_Check(errors) && PyList_GET_SIZE(errors) > 0) {
+        apw_raise_graphql(st, errors, data, status, &x);
+    }
+    else if (data != NULL) {
+        res = Py_NewRef(data);
+    }
+    else {
+        apw_raise_http(st, rq.url, status, &x, "the answer has neither `data` nor `errors`");
     }
 done:
-    if (pushed) {
-        apw_arena_pop(mark);
-    }
+    Py_XDECREF(answer);
     curl_slist_free_all(rq.headers);
     PyMem_RawFree(body);
     apw_xfer_release(&x);
@@ -1437,6 +1641,18 @@ apw_session_get_verify(PyObject *op, void *Py_UNUSED(closure))
     return PyBool_FromLong(((ApwSession *)op)->verify);
 }
 
+static PyObject *
+apw_session_get_max_response(PyObject *op, void *Py_UNUSED(closure))
+{
+    return PyLong_FromSize_t(((ApwSession *)op)->max_response_bytes);
+}
+
+static PyObject *
+apw_session_get_max_headers(PyObject *op, void *Py_UNUSED(closure))
+{
+    return PyLong_FromSize_t(((ApwSession *)op)->max_header_bytes);
+}
+
 static PyMethodDef apw_session_methods[] = {
     {"request", (PyCFunction)(void (*)(void))apw_session_request,
      METH_FASTCALL | METH_KEYWORDS, apw_session_request_doc},
@@ -1455,12 +1671,17 @@ static PyGetSetDef apw_session_getset[] = {
      "Number of idle pooled handles (each may hold a keep-alive connection).", NULL},
     {"timeout_ms", apw_session_get_timeout, NULL, "Default request timeout (ms).", NULL},
     {"verify", apw_session_get_verify, NULL, "Whether TLS certificates are verified.", NULL},
+    {"max_response_bytes", apw_session_get_max_response, NULL,
+     "Largest answer body accepted (bytes, after decompression).", NULL},
+    {"max_header_bytes", apw_session_get_max_headers, NULL,
+     "Largest answer header block accepted (bytes).", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
 PyDoc_STRVAR(apw_session_doc,
 "Session(*, timeout_ms=10000, connect_timeout_ms=10000, verify=True,\n"
-"        ca_file=None, user_agent=None, max_idle=8)\n\n"
+"        ca_file=None, user_agent=None, max_idle=8,\n"
+"        max_response_bytes=33554432, max_header_bytes=65536)\n\n"
 "A thread-safe pool of libcurl handles with keep-alive connections.\n"
 "Proxies follow the standard environment variables (http_proxy, https_proxy,\n"
 "no_proxy, all_proxy).");
@@ -1486,11 +1707,6 @@ PyType_Spec apw_session_spec = {
 int
 apw_http_exec(PyObject *module, apw_state *st)
 {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        PyErr_SetString(PyExc_ImportError, "curl_global_init() failed");
-        return -1;
-    }
-    st->curl_initialized = 1;
     st->doc_cache = PyDict_New();
     if (st->doc_cache == NULL) {
         return -1;

@@ -11,12 +11,21 @@
 #include <pthread.h>
 #include <sys/types.h>
 
-/* Largest response body accepted (bytes); a bigger answer aborts the transfer. */
-#define APW_MAX_BODY ((size_t)512 * 1024 * 1024)
-/* Largest response header block kept (bytes). */
-#define APW_MAX_HEADERS ((size_t)64 * 1024)
-/* How often a waiting request wakes up to run Python signal handlers (ms). */
+#if LIBCURL_VERSION_NUM < 0x075000
+#error "libcurl >= 7.80 is needed (CURLOPT_PREREQFUNCTION: a mutation is never resent)"
+#endif
+
+/* Default largest response body accepted, counted after decompression; a
+ * bigger answer aborts the transfer (Session(max_response_bytes=...)). */
+#define APW_DEFAULT_MAX_RESPONSE ((size_t)32 * 1024 * 1024)
+/* Default largest response header block accepted (Session(max_header_bytes=...)).
+ * libcurl itself refuses a single header line over 100 KiB. */
+#define APW_DEFAULT_MAX_HEADERS ((size_t)64 * 1024)
+/* How often a request waiting on the main thread wakes up to run Python
+ * signal handlers (ms).  Other threads never take the GIL while waiting. */
 #define APW_SIGNAL_POLL_MS 50
+/* Wait slice of the other threads (ms): libcurl wakes earlier for its timers. */
+#define APW_WAIT_SLICE_MS 1000
 
 /* Sockets opened by one session's handles, so that a forked child can detach
  * from the parent's connections without touching them (see http.c).  Starts
@@ -45,6 +54,8 @@ typedef struct ApwSession {
     long connect_timeout_ms;
     int verify;
     int max_idle;
+    size_t max_response_bytes;
+    size_t max_header_bytes;
     char *ca_file;                /* PyMem_RawMalloc'd, or NULL */
     char *user_agent;             /* PyMem_RawMalloc'd */
 
@@ -67,21 +78,34 @@ typedef struct ApwSession {
     pid_t pid;                    /* process that created the pool */
 } ApwSession;
 
-/* Per-request receive state, owned by the calling C stack frame. */
+/* Per-request state, owned by the calling C stack frame. */
 typedef struct apw_xfer {
+    /* Set by the caller before the transfer. */
+    size_t max_body;
+    size_t max_headers;
+    int keep_headers;             /* keep the raw header lines (request()) */
+    int idempotent;               /* may be sent a second time (see http.c) */
+    /* Filled by the callbacks. */
     char *body;                   /* malloc'd */
     size_t body_len;
     size_t body_cap;
     char *hdrs;                   /* malloc'd raw header lines of the final response */
     size_t hdrs_len;
     size_t hdrs_cap;
-    int keep_headers;
-    int too_large;
+    size_t hdrs_total;            /* header bytes of the current response */
+    char retry_after[64];         /* Retry-After value of the final response, or "" */
+    int attempts;                 /* times libcurl was about to send the request */
+    int resend_refused;           /* the prerequest callback refused a second send */
+    int headers_done;             /* the final response's header block was complete */
+    int body_too_large;
+    int headers_too_large;
 } apw_xfer;
 
 /* http_cb.c */
 size_t apw_cb_write(char *ptr, size_t size, size_t nmemb, void *userdata);
 size_t apw_cb_header(char *ptr, size_t size, size_t nmemb, void *userdata);
+int apw_cb_prereq(void *clientp, char *conn_primary_ip, char *conn_local_ip,
+                  int conn_primary_port, int conn_local_port);
 curl_socket_t apw_cb_opensocket(void *clientp, curlsocktype purpose,
                                 struct curl_sockaddr *address);
 int apw_cb_closesocket(void *clientp, curl_socket_t fd);

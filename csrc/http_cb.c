@@ -1,7 +1,8 @@
 /*
  * http_cb.c - libcurl callbacks.  They run on the requesting thread with the
  * GIL released, so they only touch C memory: they append to the request's
- * apw_xfer buffers, keep the session's socket list, and lock the share.
+ * apw_xfer buffers (within its limits), count send attempts, keep the
+ * session's socket list, and lock the share.
  */
 #include "http.h"
 
@@ -52,8 +53,9 @@ apw_cb_write(char *ptr, size_t size, size_t nmemb, void *userdata)
     apw_xfer *x = userdata;
     size_t n = size * nmemb;
 
-    if (n > APW_MAX_BODY - x->body_len) {
-        x->too_large = 1;
+    /* libcurl hands us decompressed data: the limit applies to what we keep. */
+    if (n > x->max_body - x->body_len) {
+        x->body_too_large = 1;
         return 0;                       /* aborts with CURLE_WRITE_ERROR */
     }
     if (apw_reserve(&x->body, &x->body_cap, x->body_len + n) < 0) {
@@ -65,28 +67,48 @@ apw_cb_write(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
-/* Pre-size the body buffer from Content-Length (saves reallocs and copies). */
-static void
-apw_size_hint(apw_xfer *x, const char *line, size_t n)
+/* The value of header line `line` (n bytes) if its name is `name` (lower
+ * case, with the colon), trimmed; NULL otherwise. */
+static const char *
+apw_header_value(const char *line, size_t n, const char *name, size_t *vlen)
 {
-    static const char name[] = "content-length:";
-    size_t k = sizeof(name) - 1;
-    unsigned long long v = 0;
+    size_t k = strlen(name);
     size_t i;
+    size_t end = n;
 
     if (n <= k || strncasecmp(line, name, k) != 0) {
-        return;
+        return NULL;
     }
     for (i = k; i < n && (line[i] == ' ' || line[i] == '\t'); i++) {
     }
-    for (; i < n && line[i] >= '0' && line[i] <= '9'; i++) {
-        v = v * 10 + (unsigned long long)(line[i] - '0');
-        if (v > APW_MAX_BODY) {
+    while (end > i && (line[end - 1] == '\r' || line[end - 1] == '\n' ||
+                       line[end - 1] == ' ' || line[end - 1] == '\t')) {
+        end--;
+    }
+    *vlen = end - i;
+    return line + i;
+}
+
+/* Pre-size the body buffer from Content-Length (saves reallocs and copies);
+ * never beyond the body limit. */
+static void
+apw_size_hint(apw_xfer *x, const char *line, size_t n)
+{
+    size_t vlen = 0;
+    const char *v = apw_header_value(line, n, "content-length:", &vlen);
+    unsigned long long len = 0;
+
+    if (v == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < vlen && v[i] >= '0' && v[i] <= '9'; i++) {
+        len = len * 10 + (unsigned long long)(v[i] - '0');
+        if (len > x->max_body) {
             return;
         }
     }
-    if (v > 0) {
-        (void)apw_reserve(&x->body, &x->body_cap, (size_t)v);
+    if (len > 0) {
+        (void)apw_reserve(&x->body, &x->body_cap, (size_t)len);
     }
 }
 
@@ -95,18 +117,33 @@ apw_cb_header(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
     apw_xfer *x = userdata;
     size_t n = size * nmemb;
+    size_t vlen = 0;
+    const char *v;
 
-    /* A status line starts a new response (after 100 Continue, redirects). */
+    /* A status line starts a new response (after 100 Continue). */
     if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) {
         x->hdrs_len = 0;
+        x->hdrs_total = 0;
+        x->headers_done = 0;
+        x->retry_after[0] = '\0';
+    }
+    x->hdrs_total += n;
+    if (x->hdrs_total > x->max_headers) {
+        x->headers_too_large = 1;
+        return 0;                       /* aborts with CURLE_WRITE_ERROR */
+    }
+    if (n <= 2 && (ptr[0] == '\r' || ptr[0] == '\n')) {
+        x->headers_done = 1;            /* the blank line ending the block */
         return n;
     }
     apw_size_hint(x, ptr, n);
-    if (!x->keep_headers) {
-        return n;
+    v = apw_header_value(ptr, n, "retry-after:", &vlen);
+    if (v != NULL && vlen < sizeof(x->retry_after)) {
+        memcpy(x->retry_after, v, vlen);
+        x->retry_after[vlen] = '\0';
     }
-    if (x->hdrs_len + n > APW_MAX_HEADERS) {
-        return n;                       /* keep the first 64 KiB, ignore the rest */
+    if (!x->keep_headers || (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0)) {
+        return n;
     }
     if (apw_reserve(&x->hdrs, &x->hdrs_cap, x->hdrs_len + n) < 0) {
         return 0;
@@ -115,6 +152,32 @@ apw_cb_header(char *ptr, size_t size, size_t nmemb, void *userdata)
     x->hdrs_len += n;
     x->hdrs[x->hdrs_len] = '\0';
     return n;
+}
+
+/* Called each time libcurl is about to send the request on a connection (new
+ * or reused).  A second call means libcurl is resending it: its reused
+ * connection closed without an answer.  Allowed once for an idempotent
+ * request (the second try is on a fresh connection); refused for any other,
+ * because the first send may have been applied. */
+int
+apw_cb_prereq(void *clientp, char *conn_primary_ip, char *conn_local_ip,
+              int conn_primary_port, int conn_local_port)
+{
+    apw_xfer *x = clientp;
+
+    (void)conn_primary_ip;
+    (void)conn_local_ip;
+    (void)conn_primary_port;
+    (void)conn_local_port;
+    if (x == NULL) {
+        return CURL_PREREQFUNC_OK;
+    }
+    x->attempts++;
+    if (x->attempts > 1 && (!x->idempotent || x->attempts > 2)) {
+        x->resend_refused = 1;
+        return CURL_PREREQFUNC_ABORT;
+    }
+    return CURL_PREREQFUNC_OK;
 }
 
 /* ------------------------------------------------------------------ sockets */

@@ -1,81 +1,37 @@
 /*
- * module.c - the approw._core module: definition, multi-phase init, state,
- * exception types.  Every PyObject the module owns lives in apw_state, which
- * traverse/clear/free cover completely; there are no static PyObject globals.
+ * module.c - the approw._core module: definition, multi-phase init, the
+ * exception types and the Response type, JSON and crypto functions.
+ *
+ * Session lives in approw._transport (transport.c), the only module that links
+ * libcurl, whose dependency tree (34 shared objects here) is most of what
+ * importing the core used to cost.  The first access to approw._core.Session
+ * (or CURL_VERSION) imports it through the module's __getattr__ (PEP 562) and
+ * caches the attribute in this module's dict.  Every PyObject the module owns
+ * lives in apw_state (state.c); there are no static PyObject globals.
  */
 #include "apw.h"
+#include "crypto.h"
 
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 
-static struct PyModuleDef apw_module;
-
-apw_state *
-apw_get_state(PyObject *module)
-{
-    return (apw_state *)PyModule_GetState(module);
-}
-
-apw_state *
-apw_get_state_by_type(PyTypeObject *tp)
-{
-    return (apw_state *)PyType_GetModuleState(tp);
-}
-
-/* Every PyObject * field of apw_state except the key cache array. */
-#define APW_STATE_FIELDS(X)                                                  \
-    X(CoreError) X(TransportError) X(TimeoutError) X(ConnectionError)       \
-    X(TLSError) X(HTTPError) X(GraphQLError) X(DecodeError) X(CryptoError)  \
-    X(JWTError) X(JWTDecodeError) X(JWTAlgorithmError) X(JWTSignatureError) \
-    X(JWTExpiredError) X(JWTNotYetValidError) X(JWTClaimsError)             \
-    X(SessionType) X(ResponseType)                                          \
-    X(s_data) X(s_errors) X(s_message) X(s_code) X(s_extensions) X(s_url)   \
-    X(s_curl_code) X(s_status) X(s_body) X(s_kty) X(s_n) X(s_e)             \
-    X(pkey_cache) X(doc_cache)
-
 static int
 apw_traverse(PyObject *module, visitproc visit, void *arg)
 {
-    apw_state *st = apw_get_state(module);
-    if (st == NULL) {
-        return 0;
-    }
-#define APW_VISIT(f) Py_VISIT(st->f);
-    APW_STATE_FIELDS(APW_VISIT)
-#undef APW_VISIT
-    for (size_t i = 0; i < APW_KEYCACHE_SIZE; i++) {
-        Py_VISIT(st->keycache[i]);
-    }
-    return 0;
+    return apw_state_traverse(apw_get_state(module), visit, arg);
 }
 
 static int
 apw_clear(PyObject *module)
 {
-    apw_state *st = apw_get_state(module);
-    if (st == NULL) {
-        return 0;
-    }
-#define APW_CLEAR(f) Py_CLEAR(st->f);
-    APW_STATE_FIELDS(APW_CLEAR)
-#undef APW_CLEAR
-    for (size_t i = 0; i < APW_KEYCACHE_SIZE; i++) {
-        Py_CLEAR(st->keycache[i]);
-    }
+    apw_state_clear(apw_get_state(module));
     return 0;
 }
 
 static void
 apw_free(void *module)
 {
-    apw_state *st = apw_get_state((PyObject *)module);
     (void)apw_clear((PyObject *)module);
-    if (st != NULL && st->curl_initialized) {
-        /* Balanced with the curl_global_init() in apw_http_exec; libcurl
-         * reference-counts global init, so other users are unaffected. */
-        curl_global_cleanup();
-        st->curl_initialized = 0;
-    }
 }
 
 /* PyModule_AddObjectRef() exists from 3.10 only. */
@@ -137,15 +93,31 @@ apw_init_exceptions(PyObject *m, apw_state *st)
             st->TransportError, PyExc_ConnectionError)
     APW_EXC(TLSError, "TLS handshake or certificate verification failed.",
             st->ConnectionError, NULL)
+    APW_EXC(AmbiguousRequestError,
+            "The connection broke after a request that is not idempotent was "
+            "sent and before its answer came. It was not resent, and it may have "
+            "been applied: check before repeating it. Attributes: url, curl_code.",
+            st->ConnectionError, NULL)
+    APW_EXC(ResponseTooLargeError,
+            "The answer was larger than the Session's max_response_bytes (counted "
+            "after decompression) or max_header_bytes. Attributes: url, curl_code.",
+            st->TransportError, NULL)
     APW_EXC(HTTPError,
             "The server answered with something that is not the expected JSON "
-            "envelope. Attributes: url, status, body (first bytes).",
+            "envelope. Attributes: url, status, body (first bytes), retry_after "
+            "(the Retry-After header's text, or None).",
             st->TransportError, NULL)
     APW_EXC(GraphQLError,
             "The GraphQL answer carried errors. Attributes: errors (list of "
-            "(code, message, data) tuples), status, data.",
+            "(code, message, data) tuples), status, data, retry_after (the "
+            "Retry-After header's text, or None).",
             st->CoreError, NULL)
     APW_EXC(DecodeError, "Malformed JSON. Attributes: pos (byte offset).",
+            st->CoreError, PyExc_ValueError)
+    APW_EXC(ArgumentError,
+            "An argument that cannot be used: CR, LF or NUL in a header name or "
+            "value (a token, an option), NUL in a URL or document, a bad method or "
+            "timeout, an unreadable ca_file. The value itself is never in the message.",
             st->CoreError, PyExc_ValueError)
     APW_EXC(CryptoError, "Bad key material or an OpenSSL failure.",
             st->CoreError, PyExc_ValueError)
@@ -167,30 +139,6 @@ apw_init_exceptions(PyObject *m, apw_state *st)
     return 0;
 }
 
-static int
-apw_init_strings(apw_state *st)
-{
-#define APW_STR(field, text)                                                \
-    st->field = PyUnicode_InternFromString(text);                           \
-    if (st->field == NULL) {                                                \
-        return -1;                                                          \
-    }
-    APW_STR(s_data, "data")
-    APW_STR(s_errors, "errors")
-    APW_STR(s_message, "message")
-    APW_STR(s_code, "code")
-    APW_STR(s_extensions, "extensions")
-    APW_STR(s_url, "url")
-    APW_STR(s_curl_code, "curl_code")
-    APW_STR(s_status, "status")
-    APW_STR(s_body, "body")
-    APW_STR(s_kty, "kty")
-    APW_STR(s_n, "n")
-    APW_STR(s_e, "e")
-#undef APW_STR
-    return 0;
-}
-
 static PyStructSequence_Field apw_response_fields[] = {
     {"status", "HTTP status code (int)"},
     {"headers", "response headers the SDK uses: dict of lower-case name -> value"},
@@ -208,12 +156,10 @@ static PyStructSequence_Desc apw_response_desc = {
 static int
 apw_init_versions(PyObject *m)
 {
-    const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
     char cjson[32];
 
     (void)PyOS_snprintf(cjson, sizeof(cjson), "%s", cJSON_Version());
-    if (PyModule_AddStringConstant(m, "CURL_VERSION", cv->version) < 0 ||
-        PyModule_AddStringConstant(m, "OPENSSL_VERSION",
+    if (PyModule_AddStringConstant(m, "OPENSSL_VERSION",
                                    OpenSSL_version(OPENSSL_VERSION)) < 0 ||
         PyModule_AddStringConstant(m, "CJSON_VERSION", cjson) < 0) {
         return -1;
@@ -221,12 +167,41 @@ apw_init_versions(PyObject *m)
     return 0;
 }
 
+/* Module __getattr__ (PEP 562): the names approw._transport provides. */
+static PyObject *
+apw_core_getattr(PyObject *module, PyObject *name)
+{
+    PyObject *transport = NULL;
+    PyObject *value = NULL;
+
+    if (PyUnicode_Check(name) &&
+        (PyUnicode_CompareWithASCIIString(name, "Session") == 0 ||
+         PyUnicode_CompareWithASCIIString(name, "CURL_VERSION") == 0)) {
+        transport = PyImport_ImportModule("approw._transport");
+        value = transport != NULL ? PyObject_GetAttr(transport, name) : NULL;
+        /* Cache it: later lookups find it in the module dict directly. */
+        if (value != NULL && PyObject_SetAttr(module, name, value) < 0) {
+            Py_CLEAR(value);
+        }
+        Py_XDECREF(transport);
+        return value;
+    }
+    PyErr_Format(PyExc_AttributeError, "module '" APW_MODULE_NAME "' has no attribute %R",
+                 name);
+    return NULL;
+}
+
+static PyMethodDef apw_core_methods[] = {
+    {"__getattr__", apw_core_getattr, METH_O, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
 static int
 apw_exec(PyObject *m)
 {
     apw_state *st = apw_get_state(m);
 
-    if (apw_init_exceptions(m, st) < 0 || apw_init_strings(st) < 0) {
+    if (apw_init_exceptions(m, st) < 0 || apw_state_init_strings(st) < 0) {
         return -1;
     }
 
@@ -239,13 +214,16 @@ apw_exec(PyObject *m)
         return -1;
     }
 
-    if (PyModule_AddFunctions(m, apw_json_methods) < 0 ||
-        PyModule_AddFunctions(m, apw_crypto_methods) < 0) {
+    if (PyModule_AddFunctions(m, apw_core_methods) < 0 ||
+        PyModule_AddFunctions(m, apw_json_decode_methods) < 0 ||
+        PyModule_AddFunctions(m, apw_json_encode_methods) < 0 ||
+        PyModule_AddFunctions(m, apw_encoding_methods) < 0 ||
+        PyModule_AddFunctions(m, apw_rsa_methods) < 0 ||
+        PyModule_AddFunctions(m, apw_jwt_methods) < 0) {
         return -1;
     }
 
-    if (apw_json_exec(m, st) < 0 || apw_crypto_exec(m, st) < 0 ||
-        apw_http_exec(m, st) < 0) {
+    if (apw_rsa_exec(m, st) < 0 || apw_jwt_exec(m, st) < 0) {
         return -1;
     }
     return 0;
@@ -257,8 +235,9 @@ static PyModuleDef_Slot apw_slots[] = {
 };
 
 PyDoc_STRVAR(apw_module_doc,
-"The C core of the Approw SDK: HTTP transport (libcurl), JSON (cJSON) and\n"
-"crypto (OpenSSL).  Internal API: use approw.v2.* instead.");
+"The C core of the Approw SDK: HTTP transport (libcurl; Session comes from\n"
+"approw._transport on first use), JSON (cJSON) and crypto (OpenSSL).\n"
+"Internal API: use approw.v2.* instead.");
 
 static struct PyModuleDef apw_module = {
     PyModuleDef_HEAD_INIT,

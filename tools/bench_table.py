@@ -8,8 +8,8 @@ import re
 import sys
 from pathlib import Path
 
-ORDER = ["reference", "requests", "http.client", "libcurl-c", "json", "orjson", "rsa",
-         "cryptography", "pyjwt"]
+ORDER = ["reference", "requests", "http.client", "libcurl-c", "orjson-answer", "floor", "json",
+         "orjson", "rsa", "cryptography", "pyjwt"]
 
 
 def fmt(v):

@@ -73,6 +73,7 @@ SHAPES = {
     "PaginatedOrgs": "OrgPage", "RefreshToken": "RefreshedToken", "JwtTokenStatus": "LoginStatus",
     "UserDefinedField": "UdfDefinition", "UserDefinedData": "UdvItem", "UserPool": "UserPool",
     "CheckPasswordStrengthResult": "PasswordStrength",
+    "WhiteList": "WhitelistEntry", "Mfa": "MfaRecord",
 }
 
 

@@ -42,6 +42,12 @@ class RequestContext:
         return self._principal
 
     @property
+    def known_principal(self) -> Optional[Principal]:
+        """The caller if something in this request already authenticated it, else None (never
+        verifies a token itself: cheap enough for code that runs after every change)."""
+        return self._principal
+
+    @property
     def bearer_token(self) -> Optional[str]:
         return self.principal.token
 

@@ -15,7 +15,8 @@ handler becomes the error envelope.  Handlers of raw endpoints (JWKS, ``validate
 return :class:`Raw`.  A form body (``application/x-www-form-urlencoded``) arrives decoded
 as a ``{name: first value}`` dict; the browser-facing OpenID Provider endpoints also read
 headers (``Authorization: Basic``, cookies) and answer HTML, text, XML or redirects with a
-:class:`Raw` that names its content type and extra headers.
+:class:`Raw` that names its content type and extra headers.  Calls of endpoints other than
+GET are logged as changes unless the handler is marked :func:`read_only`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Request:
     query: Dict[str, str]  # first value of each query-string key
     body: Any  # decoded JSON (or form: {name: first value}), or None when the body is empty
     header: Callable[[str], Optional[str]] = lambda name: None  # a request header, by name
+    query_all: Callable[[str], List[str]] = lambda name: []  # every value of a repeated query key
 
 
 @dataclass
@@ -59,6 +61,13 @@ class Domain(Protocol):
     RESOLVERS: Resolvers
     DDL: str  # CREATE TABLE/INDEX IF NOT EXISTS statements of the domain's tables
     ROUTES: List[Route]
+
+
+def read_only(handler: Handler) -> Handler:
+    """Mark a REST handler of a POST (or other non-GET) endpoint that only reads, such as a
+    batch lookup: its calls are not logged as changes (``domains/statistics/audit.py``)."""
+    handler.read_only = True  # type: ignore[attr-defined]
+    return handler
 
 
 def flag(value: Optional[str]) -> bool:

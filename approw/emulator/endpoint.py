@@ -4,6 +4,8 @@
   few documents over and over).
 * Introspection-only requests are answered from a cache: the schema never changes at run
   time, and the pure-Python reference SDK introspects before every call.
+* JSON request content nested deeper than ``MAX_JSON_DEPTH`` is a 2231 error, decided
+  before it is decoded (``json_too_deep``), never a ``RecursionError``.
 * Errors: ``errors[].message`` is an object ``{code, message[, data]}``.  Business errors
   carry their own code; syntax, validation and variable errors are 2231 with
   graphql-core's text; an unexpected exception in a resolver is 500 and is logged.
@@ -11,8 +13,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import re
 import threading
 from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -43,6 +47,7 @@ from .errors import INVALID_PARAMS, UNSUPPORTED, ApprowError
 
 log = logging.getLogger("approw.emulator")
 
+MAX_JSON_DEPTH = 256  # deepest JSON nesting accepted in any request body (server.py)
 _DOCUMENT_CACHE_SIZE = 512
 _CACHEABLE_QUERY_LENGTH = 64 * 1024  # longer documents are parsed every time, never cached
 _MAX_TOKENS = 50_000  # parser limit: bounds the work one document can cause
@@ -119,6 +124,34 @@ class LeafFastExecutionContext(ExecutionContext):
             if result is not Undefined:
                 results[response_name] = result
         return results
+
+
+# A string literal, its closing quote optional so that an unterminated one is consumed in
+# one step (linear time whatever the text), and everything that is not a bracket.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+
+
+def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text opens more than ``limit`` nested arrays/objects (strings are
+    skipped; malformed text is left for the decoder to report).  Linear time."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)).encode("ascii")
+    steps = memoryview(brackets.translate(_DEPTH_STEP)).cast("b")  # +1 open, -1 close
+    return max(itertools.accumulate(steps), default=0) > limit
+
+
+def loads_limited(text: str) -> Any:
+    """``json.loads`` for request content: ValueError (never RecursionError) when the
+    text is nested deeper than MAX_JSON_DEPTH."""
+    if json_too_deep(text):
+        raise ValueError("JSON nested deeper than %d levels" % MAX_JSON_DEPTH)
+    try:
+        return json.loads(text)
+    except RecursionError:  # a lower recursion limit than the default: still a 2231
+        raise ValueError("JSON nested too deeply") from None
 
 
 def error_entry(error: GraphQLError) -> Dict[str, Any]:
@@ -201,9 +234,11 @@ class GraphQLEndpoint:
         variables = body.get("variables")
         operation_name = body.get("operationName")
         if isinstance(variables, str) and variables.strip():
+            if json_too_deep(variables):
+                return None, failure(INVALID_PARAMS, "'variables' is nested deeper than %d levels" % MAX_JSON_DEPTH)
             try:
                 variables = json.loads(variables)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return None, failure(INVALID_PARAMS, "'variables' is not valid JSON text")
         if not isinstance(query, str) or not query.strip():
             return None, failure(INVALID_PARAMS, "Must provide a GraphQL query string in 'query'")

@@ -28,6 +28,7 @@ from .config import EmulatorConfig
 from .domains.applications import apps
 from .domains.applications import state as applications
 from .domains.sessions import state as sessions
+from .domains.userpool import settings as pool_settings
 from .domains.users import state as users
 from .errors import APP_NOT_FOUND, POOL_NOT_FOUND, ApprowError
 from .store import Store
@@ -161,6 +162,15 @@ class UserPool:
         app = applications.get(self.store, app_id)
         return {"id": app_id} if app is None else apps.public_view(self.id, app)
 
+    def refresh_secret(self) -> str:
+        """A new pool secret, kept in the store: ``accessToken`` takes only it from now on."""
+        with self.store.tx():
+            identity = dict(self.store.get_meta("pool"), secret=random_secret())
+            self.store.set_meta("pool", identity)
+        self.identity = identity
+        self.secret = identity["secret"]
+        return self.secret
+
     def arn(self, user_id: str) -> str:
         return "arn:cn:approw:%s:user:%s" % (self.id, user_id)
 
@@ -237,7 +247,9 @@ class UserPool:
         """Sign and record an id_token for ``user``; returns ``(token, iat, exp)``."""
         app_id = app_id or self.app_id
         iat = int(time.time()) if now is None else now
-        exp = iat + (self.config.token_lifetime if lifetime is None else lifetime)
+        if lifetime is None:  # the pool's tokenExpiresAfter
+            lifetime = pool_settings.token_lifetime(self.store, self.config.token_lifetime)
+        exp = iat + lifetime
         jti = b64url(os.urandom(16))
         claims: Dict[str, Any] = {"sub": user["id"]}
         for claim, name in _PROFILE_CLAIMS.items():

@@ -3,7 +3,8 @@
 Built once per process (about 0.1 s) and shared by every emulator instance in it; all
 per-instance state reaches the resolvers through the request context, never closures.
 Root fields no domain implements answer a GraphQL error with code 500 naming the field,
-so an unsupported call is never mistaken for an empty result.
+so an unsupported call is never mistaken for an empty result.  Mutations are wrapped to log
+the changes they make (``domains/statistics/audit.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from graphql import GraphQLObjectType, GraphQLSchema, build_schema
 
 from .domain import Resolvers
 from .domains import DOMAINS
+from .domains.statistics import audit
 from .errors import UNSUPPORTED, ApprowError
 
 ROOT_TYPES = ("Query", "Mutation")
@@ -85,6 +87,8 @@ def _attach(schema: GraphQLSchema) -> None:
         for field_name, fn in resolvers.items():
             if field_name not in gql_type.fields:
                 raise RuntimeError("resolver registered for unknown field %s.%s" % (type_name, field_name))
+            if type_name == "Mutation":  # changes are logged (the statistics domain)
+                fn = audit.resolver(field_name, fn)
             gql_type.fields[field_name].resolve = wrap(fn)
     for type_name in ROOT_TYPES:
         gql_type = schema.get_type(type_name)

@@ -6,6 +6,17 @@ never wait on Nagle's algorithm.  Protocol failures (unparseable request, bad or
 length, body over the limit, unknown path or method) get a 4xx status with a JSON body in
 the envelope of the endpoint; everything that reaches an endpoint answers HTTP 200 with
 the service's envelope, as the real service does.
+
+Framing is strict, because a lenient reader behind a proxy is a request-smuggling hole
+and a negative chunk size read "until EOF": ``Content-Length`` is 1-19 ASCII digits and
+appears once; ``Transfer-Encoding`` appears once and is exactly ``chunked``; a request
+with both is refused (400); a chunk size is 1-16 hex digits (optionally followed by
+``;extensions``) on a CRLF-terminated line, checked against the body limit before it is
+read; trailers are capped at 64 KiB.
+
+JSON bodies (GraphQL and REST, and ``variables`` sent as JSON text) nested deeper than
+``endpoint.MAX_JSON_DEPTH`` (256) are refused with the service's code 2231 before they are
+decoded, so no body can reach the recursion limit of the decoder or of the code after it.
 """
 
 from __future__ import annotations
@@ -25,7 +36,7 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from . import rest
 from .context import RequestContext
-from .endpoint import encode, failure
+from .endpoint import encode, failure, loads_limited
 from .errors import INVALID_PARAMS, ApprowError, message_for
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,6 +45,9 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger("approw.emulator")
 
 GRAPHQL_PATH = "/graphql/v2"
+_MAX_TRAILER_BYTES = 64 * 1024
+_CONTENT_LENGTH = re.compile(r"[0-9]{1,19}\Z")
+_CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(?:;[^\r\n]*)?\r\n\Z")
 _BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 _CORS_HEADERS = (
     ("Access-Control-Allow-Origin", "*"),
@@ -133,11 +147,13 @@ class Handler(BaseHTTPRequestHandler):
         return urlsplit(getattr(self, "path", "") or "").path
 
     def _content_length(self) -> Optional[int]:
-        value = self.headers.get("Content-Length")
-        if value is None:
+        values = self.headers.get_all("Content-Length") or []
+        if not values:
             return None
-        value = value.strip()
-        if not value.isdigit():
+        if len(values) > 1:
+            raise HttpError(400, "More than one Content-Length header")
+        value = values[0].strip()
+        if not _CONTENT_LENGTH.match(value):  # ASCII digits only ("²".isdigit() is true)
             raise HttpError(400, "Invalid Content-Length header: %r" % value)
         length = int(value)
         limit = self.server.emulator.config.max_body
@@ -159,10 +175,10 @@ class Handler(BaseHTTPRequestHandler):
             line = self.rfile.readline(1026)
             if not line:
                 raise ClientGone()
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise HttpError(400, "Malformed chunked body") from None
+            found = _CHUNK_SIZE.match(line)
+            if found is None:  # "-1", "+5", "0x10", "1_0", " 5", no CRLF, too long ...
+                raise HttpError(400, "Malformed chunk size line in a chunked body")
+            size = int(found.group(1), 16)
             if size == 0:
                 break
             total += size
@@ -171,18 +187,24 @@ class Handler(BaseHTTPRequestHandler):
             parts.append(self._read_exact(size))
             if self._read_exact(2) != b"\r\n":
                 raise HttpError(400, "Malformed chunked body")
-        while True:  # trailers
-            line = self.rfile.readline(65537)
+        trailers = 0
+        while True:
+            line = self.rfile.readline(_MAX_TRAILER_BYTES + 1)
             if not line:
                 raise ClientGone()
             if line in (b"\r\n", b"\n"):
                 return b"".join(parts)
+            trailers += len(line)
+            if trailers > _MAX_TRAILER_BYTES:
+                raise HttpError(400, "Chunked body trailers exceed %d bytes" % _MAX_TRAILER_BYTES)
 
     def _read_body(self) -> bytes:
-        encoding = self.headers.get("Transfer-Encoding")
-        if encoding is not None:
-            if encoding.strip().lower() != "chunked":
-                raise HttpError(501, "Transfer-Encoding %r is not supported" % encoding)
+        encodings = self.headers.get_all("Transfer-Encoding") or []
+        if encodings:
+            if self.headers.get("Content-Length") is not None:
+                raise HttpError(400, "Request has both Content-Length and Transfer-Encoding")
+            if len(encodings) > 1 or encodings[0].strip().lower() != "chunked":
+                raise HttpError(501, "Transfer-Encoding %r is not supported" % ", ".join(encodings))
             return self._read_chunked()
         length = self._content_length()
         return self._read_exact(length) if length else b""
@@ -264,17 +286,19 @@ class Handler(BaseHTTPRequestHandler):
         parsed = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
         return {k: v[0] for k, v in parsed.items()}
 
+    def query_values(self, name: str) -> List[str]:
+        """Every value of ``name`` in the query string (``?a=1&a=2``)."""
+        return parse_qs(urlsplit(self.path).query, keep_blank_values=True).get(name, [])
+
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
-
-
 def _decode_json(body: bytes) -> Any:
     """The JSON value of a request body (None if empty); ValueError with a reason otherwise."""
     if not body.strip():
         return None
     try:
         text = body.decode("utf-8")
-        value = json.loads(text)
+        value = loads_limited(text)
     except UnicodeDecodeError:
         raise ValueError("the request body is not UTF-8") from None
     except ValueError as exc:
@@ -333,7 +357,8 @@ def rest_route(fn: rest.Handler) -> Callable[..., Tuple[Any, ...]]:
             decoded = _decode_form(body) if form else _decode_json(body)
         except ValueError as exc:
             return 200, encode({"code": INVALID_PARAMS, "message": str(exc)})
-        request = rest.Request(handler.command, path, params, handler.query_params(), decoded, handler.headers.get)
+        request = rest.Request(handler.command, path, params, handler.query_params(), decoded, handler.headers.get,
+                               handler.query_values)
         try:
             ctx.check_tenant()
             result = fn(ctx, request)

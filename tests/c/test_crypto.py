@@ -121,8 +121,7 @@ def test_rsa_encrypt_many_random_messages(keys):
 @pytest.mark.parametrize("bits,e", [(1024, 65537), (1024, 3), (1025, 65537), (1038, 65537),
                                     (1039, 65537), (1040, 65537), (1536, 65537)])
 def test_rsa_encrypt_key_sizes(bits, e):
-    """Odd sizes and a small exponent: the square-and-multiply loop and the
-    padding must agree with OpenSSL for every byte length."""
+    """Odd sizes and a small exponent: every byte length decrypts."""
     priv = rsa.generate_private_key(public_exponent=e, key_size=bits)
     pem = _pem(priv, "spki")
     k = (bits + 7) // 8
@@ -146,8 +145,8 @@ def test_rsa_encrypt_fresh_keys_many_messages():
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_rsa_padding_not_shared_across_fork(keys):
-    """A forked child must not reuse padding randomness buffered in the parent:
-    with the same padding the same plaintext would give the same ciphertext."""
+    """A forked child must not repeat its parent's padding randomness: with the
+    same padding the same plaintext would give the same ciphertext."""
     priv = keys[1024]
     pem = _pem(priv, "spki")
     _core.rsa_encrypt(pem, "warm")              # the parent now holds buffered bytes
@@ -908,3 +907,47 @@ def test_concurrent_encrypt_and_verify(keys, rs):
     assert len(results) == 4 * (60 + 15)
     for bits, msg, ct in results:
         assert keys[bits].decrypt(base64.b64decode(ct), PKCS1) == msg.encode()
+
+
+# --------------------------------------------------------------- limits
+
+def _weak_pem(bits: int) -> tuple[str, dict]:
+    """A public key of `bits` bits (an odd modulus; never used to sign)."""
+    n = (1 << (bits - 1)) | (int.from_bytes(os.urandom(bits // 8), "big") % (1 << (bits - 1))) | 1
+    pub = rsa.RSAPublicNumbers(65537, n).public_key()
+    pem = pub.public_bytes(serialization.Encoding.PEM,
+                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return pem, {"kty": "RSA", "n": _b64u_int(n), "e": "AQAB"}
+
+
+@pytest.mark.parametrize("bits", [512, 768, 1016])
+def test_rsa_keys_under_1024_bits_are_refused(rs, bits):
+    assert _core.RSA_MIN_BITS == 1024
+    pem, jwk = _weak_pem(bits)
+    with pytest.raises(_core.CryptoError, match="out of range"):
+        _core.rsa_encrypt(pem, "passw0rd")
+    token = jwt.encode(_claims(), rs["priv"], algorithm="RS256")
+    for key in (pem, jwk):
+        with pytest.raises(_core.CryptoError, match="out of range"):
+            _verify(token, key)
+
+
+def test_jwt_size_cap(rs):
+    assert _core.JWT_MAX_BYTES == 16 * 1024
+    big = jwt.encode(_claims(pad="x" * 20_000), rs["priv"], algorithm="RS256")
+    for token in (big, big.encode()):
+        with pytest.raises(_core.JWTDecodeError, match="larger than max_bytes"):
+            _verify(token, rs["pem"])
+    assert _verify(big, rs["pem"], max_bytes=len(big))["pad"] == "x" * 20_000
+    small = jwt.encode(_claims(), rs["priv"], algorithm="RS256")
+    assert _verify(small, rs["pem"], max_bytes=len(small)) == _claims()
+    with pytest.raises(_core.JWTDecodeError, match="larger than max_bytes"):
+        _verify(small, rs["pem"], max_bytes=len(small) - 1)
+    # the cap is checked before anything is decoded: even garbage gets the size error
+    with pytest.raises(_core.JWTDecodeError, match="larger than max_bytes"):
+        _verify("!" * (_core.JWT_MAX_BYTES + 1), rs["pem"])
+    for bad in (0, -1):
+        with pytest.raises(ValueError):
+            _verify(small, rs["pem"], max_bytes=bad)
+    with pytest.raises(TypeError):
+        _verify(small, rs["pem"], max_bytes="10")

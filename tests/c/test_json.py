@@ -1,5 +1,6 @@
 """approw._core.loads / dumps: agreement with the stdlib json, exact integers,
-strictness, error positions, nesting limits, threads, the arena."""
+strictness, error positions, nesting limits, threads, the key cache.  (The
+transport decodes its answers with the same decoder: tests/c/test_http.py.)"""
 
 import collections
 import ctypes
@@ -38,12 +39,6 @@ def same(a, b):
     return a == b
 
 
-def via_subtree(data: bytes):
-    """What http.c does: parse the whole answer (apw_json_parse, annotated
-    tree), convert only the `data` member (apw_json_to_py on a subtree)."""
-    return _core._json_subtree(b'{"errors":null,"data":' + data + b',"extensions":{"n":1}}', "data")
-
-
 def decode_error(data):
     with pytest.raises(_core.DecodeError) as ei:
         _core.loads(data)
@@ -80,7 +75,6 @@ def test_loads_agrees_with_stdlib(x):
         expected = json.loads(text)
         assert same(_core.loads(text.encode()), expected)
         assert same(_core.loads(text), expected)
-        assert same(via_subtree(text.encode()), expected)
 
 
 @PROPS
@@ -91,15 +85,6 @@ def test_dumps_round_trips(x):
     out.decode("utf-8")     # always valid UTF-8
     assert same(json.loads(out), x)
     assert same(_core.loads(out), x)
-    assert same(via_subtree(out), x)
-
-
-@PROPS
-@given(values)
-def test_long_number_fallback_path(x):
-    # The path used when cJSON rejects numbers longer than 63 characters.
-    text = json.dumps(x).encode()
-    assert same(_core._json_parse_fallback(text), json.loads(text))
 
 
 @settings(max_examples=300, deadline=None)
@@ -107,7 +92,6 @@ def test_long_number_fallback_path(x):
 def test_integers_are_exact(n):
     assert same(_core.loads(str(n)), n)
     assert _core.dumps(n) == str(n).encode()
-    assert same(via_subtree(str(n).encode()), n)
 
 
 @settings(max_examples=300, deadline=None)
@@ -136,8 +120,8 @@ def test_floats_match_repr(f):
     ("0." + "1" * 80, float("0." + "1" * 80)),
 ])
 def test_scalars(text, expected):
-    for got in (_core.loads(text), _core.loads(text.encode()), via_subtree(text.encode()),
-                _core._json_parse_fallback(text.encode())):
+    for got in (_core.loads(text), _core.loads(text.encode()),
+                _core.loads(b"[" + text.encode() + b"]")[0]):
         assert same(got, expected), (text, got)
     assert same(json.loads(text), expected)
 
@@ -151,7 +135,8 @@ def test_scalars(text, expected):
     (r'{"\u0061":1,"a":2}', {"a": 2}), ('"\x7f"', "\x7f"),
 ])
 def test_strings(text, expected):
-    for got in (_core.loads(text), _core.loads(text.encode()), via_subtree(text.encode())):
+    for got in (_core.loads(text), _core.loads(text.encode()),
+                _core.loads(b'{"x":' + text.encode() + b"}")["x"]):
         assert same(got, expected)
     assert same(json.loads(text), expected)
 
@@ -160,13 +145,12 @@ def test_duplicate_keys_last_wins_like_stdlib():
     text = '{"a": 1, "b": 2, "a": 3, "c": {"x": 1, "x": [2]}}'
     assert same(_core.loads(text), json.loads(text))
     assert list(_core.loads(text)) == ["a", "b", "c"]
-    assert same(via_subtree(text.encode()), json.loads(text))
 
 
 def test_whitespace():
     text = ' \t\r\n{ "a" :\n[ 1 ,\t2 , { } , [ ] ] , "b"\r\n: null }\n '
     assert _core.loads(text) == {"a": [1, 2, {}, []], "b": None}
-    assert via_subtree(b"  [1 ,\n 2]  ") == [1, 2]
+    assert _core.loads(b"  [1 ,\n 2]  ") == [1, 2]
 
 
 def test_utf8_bom():
@@ -281,10 +265,9 @@ STRICTER_THAN_STDLIB = {b'"\\ud800"', b'"\\ud800\\u0041"', b'"\\udc00"', b'"\xed
     (b"\xff", 0, "Expecting value"),
 ])
 def test_malformed(data, pos, words):
-    for call in (_core.loads, _core._json_parse_fallback,
-                 lambda d: _core._json_subtree(d, "x")):
+    for arg in (data, bytearray(data), memoryview(data)):
         with pytest.raises(_core.DecodeError) as ei:
-            call(data)
+            _core.loads(arg)
         e = ei.value
         assert isinstance(e, ValueError) and isinstance(e, _core.CoreError)
         assert e.pos == pos, (data, str(e))
@@ -304,7 +287,6 @@ def test_error_line_and_column():
 
 
 def test_first_error_in_document_order_wins():
-    # cJSON itself would only notice the "x"; the leading zero comes first.
     e = decode_error(b"[01, x]")
     assert e.pos == 1 and "leading zero" in str(e)
 
@@ -320,7 +302,6 @@ def test_decode_error_is_catchable_as_valueerror():
 def test_nesting_limit(opener, closer):
     ok = opener * MAX_DEPTH + b"1" + closer * MAX_DEPTH
     assert _core.loads(ok) == json.loads(ok)
-    assert via_subtree(opener * (MAX_DEPTH - 1) + b"1" + closer * (MAX_DEPTH - 1)) is not None
     too_deep = opener * (MAX_DEPTH + 1) + b"1" + closer * (MAX_DEPTH + 1)
     e = decode_error(too_deep)
     assert "Nesting deeper than 512 levels" in str(e)
@@ -333,8 +314,6 @@ def test_deep_nesting_100k(opener, closer):
     for data in (opener * n + closer * n, opener * n):
         e = decode_error(data)
         assert "Nesting deeper than 512 levels" in str(e)
-        with pytest.raises(_core.DecodeError):
-            _core._json_subtree(b'{"x":' + data + b"}", "x")
 
 
 def test_dumps_nesting_limit_and_cycles():
@@ -474,17 +453,24 @@ def test_dumps_int_max_str_digits_like_stdlib():
         json.loads("1" * 5000)
 
 
-# ------------------------------------------------------------- http.c paths
-
-def test_subtree_conversion():
-    doc = b'{"data": {"users": {"totalCount": 2, "list": [{"id": "1"}, {"id": "2"}]}}, "errors": null}'
-    assert _core._json_subtree(doc, "data") == {"users": {"totalCount": 2, "list": [{"id": "1"}, {"id": "2"}]}}
-    assert _core._json_subtree(doc, "errors") is None
-    with pytest.raises(KeyError):
-        _core._json_subtree(doc, "nope")
-    # the rest of the document is still validated
-    with pytest.raises(_core.DecodeError):
-        _core._json_subtree(b'{"data": 1, "x": "\x01"}', "data")
+def test_integer_over_int_max_str_digits_is_a_decode_error():
+    """A JSON integer longer than sys.get_int_max_str_digits() is a DecodeError
+    (a CoreError) with its position, not a bare ValueError."""
+    if not hasattr(sys, "get_int_max_str_digits"):
+        pytest.skip("no int max str digits limit")
+    limit = sys.get_int_max_str_digits()
+    doc = b'{"n": ' + b"7" * (limit + 1) + b"}"
+    e = decode_error(doc)
+    assert isinstance(e, _core.CoreError)
+    assert e.pos == 6 and "(byte 6)" in str(e)
+    assert "limit" in str(e)
+    assert _core.loads(b'{"n": ' + b"7" * limit + b"}") == {"n": int("7" * limit)}
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        assert _core.loads(doc) == {"n": int("7" * (limit + 1))}
+    finally:
+        sys.set_int_max_str_digits(old)
 
 
 # ----------------------------------------------------------------- key cache
@@ -495,7 +481,6 @@ def test_many_distinct_keys_and_collisions():
     text = json.dumps(doc)
     for _ in range(2):
         assert same(_core.loads(text), doc)
-        assert same(via_subtree(text.encode()), doc)
     # keys differing only in the middle (the slot hash reads the ends)
     mid = {"aaaaaaaa%saaaaaaaa" % c: c for c in string.ascii_letters}
     assert _core.loads(json.dumps(mid)) == mid
@@ -530,8 +515,8 @@ def _users_page(n, seed):
 
 
 def test_threads_decode_concurrently():
-    # Pages above 64 KiB are parsed with the GIL released: real concurrency on
-    # the per-thread arenas.
+    # The key cache and the GC pause are shared state: threads that switch
+    # in the middle of other decodes must not disturb them.
     pages = [_users_page(300, seed) for seed in range(4)]
     assert all(len(p) > 64 * 1024 for p in pages)
     expected = [json.loads(p) for p in pages]
@@ -542,7 +527,6 @@ def test_threads_decode_concurrently():
         try:
             for rep in range(15):
                 assert same(_core.loads(pages[k]), expected[k])
-                assert same(_core._json_subtree(pages[k], "data"), expected[k]["data"])
                 for s in small:
                     assert _core.loads(s) == json.loads(s)
                 assert json.loads(_core.dumps(expected[k])) == expected[k]
@@ -557,46 +541,6 @@ def test_threads_decode_concurrently():
     for t in threads:
         t.join()
     assert not errors, errors
-
-
-def test_thread_exit_frees_arena():
-    # A thread that decoded a big page exits; its arena goes with it (checked
-    # by the leak tests and valgrind); here: a fresh thread starts empty.
-    page = _users_page(400, 7)
-    infos = []
-
-    def work():
-        infos.append(_core._arena_info())
-        _core.loads(page)
-        infos.append(_core._arena_info())
-
-    for _ in range(3):
-        t = threading.Thread(target=work)
-        t.start()
-        t.join()
-    assert infos[0]["chunks"] == 0 and infos[2]["chunks"] == 0 and infos[4]["chunks"] == 0
-    assert infos[1]["chunks"] == 1 and infos[1]["allocs"] > 0
-
-
-# --------------------------------------------------------------------- arena
-
-def test_arena_returns_memory_after_a_huge_document():
-    huge = json.dumps([{"k%d" % (i % 50): "v" * 40, "n": i} for i in range(200_000)]).encode()
-    assert len(huge) > 10 * 2 ** 20
-    before = _core._arena_info()
-    assert len(_core.loads(huge)) == 200_000
-    after = _core._arena_info()
-    assert after["allocs"] > before["allocs"] + 400_000
-    assert after["chunks"] == 1 and after["active"] == 0
-    assert after["committed"] <= 2 ** 20
-    # Two big documents back to back keep the first chunk committed ...
-    mid = _users_page(600, 1)
-    _core.loads(mid)
-    _core.loads(mid)
-    assert _core._arena_info()["committed"] > 2 ** 20
-    # ... and a small one gives it back.
-    _core.loads(b"[1]")
-    assert _core._arena_info()["committed"] <= 2 ** 20
 
 
 def test_gc_state_is_restored():
@@ -627,44 +571,17 @@ def _libcjson():
 
 
 def test_other_cjson_users_keep_working():
-    # The same libcjson, used directly while our hooks are installed (no arena
-    # pushed on this thread: plain malloc/free).
+    # The same libcjson, used directly in between our calls: the core never
+    # installs cJSON allocation hooks, so its trees are plain malloc memory.
     lib = _libcjson()
     for _ in range(1000):
         tree = lib.cJSON_Parse(b'{"a": [1, 2, "three"], "b": {"c": null}}')
         assert tree
+        assert _core.dumps({"k": ["v", 1]}) == b'{"k":["v",1]}'
         text = lib.cJSON_PrintUnformatted(tree)
         assert ctypes.string_at(text) == b'{"a":[1,2,"three"],"b":{"c":null}}'
         lib.cJSON_free(text)
         lib.cJSON_Delete(tree)
-    # A tree made under cJSON's default hooks, freed under ours (free fallback).
-    _core._json_default_hooks(True)
-    try:
-        tree = lib.cJSON_Parse(b'[{"x": "y"}]')
-    finally:
-        _core._json_default_hooks(False)
-    lib.cJSON_Delete(tree)
-
-
-def test_replaced_hooks_are_survived():
-    # Somebody replaced the cJSON hooks: trees are then not arena memory and
-    # must still be freed (the leak tests and valgrind check that they are).
-    page = _users_page(50, 3)
-    expected = json.loads(page)
-    _core._json_default_hooks(True)
-    try:
-        for _ in range(20):
-            assert same(_core.loads(page), expected)
-            assert same(_core._json_subtree(page, "data"), expected["data"])
-            assert same(_core._json_parse_fallback(page), expected)
-            assert _core.loads(b'{"k\\u0000": 1}') == {"k\x00": 1}
-            assert json.loads(_core.dumps(expected)) == expected
-            assert json.loads(_core.dumps({"k\x00": ["v\x00"]})) == {"k\x00": ["v\x00"]}
-            with pytest.raises(_core.DecodeError):
-                _core.loads(page[:-2])
-    finally:
-        _core._json_default_hooks(False)
-    assert same(_core.loads(page), expected)
 
 
 def test_key_cache_neighbours_and_churn():

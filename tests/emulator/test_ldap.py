@@ -69,6 +69,14 @@ def test_ldap_refusals(emulator):
     assert ei.value.code == 2006
 
 
+def test_refused_directory_logins_are_logged(emulator):
+    with pytest.raises(ApprowException):
+        AuthenticationClient(_options(emulator)).login_by_ldap("alice", "not-her-password")
+    with emulator.client(emulator.management_token()) as c:
+        body = c.get("/api/v2/analysis/user-action?operation_name=loginFailed")[1]
+    assert "ldap sign-in of 'alice' refused by the directory" in [e["operation_desc"] for e in body["data"]["list"]]
+
+
 def test_ad_login_over_the_ad_endpoint(emulator):
     user = AuthenticationClient(_options(emulator)).login_by_ad("bob", "bu1lder")
     assert user["token"] and user["email"] is None and user["username"] == "bob"

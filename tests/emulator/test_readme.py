@@ -36,4 +36,5 @@ def test_readme_examples_run(approw_emulator_fresh):
     # the error-handling example printed the code and the message
     assert out.getvalue().split() == ["2004", "User", "does", "not", "exist"]
     assert namespace["user"]["nickname"] == "Nick"
+    assert namespace["logins"]["list"][0]["operationName"] == "login"   # the pool's log of sign-ins
     assert namespace["claims"]["sub"] == namespace["user"]["id"]   # verified locally

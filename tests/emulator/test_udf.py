@@ -153,7 +153,8 @@ def test_values_of_unknown_users_and_other_target_types(admin):
     doc = 'mutation { setUdv(targetType: NODE, targetId: "n", key: "k", value: "1") { key } }'
     assert admin.gql(doc)["errors"][0]["message"] == {
         "code": 500,
-        "message": "custom data of NODE targets is not supported by the Approw emulator (USER and ROLE only)"}
+        "message": "custom data of NODE targets is not supported by the Approw emulator (USER, ROLE and "
+                   "USERPOOL only)"}
 
 
 CREATE = "mutation($i: CreateUserInput!, $p: String) { createUser(userInfo: $i, params: $p) " \

@@ -273,6 +273,9 @@ REFERENCE_PARAMETERS = {
     "acl.list_authorized_resources": "namespace target_type target_identifier resource_type",
     "acl.get_authorized_targets": "namespace resource_type resource actions target_type",
     "groups.update": "code new_code name description", "groups.list_users": "code page limit with_custom_data",
+    "udf.list": "targetType", "udf.set": "targetType key dataType label", "udf.remove": "targetType key",
+    "udf.list_udf_value": "target_type target_id",
+    "udf.set_udf_value_batch": "target_type target_id udf_value_list",
 }
 
 

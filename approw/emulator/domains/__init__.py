@@ -1,7 +1,7 @@
 """The emulated API, one package per domain of the service; ``DOMAINS`` registers them.
 
 ============  ================================================================================
-userpool      management tokens, pool settings, the published keys (well-known, JWKS)
+userpool      management tokens, pool settings and secret, env variables, the published keys
 users         users and identities: management queries and mutations, the ``User`` type's fields
 sessions      the record of issued user tokens: login status, kick, logout of a user by an admin
 auth          end users: registration, sign-in, their tokens, profile, password, logout
@@ -16,6 +16,8 @@ mfa           second factors: TOTP authenticators, mfaToken challenges, factors 
 ldap          sign-in against an LDAP directory or an Active Directory (the connector)
 oidc          the OpenID Provider: OIDC and OAuth 2.0 authorization, tokens, userinfo, logout
 cas           CAS login, service tickets and their validation (1.0, 2.0, 3.0)
+whitelist     registration whitelists (their values; the switches are pool settings)
+statistics    the user action log and the audit log: the hook that records, the listings
 org           organisations: trees of nodes (departments), their members and main departments
 applications  applications: secrets, namespaces, access policies, agreements, active users
 ============  ================================================================================
@@ -57,7 +59,7 @@ Adding a domain
 4. Move what it serves from "Known limits" to "What it implements" in the emulator's
    README.md.
 
-For example, the ``whitelist`` query::
+For example, the ``whitelist`` query (the real ``domains/whitelist`` also adds and removes)::
 
     # domains/whitelist/state.py
     DDL = '''
@@ -111,10 +113,12 @@ from . import (
     policies,
     roles,
     sessions,
+    statistics,
     udf,
     userpool,
     users,
     verification,
+    whitelist,
 )
 
 # The order matters to REST (among fixed paths, tried before those with parameters, an
@@ -122,5 +126,5 @@ from . import (
 # (foreign keys, triggers) the tables of the domains before it.
 DOMAINS: Tuple[Domain, ...] = (
     userpool, users, sessions, auth, udf, namespaces, groups, roles, policies, acl,
-    verification, mfa, ldap, oidc, cas, org, applications,
+    verification, mfa, ldap, oidc, cas, whitelist, statistics, org, applications,
 )

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         GroupPage,
         JSONDict,
         LoginStatus,
+        MfaRecord,
         Org,
         OrgNode,
         OrgPage,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         User,
         UserPage,
         UserPool,
+        WhitelistEntry,
     )
 
     AccessTokenVariables = TypedDict('AccessTokenVariables', {
@@ -1115,7 +1117,7 @@ addUserToGroup: Final[Operation[AddUserToGroupVariables, CommonMessage]] = Opera
     (('userIds', '[String!]!'), ('code', 'String')),
 )
 
-addWhitelist: Final[Operation[AddWhitelistVariables, List[Optional[JSONDict]]]] = Operation(
+addWhitelist: Final[Operation[AddWhitelistVariables, List[Optional[WhitelistEntry]]]] = Operation(
     'addWhitelist', 'mutation', 'addWhitelist',
     (
         'mutation addWhitelist($type: WhitelistType!, $list: [String!]!) { addWhitelist(type:'
@@ -1225,7 +1227,7 @@ bindPhone: Final[Operation[BindPhoneVariables, User]] = Operation(
     (('phone', 'String!'), ('phoneCode', 'String!')),
 )
 
-changeMfa: Final[Operation[ChangeMfaVariables, JSONDict]] = Operation(
+changeMfa: Final[Operation[ChangeMfaVariables, MfaRecord]] = Operation(
     'changeMfa', 'mutation', 'changeMfa',
     (
         'mutation changeMfa($enable: Boolean, $id: String, $userId: String, $userPoolId: '
@@ -2019,7 +2021,7 @@ qiniuUptoken: Final[Operation[QiniuUptokenVariables, str]] = Operation(
     (('type', 'String'),),
 )
 
-queryMfa: Final[Operation[QueryMfaVariables, Optional[JSONDict]]] = Operation(
+queryMfa: Final[Operation[QueryMfaVariables, Optional[MfaRecord]]] = Operation(
     'queryMfa', 'query', 'queryMfa',
     (
         'query queryMfa($id: String, $userId: String, $userPoolId: String) { queryMfa(id: '
@@ -2152,7 +2154,7 @@ removeUserFromGroup: Final[Operation[RemoveUserFromGroupVariables, CommonMessage
     (('userIds', '[String!]!'), ('code', 'String')),
 )
 
-removeWhitelist: Final[Operation[RemoveWhitelistVariables, List[Optional[JSONDict]]]] = Operation(
+removeWhitelist: Final[Operation[RemoveWhitelistVariables, List[Optional[WhitelistEntry]]]] = Operation(
     'removeWhitelist', 'mutation', 'removeWhitelist',
     (
         'mutation removeWhitelist($type: WhitelistType!, $list: [String!]!) { '
@@ -2746,7 +2748,7 @@ usersWithCustomData: Final[Operation[UsersWithCustomDataVariables, UserPage]] = 
     (('page', 'Int'), ('limit', 'Int'), ('sortBy', 'SortByEnum'), ('excludeUsersInOrg', 'Boolean')),
 )
 
-whitelist: Final[Operation[WhitelistVariables, List[JSONDict]]] = Operation(
+whitelist: Final[Operation[WhitelistVariables, List[WhitelistEntry]]] = Operation(
     'whitelist', 'query', 'whitelist',
     (
         'query whitelist($type: WhitelistType!) { whitelist(type: $type) { createdAt '

@@ -52,6 +52,14 @@ __all__ = [
     "ResourcePermission",
     "AuthorizedTarget",
     "AuthorizedTargets",
+    "Env",
+    "WhitelistEntry",
+    "MfaStatus",
+    "MfaRecord",
+    "UserActionLog",
+    "UserActionLogPage",
+    "AuditLog",
+    "AuditLogPage",
 ]
 
 #: Any JSON object.
@@ -522,3 +530,89 @@ class AuthorizedTarget(TypedDict, total=False):
 class AuthorizedTargets(TypedDict, total=False):
     totalCount: int
     list: List[AuthorizedTarget]
+
+
+class Env(TypedDict, total=False):
+    """An environment variable of the pool (read by pipeline functions): ``value`` is any
+    JSON value."""
+
+    id: str
+    userPoolId: str
+    key: str
+    value: Any
+    createdAt: str
+    updatedAt: str
+
+
+class WhitelistEntry(TypedDict, total=False):
+    """A value on a registration whitelist (a username, e-mail address or phone number)."""
+
+    value: str
+    createdAt: Optional[str]
+    updatedAt: Optional[str]
+
+
+#: Which second factors a user has bound: ``{"OTP": bool, "FACE": bool}``.
+MfaStatus = Dict[str, bool]
+
+
+class MfaRecord(TypedDict, total=False):
+    """A user's TOTP second factor as the administration API shows it; ``secret`` is the
+    base32 secret of the user's authenticator app."""
+
+    id: str
+    userId: str
+    userPoolId: str
+    enable: bool
+    secret: Optional[str]
+
+
+class UserActionLog(TypedDict, total=False):
+    """One entry of the user action log: who did what (``operationName``, e.g. ``login``),
+    from where (``clientIp``; ``cityName``/``regionName`` when the IP is located), through
+    which application, and when (``timestamp``, ISO-8601)."""
+
+    userpoolId: Optional[str]
+    userId: Optional[str]
+    username: Optional[str]
+    cityName: Optional[str]
+    regionName: Optional[str]
+    clientIp: Optional[str]
+    operationDesc: Optional[str]
+    operationName: Optional[str]
+    timestamp: Optional[str]
+    appId: Optional[str]
+    appName: Optional[str]
+
+
+class UserActionLogPage(TypedDict, total=False):
+    """One page of the user action log, newest first."""
+
+    totalCount: int
+    list: List[UserActionLog]
+
+
+class AuditLog(TypedDict, total=False):
+    """One entry of the audit log: a change made with the management API -- the operator,
+    the operation, the resource it changed (``resourceType``, ``resourceDesc``,
+    ``resource_arn``), where from and when."""
+
+    userpoolId: Optional[str]
+    operatorType: Optional[str]
+    operatorId: Optional[str]
+    operatorName: Optional[str]
+    operationName: Optional[str]
+    cityName: Optional[str]
+    regionName: Optional[str]
+    clientIp: Optional[str]
+    resourceType: Optional[str]
+    resourceDesc: Optional[str]
+    resource_arn: Optional[str]
+    timestamp: Optional[str]
+
+
+class AuditLogPage(TypedDict, total=False):
+    """One page of the audit log, newest first."""
+
+    totalCount: int
+    list: List[AuditLog]

@@ -2,8 +2,9 @@
 ManagementClientOptions``; ``AsyncManagementClient`` is its asyncio twin (same methods, each
 awaitable).
 
-One module per API area: ``users``, ``roles``, ``policies``, ``acl``, ``groups``, ``org``, ``applications``, ...
-(generated from ``_async/<area>.py``); ``check_type`` holds ``CheckType``.
+One module per API area: ``users``, ``roles``, ``policies``, ``acl``, ``groups``, ``udf``,
+``userpool``, ``whitelist``, ``statistics``, ``mfa``, ``org``, ``applications``, ... (generated
+from ``_async/<area>.py``); ``check_type`` holds ``CheckType``.
 """
 from typing import TYPE_CHECKING, Any
 
@@ -12,12 +13,17 @@ from .applications import ApplicationsManagementClient
 from .check_type import CheckType
 from .client import ManagementClient
 from .groups import GroupsManagementClient
+from .mfa import MfaManagementClient
 from .org import OrgManagementClient
 from .policies import PoliciesManagementClient, PolicyManagementClient
 from .roles import RolesManagementClient
+from .statistics import StatisticsManagementClient
 from .token_provider import ManagementTokenProvider
 from .types import ManagementClientOptions
+from .udf import UdfManagementClient
+from .userpool import UserpoolManagementClient
 from .users import UsersManagementClient
+from .whitelist import WhitelistManagementClient
 
 if TYPE_CHECKING:
     from ._async.client import AsyncManagementClient
@@ -33,6 +39,11 @@ __all__ = [
     "AclManagementClient",
     "GroupsManagementClient",
     "CheckType",
+    "UdfManagementClient",
+    "UserpoolManagementClient",
+    "WhitelistManagementClient",
+    "StatisticsManagementClient",
+    "MfaManagementClient",
     "OrgManagementClient",
     "ApplicationsManagementClient",
     "AsyncManagementClient",

@@ -17,11 +17,16 @@ from .acl import AclManagementClient
 from .applications import ApplicationsManagementClient
 from .base import ManagementSubClient
 from .groups import GroupsManagementClient
+from .mfa import MfaManagementClient
 from .org import OrgManagementClient
 from .policies import PolicyManagementClient
 from .roles import RolesManagementClient
+from .statistics import StatisticsManagementClient
 from .token_provider import ManagementTokenProvider
+from .udf import UdfManagementClient
+from .userpool import UserpoolManagementClient
 from .users import UsersManagementClient
+from .whitelist import WhitelistManagementClient
 
 __all__ = ["ManagementClient"]
 
@@ -39,6 +44,12 @@ class ManagementClient(ManagementSubClient):
     * ``acl`` (:class:`AclManagementClient`): namespaces, resources, grants, checks.
     * ``groups`` (:class:`GroupsManagementClient`): user groups and their members.
     * ``check`` (:class:`CheckType`): the argument checks, for your own use.
+    * ``udf`` (:class:`UdfManagementClient`): custom fields and their values.
+    * ``userpool`` (:class:`UserpoolManagementClient`): pool settings, environment
+      variables, the pool secret.
+    * ``whitelist`` (:class:`WhitelistManagementClient`): registration whitelists.
+    * ``statistics`` (:class:`StatisticsManagementClient`): the user action and audit logs.
+    * ``mfa`` (:class:`MfaManagementClient`): users' second factors.
     * ``org`` (:class:`OrgManagementClient`): organisations, their nodes and members.
     * ``applications`` (:class:`ApplicationsManagementClient`): applications, their
       secrets, resources, roles, access policies and agreements.
@@ -53,6 +64,11 @@ class ManagementClient(ManagementSubClient):
     acl: AclManagementClient
     groups: GroupsManagementClient
     check: CheckType
+    udf: UdfManagementClient
+    userpool: UserpoolManagementClient
+    whitelist: WhitelistManagementClient
+    statistics: StatisticsManagementClient
+    mfa: MfaManagementClient
     org: OrgManagementClient
     applications: ApplicationsManagementClient
     graphqlClient: GraphqlClient
@@ -72,6 +88,11 @@ class ManagementClient(ManagementSubClient):
         self.acl = AclManagementClient(*area)
         self.groups = GroupsManagementClient(*area)
         self.check = CheckType()
+        self.udf = UdfManagementClient(*area)
+        self.userpool = UserpoolManagementClient(*area)
+        self.whitelist = WhitelistManagementClient(*area)
+        self.statistics = StatisticsManagementClient(*area)
+        self.mfa = MfaManagementClient(*area)
         self.org = OrgManagementClient(*area)
         self.applications = ApplicationsManagementClient(*area)
         self._userpool_detail: Optional[UserPool] = None

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 from urllib.parse import unquote
 
 from ...context import RequestContext
-from ...domain import Request, Route
+from ...domain import Request, Route, read_only
 from ...errors import invalid
 from ...values import page_window, paginated
 from ..namespaces import rules
@@ -147,6 +147,7 @@ def _user_query(ctx: RequestContext, req: Request) -> Any:
     return body, user_permissions(ctx, body["userId"], namespace["id"])
 
 
+@read_only
 def check_resource_permission_batch(ctx: RequestContext, req: Request) -> List[Dict[str, Any]]:
     """For each code of ``resources``, in order, ``{code, actions}`` when the user holds some
     action on it (codes the user holds nothing on are left out)."""
@@ -163,6 +164,7 @@ def check_resource_permission_batch(ctx: RequestContext, req: Request) -> List[D
     return out
 
 
+@read_only
 def resources_of_kind(ctx: RequestContext, req: Request) -> List[Dict[str, Any]]:
     """The items (``kind:<id>``) of one resource kind the user holds, ``{code, actions}``."""
     ctx.require_admin()

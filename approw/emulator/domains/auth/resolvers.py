@@ -14,7 +14,6 @@ from ...errors import (
     TOKEN_INVALID,
     USER_EXISTS,
     USER_NOT_FOUND,
-    WRONG_PASSWORD,
     ApprowError,
     invalid,
     message_for,
@@ -23,7 +22,7 @@ from ..udf import customdata
 from ..users import accounts
 from ..users import state as users
 from ..verification import codes
-from . import contact, passwords, signin
+from . import contact, lockout, passwords, registration, signin
 
 
 def _custom_values(inp: Dict[str, Any], udf: Optional[List[Dict[str, Any]]] = None) -> List[Tuple[str, Any]]:
@@ -51,9 +50,8 @@ def _register(
     client_ip = inp.get("clientIp") or profile_ip
     if client_ip:
         fields["lastIP"] = client_ip
-    user = accounts.create_user(
-        ctx, fields, password=password, source=[source], custom=_custom_values(inp, udf), self_service=self_service
-    )
+    user = registration.register(ctx, fields, password=password, source=source, custom=_custom_values(inp, udf),
+                                 self_service=self_service, client_ip=client_ip)
     if inp.get("forceLogin"):
         return signin.issue_token(ctx, user, count_login=True, client_ip=client_ip)[0]
     if inp.get("generateToken"):
@@ -118,8 +116,9 @@ def login_by_phone_code(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, 
     if user is None:
         if inp.get("autoRegister") is False:
             raise ApprowError(USER_NOT_FOUND)
-        user = accounts.create_user(ctx, {"phone": phone, "phoneVerified": True, "lastIP": inp.get("clientIp")},
-                                    password=None, source=["basic:phone-code"], custom=custom)
+        user = registration.register(ctx, {"phone": phone, "phoneVerified": True, "lastIP": inp.get("clientIp")},
+                                     password=None, source="basic:phone-code", custom=custom, self_service=False,
+                                     client_ip=inp.get("clientIp"))
     else:
         if custom:
             customdata.write_values(ctx.store, "USER", user["id"], customdata.check_values(ctx.store, "USER", custom))
@@ -142,9 +141,8 @@ def login_by_sub_account(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str,
     field = "email" if "@" in account else "username"
     user = accounts.find_user(ctx, {field: account}) or accounts.find_user(ctx, {"phone": account})
     if user is None:
-        raise ApprowError(USER_NOT_FOUND)
-    if not accounts.check_password(ctx, user["id"], password):
-        raise ApprowError(WRONG_PASSWORD)
+        lockout.unknown_account(ctx, account, args.get("clientIp"))
+    lockout.check_password(ctx, user, password, args.get("clientIp"))
     return signin.complete_login(ctx, user, client_ip=args.get("clientIp"))
 
 

@@ -11,6 +11,7 @@ from ...errors import invalid
 from ..mfa import state as mfa
 from ..oidc import issue as oidc_tokens
 from ..sessions import state as sessions
+from ..statistics import record
 from ..users import accounts
 from ..users import state as users
 from . import links, second_factor
@@ -23,9 +24,11 @@ def me(ctx: RequestContext, req: Request) -> Dict[str, Any]:
 
 
 def logout(ctx: RequestContext, req: Request) -> None:
-    """Revoke the token this request carries; ``app_id`` is informational."""
-    ctx.require_user()
+    """Revoke the token this request carries (logged as ``logout``); ``app_id`` is
+    informational."""
+    user = ctx.require_user()
     sessions.revoke_token(ctx.store, ctx.principal.claims["jti"])
+    record.user_action(ctx, "logout", user)
     return None
 
 

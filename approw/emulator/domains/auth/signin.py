@@ -11,20 +11,22 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Optional, Sequence, Tuple
 
 from ...context import RequestContext
-from ...errors import FIRST_LOGIN_RESET, FORCED_RESET, USER_LOCKED, USER_NOT_FOUND, WRONG_PASSWORD, ApprowError
+from ...errors import FIRST_LOGIN_RESET, FORCED_RESET, USER_LOCKED, USER_NOT_FOUND, ApprowError
 from ...values import iso, now_iso
 from ..applications import access
 from ..mfa import challenge
+from ..statistics import record
 from ..udf import customdata
 from ..users import accounts
 from ..users import state as users
-from . import state
+from . import lockout, registration, state
 
 
 def issue_token(
     ctx: RequestContext, user: Dict[str, Any], *, count_login: bool, client_ip: Optional[str] = None
 ) -> Tuple[Dict[str, Any], int, int]:
-    """Issue a user token -> ``(user with token, iat, exp)``; a full login is also counted."""
+    """Issue a user token -> ``(user with token, iat, exp)``; a full login is also counted and
+    logged."""
     token, iat, exp = ctx.pool.user_token(user, ctx.app_id)
     with ctx.store.tx():
         fresh = users.get_user(ctx.store, user["id"])
@@ -36,6 +38,8 @@ def issue_token(
             fresh["lastLogin"] = now_iso()
             fresh["lastIP"] = client_ip or ctx.client_ip
         users.replace_user(ctx.store, fresh)
+        if count_login:
+            record.user_action(ctx, record.LOGIN, fresh, client_ip=client_ip)
     fresh["token"] = token
     return fresh, iat, exp
 
@@ -55,19 +59,18 @@ def password_login(
     custom: Sequence[Tuple[str, Any]],
     source: str,
 ) -> Dict[str, Any]:
-    """``loginBy{Email,Username,PhonePassword}``: 2004 unknown, 2006 wrong password, 2005 blocked."""
+    """``loginBy{Email,Username,PhonePassword}``: 2004 unknown, 2006 wrong password (and the
+    pool's lockout, see ``lockout``), 2005 blocked; ``autoRegister`` registers an unknown
+    account (see ``registration``)."""
     password = ctx.pool.keys.decrypt_password(ciphertext)
     user = accounts.find_user(ctx, {field: value})
     if user is None:
         if not auto_register:
-            raise ApprowError(USER_NOT_FOUND)
-        user = accounts.create_user(
-            ctx, {field: value, "lastIP": client_ip}, password=password, source=[source],
-            custom=custom, self_service=True,
-        )
+            lockout.unknown_account(ctx, value, client_ip)
+        user = registration.register(ctx, {field: value, "lastIP": client_ip}, password=password, source=source,
+                                     custom=custom, client_ip=client_ip)
     else:
-        if not accounts.check_password(ctx, user["id"], password):
-            raise ApprowError(WRONG_PASSWORD)
+        lockout.check_password(ctx, user, password, client_ip)
         if user.get("blocked"):
             raise ApprowError(USER_LOCKED)
         if custom:

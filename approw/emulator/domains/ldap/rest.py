@@ -4,7 +4,8 @@ The password is checked by the directory (``connector``).  The first sign-in cre
 pool user with the directory identity (provider ``ldap`` / ``ad``, ``userIdInIdp`` = the
 entry's DN) and the entry's name, e-mail and username where no other user holds them; later
 sign-ins find that user by the identity.  Then the usual end of a sign-in (blocked users,
-second factors) and a token.
+second factors) and a token.  A password the directory refuses is logged as a failed sign-in
+(the pool's lockout rule does not apply: the directory has its own).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from typing import Any, Callable, Dict, List
 
 from ...context import RequestContext
 from ...domain import Request, Route
-from ...errors import USER_EXISTS, ApprowError, invalid
-from ..auth import signin
+from ...errors import USER_EXISTS, WRONG_PASSWORD, ApprowError, invalid
+from ..auth import lockout, signin
 from ..users import accounts
 from ..users import state as users
 from . import connector
@@ -43,7 +44,12 @@ def _sign_in(kind: str) -> Callable[[RequestContext, Request], Dict[str, Any]]:
         username, password = body.get("username"), body.get("password")
         if not isinstance(username, str) or not isinstance(password, str):
             raise invalid("username and password are required")
-        entry = connector.authenticate(connector.settings(ctx.pool.config, kind), username, password)
+        try:
+            entry = connector.authenticate(connector.settings(ctx.pool.config, kind), username, password)
+        except ApprowError as exc:
+            if exc.code == WRONG_PASSWORD:  # logged as a failed sign-in
+                lockout.refuse(ctx, None, exc, desc="%s sign-in of %r refused by the directory" % (kind, username))
+            raise
         user = users.user_by_identity(ctx.store, kind, entry["dn"])
         if user is None:
             identity = {"provider": kind, "userIdInIdp": entry["dn"], "isSocial": False}

@@ -16,6 +16,7 @@ from typing import Any, Dict, List, NoReturn, Optional, Tuple
 from ...context import RequestContext
 from ...errors import MFA_REQUIRED, NOT_LOGGED_IN, TOKEN_INVALID, WRONG_CODE, ApprowError
 from ...tokens import TokenError, b64url
+from ..statistics import record
 from ..users import state as users
 from . import state
 
@@ -101,11 +102,14 @@ def acting_user(ctx: RequestContext) -> Dict[str, Any]:
 
 
 def failed(ctx: RequestContext, challenge: Dict[str, Any], detail: str, code: int = WRONG_CODE) -> NoReturn:
-    """Count a wrong answer to a challenge (void after MAX_FAILURES) and refuse it."""
+    """Count a wrong answer to a challenge (void after MAX_FAILURES), log a failed sign-in
+    and refuse it."""
     with ctx.store.tx():
         if state.count_failure(ctx.store, challenge["jti"]) >= MAX_FAILURES:
             state.end_challenge(ctx.store, challenge["jti"])
             detail += "; too many wrong answers, log in again"
+    record.user_action(ctx, record.LOGIN_FAILED, users.get_user(ctx.store, challenge["user_id"]),
+                       desc="Second factor refused: " + detail)
     raise ApprowError(code, detail)
 
 

@@ -8,14 +8,13 @@ domain's (``auth/second_factor.py``).
 
 from __future__ import annotations
 
-import secrets
 import time
 from typing import Any, Dict, List
 
 import segno
 
 from ...context import RequestContext
-from ...domain import Request, Route
+from ...domain import Request, Route, read_only
 from ...errors import WRONG_CODE, ApprowError, invalid
 from . import challenge, state, totp
 
@@ -33,6 +32,7 @@ def _kind(value: Any) -> str:
     return "totp"
 
 
+@read_only
 def authenticators(ctx: RequestContext, req: Request) -> List[Dict[str, Any]]:
     """The user's confirmed authenticators (``type`` from the query string or the body)."""
     user = challenge.acting_user(ctx)
@@ -48,7 +48,7 @@ def associate(ctx: RequestContext, req: Request) -> Dict[str, Any]:
     if state.totp_enabled(ctx.store, user["id"]):
         raise invalid("A TOTP authenticator is already bound; remove it first (DELETE /api/v2/mfa/totp/associate)")
     secret = totp.new_secret()
-    recovery = "-".join(secrets.token_hex(4) for _ in range(4))
+    recovery = totp.new_recovery_code()
     state.put_authenticator(ctx.store, user["id"], secret, recovery, enabled=False)
     account = user.get("email") or user.get("phone") or user.get("username") or user["id"]
     uri = totp.provisioning_uri(secret, account, ISSUER)

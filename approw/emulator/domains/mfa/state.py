@@ -52,6 +52,11 @@ def authenticator(store: Store, user_id: str, kind: str = "totp") -> Optional[Di
     return None if row is None else dict(row)
 
 
+def authenticator_by_id(store: Store, authenticator_id: str) -> Optional[Dict[str, Any]]:
+    row = store.fetch_one("SELECT * FROM mfa_authenticators WHERE id = ?", (authenticator_id,))
+    return None if row is None else dict(row)
+
+
 def view(record: Dict[str, Any]) -> Dict[str, Any]:
     """An authenticator as the API shows it."""
     return {
@@ -86,6 +91,12 @@ def put_authenticator(store: Store, user_id: str, secret: str, recovery_code: Op
 def enable(store: Store, authenticator_id: str, step: int) -> None:
     store.run("UPDATE mfa_authenticators SET enabled = 1, last_step = ?, updated_at = ? WHERE id = ?",
               (step, now_iso(), authenticator_id))
+
+
+def set_enabled(store: Store, authenticator_id: str, enabled: bool) -> None:
+    """Switch an authenticator on or off (an administrator's change: no code is checked)."""
+    store.run("UPDATE mfa_authenticators SET enabled = ?, updated_at = ? WHERE id = ?",
+              (int(enabled), now_iso(), authenticator_id))
 
 
 def use_step(store: Store, authenticator_id: str, step: int) -> bool:

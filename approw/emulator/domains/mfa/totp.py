@@ -41,6 +41,11 @@ def new_secret() -> str:
     return base64.b32encode(secrets.token_bytes(20)).decode("ascii").rstrip("=")
 
 
+def new_recovery_code() -> str:
+    """A single-use recovery code: four groups of eight hex digits."""
+    return "-".join(secrets.token_hex(4) for _ in range(4))
+
+
 def secret_key(secret: str) -> bytes:
     """The key bytes of a base32 secret (case, spaces and padding tolerated)."""
     text = secret.replace(" ", "").upper()

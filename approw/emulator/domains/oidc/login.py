@@ -1,9 +1,10 @@
 """Signing in at the provider (the login form of OIDC, OAuth 2.0 and CAS) and its sessions.
 
 A successful sign-in counts a login for the user (``loginsCount``, ``lastLogin``,
-``lastIP``), starts a provider session (cookie ``approw_emulator_sid``) and so lets later
-authorization requests of the same browser through without the form, until the session
-ends (logout) or expires.
+``lastIP``, the user action log), starts a provider session (cookie ``approw_emulator_sid``)
+and so lets later authorization requests of the same browser through without the form, until
+the session ends (logout) or expires.  Failed sign-ins are logged and count for the pool's
+lockout rule, as at the API's logins.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from typing import Any, Dict, Optional, Tuple, Union
 from ...context import RequestContext
 from ...domain import Request
 from ...tokens import b64url
+from ...errors import USER_NOT_FOUND, WRONG_PASSWORD, ApprowError
 from ...values import is_email, now_iso
 from ..applications import access
+from ..auth import lockout
+from ..statistics import record
 from ..users import accounts
 from ..users import state as users
 from . import pages, state
@@ -43,8 +47,13 @@ def check_credentials(ctx: RequestContext, form: Dict[str, Any]) -> Union[Dict[s
     if not isinstance(account, str) or not isinstance(password, str) or not account.strip() or not password:
         return "Enter your username or e-mail and your password."
     user = find_account(ctx, account)
-    if user is None or not accounts.check_password(ctx, user["id"], password):
-        return "Incorrect username, e-mail or password."
+    try:  # the pool's lockout rule, and the log of failed sign-ins (auth/lockout.py)
+        if user is None:
+            lockout.unknown_account(ctx, account)
+        lockout.check_password(ctx, user, password)
+    except ApprowError as exc:
+        return "Incorrect username, e-mail or password." if exc.code in (USER_NOT_FOUND, WRONG_PASSWORD) \
+            else "Too many failed sign-ins: this account cannot sign in for now."
     if user.get("blocked") or user.get("status") not in (None, "Activated"):
         return "This account is locked."
     if not access.may_use(ctx.store, ctx.pool.app_id, user["id"]):
@@ -63,6 +72,7 @@ def start_session(ctx: RequestContext, app: AppSettings, user: Dict[str, Any]) -
         fresh["lastIP"] = ctx.client_ip
         users.replace_user(ctx.store, fresh)
         state.add_session(ctx.store, sid, user["id"], now, now + app.session_lifetime)
+        record.user_action(ctx, record.LOGIN, fresh, desc="Signed in at the login page")
     state.purge(ctx.store, now)
     session = {"sid": sid, "user_id": user["id"], "auth_time": now}
     return session, pages.session_cookie(sid, app.session_lifetime)

@@ -1,8 +1,8 @@
 """User-defined fields and values.
 
-Definitions exist for every target type; values are held for users and roles (the
-targets the emulator stores; a role is addressed by its id, or by its code in the
-``default`` namespace).  A user may read and write their own values with
+Definitions exist for every target type; values are held for users, roles and the pool
+itself (the targets the emulator stores; a role is addressed by its id, or by its code in
+the ``default`` namespace; the pool by its id).  A user may read and write their own values with
 their token; everything else needs the management token.
 """
 
@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Tuple
 
 from ...context import RequestContext
 from ...domain import Resolvers
-from ...errors import UNSUPPORTED, USER_NOT_FOUND, ApprowError, invalid
+from ...errors import POOL_NOT_FOUND, UNSUPPORTED, USER_NOT_FOUND, ApprowError, invalid
 from ...values import common_message
 from ..namespaces import rules
 from ..namespaces import state as namespaces
@@ -52,10 +52,15 @@ def _target(ctx: RequestContext, target_type: str, target_id: str) -> str:
         if role is None:
             raise rules.not_found("Role", target_id)
         return str(role["id"])
+    if target_type == "USERPOOL":  # the pool's own custom data
+        ctx.require_admin()
+        if target_id != ctx.pool.id:
+            raise ApprowError(POOL_NOT_FOUND)
+        return target_id
     if target_type != "USER":
         raise ApprowError(
-            UNSUPPORTED, "custom data of %s targets is not supported by the Approw emulator (USER and ROLE only)"
-            % target_type
+            UNSUPPORTED, "custom data of %s targets is not supported by the Approw emulator (USER, ROLE and "
+            "USERPOOL only)" % target_type
         )
     ctx.require_admin_or_self(target_id)
     if get_user(ctx.store, target_id) is None:

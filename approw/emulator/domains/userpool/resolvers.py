@@ -1,4 +1,4 @@
-"""The pool itself: management tokens and pool settings."""
+"""The pool itself: management tokens, pool settings and the pool secret."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any, Dict
 from ...context import RequestContext
 from ...domain import Resolvers
 from ...errors import NO_PERMISSION, POOL_NOT_FOUND, TOKEN_INVALID, ApprowError
+from . import settings
 
 
 def access_token(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
@@ -28,53 +29,50 @@ def refresh_access_token(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str,
     return {"accessToken": token, "iat": iat, "exp": exp}
 
 
+def view(ctx: RequestContext) -> Dict[str, Any]:
+    """The pool as ``userpool`` and ``updateUserpool`` return it."""
+    pool = ctx.pool
+    shown = settings.current(ctx.store, pool.config.token_lifetime)
+    shown["userpoolTypes"] = [{"code": code, "name": code, "description": None, "image": None, "sdks": []}
+                              for code in shown["userpoolTypes"]]
+    shown.update(
+        id=pool.id,
+        secret=pool.secret,
+        jwtSecret=pool.identity["jwtSecret"],
+        ownerId=pool.identity["ownerId"],
+        createdAt=pool.identity["createdAt"],
+        updatedAt=shown["updatedAt"] or pool.identity["createdAt"],
+        isDeleted=False,
+        packageType=1,
+        useCustomUserStore=False,
+    )
+    return shown
+
+
 def userpool(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     ctx.require_admin()
-    pool = ctx.pool
-    return {
-        "id": pool.id,
-        "name": "Approw emulator",
-        "domain": "emulator",
-        "description": "Local Approw-compatible emulator",
-        "secret": pool.secret,
-        "jwtSecret": pool.identity["jwtSecret"],
-        "ownerId": pool.identity["ownerId"],
-        "userpoolTypes": [],
-        "logo": "https://usercontents.approw.cn/approw-logo.png",
-        "createdAt": pool.identity["createdAt"],
-        "updatedAt": pool.identity["createdAt"],
-        "emailVerifiedDefault": False,
-        "sendWelcomeEmail": False,
-        "registerDisabled": False,
-        "appSsoEnabled": False,
-        "showWxQRCodeWhenRegisterDisabled": False,
-        "allowedOrigins": "",
-        "tokenExpiresAfter": pool.config.token_lifetime,
-        "isDeleted": False,
-        "frequentRegisterCheck": {"timeInterval": 300, "limit": 10, "enabled": False},
-        "loginFailCheck": {"timeInterval": 300, "limit": 5, "enabled": False},
-        "passwordUpdatePolicy": {"enabled": False, "forcedCycle": None, "differenceCycle": None},
-        "loginPasswordFailCheck": {"timeInterval": 300, "limit": 5, "enabled": False},
-        "loginFailStrategy": "captcha",
-        "changePhoneStrategy": {"verifyOldPhone": True},
-        "changeEmailStrategy": {"verifyOldEmail": True},
-        "qrcodeLoginStrategy": {
-            "qrcodeExpiresAfter": 120,
-            "returnFullUserInfo": False,
-            "allowExchangeUserInfoFromBrowser": True,
-            "ticketExpiresAfter": 300,
-        },
-        "app2WxappLoginStrategy": {"ticketExpriresAfter": 300, "ticketExchangeUserInfoNeedSecret": False},
-        "whitelist": {"phoneEnabled": False, "emailEnabled": False, "usernameEnabled": False},
-        "customSMSProvider": {"enabled": False, "provider": None, "config": None},
-        "packageType": 1,
-        "useCustomUserStore": False,
-        "loginRequireEmailVerified": False,
-        "verifyCodeLength": 4,
-    }
+    return view(ctx)
+
+
+def update_userpool(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    """Settings that change behaviour take effect at once (see ``settings``)."""
+    ctx.require_admin()
+    settings.update(ctx.store, args["input"])
+    return view(ctx)
+
+
+def refresh_userpool_secret(ctx: RequestContext, args: Dict[str, Any]) -> str:
+    """A new pool secret: ``accessToken`` refuses the old one from now on; management tokens
+    already issued stay valid until they expire."""
+    ctx.require_admin()
+    return ctx.pool.refresh_secret()
 
 
 RESOLVERS: Resolvers = {
     "Query": {"accessToken": access_token, "userpool": userpool},
-    "Mutation": {"refreshAccessToken": refresh_access_token},
+    "Mutation": {
+        "refreshAccessToken": refresh_access_token,
+        "updateUserpool": update_userpool,
+        "refreshUserpoolSecret": refresh_userpool_secret,
+    },
 }

@@ -34,6 +34,7 @@ from ...values import is_email, iso, normalize_iso, now_iso, parse_iso
 from ..sessions import state as sessions
 from ..udf import customdata
 from ..udf import state as udf
+from ..userpool import settings
 from . import state
 
 DEFAULT_PHOTO = "https://usercontents.approw.cn/approw-avatar.png"
@@ -152,7 +153,7 @@ def create_user(
     password_hash = ctx.pool.hasher.hash(password) if password else None  # slow: outside the lock
     now = now_iso()
     user: Dict[str, Any] = dict.fromkeys(USER_FIELDS)
-    user.update(_DEFAULTS)
+    user.update(_DEFAULTS, emailVerified=bool(settings.of(ctx)["emailVerifiedDefault"]))
     user.update(registerSource=source, signedUp=now, lastIP=ctx.client_ip, id=object_id(), createdAt=now, updatedAt=now)
     user.update((k, v) for k, v in fields.items() if v is not None)
     if password:

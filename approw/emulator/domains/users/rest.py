@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from ...context import RequestContext
-from ...domain import Request, Route, flag
+from ...domain import Request, Route, flag, read_only
 from ...errors import BATCH_TOO_LARGE, ApprowError, invalid
 from . import accounts, state
 from .resolvers import BATCH_LIMIT
@@ -17,6 +17,7 @@ def user_detail(ctx: RequestContext, req: Request) -> Optional[Dict[str, Any]]:
     return None if user is None else accounts.view(ctx, user, with_custom_data=flag(req.query.get("with_custom_data")))
 
 
+@read_only
 def user_batch(ctx: RequestContext, req: Request) -> List[Dict[str, Any]]:
     ctx.require_admin()
     body = req.body if isinstance(req.body, dict) else {}

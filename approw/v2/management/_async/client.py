@@ -15,11 +15,16 @@ from .acl import AsyncAclManagementClient
 from .applications import AsyncApplicationsManagementClient
 from .base import AsyncManagementSubClient
 from .groups import AsyncGroupsManagementClient
+from .mfa import AsyncMfaManagementClient
 from .org import AsyncOrgManagementClient
 from .policies import AsyncPolicyManagementClient
 from .roles import AsyncRolesManagementClient
+from .statistics import AsyncStatisticsManagementClient
 from .token_provider import AsyncManagementTokenProvider
+from .udf import AsyncUdfManagementClient
+from .userpool import AsyncUserpoolManagementClient
 from .users import AsyncUsersManagementClient
+from .whitelist import AsyncWhitelistManagementClient
 
 __all__ = ["AsyncManagementClient"]
 
@@ -37,6 +42,12 @@ class AsyncManagementClient(AsyncManagementSubClient):
     * ``acl`` (:class:`AsyncAclManagementClient`): namespaces, resources, grants, checks.
     * ``groups`` (:class:`AsyncGroupsManagementClient`): user groups and their members.
     * ``check`` (:class:`CheckType`): the argument checks, for your own use.
+    * ``udf`` (:class:`AsyncUdfManagementClient`): custom fields and their values.
+    * ``userpool`` (:class:`AsyncUserpoolManagementClient`): pool settings, environment
+      variables, the pool secret.
+    * ``whitelist`` (:class:`AsyncWhitelistManagementClient`): registration whitelists.
+    * ``statistics`` (:class:`AsyncStatisticsManagementClient`): the user action and audit logs.
+    * ``mfa`` (:class:`AsyncMfaManagementClient`): users' second factors.
     * ``org`` (:class:`AsyncOrgManagementClient`): organisations, their nodes and members.
     * ``applications`` (:class:`AsyncApplicationsManagementClient`): applications, their
       secrets, resources, roles, access policies and agreements.
@@ -51,6 +62,11 @@ class AsyncManagementClient(AsyncManagementSubClient):
     acl: AsyncAclManagementClient
     groups: AsyncGroupsManagementClient
     check: CheckType
+    udf: AsyncUdfManagementClient
+    userpool: AsyncUserpoolManagementClient
+    whitelist: AsyncWhitelistManagementClient
+    statistics: AsyncStatisticsManagementClient
+    mfa: AsyncMfaManagementClient
     org: AsyncOrgManagementClient
     applications: AsyncApplicationsManagementClient
     graphqlClient: AsyncGraphqlClient
@@ -70,6 +86,11 @@ class AsyncManagementClient(AsyncManagementSubClient):
         self.acl = AsyncAclManagementClient(*area)
         self.groups = AsyncGroupsManagementClient(*area)
         self.check = CheckType()
+        self.udf = AsyncUdfManagementClient(*area)
+        self.userpool = AsyncUserpoolManagementClient(*area)
+        self.whitelist = AsyncWhitelistManagementClient(*area)
+        self.statistics = AsyncStatisticsManagementClient(*area)
+        self.mfa = AsyncMfaManagementClient(*area)
         self.org = AsyncOrgManagementClient(*area)
         self.applications = AsyncApplicationsManagementClient(*area)
         self._userpool_detail: Optional[UserPool] = None

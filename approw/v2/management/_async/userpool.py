@@ -1,0 +1,81 @@
+"""``management.userpool``: :class:`AsyncUserpoolManagementClient`, the settings of the user
+pool, its environment variables and its secret.
+
+    management.userpool.update({"registerDisabled": True})          # no more self sign-up
+    management.userpool.update({"tokenExpiresAfter": 3600})          # user tokens last an hour
+    management.userpool.update({"loginFailCheck": {"enabled": True, "limit": 5, "timeInterval": 300}})
+    management.userpool.add_env("stage", "production")              # read by pipeline functions
+"""
+from typing import Any, List, Mapping, cast
+from urllib.parse import quote
+
+from approw.v2.common import operations as ops
+from approw.v2.common.checks import checked
+from approw.v2.common.shapes import CommonMessage, Env, UserPool
+from approw.v2.exceptions import ApprowWrongArgumentException
+
+from .base import AsyncManagementSubClient
+
+__all__ = ["AsyncUserpoolManagementClient"]
+
+
+def _env_key(key: str) -> str:
+    if not key.strip():
+        raise ApprowWrongArgumentException("key must not be empty")
+    return key
+
+
+class AsyncUserpoolManagementClient(AsyncManagementSubClient):
+    """The user pool itself (every call carries the management token)."""
+
+    @checked
+    async def detail(self) -> UserPool:
+        """The pool's settings: ``id``, ``name``, ``domain``, ``secret``, ``registerDisabled``,
+        ``tokenExpiresAfter`` (seconds), ``whitelist``, ``loginFailCheck``, ..."""
+        return await self._exec(ops.userpool({}))
+
+    @checked
+    async def update(self, updates: Mapping[str, Any]) -> UserPool:
+        """Change the pool's settings; returns them all.  ``updates`` holds any of ``name``,
+        ``logo``, ``domain``, ``description``, ``emailVerifiedDefault``, ``sendWelcomeEmail``,
+        ``registerDisabled``, ``allowedOrigins`` (one origin per line), ``tokenExpiresAfter``
+        (seconds), ``whitelist`` (``{phoneEnabled, emailEnabled, usernameEnabled}``),
+        ``loginFailCheck`` and ``frequentRegisterCheck`` (``{enabled, timeInterval`` in seconds,
+        ``limit}``), ... ; a nested setting keeps the parts not given."""
+        if not updates:
+            raise ApprowWrongArgumentException("updates must not be empty")
+        return await self._exec(ops.updateUserpool({"input": updates}))
+
+    @checked
+    async def list_env(self) -> List[Env]:
+        """The pool's environment variables: ``[{id, userPoolId, key, value, createdAt,
+        updatedAt}]``."""
+        envs: List[Env] = await self._rest("GET", "/api/v2/env")
+        return envs
+
+    @checked
+    async def add_env(self, key: str, value: Any) -> Env:
+        """Set the environment variable ``key`` to ``value`` (any JSON value), replacing a
+        previous value; returns the variable."""
+        env: Env = await self._rest("POST", "/api/v2/env", json={"key": _env_key(key), "value": value})
+        return env
+
+    @checked
+    async def remove_env(self, key: str) -> CommonMessage:
+        """Remove the environment variable ``key``; ``{code: 200, message}``.  An unknown key
+        goes to ``on_error``."""
+        answer = await self._rest("DELETE", f"/api/v2/env/{quote(_env_key(key), safe='')}", result="raw")
+        if not isinstance(answer, dict):
+            answer = {"code": 500, "message": "the server answered without a result code"}
+        if answer.get("code") != 200:
+            self._executor.report(answer.get("code"), answer.get("message"))
+        return cast(CommonMessage, {"code": answer.get("code"), "message": answer.get("message")})
+
+    @checked
+    async def refresh_secret(self) -> str:
+        """Give the pool a new secret and return it; the old one no longer gets management
+        tokens (tokens already issued stay valid until they expire).  This client's options
+        take the new secret, so it keeps working; give it to your other deployments."""
+        secret = await self._exec(ops.refreshUserpoolSecret({}))
+        self.options.secret = secret
+        return secret

@@ -1,0 +1,106 @@
+/*
+ * crypto.h - internals shared by the crypto files:
+ *   encoding.c  byte views of arguments, base64url, SHA-256, PKCE, random
+ *   rsa.c       RSA public keys (PEM / JWK, cached) and rsa_encrypt
+ *   jwt.c       jwt_verify (RS256, HS256)
+ * Everything cryptographic is OpenSSL's own code (EVP); these files only
+ * convert arguments, cache parsed keys and check token structure and claims.
+ */
+#ifndef APW_CRYPTO_H
+#define APW_CRYPTO_H
+
+#include "apw.h"
+
+#include <openssl/evp.h>
+
+/* RSA modulus sizes accepted for keys we load: keys under 1024 bits are
+ * refused for encryption and verification; OpenSSL itself refuses public
+ * operations above 16384 bits. */
+#define APW_RSA_MIN_BITS 1024
+#define APW_RSA_MAX_BITS 16384
+#define APW_RSA_MAX_BYTES (APW_RSA_MAX_BITS / 8)
+
+/* RSA public operations on keys with at least this many bits run with the
+ * GIL released (on a duplicate of the cached context); smaller keys run with
+ * the GIL held on the cached context (the GIL serialises its use).  Below 3072
+ * bits a public operation takes 4-50 us, against a 5 ms switch interval. */
+#define APW_RSA_NOGIL_BITS 3072
+
+/* Hashing / random generation of at least this many bytes releases the GIL
+ * (the threshold CPython's hashlib uses). */
+#define APW_GIL_MINSIZE 2048
+
+#define APW_SHA256_LEN 32
+
+/* ------------------------------------------------------------ encoding.c */
+
+/* A read-only byte view of a str (UTF-8), bytes, or (optionally) any
+ * C-contiguous buffer.  With APW_BUF_SECRET a str is encoded into a private
+ * temporary bytes object that is cleansed on release. */
+#define APW_BUF_BUFFER 1   /* accept any buffer-protocol object */
+#define APW_BUF_SECRET 2   /* the content is secret: copy str to a cleansed temp */
+
+typedef struct apw_buf {
+    const unsigned char *p;
+    size_t n;
+    PyObject *tmp;     /* owned: UTF-8 copy of a secret str */
+    Py_buffer view;
+    int has_view;
+} apw_buf;
+
+#define APW_BUF_INIT {NULL, 0, NULL, {0}, 0}
+
+/* 0, or -1 with TypeError/UnicodeEncodeError/BufferError; always pair with
+ * apw_buf_release (also after a failure). */
+int apw_buf_get(PyObject *obj, const char *what, int flags, apw_buf *b);
+void apw_buf_release(apw_buf *b);
+
+/* Raise `type(msg)` with the current exception as its __cause__.  NULL. */
+PyObject *apw_raise_from(PyObject *type, const char *msg);
+
+/* Decode base64url (padding optional; strict alphabet, canonical trailing
+ * bits) into a new PyMem buffer the caller frees with PyMem_Free.  0, or -1
+ * with *why set (no Python exception) or with MemoryError set (*why NULL). */
+int apw_b64url_decode_alloc(const unsigned char *in, size_t len, unsigned char **out,
+                            size_t *out_len, const char **why);
+
+/* SHA-256 of n bytes (GIL released for large inputs).  0, or -1 with the
+ * OpenSSL error queue filled. */
+int apw_sha256_raw(const unsigned char *p, size_t n, unsigned char *md);
+
+extern PyMethodDef apw_encoding_methods[];
+
+/* ------------------------------------------------------------ rsa.c */
+
+/* A parsed RSA public key with the contexts its operations use, built once
+ * and cached (see rsa.c).  `enc` and `ver` are used with the GIL held only;
+ * operations that release the GIL work on an EVP_PKEY_CTX_dup() copy. */
+typedef struct apw_pkey {
+    EVP_PKEY *pkey;
+    EVP_PKEY_CTX *enc;   /* encrypt-initialised, PKCS#1 v1.5 padding */
+    EVP_PKEY_CTX *ver;   /* verify-initialised, PKCS#1 v1.5 + SHA-256 */
+    int bits;
+    size_t size;         /* modulus size in bytes */
+} apw_pkey;
+
+/* The cached key for a PEM (str or bytes) / an RSA JWK mapping: a new
+ * reference to a capsule (see apw_pkey_borrow), or NULL with an exception. */
+PyObject *apw_pkey_from_pem(apw_state *st, PyObject *pem);
+PyObject *apw_pkey_from_jwk(apw_state *st, PyObject *jwk);
+/* A member of a JWK mapping (str key): new reference, or NULL with
+ * CryptoError (missing and `required`), with another exception, or with none
+ * (missing, not required). */
+PyObject *apw_jwk_member(apw_state *st, PyObject *jwk, PyObject *name, int required);
+/* The key inside a capsule from the two functions above (NULL + exception if
+ * it is not one).  Valid while the caller holds the capsule. */
+apw_pkey *apw_pkey_borrow(PyObject *cap);
+
+int apw_rsa_exec(PyObject *module, apw_state *st);
+extern PyMethodDef apw_rsa_methods[];
+
+/* ------------------------------------------------------------ jwt.c */
+
+int apw_jwt_exec(PyObject *module, apw_state *st);
+extern PyMethodDef apw_jwt_methods[];
+
+#endif /* APW_CRYPTO_H */
