@@ -158,9 +158,9 @@ class UserPool:
         return applications.secret(self.store, self.app_id) or ""
 
     def application(self, app_id: str) -> Dict[str, Any]:
-        """An application as session and app listings show it (a deleted one: its id)."""
+        """An application as session and app listings show it (a deleted one: its id, no name)."""
         app = applications.get(self.store, app_id)
-        return {"id": app_id} if app is None else apps.public_view(self.id, app)
+        return {"id": app_id, "name": None} if app is None else apps.public_view(self.id, app)
 
     def refresh_secret(self) -> str:
         """A new pool secret, kept in the store: ``accessToken`` takes only it from now on."""
