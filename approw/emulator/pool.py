@@ -1,8 +1,11 @@
-"""The emulated tenant: one user pool with one application, its keys and its tokens.
+"""The emulated tenant: one user pool, its default application, its keys and its tokens.
 
 The pool's identity (ids, secrets, RSA keys) is created on first start and kept in the
 store, so with ``--db`` a restarted emulator is the same pool: configured SDK clients,
-issued tokens and the published public key all stay valid.
+issued tokens and the published public key all stay valid.  The default application is
+created with the pool; it and the others live in the applications domain (the current
+client secret of the default application is read from there, so refreshing it takes
+effect at once).
 
 Tokens
   * management token: RS256 JWT, ``data.type == "userpool"``; stateless.
@@ -22,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 
 from .config import EmulatorConfig
+from .domains.applications import apps
+from .domains.applications import state as applications
 from .domains.sessions import state as sessions
 from .domains.userpool import settings as pool_settings
 from .domains.users import state as users
@@ -91,9 +96,10 @@ class UserPool:
             }
             store.set_meta("pool", identity)
         else:
+            current = dict(identity, appSecret=applications.secret(store, identity["appId"]) or identity["appSecret"])
             for key, wanted in (("id", config.user_pool_id), ("secret", config.secret),
                                 ("appId", config.app_id), ("appSecret", config.app_secret)):
-                if wanted is not None and identity[key] != wanted:
+                if wanted is not None and current[key] != wanted:
                     raise ValueError(
                         "%s holds user pool %s with a different %s; drop the option or use another --db"
                         % (store.path, identity["id"], key)
@@ -103,7 +109,7 @@ class UserPool:
         self.id: str = identity["id"]
         self.secret: str = identity["secret"]
         self.app_id: str = identity["appId"]
-        self.app_secret: str = identity["appSecret"]
+        apps.ensure_default(store, self.app_id, identity["appSecret"], identity["createdAt"])
         stored_keys = store.get_meta("keys")
         self._rotation_lock = threading.Lock()
         if stored_keys is not None:
@@ -146,17 +152,15 @@ class UserPool:
     def issuer(self) -> str:
         return self.base_url + "/oidc"
 
+    @property
+    def app_secret(self) -> str:
+        """The default application's current client secret."""
+        return applications.secret(self.store, self.app_id) or ""
+
     def application(self, app_id: str) -> Dict[str, Any]:
-        """The pool's application as session and app listings show it."""
-        return {
-            "id": app_id,
-            "name": "Approw emulator app",
-            "description": "The application of the emulated user pool",
-            "domain": "emulator",
-            "logo": "https://usercontents.approw.cn/approw-logo.png",
-            "protocol": "oidc",
-            "userPoolId": self.id,
-        }
+        """An application as session and app listings show it (a deleted one: its id, no name)."""
+        app = applications.get(self.store, app_id)
+        return {"id": app_id, "name": None} if app is None else apps.public_view(self.id, app)
 
     def refresh_secret(self) -> str:
         """A new pool secret, kept in the store: ``accessToken`` takes only it from now on."""
@@ -176,7 +180,7 @@ class UserPool:
         """Reject requests addressed to another pool or an unknown application."""
         if pool_id and pool_id != self.id:
             raise ApprowError(POOL_NOT_FOUND)
-        if app_id and app_id != self.app_id:
+        if app_id and app_id != self.app_id and not applications.exists(self.store, app_id):
             raise ApprowError(APP_NOT_FOUND)
 
     def authenticate(self, authorization: Optional[str]) -> Principal:

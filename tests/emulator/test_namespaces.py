@@ -23,10 +23,11 @@ def base(az: Authz) -> str:
 
 def test_default_namespace_is_listed_with_total_and_totalcount(az):
     page = az.rest("GET", base(az))
-    assert page["total"] == page["totalCount"] == 1
-    (default,) = page["list"]
+    assert page["total"] == page["totalCount"] == 2
+    default, application = page["list"]
     assert default["code"] == "default" and isinstance(default["id"], int) and default["id"] > 0
     assert default["userPoolId"] == az.emu.user_pool_id
+    assert application["code"] == az.emu.app_id       # the default application's namespace
 
 
 def test_create_update_list_delete(az):
@@ -36,10 +37,10 @@ def test_create_update_list_delete(az):
     assert (updated["name"], updated["code"], updated["description"]) == ("Library", "books-app", "d")
     renamed = az.rest("PUT", base(az) + "/code/books-app", {"code": "library"})
     assert renamed["code"] == "library" and renamed["id"] == created["id"]
-    page = az.rest("GET", base(az) + "?page=2&limit=1")
-    assert page["total"] == 2 and [n["code"] for n in page["list"]] == ["library"]
+    page = az.rest("GET", base(az) + "?page=3&limit=1")
+    assert page["total"] == 3 and [n["code"] for n in page["list"]] == ["library"]
     assert az.rest("DELETE", "%s/%d" % (base(az), created["id"])) is None
-    assert az.rest("GET", base(az))["total"] == 1
+    assert az.rest("GET", base(az))["total"] == 2
     az.rest("POST", base(az), {"code": "again", "name": "Again"})
     assert az.rest("DELETE", base(az) + "/code/again") is None
 

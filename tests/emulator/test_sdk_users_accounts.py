@@ -48,10 +48,19 @@ def test_search(management, unique):
     assert [u["id"] for u in in_group["list"]] == [users[0]["id"]] and in_group["list"][0]["customData"] == {}
     assert [u["id"] for u in management.users.search(prefix, role_opts=[{"code": role, "namespace": "default"}])[
         "list"]] == [users[1]["id"]]
-    assert management.users.search(prefix, department_opts=[{"departmentId": "d1"}])["totalCount"] == 0
-    with pytest.raises(ApprowException) as ei:
-        management.users.search(prefix, role_opts=[{"code": "no-such-role"}])
-    assert ei.value.code == 404
+    org = management.org.create_org(unique("o"))
+    dept = management.org.create_node("D", org["id"], org["rootNode"]["id"])
+    management.org.add_members(dept["id"], [users[2]["id"]])
+    in_dept = management.users.search(prefix, department_opts=[{"departmentId": dept["id"]}])
+    assert [u["id"] for u in in_dept["list"]] == [users[2]["id"]]
+    under_root = [{"departmentId": org["rootNode"]["id"], "includeChildrenDepartments": True}]
+    assert management.users.search(prefix, department_opts=under_root)["totalCount"] == 1
+    assert management.users.search(prefix, department_opts=[{"departmentId": org["rootNode"]["id"]}])[
+        "totalCount"] == 0
+    for opts in ({"role_opts": [{"code": "no-such-role"}]}, {"department_opts": [{"departmentId": "d1"}]}):
+        with pytest.raises(ApprowException) as ei:
+            management.users.search(prefix, **opts)
+        assert ei.value.code == 404
 
 
 def test_batch_get_batch_and_delete_many(management, unique):

@@ -18,6 +18,8 @@ oidc          the OpenID Provider: OIDC and OAuth 2.0 authorization, tokens, use
 cas           CAS login, service tickets and their validation (1.0, 2.0, 3.0)
 whitelist     registration whitelists (their values; the switches are pool settings)
 statistics    the user action log and the audit log: the hook that records, the listings
+org           organisations: trees of nodes (departments), their members and main departments
+applications  applications: secrets, namespaces, access policies, agreements, active users
 ============  ================================================================================
 
 Each package is a :class:`~approw.emulator.domain.Domain`, exposing three names:
@@ -99,6 +101,7 @@ from typing import Tuple
 from ..domain import Domain
 from . import (
     acl,
+    applications,
     auth,
     cas,
     groups,
@@ -106,6 +109,7 @@ from . import (
     mfa,
     namespaces,
     oidc,
+    org,
     policies,
     roles,
     sessions,
@@ -122,5 +126,5 @@ from . import (
 # (foreign keys, triggers) the tables of the domains before it.
 DOMAINS: Tuple[Domain, ...] = (
     userpool, users, sessions, auth, udf, namespaces, groups, roles, policies, acl,
-    verification, mfa, ldap, oidc, cas, whitelist, statistics,
+    verification, mfa, ldap, oidc, cas, whitelist, statistics, org, applications,
 )

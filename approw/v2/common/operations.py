@@ -174,6 +174,7 @@ if TYPE_CHECKING:
     }, total=False)
 
     ChildrenNodesVariables = TypedDict('ChildrenNodesVariables', {
+        'orgId': Optional[str],
         'nodeId': Required[str],
     }, total=False)
 
@@ -1257,11 +1258,11 @@ checkPasswordStrength: Final[Operation[CheckPasswordStrengthVariables, PasswordS
 childrenNodes: Final[Operation[ChildrenNodesVariables, List[OrgNode]]] = Operation(
     'childrenNodes', 'query', 'childrenNodes',
     (
-        'query childrenNodes($nodeId: String!) { childrenNodes(nodeId: $nodeId) { id orgId '
-        'name nameI18n description descriptionI18n order code root depth path createdAt '
-        'updatedAt children } }'
+        'query childrenNodes($orgId: String, $nodeId: String!) { childrenNodes(orgId: $orgId,'
+        ' nodeId: $nodeId) { id orgId name nameI18n description descriptionI18n order code '
+        'root depth path createdAt updatedAt children } }'
     ),
-    (('nodeId', 'String!'),),
+    (('orgId', 'String'), ('nodeId', 'String!')),
 )
 
 configEmailTemplate: Final[Operation[ConfigEmailTemplateVariables, JSONDict]] = Operation(

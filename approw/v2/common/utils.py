@@ -13,7 +13,7 @@ import re
 import secrets
 import string
 from typing import Any, Dict, List, Mapping, Optional, Sequence, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from approw import _core
 
@@ -43,6 +43,7 @@ __all__ = [
     "required_field",
     "authorized_resources",
     "nested_users",
+    "path_segment",
 ]
 
 T = TypeVar("T")
@@ -255,3 +256,8 @@ def nested_users(parent: Optional[Mapping[str, Any]], what: str, with_custom_dat
     if with_custom_data:
         convert_nested_pagination_custom_data_list_to_dict(users)
     return users
+
+
+def path_segment(value: Any) -> str:
+    """``value`` as one segment of a URL path (``/`` and other reserved characters escaped)."""
+    return quote(str(value), safe="")

@@ -3,16 +3,18 @@ ManagementClientOptions``; ``AsyncManagementClient`` is its asyncio twin (same m
 awaitable).
 
 One module per API area: ``users``, ``roles``, ``policies``, ``acl``, ``groups``, ``udf``,
-``userpool``, ``whitelist``, ``statistics``, ``mfa``, ... (generated from ``_async/<area>.py``);
-``check_type`` holds ``CheckType``.
+``userpool``, ``whitelist``, ``statistics``, ``mfa``, ``org``, ``applications``, ... (generated
+from ``_async/<area>.py``); ``check_type`` holds ``CheckType``.
 """
 from typing import TYPE_CHECKING, Any
 
 from .acl import AclManagementClient
+from .applications import ApplicationsManagementClient
 from .check_type import CheckType
 from .client import ManagementClient
 from .groups import GroupsManagementClient
 from .mfa import MfaManagementClient
+from .org import OrgManagementClient
 from .policies import PoliciesManagementClient, PolicyManagementClient
 from .roles import RolesManagementClient
 from .statistics import StatisticsManagementClient
@@ -42,6 +44,8 @@ __all__ = [
     "WhitelistManagementClient",
     "StatisticsManagementClient",
     "MfaManagementClient",
+    "OrgManagementClient",
+    "ApplicationsManagementClient",
     "AsyncManagementClient",
 ]
 

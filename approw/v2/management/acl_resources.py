@@ -8,11 +8,11 @@ always exists, and each application has one whose code is the application ID.  A
 definition names a kind of resource (``books``), its type and its actions.
 """
 from typing import Any, Dict, Mapping, Optional, Sequence, Union
-from urllib.parse import quote
 
 from approw.v2.common import checks
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import Namespace, NamespacePage, Resource, ResourcePage
+from approw.v2.common.utils import path_segment
 from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .base import ManagementSubClient
@@ -20,16 +20,12 @@ from .base import ManagementSubClient
 __all__ = ["AclResourceMethods"]
 
 
-def _segment(value: Union[int, str]) -> str:
-    return quote(str(value), safe="")
-
-
 class AclResourceMethods(ManagementSubClient):
     """Namespaces and resource definitions."""
 
     def _namespaces_url(self, *rest: Union[int, str]) -> str:
-        return "/".join(["/api/v2/resource-namespace", _segment(self.options.user_pool_id)]
-                        + [_segment(r) for r in rest])
+        return "/".join(["/api/v2/resource-namespace", path_segment(self.options.user_pool_id)]
+                        + [path_segment(r) for r in rest])
 
     # ------------------------------------------------------------------ namespaces
     @checked
@@ -86,7 +82,7 @@ class AclResourceMethods(ManagementSubClient):
         if resource_type:
             checks.resource_type(resource_type)
             body["type"] = resource_type
-        updated: Resource = self._rest("POST", f"/api/v2/resources/{_segment(code)}", json=body)
+        updated: Resource = self._rest("POST", f"/api/v2/resources/{path_segment(code)}", json=body)
         return updated
 
     @checked
@@ -103,7 +99,7 @@ class AclResourceMethods(ManagementSubClient):
     @checked
     def delete_resource(self, namespace: str, code: str) -> bool:
         """Delete a resource definition and every grant on it; ``True``."""
-        return self._rest_ok("DELETE", f"/api/v2/resources/{_segment(code)}", params={"namespace": namespace})
+        return self._rest_ok("DELETE", f"/api/v2/resources/{path_segment(code)}", params={"namespace": namespace})
 
     @checked
     def find_resource_by_code(self, code: str, namespace: Optional[str] = None) -> Optional[Resource]:
@@ -111,6 +107,6 @@ class AclResourceMethods(ManagementSubClient):
         ``None``."""
         if not code:
             raise ApprowWrongArgumentException("code must be provided")
-        found: Optional[Resource] = self._rest("GET", f"/api/v2/resources/by-code/{_segment(code)}",
+        found: Optional[Resource] = self._rest("GET", f"/api/v2/resources/by-code/{path_segment(code)}",
                                                      params={"namespace": namespace})
         return found

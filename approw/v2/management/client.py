@@ -14,9 +14,11 @@ from approw.v2.management.check_type import CheckType
 from approw.v2.management.types import ManagementClientOptions
 
 from .acl import AclManagementClient
+from .applications import ApplicationsManagementClient
 from .base import ManagementSubClient
 from .groups import GroupsManagementClient
 from .mfa import MfaManagementClient
+from .org import OrgManagementClient
 from .policies import PolicyManagementClient
 from .roles import RolesManagementClient
 from .statistics import StatisticsManagementClient
@@ -48,6 +50,9 @@ class ManagementClient(ManagementSubClient):
     * ``whitelist`` (:class:`WhitelistManagementClient`): registration whitelists.
     * ``statistics`` (:class:`StatisticsManagementClient`): the user action and audit logs.
     * ``mfa`` (:class:`MfaManagementClient`): users' second factors.
+    * ``org`` (:class:`OrgManagementClient`): organisations, their nodes and members.
+    * ``applications`` (:class:`ApplicationsManagementClient`): applications, their
+      secrets, resources, roles, access policies and agreements.
 
     Also: ``options``, ``tokenProvider`` (:class:`ManagementTokenProvider`),
     ``graphqlClient`` and ``restClient`` (raw requests with this client's headers and errors).
@@ -64,6 +69,8 @@ class ManagementClient(ManagementSubClient):
     whitelist: WhitelistManagementClient
     statistics: StatisticsManagementClient
     mfa: MfaManagementClient
+    org: OrgManagementClient
+    applications: ApplicationsManagementClient
     graphqlClient: GraphqlClient
     restClient: RestClient
 
@@ -86,6 +93,8 @@ class ManagementClient(ManagementSubClient):
         self.whitelist = WhitelistManagementClient(*area)
         self.statistics = StatisticsManagementClient(*area)
         self.mfa = MfaManagementClient(*area)
+        self.org = OrgManagementClient(*area)
+        self.applications = ApplicationsManagementClient(*area)
         self._userpool_detail: Optional[UserPool] = None
 
     @checked

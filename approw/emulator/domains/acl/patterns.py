@@ -9,14 +9,27 @@ and its ``:*`` wildcard mean the same.  A granted pattern *covers* a queried cod
 * ``books:1`` covers only ``books:1`` (not ``books:*``: holding one item is not holding all).
 
 Actions match the same way: ``books:*`` covers ``books:read``, ``*`` covers every action,
-anything else only itself.
+anything else only itself.  A resource's type is one of :data:`RESOURCE_TYPES`.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable
+from typing import Any, Iterable, Optional
+
+from ...errors import invalid
+
+RESOURCE_TYPES = ("DATA", "API", "MENU", "UI", "BUTTON")
+
+
+def resource_type(value: Any) -> Optional[str]:
+    """A resource type argument: None, or one of :data:`RESOURCE_TYPES` (else 2231)."""
+    if value is None:
+        return None
+    if value not in RESOURCE_TYPES:
+        raise invalid("resourceType must be one of %s, got %r" % (", ".join(RESOURCE_TYPES), value))
+    return str(value)
 
 
 def normalize(code: str) -> str:

@@ -19,10 +19,8 @@ from ..namespaces import state as namespaces
 from ..policies import targets
 from ..users import state as users
 from . import state, subjects
+from .patterns import resource_type
 from .permissions import Permissions
-
-RESOURCE_TYPES = ("DATA", "API", "MENU", "UI", "BUTTON")
-
 
 def _namespace(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     return namespaces.resolve(ctx.store, args.get("namespace"))
@@ -31,14 +29,6 @@ def _namespace(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
 def _listed_namespace(ctx: RequestContext, args: Dict[str, Any]) -> Optional[int]:
     """The namespace a listing is limited to, or None (every namespace)."""
     return _namespace(ctx, args)["id"] if args.get("namespace") else None
-
-
-def resource_type(value: Any) -> Optional[str]:
-    if value is None:
-        return None
-    if value not in RESOURCE_TYPES:
-        raise invalid("resourceType must be one of %s, got %r" % (", ".join(RESOURCE_TYPES), value))
-    return str(value)
 
 
 def _code(value: Any, name: str = "resource") -> str:

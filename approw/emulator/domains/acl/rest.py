@@ -14,7 +14,8 @@ from ..namespaces import rules
 from ..namespaces import state as namespaces
 from ..policies import targets
 from . import state
-from .resolvers import resource_type, user_permissions
+from .patterns import resource_type
+from .resolvers import user_permissions
 
 
 def _view(ctx: RequestContext, resource: Dict[str, Any]) -> Dict[str, Any]:

@@ -1,5 +1,5 @@
-"""REST endpoints of the auth domain: the current user (its security level, organisations and
-applications), logout, token validation, linked accounts and second factors."""
+"""REST endpoints of the auth domain: the current user (its security level), logout, token
+validation, linked accounts and second factors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any, Dict, List
 from ...context import RequestContext
 from ...domain import Raw, Request, Route, flag
 from ...errors import invalid
-from ...values import page_window, paginated
 from ..mfa import state as mfa
 from ..oidc import issue as oidc_tokens
 from ..sessions import state as sessions
@@ -61,31 +60,11 @@ def security_level(ctx: RequestContext, req: Request) -> Dict[str, Any]:
             "mfa": has_mfa, "passwordSecurityLevel": level or 1, "score": score}
 
 
-# The two listings below answer for a pool without organisations and with its one application;
-# the organisations and applications domains, where present, serve these paths instead.
-
-
-def my_orgs(ctx: RequestContext, req: Request) -> List[Any]:
-    """The caller's organisation paths: none."""
-    ctx.require_user()
-    return []
-
-
-def my_applications(ctx: RequestContext, req: Request) -> Dict[str, Any]:
-    """The applications the caller may use: the pool's application."""
-    ctx.require_user()
-    offset, limit = page_window({k: int(v) for k, v in req.query.items() if k in ("page", "limit") and v.isdigit()})
-    apps = [ctx.pool.application(ctx.pool.app_id)]
-    return paginated(len(apps), apps[offset:offset + limit])
-
-
 ROUTES: List[Route] = [
     ("GET", "/api/v2/users/me", me),
     ("GET", "/api/v2/logout", logout),
     ("GET", "/api/v2/oidc/validate_token", validate_token),
     ("GET", "/api/v2/users/me/security-level", security_level),
-    ("GET", "/api/v2/users/me/orgs", my_orgs),
-    ("GET", "/api/v2/users/me/applications/allowed", my_applications),
     *links.ROUTES,
     *second_factor.ROUTES,
 ]

@@ -13,6 +13,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 from ...context import RequestContext
 from ...errors import FIRST_LOGIN_RESET, FORCED_RESET, USER_LOCKED, USER_NOT_FOUND, ApprowError
 from ...values import iso, now_iso
+from ..applications import access
 from ..mfa import challenge
 from ..statistics import record
 from ..udf import customdata
@@ -80,12 +81,14 @@ def password_login(
 def complete_login(
     ctx: RequestContext, user: Dict[str, Any], *, client_ip: Optional[str] = None, second_factor_done: bool = False
 ) -> Dict[str, Any]:
-    """The end of every sign-in: refused for a blocked user (2005), for a password change the
-    user must make first (1639 at the first login, 1640 when forced; ``data.token`` is for
-    ``resetPasswordBy...Token``) and for a missing second factor (1635, ``data.mfaToken``);
-    otherwise a counted login: the user with a new token."""
+    """The end of every sign-in: refused for a blocked user (2005), for a user the application's
+    access policy keeps out (1001), for a password change the user must make first (1639 at
+    the first login, 1640 when forced; ``data.token`` is for ``resetPasswordBy...Token``) and
+    for a missing second factor (1635, ``data.mfaToken``); otherwise a counted login: the user
+    with a new token."""
     if user.get("blocked"):
         raise ApprowError(USER_LOCKED)
+    access.require_use(ctx.store, ctx.app_id, user)
     required = user.get(accounts.RESET_REQUIRED)
     if required:
         token = state.new_reset_token(ctx.store, user["id"], required)

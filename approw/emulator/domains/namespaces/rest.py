@@ -10,6 +10,7 @@ from ...context import RequestContext
 from ...domain import Request, Route
 from ...errors import NAMESPACE_NOT_FOUND, NAMESPACE_UPDATE_NOT_FOUND, NO_PERMISSION, POOL_NOT_FOUND, ApprowError, invalid
 from ...values import page_window
+from ..applications import state as applications
 from . import rules, state
 
 
@@ -51,10 +52,18 @@ def create_namespace(ctx: RequestContext, req: Request) -> Dict[str, Any]:
     return view(ctx, state.create(ctx.store, code, name, description))
 
 
+def _not_an_application(ctx: RequestContext, namespace: Dict[str, Any]) -> None:
+    """An application's namespace (code: the application id) follows its application."""
+    if applications.exists(ctx.store, namespace["code"]):
+        raise ApprowError(NO_PERMISSION, "The namespace of application %s follows the application: change or "
+                          "delete the application instead" % namespace["code"])
+
+
 def update_namespace(ctx: RequestContext, req: Request) -> Dict[str, Any]:
     body = rules.body(req.body)
     with ctx.store.tx():
         namespace = _addressed(ctx, req, NAMESPACE_UPDATE_NOT_FOUND)
+        _not_an_application(ctx, namespace)
         changes: Dict[str, Any] = {}
         if body.get("code") is not None and body["code"] != namespace["code"]:
             if namespace["isDefault"]:
@@ -76,6 +85,7 @@ def delete_namespace(ctx: RequestContext, req: Request) -> None:
         namespace = _addressed(ctx, req, NAMESPACE_NOT_FOUND)
         if namespace["isDefault"]:
             raise ApprowError(NO_PERMISSION, "The default namespace cannot be deleted")
+        _not_an_application(ctx, namespace)
         state.delete(ctx.store, namespace["id"])
 
 

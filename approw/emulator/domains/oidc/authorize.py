@@ -91,7 +91,8 @@ def respond(areq: AuthRequest, fields: Dict[str, str], headers: Tuple[Tuple[str,
 
 def parse(ctx: RequestContext, app: AppSettings, protocol: str, p: Dict[str, str]) -> AuthRequest:
     if p.get("client_id") != ctx.pool.app_id:
-        raise Fatal("Unknown client_id: this emulator serves one application, %s." % ctx.pool.app_id)
+        raise Fatal("Unknown client_id: the OpenID Provider serves the pool's default application, %s."
+                    % ctx.pool.app_id)
     redirect_uri = p.get("redirect_uri", "")
     if not clients.redirect_allowed(app, redirect_uri):
         raise Fatal("The redirect_uri %r is not registered for this application." % redirect_uri)

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from ...config import ID_TOKEN_ALGS, TOKEN_AUTH_METHODS
 from ...context import RequestContext
 from ...domain import Raw, Request
+from ..applications import state as applications
 
 _META_KEY = "oidc_client"
 
@@ -74,7 +75,7 @@ class AppSettings:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError("%s must be a positive number of seconds" % name)
         for uri in self.redirect_uris:
-            if not _absolute_http(uri):
+            if not absolute_http(uri):
                 raise ValueError("redirect URI %r is not an absolute http(s) URI without fragment" % uri)
 
 
@@ -114,7 +115,7 @@ def as_dict(app: AppSettings) -> Dict[str, Any]:
     return out
 
 
-def _absolute_http(uri: Any) -> bool:
+def absolute_http(uri: Any) -> bool:
     if not isinstance(uri, str) or any(c.isspace() for c in uri):
         return False
     parts = urlsplit(uri)
@@ -123,14 +124,14 @@ def _absolute_http(uri: Any) -> bool:
 
 def redirect_allowed(app: AppSettings, uri: Any) -> bool:
     """A registered redirect URI (exact match), or any when none is registered."""
-    if not _absolute_http(uri):
+    if not absolute_http(uri):
         return False
     return not app.redirect_uris or uri in app.redirect_uris
 
 
 def service_allowed(app: AppSettings, service: Any) -> bool:
     """A CAS service URL: below a registered redirect URI (prefix), or any when none is."""
-    if not _absolute_http(service):
+    if not absolute_http(service):
         return False
     return not app.redirect_uris or any(service.startswith(uri) for uri in app.redirect_uris)
 
@@ -155,8 +156,9 @@ def _basic_credentials(req: Request) -> Optional[Tuple[str, str]]:
 
 
 def authenticate_client(ctx: RequestContext, req: Request, method: str) -> str:
-    """The client id of an authenticated request, by the configured ``method``; the
-    application's own id and secret are the only credentials the emulator knows."""
+    """The client id of an authenticated request, by the configured ``method``: the id of an
+    application of the pool and its current secret (a refreshed secret replaces the old one
+    at once)."""
     form = req.body if isinstance(req.body, dict) else {}
     basic = _basic_credentials(req)
     if basic is not None and "client_secret" in form:
@@ -176,8 +178,9 @@ def authenticate_client(ctx: RequestContext, req: Request, method: str) -> str:
             raise OAuthError("invalid_client", "This client is public (none): send client_id only", 401,
                              basic=basic is not None)
         client_id, secret = str(form.get("client_id", "")), ""
-    if client_id != ctx.pool.app_id:
+    expected = applications.secret(ctx.store, client_id) if client_id else None
+    if expected is None:
         raise OAuthError("invalid_client", "Unknown client_id", 401, basic=basic is not None)
-    if method != "none" and not hmac.compare_digest(secret.encode("utf-8"), ctx.pool.app_secret.encode("utf-8")):
+    if method != "none" and not hmac.compare_digest(secret.encode("utf-8"), expected.encode("utf-8")):
         raise OAuthError("invalid_client", "Wrong client secret", 401, basic=basic is not None)
     return client_id

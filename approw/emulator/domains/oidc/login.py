@@ -18,6 +18,7 @@ from ...domain import Request
 from ...tokens import b64url
 from ...errors import USER_NOT_FOUND, WRONG_PASSWORD, ApprowError
 from ...values import is_email, now_iso
+from ..applications import access
 from ..auth import lockout
 from ..statistics import record
 from ..users import accounts
@@ -55,6 +56,8 @@ def check_credentials(ctx: RequestContext, form: Dict[str, Any]) -> Union[Dict[s
             else "Too many failed sign-ins: this account cannot sign in for now."
     if user.get("blocked") or user.get("status") not in (None, "Activated"):
         return "This account is locked."
+    if not access.may_use(ctx.store, ctx.pool.app_id, user["id"]):
+        return "This account may not use this application."
     return user
 
 

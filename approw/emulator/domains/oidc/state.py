@@ -132,3 +132,14 @@ def revoke_token(store: Store, key: str) -> bool:
 
 def revoke_grant(store: Store, grant_id: str) -> int:
     return store.run("UPDATE op_tokens SET revoked = 1 WHERE grant_id = ? AND revoked = 0", (grant_id,))
+
+
+def revoke_client(store: Store, client_id: str) -> int:
+    """Revoke every token issued to a client (its application is being deleted)."""
+    return store.run("UPDATE op_tokens SET revoked = 1 WHERE client_id = ? AND revoked = 0", (client_id,))
+
+
+def live_users_sql(now: int) -> str:
+    """SQL over ``users`` (``?`` = the client id) selecting the users holding a live access or
+    refresh token of a client; ``now`` is inlined."""
+    return "id IN (SELECT user_id FROM op_tokens WHERE client_id = ? AND revoked = 0 AND exp > %d)" % now

@@ -14,11 +14,14 @@ its ancestors) and ``acl.permissions.Permissions(store, acl.subjects.of_target(s
 node_id), namespace_id).resources()`` (``Node.authorizedResources``), and removes what a
 deleted node held (roles, policy assignments, grants) with ``acl.subjects.forget(store,
 "ORG", node_id)``.
+
+The users domain asks the same object which users belong to nodes, to search by department
+and to list the users in no organisation (``members_where``, ``in_any_node_where``).
 """
 
 from __future__ import annotations
 
-from typing import List, Optional, Protocol
+from typing import Any, List, Optional, Protocol, Tuple
 
 from ...store import Store
 
@@ -33,6 +36,15 @@ class OrgNodes(Protocol):
     def of_user(self, store: Store, user_id: str) -> List[str]:
         """The nodes a user is a member of, with all their ancestors, without repeats."""
 
+    def subtree(self, store: Store, node_id: str) -> List[str]:
+        """The node and all its descendants ([] for an unknown node)."""
+
+    def members_where(self, node_ids: List[str]) -> Tuple[str, List[Any]]:
+        """SQL over ``users`` selecting the members of any of these nodes."""
+
+    def in_any_node_where(self) -> str:
+        """SQL over ``users`` selecting the users who are members of some node."""
+
 
 class NoOrganisations:
     """The pool without organisations."""
@@ -45,6 +57,15 @@ class NoOrganisations:
 
     def of_user(self, store: Store, user_id: str) -> List[str]:
         return []
+
+    def subtree(self, store: Store, node_id: str) -> List[str]:
+        return []
+
+    def members_where(self, node_ids: List[str]) -> Tuple[str, List[Any]]:
+        return "0", []
+
+    def in_any_node_where(self) -> str:
+        return "0"
 
 
 _provider: Optional[OrgNodes] = None

@@ -61,5 +61,16 @@ def session_apps(store: Store, user_id: str, now: int) -> List[str]:
     return [r[0] for r in rows]
 
 
+def revoke_app_tokens(store: Store, app_id: str) -> int:
+    """Revoke every token issued for an application (it is being deleted)."""
+    return store.run("UPDATE tokens SET revoked = 1 WHERE app_id = ? AND revoked = 0", (app_id,))
+
+
+def live_users_sql(now: int) -> str:
+    """SQL over ``users`` (``?`` = the application id) selecting the users holding a live
+    token of an application; ``now`` is inlined."""
+    return "id IN (SELECT user_id FROM tokens WHERE app_id = ? AND revoked = 0 AND exp > %d)" % now
+
+
 def purge_tokens(store: Store, now: int) -> int:
     return store.run("DELETE FROM tokens WHERE exp <= ?", (now,))

@@ -6,17 +6,18 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ...context import RequestContext
 from ...domain import Resolvers
-from ...errors import BATCH_TOO_LARGE, DELETE_FAILED, NOT_YOUR_ACCOUNT, ApprowError, invalid, message_for
+from ...errors import (BATCH_TOO_LARGE, DELETE_FAILED, NOT_FOUND, NOT_YOUR_ACCOUNT, ApprowError, invalid,
+                       message_for)
 from ...values import common_message, page_window, paginated
 from ..groups import state as groups
 from ..namespaces import state as namespaces
+from ..roles import nodes
 from ..roles import state as roles
 from ..udf import customdata
 from ..udf import state as udf
 from . import accounts, state
 
 BATCH_LIMIT = 80
-_EMPTY_PAGE = {"totalCount": 0, "list": []}
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -41,7 +42,9 @@ def _listing(
 
 
 def users(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
-    # excludeUsersInOrg: the emulator has no organisations, so no user is in one.
+    """Users, newest first; ``excludeUsersInOrg``: only those in no organisation."""
+    if args.get("excludeUsersInOrg"):
+        return _listing(ctx, args, "NOT " + nodes.current().in_any_node_where())
     return _listing(ctx, args)
 
 
@@ -49,14 +52,29 @@ def archived_users(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     return _listing(ctx, args, "status = ?", ["Archived"])
 
 
+def _department_members(ctx: RequestContext, opts: List[Dict[str, Any]]) -> Tuple[str, List[Any]]:
+    """SQL selecting the members of the nodes of ``[{departmentId, includeChildrenDepartments}]``."""
+    org = nodes.current()
+    node_ids: List[str] = []
+    for opt in opts:
+        department = opt.get("departmentId")
+        if not isinstance(department, str) or not org.exists(ctx.store, department):
+            raise ApprowError(NOT_FOUND, "Organisation node %r does not exist" % (department,))
+        node_ids += org.subtree(ctx.store, department) if opt.get("includeChildrenDepartments") else [department]
+    return org.members_where(list(dict.fromkeys(node_ids)))
+
+
 def _membership_filters(ctx: RequestContext, args: Dict[str, Any]) -> Tuple[List[str], List[Any]]:
-    """SQL restricting a search to members of any of the groups of ``groupOpts`` and holders
-    of any of the roles of ``roleOpts`` (an unknown group or role: error 404).  The emulator
-    has no departments, so ``departmentOpts`` leaves no user."""
+    """SQL restricting a search to members of any of the departments of ``departmentOpts``
+    (with their subtrees when ``includeChildrenDepartments``), of any of the groups of
+    ``groupOpts`` and holders of any of the roles of ``roleOpts`` (an unknown department,
+    group or role: error 404)."""
     clauses: List[str] = []
     params: List[Any] = []
     if args.get("departmentOpts"):
-        clauses.append("0")
+        clause, values = _department_members(ctx, [o for o in args["departmentOpts"] if o])
+        clauses.append(clause)
+        params += values
     group_codes = [o["code"] for o in args.get("groupOpts") or () if o and o.get("code")]
     if args.get("groupOpts"):
         clause, values = groups.members_where([g["id"] for g in groups.require_all(ctx.store, group_codes)])
@@ -187,11 +205,6 @@ def _token(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) ->
     return None
 
 
-def _no_departments(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) -> Dict[str, Any]:
-    """Departments: the emulator has no organisations, so no user is in a department."""
-    return dict(_EMPTY_PAGE)
-
-
 USER_FIELDS = {
     "arn": lambda ctx, parent, args: ctx.pool.arn(parent["id"]),
     "userPoolId": lambda ctx, parent, args: ctx.pool.id,
@@ -199,7 +212,6 @@ USER_FIELDS = {
     "token": _token,
     "identities": lambda ctx, parent, args: state.identities(ctx.store, parent["id"]),
     "customData": lambda ctx, parent, args: udf.udvs(ctx.store, "USER", parent["id"]),
-    "departments": _no_departments,
 }
 
 RESOLVERS: Resolvers = {

@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional
 
 from ...context import RequestContext
 from ...domain import Request, Route, flag, read_only
-from ...errors import BATCH_TOO_LARGE, USER_NOT_FOUND, ApprowError, invalid
+from ...errors import BATCH_TOO_LARGE, ApprowError, invalid
 from . import accounts, state
 from .resolvers import BATCH_LIMIT
 
@@ -35,17 +35,7 @@ def user_batch(ctx: RequestContext, req: Request) -> List[Dict[str, Any]]:
     return [accounts.view(ctx, found[k], with_custom_data=with_custom) for k in keys if k in found]
 
 
-def user_orgs(ctx: RequestContext, req: Request) -> List[List[Dict[str, Any]]]:
-    """The org paths (root to node) of each department of a user: the emulator has no
-    organisations, so none."""
-    ctx.require_admin_or_self(req.params["id"])
-    if state.get_user(ctx.store, req.params["id"]) is None:
-        raise ApprowError(USER_NOT_FOUND)
-    return []
-
-
 ROUTES: List[Route] = [
     ("POST", "/api/v2/users/batch", user_batch),
     ("GET", "/api/v2/users/{id}", user_detail),
-    ("GET", "/api/v2/users/{id}/orgs", user_orgs),
 ]

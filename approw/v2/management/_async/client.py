@@ -12,9 +12,11 @@ from approw.v2.management.check_type import CheckType
 from approw.v2.management.types import ManagementClientOptions
 
 from .acl import AsyncAclManagementClient
+from .applications import AsyncApplicationsManagementClient
 from .base import AsyncManagementSubClient
 from .groups import AsyncGroupsManagementClient
 from .mfa import AsyncMfaManagementClient
+from .org import AsyncOrgManagementClient
 from .policies import AsyncPolicyManagementClient
 from .roles import AsyncRolesManagementClient
 from .statistics import AsyncStatisticsManagementClient
@@ -46,6 +48,9 @@ class AsyncManagementClient(AsyncManagementSubClient):
     * ``whitelist`` (:class:`AsyncWhitelistManagementClient`): registration whitelists.
     * ``statistics`` (:class:`AsyncStatisticsManagementClient`): the user action and audit logs.
     * ``mfa`` (:class:`AsyncMfaManagementClient`): users' second factors.
+    * ``org`` (:class:`AsyncOrgManagementClient`): organisations, their nodes and members.
+    * ``applications`` (:class:`AsyncApplicationsManagementClient`): applications, their
+      secrets, resources, roles, access policies and agreements.
 
     Also: ``options``, ``tokenProvider`` (:class:`AsyncManagementTokenProvider`),
     ``graphqlClient`` and ``restClient`` (raw requests with this client's headers and errors).
@@ -62,6 +67,8 @@ class AsyncManagementClient(AsyncManagementSubClient):
     whitelist: AsyncWhitelistManagementClient
     statistics: AsyncStatisticsManagementClient
     mfa: AsyncMfaManagementClient
+    org: AsyncOrgManagementClient
+    applications: AsyncApplicationsManagementClient
     graphqlClient: AsyncGraphqlClient
     restClient: AsyncRestClient
 
@@ -84,6 +91,8 @@ class AsyncManagementClient(AsyncManagementSubClient):
         self.whitelist = AsyncWhitelistManagementClient(*area)
         self.statistics = AsyncStatisticsManagementClient(*area)
         self.mfa = AsyncMfaManagementClient(*area)
+        self.org = AsyncOrgManagementClient(*area)
+        self.applications = AsyncApplicationsManagementClient(*area)
         self._userpool_detail: Optional[UserPool] = None
 
     @checked
