@@ -289,7 +289,8 @@ def test_gzip_bomb_memory_stays_bounded(gzip_bomb):
     srv = _serve_once(_response(gzip_bomb, headers=[b"Content-Encoding: gzip"],
                                 ctype=b"application/octet-stream"))
     try:
-        out = subprocess.run([sys.executable, "-c", GZIP_CHILD, srv.url + "/bomb"],
+        # -I: the installed package, not this source tree (which has no compiled core)
+        out = subprocess.run([sys.executable, "-I", "-c", GZIP_CHILD, srv.url + "/bomb"],
                              capture_output=True, text=True, timeout=120)
     finally:
         srv.close()
@@ -453,7 +454,7 @@ print(curl_mapped(), "approw._transport" in sys.modules, type(s) is core.Session
 
 def test_importing_the_core_does_not_load_libcurl():
     """libcurl (and its ~30 dependent libraries) load on first use of Session."""
-    out = subprocess.run([sys.executable, "-c", IMPORT_CHILD], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-I", "-c", IMPORT_CHILD], capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 0, out.stderr
     before, after = out.stdout.splitlines()

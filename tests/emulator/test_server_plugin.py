@@ -54,7 +54,7 @@ def test_importing_the_plugin_loads_nothing_heavy():
     code = ("import sys, approw.emulator.pytest_plugin; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('graphql', 'cryptography', 'sqlite3') "
             "or m.startswith('approw.emulator.') and m != 'approw.emulator.pytest_plugin'))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
