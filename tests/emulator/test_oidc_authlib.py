@@ -67,8 +67,6 @@ def test_authlib_code_flow_with_pkce_and_id_token_validation(approw_emulator_fre
 
 
 def test_authlib_rejects_a_wrong_nonce(approw_emulator_fresh):
-    from joserfc.errors import InvalidClaimError
-
     emulator = approw_emulator_fresh
     emulator.create_user(username="nonce-user", password="s3cret!")
     client = _client(emulator, "client_secret_post")
@@ -76,8 +74,10 @@ def test_authlib_rejects_a_wrong_nonce(approw_emulator_fresh):
     answer = Browser().sign_in(request["url"], "nonce-user", "s3cret!").redirect_params()
     token = client.fetch_access_token(redirect_uri=CALLBACK, code=answer["code"],
                                       code_verifier=request["code_verifier"])
-    with pytest.raises(InvalidClaimError):
+    # Authlib raises authlib.jose's InvalidClaimError, or joserfc's since Authlib 1.7
+    with pytest.raises(Exception) as ei:
         client.parse_id_token(token, nonce="not-the-nonce")
+    assert type(ei.value).__name__ == "InvalidClaimError" and "nonce" in str(ei.value)
 
 
 def test_authlib_sees_rotated_keys(approw_emulator_fresh):
