@@ -75,8 +75,7 @@ def test_camel_to_snake_and_format() -> None:
                                                                       "actions": ["x"]}]
 
 
-def test_random_string_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delattr(_core, "random_string", raising=False)
+def test_random_string() -> None:
     s = utils.get_random_string()
     assert len(s) == 10 and s.isascii() and s.isalpha() and s.islower()
     assert len(utils.get_random_string(43)) == 43

@@ -13,8 +13,6 @@ that cannot start before the deadline is not made.  What is retried:
 The wait before retry ``n`` (0-based) is the server's ``Retry-After`` when it sent one, else a
 random time between 0 and ``min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2**n)`` ("full jitter").
 """
-import email.utils
-import random
 import time
 from typing import Optional
 
@@ -57,6 +55,8 @@ def _retry_after(value: Optional[str]) -> Optional[float]:
     value = value.strip()
     if value.isdigit():
         return float(value)
+    import email.utils  # rarely needed, and it imports socket: not at import time
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -89,6 +89,8 @@ def retry_delay(
         return None
     wait = _retry_after(retry_after)
     if wait is None:
+        import random  # only when retrying: importing it costs more than a request
+
         wait = random.uniform(0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** attempt))
     if time.monotonic() + wait >= until:
         return None

@@ -10,8 +10,6 @@ itself uses Python's default ASCII-only encoding, as the reference does.
 import datetime
 import json
 import re
-import secrets
-import string
 from typing import Any, Dict, List, Mapping, Optional, Sequence, TypeVar
 from urllib.parse import quote, urlencode
 
@@ -156,10 +154,7 @@ def get_random_string(length: int = 10) -> str:
     """``length`` random lowercase ASCII letters from a CSPRNG."""
     if isinstance(length, bool) or not isinstance(length, int) or length < 0:
         raise ApprowWrongArgumentException("length must be a non-negative int")
-    fast = getattr(_core, "random_string", None)
-    if fast is not None:
-        return str(fast(length))
-    return "".join(secrets.choice(string.ascii_lowercase) for _ in range(length))
+    return _core.random_string(length)
 
 
 def serialize_udv_value(value: Any) -> str:

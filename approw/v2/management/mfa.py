@@ -11,7 +11,6 @@ migrating from another system), switch it off or on, or remove it::
     management.mfa.get_status(user_id)                                # {'OTP': True, 'FACE': False}
     management.mfa.unassociate_mfa(user_id, "OTP")
 """
-import base64
 import binascii
 from typing import Optional
 from urllib.parse import quote
@@ -37,6 +36,8 @@ def _bound_url(user_id: str) -> str:
 
 def _check_secret(secret: str) -> None:
     """A TOTP secret is base32 text (what authenticator apps take), spaces allowed."""
+    import base64  # only here: not worth its import time for every program
+
     text = secret.replace(" ", "").upper()
     try:
         key = base64.b32decode(text + "=" * (-len(text) % 8))
