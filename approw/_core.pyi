@@ -1,7 +1,7 @@
 """Type stubs for the C extension ``approw._core`` (internal API)."""
 
 import builtins
-from typing import Any, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Literal, Mapping, Optional, Sequence, Tuple, Union, overload
 
 CURL_VERSION: str
 OPENSSL_VERSION: str
@@ -37,12 +37,14 @@ class HTTPError(TransportError):
     status: int
     body: bytes                 # first bytes of the answer
     retry_after: Optional[str]  # the answer's Retry-After header, verbatim (seconds or HTTP-date)
+    request_id: Optional[str]   # the answer's x-request-id header
 
 class GraphQLError(CoreError):
     errors: list[tuple[int, str, Any]]   # (code, message, data) per GraphQL error
     status: int
     data: Any                            # the answer's `data` (usually None)
     retry_after: Optional[str]           # the answer's Retry-After header, verbatim
+    request_id: Optional[str]            # the answer's x-request-id header
 
 class DecodeError(CoreError, ValueError):
     """Malformed JSON (loads), including an integer with more digits than
@@ -92,6 +94,8 @@ class Session:
         ResponseTooLargeError."""
     timeout_ms: int
     verify: bool
+    ca_file: Optional[str]   # the CA bundle used: the one given, else $SSL_CERT_FILE, libcurl's
+                             # default or the distribution's bundle (None: not verifying/none found)
     max_response_bytes: int
     max_header_bytes: int
     closed: bool
@@ -114,6 +118,7 @@ class Session:
         idempotent is never sent twice; that failure raises
         AmbiguousRequestError.  An idempotent one is sent again at most once, on
         a fresh connection."""
+    @overload
     def graphql(
         self,
         url: str,
@@ -123,8 +128,10 @@ class Session:
         *,
         timeout_ms: Optional[int] = None,
         idempotent: bool = False,
+        meta: Literal[False] = False,
     ) -> Any:
-        """POST {"query": document, "variables": variables}; return `data`.
+        """POST {"query": document, "variables": variables}; return `data`, or with
+        meta=True `(data, HTTP status, the answer's x-request-id header or None)`.
 
         Raises GraphQLError when the answer has errors, HTTPError when it is not
         a JSON object with `data` or `errors`, TransportError subclasses on
@@ -136,6 +143,18 @@ class Session:
         sent again once, on a fresh connection.  The GIL is held while the
         answer is decoded (as json/orjson do) and released while waiting.
         """
+    @overload
+    def graphql(
+        self,
+        url: str,
+        headers: Headers,
+        document: str,
+        variables: Optional[Mapping[str, Any]] = None,
+        *,
+        timeout_ms: Optional[int] = None,
+        idempotent: bool = False,
+        meta: Literal[True],
+    ) -> Tuple[Any, int, Optional[str]]: ...
     def close(self) -> None: ...
     def __enter__(self) -> "Session": ...
     def __exit__(self, *exc: object) -> None: ...
