@@ -1,7 +1,7 @@
 """Type stubs for the C extension ``approw._core`` (internal API)."""
 
 import builtins
-from typing import Any, Literal, Mapping, Optional, Sequence, Tuple, Union, overload
+from typing import Any, Mapping, Optional, Sequence, Tuple, Union
 
 CURL_VERSION: str
 OPENSSL_VERSION: str
@@ -118,7 +118,6 @@ class Session:
         idempotent is never sent twice; that failure raises
         AmbiguousRequestError.  An idempotent one is sent again at most once, on
         a fresh connection."""
-    @overload
     def graphql(
         self,
         url: str,
@@ -128,7 +127,7 @@ class Session:
         *,
         timeout_ms: Optional[int] = None,
         idempotent: bool = False,
-        meta: Literal[False] = False,
+        meta: bool = False,
     ) -> Any:
         """POST {"query": document, "variables": variables}; return `data`, or with
         meta=True `(data, HTTP status, the answer's x-request-id header or None)`.
@@ -143,18 +142,6 @@ class Session:
         sent again once, on a fresh connection.  The GIL is held while the
         answer is decoded (as json/orjson do) and released while waiting.
         """
-    @overload
-    def graphql(
-        self,
-        url: str,
-        headers: Headers,
-        document: str,
-        variables: Optional[Mapping[str, Any]] = None,
-        *,
-        timeout_ms: Optional[int] = None,
-        idempotent: bool = False,
-        meta: Literal[True],
-    ) -> Tuple[Any, int, Optional[str]]: ...
     def close(self) -> None: ...
     def __enter__(self) -> "Session": ...
     def __exit__(self, *exc: object) -> None: ...
