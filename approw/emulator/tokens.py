@@ -206,13 +206,23 @@ class TokenError(Exception):
 # --- password storage --------------------------------------------------------------------
 
 
+def _pbkdf2_sha256(password: bytes, salt: bytes, iterations: int) -> bytes:
+    """PBKDF2-HMAC-SHA256: hashlib's (OpenSSL), or cryptography's where Python's hashlib was
+    built without OpenSSL (3.12 dropped its slow fallback)."""
+    if hasattr(hashlib, "pbkdf2_hmac"):
+        return hashlib.pbkdf2_hmac("sha256", password, salt, iterations)
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+    return PBKDF2HMAC(hashes.SHA256(), 32, salt, iterations).derive(password)
+
+
 @dataclass(frozen=True)
 class PasswordHasher:
     iterations: int = DEFAULT_HASH_ITERATIONS
 
     def hash(self, password: str) -> str:
         salt = os.urandom(16)
-        digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, self.iterations)
+        digest = _pbkdf2_sha256(password.encode("utf-8"), salt, self.iterations)
         return "%s$%d$%s$%s" % (_HASH_SCHEME, self.iterations, b64url(salt), b64url(digest))
 
     @staticmethod
@@ -224,7 +234,7 @@ class PasswordHasher:
             if scheme != _HASH_SCHEME:
                 return False
             expected = b64url_decode(digest)
-            actual = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), b64url_decode(salt), int(iterations))
+            actual = _pbkdf2_sha256(password.encode("utf-8"), b64url_decode(salt), int(iterations))
         except (ValueError, binascii.Error):
             return False
         return hmac.compare_digest(actual, expected)
