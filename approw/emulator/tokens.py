@@ -22,7 +22,7 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -206,11 +206,17 @@ class TokenError(Exception):
 # --- password storage --------------------------------------------------------------------
 
 
+_openssl_pbkdf2_hmac: Optional[Callable[..., bytes]]
+try:
+    from _hashlib import pbkdf2_hmac as _openssl_pbkdf2_hmac
+except ImportError:  # a Python whose hashlib cannot load OpenSSL (3.12 dropped the fallback)
+    _openssl_pbkdf2_hmac = None
+
+
 def _pbkdf2_sha256(password: bytes, salt: bytes, iterations: int) -> bytes:
-    """PBKDF2-HMAC-SHA256: hashlib's (OpenSSL), or cryptography's where Python's hashlib was
-    built without OpenSSL (3.12 dropped its slow fallback)."""
-    if hasattr(hashlib, "pbkdf2_hmac"):
-        return hashlib.pbkdf2_hmac("sha256", password, salt, iterations)
+    """PBKDF2-HMAC-SHA256: hashlib's (OpenSSL), else cryptography's."""
+    if _openssl_pbkdf2_hmac is not None:
+        return _openssl_pbkdf2_hmac("sha256", password, salt, iterations)
     from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
     return PBKDF2HMAC(hashes.SHA256(), 32, salt, iterations).derive(password)
