@@ -921,23 +921,19 @@ apw_default_ca_file(char **out)
 {
     const char *env = getenv("SSL_CERT_FILE");
     const char *found = NULL;
+    CURL *probe = NULL;
+    int rc = 0;
 
     *out = NULL;
     if (env != NULL && env[0] != '\0' && access(env, R_OK) == 0) {
         found = env;
     }
 #if LIBCURL_VERSION_NUM >= 0x075400
-    if (found == NULL) {
-        CURL *probe = curl_easy_init();
-        char *builtin = NULL;
-        if (probe != NULL && curl_easy_getinfo(probe, CURLINFO_CAINFO, &builtin) == CURLE_OK &&
+    if (found == NULL && (probe = curl_easy_init()) != NULL) {
+        char *builtin = NULL;           /* libcurl's: copied below, before the cleanup */
+        if (curl_easy_getinfo(probe, CURLINFO_CAINFO, &builtin) == CURLE_OK &&
             builtin != NULL && access(builtin, R_OK) == 0) {
-            *out = apw_strdup_raw(builtin);
-            curl_easy_cleanup(probe);
-            return *out != NULL ? 0 : -1;
-        }
-        if (probe != NULL) {
-            curl_easy_cleanup(probe);
+            found = builtin;
         }
     }
 #endif
@@ -946,11 +942,13 @@ apw_default_ca_file(char **out)
             found = apw_ca_candidates[i];
         }
     }
-    if (found == NULL) {
-        return 0;
+    if (found != NULL && (*out = apw_strdup_raw(found)) == NULL) {
+        rc = -1;
     }
-    *out = apw_strdup_raw(found);
-    return *out != NULL ? 0 : -1;
+    if (probe != NULL) {
+        curl_easy_cleanup(probe);
+    }
+    return rc;
 }
 
 /* ================================================================ Session */

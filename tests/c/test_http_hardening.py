@@ -453,8 +453,9 @@ print(curl_mapped(), "approw._transport" in sys.modules, type(s) is core.Session
 
 def test_importing_the_core_does_not_load_libcurl():
     """libcurl (and its ~30 dependent libraries) load on first use of Session."""
+    # (cwd "/": from the repository's root, `-c` would import the source tree's approw)
     out = subprocess.run([sys.executable, "-c", IMPORT_CHILD], capture_output=True, text=True,
-                         timeout=60)
+                         timeout=60, cwd="/")
     assert out.returncode == 0, out.stderr
     before, after = out.stdout.splitlines()
     assert before == "False False"
