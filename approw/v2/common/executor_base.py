@@ -27,7 +27,7 @@ Logging
     the answer's request id.  Headers and bodies are never logged, so tokens, secrets and
     passwords cannot appear.  A call asks ``isEnabledFor(DEBUG)`` once; only then does it
     ask the session for the status and request id of a successful GraphQL answer
-    (``meta=True``) and read the clock.
+    (``meta=True``) and read the clock again.
 """
 import logging
 import time
@@ -161,6 +161,10 @@ class ExecutorBase(ShowsOptions):
             base + ([("x-approw-lang", lang)] if lang is not None else [])
         )
         self._rest_headers: Headers = tuple(base + [("x-approw-lang", lang or "")])
+
+    def _started(self, until: float) -> float:
+        """When a call whose deadline is ``until`` started (``time.monotonic()``), for the log."""
+        return until - self.options.timeout_ms / 1000.0
 
     # ------------------------------------------------------------------ retries
     def _retry_wait(self, e: Optional[BaseException], response: Any, attempt: int, safe: bool,

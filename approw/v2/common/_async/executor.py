@@ -5,7 +5,6 @@ The work that involves no waiting (headers, bodies, envelopes, errors) is in
 session.  ``session`` defaults to the shared session for the options' transport settings
 (``common/transport.py``).
 """
-import time
 from typing import Any, Mapping, Optional, cast
 
 from approw import _core
@@ -69,7 +68,6 @@ class AsyncExecutor(ExecutorBase):
         headers = self._graphql_headers(token)
         until = deadline(self.options.timeout_ms)
         debug = log.isEnabledFor(DEBUG)     # once per call: the only cost when not logging
-        started = time.monotonic() if debug else 0.0
         attempt = 0
         while True:
             try:
@@ -81,13 +79,15 @@ class AsyncExecutor(ExecutorBase):
                 wait = self._retry_wait(e, None, attempt, safe, until)
                 if wait is None:
                     if debug:
-                        log_failure("POST", self.graphql_endpoint, started, attempt, e)
+                        log_failure("POST", self.graphql_endpoint, self._started(until),
+                                    attempt, e)
                     if isinstance(e, _core.GraphQLError):
                         self._graphql_failed(e)
                     raise translate_core_error(e) from e
             else:
                 if debug:
-                    log_call("POST", self.graphql_endpoint, started, attempt, answer[1], answer[2])
+                    log_call("POST", self.graphql_endpoint, self._started(until), attempt, answer[1],
+                             answer[2])
                     return answer[0]
                 return answer
             attempt += 1
@@ -115,7 +115,6 @@ class AsyncExecutor(ExecutorBase):
         safe = method in SAFE_METHODS
         until = deadline(self.options.timeout_ms)
         debug = log.isEnabledFor(DEBUG)
-        started = time.monotonic() if debug else 0.0
         attempt = 0
         while True:
             try:
@@ -125,13 +124,13 @@ class AsyncExecutor(ExecutorBase):
                 wait = self._retry_wait(e, None, attempt, safe, until)
                 if wait is None:
                     if debug:
-                        log_failure(method, url, started, attempt, e)
+                        log_failure(method, url, self._started(until), attempt, e)
                     raise translate_core_error(e) from e
             else:
                 wait = self._retry_wait(None, response, attempt, safe, until)
                 if wait is None:
                     if debug:
-                        log_call(method, url, started, attempt, response.status,
+                        log_call(method, url, self._started(until), attempt, response.status,
                                  response.headers.get(REQUEST_ID_HEADER))
                     return self._rest_result(response, url, result)
             attempt += 1
