@@ -290,7 +290,7 @@ def test_gzip_bomb_memory_stays_bounded(gzip_bomb):
                                 ctype=b"application/octet-stream"))
     try:
         out = subprocess.run([sys.executable, "-c", GZIP_CHILD, srv.url + "/bomb"],
-                             capture_output=True, text=True, timeout=120)
+                             capture_output=True, text=True, timeout=120, cwd="/")
     finally:
         srv.close()
     assert out.returncode == 0, out.stderr
