@@ -243,7 +243,8 @@ class AsyncProtocolMethods(AsyncAuthenticationBase):
         "id_token illegal"}``.  (:meth:`verify_token` checks locally, without a request.)"""
         if not id_token and not access_token:
             raise ApprowWrongArgumentException("must provide id_token or access_token")
-        params = {"id_token": id_token} if id_token else {"access_token": access_token}
+        params: Dict[str, Optional[str]] = (
+            {"id_token": id_token} if id_token else {"access_token": access_token})
         return await self._raw("GET", "/api/v2/oidc/validate_token", params=params)
 
     @checked
