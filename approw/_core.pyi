@@ -82,7 +82,7 @@ class Session:
         timeout_ms: int = 10000,
         connect_timeout_ms: int = 10000,
         verify: bool = True,
-        ca_file: Optional[str] = None,        # unreadable -> ArgumentError
+        ca_file: Optional[str] = None,        # the only CAs trusted; unreadable -> ArgumentError
         user_agent: Optional[str] = None,
         max_idle: int = 8,
         max_response_bytes: int = 33554432,   # 32 MiB, counted after decompression

@@ -432,6 +432,10 @@ apw_easy_defaults(ApwSession *s, CURL *e)
     if (s->ca_file != NULL) {
         APW_SETOPT(e, CURLOPT_CAINFO, s->ca_file);
     }
+    if (s->ca_given) {
+        /* Only the bundle given: not also the system's hashed certificate directory. */
+        APW_SETOPT(e, CURLOPT_CAPATH, (char *)NULL);
+    }
     APW_SETOPT(e, CURLOPT_USERAGENT, s->user_agent);
     APW_SETOPT(e, CURLOPT_ACCEPT_ENCODING, "");
     APW_SETOPT(e, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -1014,6 +1018,7 @@ apw_session_init(PyObject *op, PyObject *args, PyObject *kwds)
         if (self->ca_file == NULL) {
             goto done;
         }
+        self->ca_given = 1;
     }
     if (user_agent == Py_None) {
         ua = APW_DEFAULT_UA;
@@ -1801,6 +1806,8 @@ PyDoc_STRVAR(apw_session_doc,
 "        ca_file=None, user_agent=None, max_idle=8,\n"
 "        max_response_bytes=33554432, max_header_bytes=65536)\n\n"
 "A thread-safe pool of libcurl handles with keep-alive connections.\n"
+"ca_file: the only CA certificates trusted; by default the system's (see the\n"
+"ca_file attribute).\n"
 "Proxies follow the standard environment variables (http_proxy, https_proxy,\n"
 "no_proxy, all_proxy).");
 

@@ -60,6 +60,7 @@ typedef struct ApwSession {
     size_t max_response_bytes;
     size_t max_header_bytes;
     char *ca_file;                /* PyMem_RawMalloc'd, or NULL */
+    int ca_given;                 /* ca_file was given: it alone is trusted (no CA path) */
     char *user_agent;             /* PyMem_RawMalloc'd */
 
     /* Pool.  `lock` guards idle/all/n_idle/n_busy/closed. */

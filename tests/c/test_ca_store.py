@@ -97,6 +97,22 @@ def test_no_store_fails_verification_clearly(tls_server, tls_files):
     assert out == {"ca_file": tls_files[0], "status": 200}
 
 
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_given_bundle_alone_is_trusted(tls_server, tls_files, tmp_path):
+    # The test CA only in the system's hashed directory (/etc/ssl/certs/<hash>.0), the system
+    # bundle file holding some other CA: by default both count ...
+    other = tmp_path / "other-ca.pem"
+    other.write_bytes(open(DEBIAN, "rb").read() if os.path.exists(DEBIAN) else b"")
+    subject_hash = subprocess.run(["openssl", "x509", "-hash", "-noout", "-in", tls_files[0]],
+                                  capture_output=True, text=True, check=True).stdout.strip()
+    setup = (f"mount -t tmpfs none /etc/ssl; mkdir /etc/ssl/certs; cp {other} {DEBIAN}; "
+             f"cp {tls_files[0]} /etc/ssl/certs/{subject_hash}.0")
+    assert _client(tls_server, setup) == {"ca_file": DEBIAN, "status": 200}
+    # ... but a bundle given is the only one trusted (as requests' verify=path)
+    out = _client(tls_server, setup, ca_file=str(other))
+    assert out["ca_file"] == str(other) and "status" not in out, out
+
+
 def test_ssl_cert_file_wins(tls_server, tls_files):
     out = _client(tls_server, "true", env={"SSL_CERT_FILE": tls_files[0]})
     assert out == {"ca_file": tls_files[0], "status": 200}
