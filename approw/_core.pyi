@@ -37,12 +37,14 @@ class HTTPError(TransportError):
     status: int
     body: bytes                 # first bytes of the answer
     retry_after: Optional[str]  # the answer's Retry-After header, verbatim (seconds or HTTP-date)
+    request_id: Optional[str]   # the answer's x-request-id header
 
 class GraphQLError(CoreError):
     errors: list[tuple[int, str, Any]]   # (code, message, data) per GraphQL error
     status: int
     data: Any                            # the answer's `data` (usually None)
     retry_after: Optional[str]           # the answer's Retry-After header, verbatim
+    request_id: Optional[str]            # the answer's x-request-id header
 
 class DecodeError(CoreError, ValueError):
     """Malformed JSON (loads), including an integer with more digits than
@@ -80,7 +82,7 @@ class Session:
         timeout_ms: int = 10000,
         connect_timeout_ms: int = 10000,
         verify: bool = True,
-        ca_file: Optional[str] = None,        # unreadable -> ArgumentError
+        ca_file: Optional[str] = None,        # the only CAs trusted; unreadable -> ArgumentError
         user_agent: Optional[str] = None,
         max_idle: int = 8,
         max_response_bytes: int = 33554432,   # 32 MiB, counted after decompression
@@ -92,6 +94,8 @@ class Session:
         ResponseTooLargeError."""
     timeout_ms: int
     verify: bool
+    ca_file: Optional[str]   # the CA bundle used: the one given, else $SSL_CERT_FILE, libcurl's
+                             # default or the distribution's bundle (None: not verifying/none found)
     max_response_bytes: int
     max_header_bytes: int
     closed: bool
@@ -123,8 +127,10 @@ class Session:
         *,
         timeout_ms: Optional[int] = None,
         idempotent: bool = False,
+        meta: bool = False,
     ) -> Any:
-        """POST {"query": document, "variables": variables}; return `data`.
+        """POST {"query": document, "variables": variables}; return `data`, or with
+        meta=True `(data, HTTP status, the answer's x-request-id header or None)`.
 
         Raises GraphQLError when the answer has errors, HTTPError when it is not
         a JSON object with `data` or `errors`, TransportError subclasses on

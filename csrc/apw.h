@@ -98,6 +98,7 @@ typedef struct apw_state {
     PyObject *s_status;
     PyObject *s_body;
     PyObject *s_retry_after;
+    PyObject *s_request_id;
     PyObject *s_kty;
     PyObject *s_n;
     PyObject *s_e;
@@ -125,8 +126,8 @@ typedef struct apw_state {
     X(JWTExpiredError) X(JWTNotYetValidError) X(JWTClaimsError)             \
     X(SessionType) X(ResponseType)                                          \
     X(s_data) X(s_errors) X(s_message) X(s_code) X(s_extensions) X(s_url)   \
-    X(s_curl_code) X(s_status) X(s_body) X(s_retry_after) X(s_kty) X(s_n)   \
-    X(s_e)                                                                  \
+    X(s_curl_code) X(s_status) X(s_body) X(s_retry_after) X(s_request_id)  \
+    X(s_kty) X(s_n) X(s_e)                                                  \
     X(pkey_cache) X(doc_cache)
 
 /* ---------------------------------------------------------------- state.c */

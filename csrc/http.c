@@ -432,6 +432,10 @@ apw_easy_defaults(ApwSession *s, CURL *e)
     if (s->ca_file != NULL) {
         APW_SETOPT(e, CURLOPT_CAINFO, s->ca_file);
     }
+    if (s->ca_given) {
+        /* Only the bundle given: not also the system's hashed certificate directory. */
+        APW_SETOPT(e, CURLOPT_CAPATH, (char *)NULL);
+    }
     APW_SETOPT(e, CURLOPT_USERAGENT, s->user_agent);
     APW_SETOPT(e, CURLOPT_ACCEPT_ENCODING, "");
     APW_SETOPT(e, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -877,6 +881,80 @@ apw_perform(apw_state *st, ApwSession *s, const apw_req *rq, apw_xfer *x, long *
     return 0;
 }
 
+/* ================================================================ CA bundle */
+
+/* Where distributions keep their bundle of trusted CA certificates.  A libcurl
+ * carried in a wheel keeps the default of the system it was built on (Debian's
+ * first path); on another distribution that file does not exist and every TLS
+ * connection would fail, so a verifying Session looks here for one that does. */
+static const char *const apw_ca_candidates[] = {
+    "/etc/ssl/certs/ca-certificates.crt",                   /* Debian, Ubuntu, Arch, Gentoo */
+    "/etc/pki/tls/certs/ca-bundle.crt",                     /* Fedora, RHEL */
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",    /* CentOS, RHEL 7+ */
+    "/etc/ssl/ca-bundle.pem",                               /* openSUSE */
+    "/etc/pki/tls/cacert.pem",                              /* OpenELEC */
+    "/etc/ssl/cert.pem",                                    /* Alpine */
+    NULL,
+};
+
+/* A PyMem_RawMalloc'd copy of `path`, or NULL with MemoryError set. */
+static char *
+apw_strdup_raw(const char *path)
+{
+    size_t n = strlen(path) + 1;
+    char *copy = PyMem_RawMalloc(n);
+
+    if (copy == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    memcpy(copy, path, n);
+    return copy;
+}
+
+/*
+ * The CA file of a verifying Session given none (curl_global_init done):
+ * $SSL_CERT_FILE when it names a readable file (OpenSSL's convention), else
+ * libcurl's built-in default when it is readable, else the first readable
+ * distribution bundle.  0 with *out a PyMem_RawMalloc'd path, or NULL when
+ * nothing was found (libcurl's defaults then stay, and verification fails with
+ * a TLSError naming the missing file); -1 with an exception set.
+ */
+static int
+apw_default_ca_file(char **out)
+{
+    const char *env = getenv("SSL_CERT_FILE");
+    const char *found = NULL;
+    CURL *probe = NULL;
+    int rc = 0;
+
+    *out = NULL;
+    if (env != NULL && env[0] != '\0' && access(env, R_OK) == 0) {
+        found = env;
+    }
+#if LIBCURL_VERSION_NUM >= 0x075400
+    if (found == NULL && (probe = curl_easy_init()) != NULL) {
+        char *builtin = NULL;           /* libcurl's: copied below, before the cleanup */
+        if (curl_easy_getinfo(probe, CURLINFO_CAINFO, &builtin) == CURLE_OK &&
+            builtin != NULL && access(builtin, R_OK) == 0) {
+            found = builtin;
+        }
+    }
+#endif
+    for (int i = 0; found == NULL && apw_ca_candidates[i] != NULL; i++) {
+        if (access(apw_ca_candidates[i], R_OK) == 0) {
+            found = apw_ca_candidates[i];
+        }
+    }
+    if (found != NULL && (*out = apw_strdup_raw(found)) == NULL) {
+        rc = -1;
+    }
+    if (probe != NULL) {
+        curl_easy_cleanup(probe);
+    }
+    return rc;
+}
+
 /* ================================================================ Session */
 
 static int
@@ -936,13 +1014,11 @@ apw_session_init(PyObject *op, PyObject *args, PyObject *kwds)
                          strerror(errno));
             goto done;
         }
-        self->ca_file = PyMem_RawMalloc((size_t)PyBytes_GET_SIZE(ca_bytes) + 1);
+        self->ca_file = apw_strdup_raw(PyBytes_AS_STRING(ca_bytes));
         if (self->ca_file == NULL) {
-            PyErr_NoMemory();
             goto done;
         }
-        memcpy(self->ca_file, PyBytes_AS_STRING(ca_bytes),
-               (size_t)PyBytes_GET_SIZE(ca_bytes) + 1);
+        self->ca_given = 1;
     }
     if (user_agent == Py_None) {
         ua = APW_DEFAULT_UA;
@@ -967,6 +1043,9 @@ apw_session_init(PyObject *op, PyObject *args, PyObject *kwds)
             goto done;
         }
         st->curl_initialized = 1;
+    }
+    if (self->verify && self->ca_file == NULL && apw_default_ca_file(&self->ca_file) < 0) {
+        goto done;
     }
     if (apw_locks_init(self) < 0) {
         PyErr_SetString(PyExc_OSError, "cannot initialise mutexes");
@@ -1393,23 +1472,34 @@ done:
     return res;
 }
 
-/* Set `retry_after` (str or None) and `status` on a new exception. */
+/* A header value kept by the callbacks as str, or None when it was absent. */
+static PyObject *
+apw_kept_header(const char *value)
+{
+    if (value[0] == '\0') {
+        return Py_NewRef(Py_None);
+    }
+    return PyUnicode_DecodeLatin1(value, (Py_ssize_t)strlen(value), NULL);
+}
+
+/* Set `status`, `retry_after` and `request_id` (str or None) on a new exception. */
 static int
 apw_set_answer_attrs(apw_state *st, PyObject *exc, long status, const apw_xfer *x)
 {
     PyObject *pystatus = PyLong_FromLong(status);
-    PyObject *retry = x->retry_after[0] != '\0' ? PyUnicode_DecodeLatin1(
-                          x->retry_after, (Py_ssize_t)strlen(x->retry_after), NULL)
-                                                : Py_NewRef(Py_None);
+    PyObject *retry = apw_kept_header(x->retry_after);
+    PyObject *rid = apw_kept_header(x->request_id);
     int rc = -1;
 
-    if (pystatus != NULL && retry != NULL &&
+    if (pystatus != NULL && retry != NULL && rid != NULL &&
         PyObject_SetAttr(exc, st->s_status, pystatus) == 0 &&
-        PyObject_SetAttr(exc, st->s_retry_after, retry) == 0) {
+        PyObject_SetAttr(exc, st->s_retry_after, retry) == 0 &&
+        PyObject_SetAttr(exc, st->s_request_id, rid) == 0) {
         rc = 0;
     }
     Py_XDECREF(pystatus);
     Py_XDECREF(retry);
+    Py_XDECREF(rid);
     return rc;
 }
 
@@ -1487,27 +1577,44 @@ apw_raise_http(apw_state *st, const char *url, long status, const apw_xfer *x,
 }
 
 PyDoc_STRVAR(apw_session_graphql_doc,
-"graphql(url, headers, document, variables=None, *, timeout_ms=None, idempotent=False)\n"
-"    -> data\n\n"
+"graphql(url, headers, document, variables=None, *, timeout_ms=None, idempotent=False,\n"
+"        meta=False) -> data, or (data, status, request_id) with meta=True\n\n"
 "POST a GraphQL request and return the answer's `data`.  Raises GraphQLError\n"
 "when the answer carries errors, HTTPError when it is not a JSON envelope.\n"
 "Pass idempotent=True for queries: only then may the request be sent a second\n"
 "time (once, on a fresh connection) when its reused connection closes unanswered;\n"
-"otherwise that raises AmbiguousRequestError.");
+"otherwise that raises AmbiguousRequestError.  meta=True also returns the HTTP\n"
+"status and the answer's x-request-id header (str or None).");
+
+/* (data, status, request_id) for graphql(meta=True). */
+static PyObject *
+apw_graphql_meta(PyObject *data, long status, const apw_xfer *x)
+{
+    PyObject *rid = apw_kept_header(x->request_id);
+    PyObject *res;
+
+    if (rid == NULL) {
+        return NULL;
+    }
+    res = Py_BuildValue("(OlO)", data, status, rid);
+    Py_DECREF(rid);
+    return res;
+}
 
 static PyObject *
 apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
                     PyObject *kwnames)
 {
     static const char *const names[] = {"url", "headers", "document", "variables",
-                                        "timeout_ms", "idempotent", NULL};
+                                        "timeout_ms", "idempotent", "meta", NULL};
     ApwSession *self = (ApwSession *)op;
     apw_state *st = apw_get_state_by_type(Py_TYPE(op));
-    PyObject *a[6];
+    PyObject *a[7];
     apw_req rq = {0};
     apw_xfer x = {0};
     char *body = NULL;
     int has_ctype;
+    int meta = 0;
     long status = 0;
     apw_json_error jerr;
     PyObject *answer = NULL;
@@ -1523,6 +1630,7 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
     if ((rq.url = apw_str_arg(st, a[0], "url", NULL)) == NULL ||
         apw_ms_arg(st, a[4], "timeout_ms", self->timeout_ms, &rq.timeout_ms) < 0 ||
         apw_bool_arg(a[5], 0, &x.idempotent) < 0 ||
+        apw_bool_arg(a[6], 0, &meta) < 0 ||
         (body = apw_graphql_body(st, a[2], a[3], &rq.body_len)) == NULL ||
         apw_headers_from_py(st, a[1], &rq.headers, &has_ctype) < 0) {
         goto done;
@@ -1566,7 +1674,7 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
         apw_raise_graphql(st, errors, data, status, &x);
     }
     else if (data != NULL) {
-        res = Py_NewRef(data);
+        res = meta ? apw_graphql_meta(data, status, &x) : Py_NewRef(data);
     }
     else {
         apw_raise_http(st, rq.url, status, &x, "the answer has neither `data` nor `errors`");
@@ -1642,6 +1750,17 @@ apw_session_get_verify(PyObject *op, void *Py_UNUSED(closure))
 }
 
 static PyObject *
+apw_session_get_ca_file(PyObject *op, void *Py_UNUSED(closure))
+{
+    ApwSession *self = (ApwSession *)op;
+
+    if (self->ca_file == NULL) {
+        Py_RETURN_NONE;
+    }
+    return PyUnicode_DecodeFSDefault(self->ca_file);
+}
+
+static PyObject *
 apw_session_get_max_response(PyObject *op, void *Py_UNUSED(closure))
 {
     return PyLong_FromSize_t(((ApwSession *)op)->max_response_bytes);
@@ -1671,6 +1790,10 @@ static PyGetSetDef apw_session_getset[] = {
      "Number of idle pooled handles (each may hold a keep-alive connection).", NULL},
     {"timeout_ms", apw_session_get_timeout, NULL, "Default request timeout (ms).", NULL},
     {"verify", apw_session_get_verify, NULL, "Whether TLS certificates are verified.", NULL},
+    {"ca_file", apw_session_get_ca_file, NULL,
+     "The CA bundle that verifies servers: the one given, else $SSL_CERT_FILE, libcurl's\n"
+     "default or the distribution's bundle, whichever is found first; None when not\n"
+     "verifying or when none was found.", NULL},
     {"max_response_bytes", apw_session_get_max_response, NULL,
      "Largest answer body accepted (bytes, after decompression).", NULL},
     {"max_header_bytes", apw_session_get_max_headers, NULL,
@@ -1683,6 +1806,8 @@ PyDoc_STRVAR(apw_session_doc,
 "        ca_file=None, user_agent=None, max_idle=8,\n"
 "        max_response_bytes=33554432, max_header_bytes=65536)\n\n"
 "A thread-safe pool of libcurl handles with keep-alive connections.\n"
+"ca_file: the only CA certificates trusted; by default the system's (see the\n"
+"ca_file attribute).\n"
 "Proxies follow the standard environment variables (http_proxy, https_proxy,\n"
 "no_proxy, all_proxy).");
 

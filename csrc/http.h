@@ -26,6 +26,9 @@
 #define APW_SIGNAL_POLL_MS 50
 /* Wait slice of the other threads (ms): libcurl wakes earlier for its timers. */
 #define APW_WAIT_SLICE_MS 1000
+/* The answer header that carries the service's id of a request (lower case,
+ * with the colon); its value is kept on errors and by graphql(meta=True). */
+#define APW_REQUEST_ID_HEADER "x-request-id:"
 
 /* Sockets opened by one session's handles, so that a forked child can detach
  * from the parent's connections without touching them (see http.c).  Starts
@@ -57,6 +60,7 @@ typedef struct ApwSession {
     size_t max_response_bytes;
     size_t max_header_bytes;
     char *ca_file;                /* PyMem_RawMalloc'd, or NULL */
+    int ca_given;                 /* ca_file was given: it alone is trusted (no CA path) */
     char *user_agent;             /* PyMem_RawMalloc'd */
 
     /* Pool.  `lock` guards idle/all/n_idle/n_busy/closed. */
@@ -94,6 +98,8 @@ typedef struct apw_xfer {
     size_t hdrs_cap;
     size_t hdrs_total;            /* header bytes of the current response */
     char retry_after[64];         /* Retry-After value of the final response, or "" */
+    char request_id[128];         /* APW_REQUEST_ID_HEADER value of the final response,
+                                   * or "" (also when longer than fits) */
     int attempts;                 /* times libcurl was about to send the request */
     int resend_refused;           /* the prerequest callback refused a second send */
     int headers_done;             /* the final response's header block was complete */

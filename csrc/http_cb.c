@@ -126,6 +126,7 @@ apw_cb_header(char *ptr, size_t size, size_t nmemb, void *userdata)
         x->hdrs_total = 0;
         x->headers_done = 0;
         x->retry_after[0] = '\0';
+        x->request_id[0] = '\0';
     }
     x->hdrs_total += n;
     if (x->hdrs_total > x->max_headers) {
@@ -141,6 +142,12 @@ apw_cb_header(char *ptr, size_t size, size_t nmemb, void *userdata)
     if (v != NULL && vlen < sizeof(x->retry_after)) {
         memcpy(x->retry_after, v, vlen);
         x->retry_after[vlen] = '\0';
+    }
+    else if (v == NULL &&
+             (v = apw_header_value(ptr, n, APW_REQUEST_ID_HEADER, &vlen)) != NULL &&
+             vlen < sizeof(x->request_id)) {
+        memcpy(x->request_id, v, vlen);
+        x->request_id[vlen] = '\0';
     }
     if (!x->keep_headers || (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0)) {
         return n;

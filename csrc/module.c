@@ -105,12 +105,14 @@ apw_init_exceptions(PyObject *m, apw_state *st)
     APW_EXC(HTTPError,
             "The server answered with something that is not the expected JSON "
             "envelope. Attributes: url, status, body (first bytes), retry_after "
-            "(the Retry-After header's text, or None).",
+            "(the Retry-After header's text, or None), request_id (the answer's "
+            "x-request-id header, or None).",
             st->TransportError, NULL)
     APW_EXC(GraphQLError,
             "The GraphQL answer carried errors. Attributes: errors (list of "
             "(code, message, data) tuples), status, data, retry_after (the "
-            "Retry-After header's text, or None).",
+            "Retry-After header's text, or None), request_id (the answer's "
+            "x-request-id header, or None).",
             st->CoreError, NULL)
     APW_EXC(DecodeError, "Malformed JSON. Attributes: pos (byte offset).",
             st->CoreError, PyExc_ValueError)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import socket
 import sys
@@ -221,12 +222,14 @@ class Handler(BaseHTTPRequestHandler):
     ) -> None:
         if close or self.server.stopping:
             self.close_connection = True
+        request_id = os.urandom(12).hex()   # the service's request id, for logs and support
         lines = [
             "HTTP/1.1 %d %s" % (status, _phrase(status)),
             "Server: " + self.version_string(),
             "Date: " + self.date_time_string(),
             "Content-Type: " + content_type,
             "Content-Length: %d" % len(body),
+            "X-Request-Id: " + request_id,
             "Access-Control-Allow-Origin: *",
         ]
         lines.extend("%s: %s" % pair for pair in extra)
@@ -242,7 +245,8 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if hasattr(self, "requestline"):
-            log.info('%s "%s" %d %d', self.client_address[0], self.requestline, status, len(body))
+            log.info('%s "%s" %d %d %s', self.client_address[0], self.requestline, status, len(body),
+                     request_id)
 
     # --- dispatch ------------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -206,13 +206,29 @@ class TokenError(Exception):
 # --- password storage --------------------------------------------------------------------
 
 
+_openssl_pbkdf2_hmac: Optional[Callable[..., bytes]]
+try:
+    from _hashlib import pbkdf2_hmac as _openssl_pbkdf2_hmac
+except ImportError:  # a Python whose hashlib cannot load OpenSSL (3.12 dropped the fallback)
+    _openssl_pbkdf2_hmac = None
+
+
+def _pbkdf2_sha256(password: bytes, salt: bytes, iterations: int) -> bytes:
+    """PBKDF2-HMAC-SHA256: hashlib's (OpenSSL), else cryptography's."""
+    if _openssl_pbkdf2_hmac is not None:
+        return _openssl_pbkdf2_hmac("sha256", password, salt, iterations)
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+    return PBKDF2HMAC(hashes.SHA256(), 32, salt, iterations).derive(password)
+
+
 @dataclass(frozen=True)
 class PasswordHasher:
     iterations: int = DEFAULT_HASH_ITERATIONS
 
     def hash(self, password: str) -> str:
         salt = os.urandom(16)
-        digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, self.iterations)
+        digest = _pbkdf2_sha256(password.encode("utf-8"), salt, self.iterations)
         return "%s$%d$%s$%s" % (_HASH_SCHEME, self.iterations, b64url(salt), b64url(digest))
 
     @staticmethod
@@ -224,7 +240,7 @@ class PasswordHasher:
             if scheme != _HASH_SCHEME:
                 return False
             expected = b64url_decode(digest)
-            actual = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), b64url_decode(salt), int(iterations))
+            actual = _pbkdf2_sha256(password.encode("utf-8"), b64url_decode(salt), int(iterations))
         except (ValueError, binascii.Error):
             return False
         return hmac.compare_digest(actual, expected)

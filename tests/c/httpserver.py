@@ -12,7 +12,8 @@ Endpoints (all answers are JSON unless said otherwise):
     /headers         sets a few response headers
     /partial         promises 100 bytes, sends 10, closes
     /reset           closes the connection with RST before answering
-    /graphql         a GraphQL-like endpoint driven by variables.mode (see _graphql)
+    /graphql         a GraphQL-like endpoint driven by variables.mode (see _graphql);
+                     variables.rid: the X-Request-Id header of the answer
 """
 
 import json
@@ -116,34 +117,40 @@ class Handler(BaseHTTPRequestHandler):
         req = json.loads(body)
         variables = req.get("variables")
         mode = (variables or {}).get("mode", "ok")
+        rid = [("X-Request-Id", variables["rid"])] if "rid" in (variables or {}) else []
+        real_send = self._send
+
+        def send(status, payload, ctype="application/json"):
+            return real_send(status, payload, ctype, rid)
+
         if mode == "ok":
-            return self._send(200, {"data": {"echo": {
+            return send(200, {"data": {"echo": {
                 "variables": variables, "has_variables": "variables" in req,
                 "query": req["query"],
                 "authorization": self.headers.get("Authorization"),
                 "content_type": self.headers.get("Content-Type"),
             }}})
         if mode == "err_obj":
-            return self._send(200, {"data": {"user": None}, "errors": [
+            return send(200, {"data": {"user": None}, "errors": [
                 {"message": {"code": 2004, "message": "User does not exist"},
                  "locations": [{"line": 1, "column": 2}], "path": ["user"]}]})
         if mode == "err_many":
-            return self._send(200, {"data": None, "errors": [
+            return send(200, {"data": None, "errors": [
                 {"message": {"code": 2006, "message": "Incorrect password"}},
                 {"message": {"code": "1635", "message": "MFA", "data": {"mfaToken": "t"}}}]})
         if mode == "err_str":
-            return self._send(200, {"errors": [
+            return send(200, {"errors": [
                 {"message": "Cannot query field 'x'", "extensions": {"code": 2231}},
                 {"message": "plain"}]})
         if mode == "not_json":
-            return self._send(502, b"<html>bad gateway</html>", "text/html")
+            return send(502, b"<html>bad gateway</html>", "text/html")
         if mode == "no_data":
-            return self._send(200, {"hello": 1})
+            return send(200, {"hello": 1})
         if mode == "data_null":
-            return self._send(200, {"data": None})
+            return send(200, {"data": None})
         if mode == "array":
-            return self._send(200, [1, 2])
-        return self._send(400, {"error": "unknown mode"})
+            return send(200, [1, 2])
+        return send(400, {"error": "unknown mode"})
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _route
 

@@ -30,6 +30,22 @@ def test_graphql_does_not_leak(http_server):
     assert_stable(call)
 
 
+def test_graphql_meta_does_not_leak(http_server):
+    s = _core.Session()
+    url = http_server.url + "/graphql"
+
+    def call():
+        data, status, rid = s.graphql(url, None, "query { x }", {"mode": "ok", "rid": "r-1"},
+                                      meta=True)
+        assert rid == "r-1"
+        try:
+            s.graphql(url, None, "query { x }", {"mode": "err_obj", "rid": "r-2"})
+        except _core.GraphQLError as e:
+            assert e.request_id == "r-2"
+
+    assert_stable(call, N // 2)
+
+
 def test_error_paths_do_not_leak(http_server, free_port):
     s = _core.Session()
     url = http_server.url + "/graphql"

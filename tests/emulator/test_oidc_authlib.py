@@ -67,6 +67,11 @@ def test_authlib_code_flow_with_pkce_and_id_token_validation(approw_emulator_fre
 
 
 def test_authlib_rejects_a_wrong_nonce(approw_emulator_fresh):
+    try:
+        from joserfc.errors import InvalidClaimError
+    except ImportError:  # Authlib < 1.7 (the last ones for CPython 3.9) checks claims itself
+        from authlib.jose.errors import InvalidClaimError
+
     emulator = approw_emulator_fresh
     emulator.create_user(username="nonce-user", password="s3cret!")
     client = _client(emulator, "client_secret_post")
@@ -74,10 +79,9 @@ def test_authlib_rejects_a_wrong_nonce(approw_emulator_fresh):
     answer = Browser().sign_in(request["url"], "nonce-user", "s3cret!").redirect_params()
     token = client.fetch_access_token(redirect_uri=CALLBACK, code=answer["code"],
                                       code_verifier=request["code_verifier"])
-    # Authlib raises authlib.jose's InvalidClaimError, or joserfc's since Authlib 1.7
-    with pytest.raises(Exception) as ei:
+    with pytest.raises(InvalidClaimError) as ei:
         client.parse_id_token(token, nonce="not-the-nonce")
-    assert type(ei.value).__name__ == "InvalidClaimError" and "nonce" in str(ei.value)
+    assert "nonce" in str(ei.value)
 
 
 def test_authlib_sees_rotated_keys(approw_emulator_fresh):

@@ -112,6 +112,7 @@ class FakeSession:
         self.gql: Dict[str, Any] = {}
         self.rest: Dict[Tuple[str, str], Any] = {}
         self._docs: Dict[str, Tuple[str, str, OperationDefinitionNode]] = {}
+        self.request_id: Optional[str] = None   # the x-request-id of every scripted answer
         now = int(time.time())
         self.answer("accessToken", {"accessToken": "mgmt-token", "exp": now + 86400, "iat": now})
 
@@ -150,7 +151,8 @@ class FakeSession:
         return name, root
 
     def graphql(self, url: str, headers: Any, document: str, variables: Any = None, *,
-                timeout_ms: Optional[int] = None, idempotent: bool = False) -> Any:
+                timeout_ms: Optional[int] = None, idempotent: bool = False,
+                meta: bool = False) -> Any:
         name, root = self._check_document(document, variables)
         self.calls.append(Call("graphql", "POST", url, headers, document=document,
                                variables=variables, operation=name, timeout_ms=timeout_ms,
@@ -162,7 +164,8 @@ class FakeSession:
             raise value
         if callable(value):
             value = value(variables)
-        return {root: value}
+        # meta=True (debug logging): the status and request id of the answer as well
+        return ({root: value}, 200, self.request_id) if meta else {root: value}
 
     def request(self, method: str, url: str, headers: Any = None, body: Any = None, *,
                 timeout_ms: Optional[int] = None, idempotent: Optional[bool] = None) -> Any:

@@ -17,6 +17,7 @@ from approw.v2.common.rest import RestClient
 from approw.v2.common.checks import checked
 from approw.v2.common.executor_base import RestResult
 from approw.v2.common.operation import Call, R
+from approw.v2.common.options import ShowsOptions
 from approw.v2.common.shapes import User
 from approw.v2.common.utils import context_json, custom_data_params, pick_alias
 from approw.v2.exceptions import ApprowException, ApprowHTTPError, ApprowWrongArgumentException
@@ -24,7 +25,7 @@ from approw.v2.exceptions import ApprowException, ApprowHTTPError, ApprowWrongAr
 __all__ = ["AuthenticationBase"]
 
 
-class AuthenticationBase:
+class AuthenticationBase(ShowsOptions):
     """Options, executor and session state of an end-user client (the areas derive from it)."""
 
     graphqlClient: GraphqlClient

@@ -14,12 +14,17 @@ __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "SDK_VERSION",
     "GRAPHQL_PATH",
+    "REQUEST_ID_HEADER",
 ]
 
 DEFAULT_HOST = "https://core.approw.com"
 
 #: Path of the GraphQL endpoint below ``host``.
 GRAPHQL_PATH = "/graphql/v2"
+
+#: The answer header that carries the service's id of a request (kept on exceptions as
+#: ``request_id`` and in the debug log; the C transport reads the same name).
+REQUEST_ID_HEADER = "x-request-id"
 
 #: Request timeout in milliseconds (the documented unit and default).
 DEFAULT_TIMEOUT_MS = 10000

@@ -19,7 +19,18 @@ Error path
     Transport failures are not passed to ``on_error`` (there is no server error code): they
     raise ``ApprowTimeoutError`` / ``ApprowConnectionError`` / ``ApprowTLSError`` /
     ``ApprowHTTPError`` / ``ApprowTransportError`` (``raise ... from`` the core error).
+    An exception raised for an answer carries the answer's ``x-request-id`` as ``request_id``.
+
+Logging
+    ``logging.getLogger("approw")`` gets one DEBUG line per call, when it ends: method, URL
+    (no query string, no userinfo), HTTP status (or the failure), milliseconds, retries and
+    the answer's request id.  Headers and bodies are never logged, so tokens, secrets and
+    passwords cannot appear.  A call asks ``isEnabledFor(DEBUG)`` once; only then does it
+    ask the session for the status and request id of a successful GraphQL answer
+    (``meta=True``) and read the clock again.
 """
+import logging
+import time
 from typing import Any, Dict, Literal, Mapping, NoReturn, Optional, Tuple
 from urllib.parse import urlencode
 
@@ -27,13 +38,17 @@ from approw import _core
 
 from .. import exceptions as exc
 from ..exceptions import ApprowException, ApprowWrongArgumentException
-from .constants import DEFAULT_ONERROR, SDK_VERSION
-from .options import ClientOptions
+from .constants import DEFAULT_ONERROR, REQUEST_ID_HEADER, SDK_VERSION
+from .options import ClientOptions, ShowsOptions
 from .retry import retry_delay
 from .utils import encrypt
 
 __all__ = ["ExecutorBase", "Variables", "RestResult", "Headers", "translate_core_error", "is_query",
-           "SAFE_METHODS"]
+           "SAFE_METHODS", "log", "DEBUG", "log_call", "log_failure"]
+
+#: The SDK's logger: one DEBUG line per call (see the module docstring).
+log = logging.getLogger("approw")
+DEBUG = logging.DEBUG
 
 Variables = Optional[Mapping[str, Any]]
 Header = Tuple[str, str]
@@ -62,10 +77,12 @@ def translate_core_error(e: BaseException) -> ApprowException:
         return exc.ApprowResponseTooLargeError(500, message)
     if isinstance(e, _core.HTTPError):
         code = status if isinstance(status, int) and status >= 400 else 500
-        return exc.ApprowHTTPError(code, message, http_status=status)
+        return exc.ApprowHTTPError(code, message, http_status=status,
+                                   request_id=getattr(e, "request_id", None))
     if isinstance(e, _core.TransportError):
         return exc.ApprowTransportError(500, message)
-    return ApprowException(500, message, http_status=status)
+    return ApprowException(500, message, http_status=status,
+                           request_id=getattr(e, "request_id", None))
 
 
 #: REST methods that may be sent again after a transient failure.
@@ -87,6 +104,36 @@ def _strip_query(url: str) -> str:
     return url.split("?", 1)[0]
 
 
+def _log_url(url: str) -> str:
+    """URL for the log: no query string or fragment, no ``user:password@``."""
+    url = url.split("?", 1)[0].split("#", 1)[0]
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest:
+        host, slash, path = rest.partition("/")
+        url = scheme + sep + host.rpartition("@")[2] + slash + path
+    return url
+
+
+def log_call(method: str, url: str, started: float, retries: int, status: Any,
+             request_id: Optional[str]) -> None:
+    """The DEBUG line of a call that got an answer (``started``: its ``time.monotonic()``)."""
+    log.debug("%s %s -> %s in %.1f ms, %d retries, request id %s", method, _log_url(url), status,
+              (time.monotonic() - started) * 1000.0, retries, request_id or "-")
+
+
+def log_failure(method: str, url: str, started: float, retries: int, e: BaseException) -> None:
+    """The DEBUG line of a call that failed with ``e``, an ``approw._core`` error."""
+    outcome = type(e).__name__
+    errors = getattr(e, "errors", None)
+    if errors:
+        outcome += " %s" % (_unpack_graphql_error(errors[0])[0],)
+    status = getattr(e, "status", None)
+    log.debug("%s %s -> %s (HTTP %s) in %.1f ms, %d retries, request id %s", method,
+              _log_url(url), outcome, "-" if status is None else status,
+              (time.monotonic() - started) * 1000.0, retries,
+              getattr(e, "request_id", None) or "-")
+
+
 def _unpack_graphql_error(err: Any) -> Tuple[Any, Any, Any]:
     """``(code, message, data)`` of one GraphQL error as ``approw._core`` reports it; an error
     without a code (a plain string message) is reported with code 500."""
@@ -94,7 +141,7 @@ def _unpack_graphql_error(err: Any) -> Tuple[Any, Any, Any]:
     return (500 if code is None else code), message, data
 
 
-class ExecutorBase:
+class ExecutorBase(ShowsOptions):
     """The I/O-free half of an executor, for one client's options."""
 
     __slots__ = ("options", "graphql_endpoint", "_gql_headers", "_rest_headers")
@@ -114,6 +161,10 @@ class ExecutorBase:
             base + ([("x-approw-lang", lang)] if lang is not None else [])
         )
         self._rest_headers: Headers = tuple(base + [("x-approw-lang", lang or "")])
+
+    def _started(self, until: float) -> float:
+        """When a call whose deadline is ``until`` started (``time.monotonic()``), for the log."""
+        return until - self.options.timeout_ms / 1000.0
 
     # ------------------------------------------------------------------ retries
     def _retry_wait(self, e: Optional[BaseException], response: Any, attempt: int, safe: bool,
@@ -138,18 +189,21 @@ class ExecutorBase:
 
     def _graphql_failed(self, e: BaseException) -> NoReturn:
         status = getattr(e, "status", None)
+        rid = getattr(e, "request_id", None)
         errors = list(getattr(e, "errors", None) or ())
         if not errors:
-            raise ApprowException(500, str(e) or "GraphQL error", http_status=status) from e
+            raise ApprowException(500, str(e) or "GraphQL error", http_status=status,
+                                  request_id=rid) from e
         code: Any = None
         message: Any = None
         data: Any = None
         for err in errors:
             code, message, data = _unpack_graphql_error(err)
             if self.options.on_error is DEFAULT_ONERROR:
-                raise exc.from_code(code, message, http_status=status, data=data) from e
+                raise exc.from_code(code, message, http_status=status, request_id=rid,
+                                    data=data) from e
             self.options.on_error(code, message)
-        raise exc.from_code(code, message, http_status=status, data=data) from e
+        raise exc.from_code(code, message, http_status=status, request_id=rid, data=data) from e
 
     # ------------------------------------------------------------------ REST
     def _rest_request(
@@ -192,23 +246,24 @@ class ExecutorBase:
         if result == "text":
             return bytes(response.body).decode("utf-8", "replace")
         status: int = response.status
-        payload = self._parse(response.body, status, url)
+        payload = self._parse(response, url)
         if result == "raw":
             return payload
         if not isinstance(payload, dict) or "code" not in payload:
             raise exc.ApprowHTTPError(
                 status if status >= 400 else 500,
                 f"HTTP {status} from {_strip_query(url)}: not a {{code, message, data}} envelope",
-                http_status=status,
+                http_status=status, request_id=response.headers.get(REQUEST_ID_HEADER),
             )
         if payload["code"] == 200:
             return payload.get("data")
         self.report(payload["code"], payload.get("message"), http_status=status,
-                    data=payload.get("data"))
+                    data=payload.get("data"), request_id=response.headers.get(REQUEST_ID_HEADER))
         return None
 
     @staticmethod
-    def _parse(body: bytes, status: int, url: str) -> Any:
+    def _parse(response: Any, url: str) -> Any:
+        body, status = response.body, response.status
         if not body:
             return None
         try:
@@ -217,15 +272,16 @@ class ExecutorBase:
             raise exc.ApprowHTTPError(
                 status if status >= 400 else 500,
                 f"HTTP {status} from {_strip_query(url)}: the body is not JSON ({e})",
-                http_status=status,
+                http_status=status, request_id=response.headers.get(REQUEST_ID_HEADER),
             ) from e
 
     # ------------------------------------------------------------------ helpers
     def report(self, code: Any, message: Any, *, http_status: Optional[int] = None,
-               data: Any = None) -> None:
+               data: Any = None, request_id: Optional[str] = None) -> None:
         """Pass a server error to ``options.on_error`` (returns only if ``on_error`` does)."""
         if self.options.on_error is DEFAULT_ONERROR:
-            raise exc.from_code(code, message, http_status=http_status, data=data)
+            raise exc.from_code(code, message, http_status=http_status, request_id=request_id,
+                                data=data)
         self.options.on_error(code, message)
 
     def encrypt_password(self, password: str) -> str:

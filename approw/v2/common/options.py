@@ -19,7 +19,7 @@ from .constants import (
     GRAPHQL_PATH,
 )
 
-__all__ = ["ClientOptions", "OnError", "check_header_safe"]
+__all__ = ["ClientOptions", "OnError", "check_header_safe", "ShowsOptions"]
 
 #: ``on_error(code, message)``: may raise (the default raises ``ApprowException``) or return.
 OnError = Callable[[Any, Any], Any]
@@ -149,3 +149,15 @@ class ClientOptions:
         shown = ("host", "user_pool_id", "app_id", "timeout", "lang")
         fields = ", ".join(f"{k}={getattr(self, k, None)!r}" for k in shown)
         return f"{type(self).__name__}({fields})"
+
+
+class ShowsOptions:
+    """``repr()`` of an object that holds client options (clients, sub-clients, token
+    providers, executors): its class and its options, whose repr leaves out secrets and
+    tokens -- the object's own state (a cached token, the logged-in user) is never shown."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        # (no annotation of `options` here: each class declares its own options type)
+        return f"{type(self).__name__}({getattr(self, 'options', None)!r})"

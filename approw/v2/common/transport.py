@@ -70,7 +70,8 @@ Headers = Sequence[Tuple[str, str]]
 class SessionLike(Protocol):
     """The part of ``approw._core.Session`` the executor uses.  ``timeout_ms``: the time this
     request may take; ``idempotent``: whether it may be sent a second time when a reused
-    connection closes without an answer (never for a mutation)."""
+    connection closes without an answer (never for a mutation); ``meta``: return
+    ``(data, HTTP status, request id)`` instead of ``data`` (asked when debug logging is on)."""
 
     def request(
         self,
@@ -92,6 +93,7 @@ class SessionLike(Protocol):
         *,
         timeout_ms: Optional[int] = ...,
         idempotent: bool = ...,
+        meta: bool = ...,
     ) -> Any: ...
 
 
@@ -118,6 +120,7 @@ class AsyncSessionLike(Protocol):
         *,
         timeout_ms: Optional[int] = ...,
         idempotent: bool = ...,
+        meta: bool = ...,
     ) -> Any: ...
 
 
@@ -139,9 +142,10 @@ class AsyncSession:
 
     async def graphql(self, url: str, headers: Headers, document: str,
                       variables: Optional[Mapping[str, Any]] = None, *,
-                      timeout_ms: Optional[int] = None, idempotent: bool = False) -> Any:
+                      timeout_ms: Optional[int] = None, idempotent: bool = False,
+                      meta: bool = False) -> Any:
         call = functools.partial(self.session.graphql, url, headers, document, variables,
-                                 timeout_ms=timeout_ms, idempotent=idempotent)
+                                 timeout_ms=timeout_ms, idempotent=idempotent, meta=meta)
         return await _running_loop().run_in_executor(None, call)
 
 

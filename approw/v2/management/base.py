@@ -7,6 +7,7 @@ from typing import Any, Mapping, Optional
 from approw.v2.common.executor import Executor
 from approw.v2.common.executor_base import RestResult
 from approw.v2.common.operation import Call, R
+from approw.v2.common.options import ShowsOptions
 from approw.v2.management.types import ManagementClientOptions
 
 from .token_provider import ManagementTokenProvider
@@ -14,7 +15,7 @@ from .token_provider import ManagementTokenProvider
 __all__ = ["ManagementSubClient"]
 
 
-class ManagementSubClient:
+class ManagementSubClient(ShowsOptions):
     """Shares the options, the executor and the token provider of its management client."""
 
     def __init__(

@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional, Tuple
 from approw.v2.common import operations as ops
 from approw.v2.common.executor import Executor
 from approw.v2.common.locks import Lock
+from approw.v2.common.options import ShowsOptions
 from approw.v2.exceptions import ApprowException
 from approw.v2.management.types import ManagementClientOptions
 
@@ -26,7 +27,7 @@ __all__ = ["ManagementTokenProvider"]
 REFRESH_MARGIN_S = 3600
 
 
-class ManagementTokenProvider:
+class ManagementTokenProvider(ShowsOptions):
     """Caches the management token of one management client."""
 
     def __init__(

@@ -15,6 +15,7 @@ from approw.v2.common._async.rest import AsyncRestClient
 from approw.v2.common.checks import checked
 from approw.v2.common.executor_base import RestResult
 from approw.v2.common.operation import Call, R
+from approw.v2.common.options import ShowsOptions
 from approw.v2.common.shapes import User
 from approw.v2.common.utils import context_json, custom_data_params, pick_alias
 from approw.v2.exceptions import ApprowException, ApprowHTTPError, ApprowWrongArgumentException
@@ -22,7 +23,7 @@ from approw.v2.exceptions import ApprowException, ApprowHTTPError, ApprowWrongAr
 __all__ = ["AsyncAuthenticationBase"]
 
 
-class AsyncAuthenticationBase:
+class AsyncAuthenticationBase(ShowsOptions):
     """Options, executor and session state of an end-user client (the areas derive from it)."""
 
     graphqlClient: AsyncGraphqlClient

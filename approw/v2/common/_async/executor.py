@@ -8,12 +8,17 @@ session.  ``session`` defaults to the shared session for the options' transport 
 from typing import Any, Mapping, Optional, cast
 
 from approw import _core
+from approw.v2.common.constants import REQUEST_ID_HEADER
 from approw.v2.common.executor_base import (
+    DEBUG,
     SAFE_METHODS,
     ExecutorBase,
     RestResult,
     Variables,
     is_query,
+    log,
+    log_call,
+    log_failure,
     translate_core_error,
 )
 from approw.v2.common.operation import Call, R
@@ -62,17 +67,29 @@ class AsyncExecutor(ExecutorBase):
             safe = is_query(document)
         headers = self._graphql_headers(token)
         until = deadline(self.options.timeout_ms)
+        debug = log.isEnabledFor(DEBUG)     # once per call: the only cost when not logging
         attempt = 0
         while True:
             try:
-                return await self.session.graphql(self.graphql_endpoint, headers, document, variables,
-                                                  timeout_ms=remaining_ms(until), idempotent=safe)
+                # meta=True: (data, status, request id), for the log line
+                answer = await self.session.graphql(self.graphql_endpoint, headers, document,
+                                                    variables, timeout_ms=remaining_ms(until),
+                                                    idempotent=safe, meta=debug)
             except _core.CoreError as e:
                 wait = self._retry_wait(e, None, attempt, safe, until)
                 if wait is None:
+                    if debug:
+                        log_failure("POST", self.graphql_endpoint, self._started(until),
+                                    attempt, e)
                     if isinstance(e, _core.GraphQLError):
                         self._graphql_failed(e)
                     raise translate_core_error(e) from e
+            else:
+                if debug:
+                    log_call("POST", self.graphql_endpoint, self._started(until), attempt, answer[1],
+                             answer[2])
+                    return answer[0]
+                return answer
             attempt += 1
             await async_sleep(wait)
 
@@ -97,6 +114,7 @@ class AsyncExecutor(ExecutorBase):
         url, headers, body = self._rest_request(url, token, basic_token, json, data, params)
         safe = method in SAFE_METHODS
         until = deadline(self.options.timeout_ms)
+        debug = log.isEnabledFor(DEBUG)
         attempt = 0
         while True:
             try:
@@ -105,10 +123,15 @@ class AsyncExecutor(ExecutorBase):
             except _core.CoreError as e:
                 wait = self._retry_wait(e, None, attempt, safe, until)
                 if wait is None:
+                    if debug:
+                        log_failure(method, url, self._started(until), attempt, e)
                     raise translate_core_error(e) from e
             else:
                 wait = self._retry_wait(None, response, attempt, safe, until)
                 if wait is None:
+                    if debug:
+                        log_call(method, url, self._started(until), attempt, response.status,
+                                 response.headers.get(REQUEST_ID_HEADER))
                     return self._rest_result(response, url, result)
             attempt += 1
             await async_sleep(wait)

@@ -5,6 +5,7 @@ from typing import Any, Mapping, Optional
 from approw.v2.common._async.executor import AsyncExecutor
 from approw.v2.common.executor_base import RestResult
 from approw.v2.common.operation import Call, R
+from approw.v2.common.options import ShowsOptions
 from approw.v2.management.types import ManagementClientOptions
 
 from .token_provider import AsyncManagementTokenProvider
@@ -12,7 +13,7 @@ from .token_provider import AsyncManagementTokenProvider
 __all__ = ["AsyncManagementSubClient"]
 
 
-class AsyncManagementSubClient:
+class AsyncManagementSubClient(ShowsOptions):
     """Shares the options, the executor and the token provider of its management client."""
 
     def __init__(

@@ -15,6 +15,7 @@ from typing import Any, Callable, Optional, Tuple
 from approw.v2.common import operations as ops
 from approw.v2.common._async.executor import AsyncExecutor
 from approw.v2.common.locks import AsyncLock
+from approw.v2.common.options import ShowsOptions
 from approw.v2.exceptions import ApprowException
 from approw.v2.management.types import ManagementClientOptions
 
@@ -24,7 +25,7 @@ __all__ = ["AsyncManagementTokenProvider"]
 REFRESH_MARGIN_S = 3600
 
 
-class AsyncManagementTokenProvider:
+class AsyncManagementTokenProvider(ShowsOptions):
     """Caches the management token of one management client."""
 
     def __init__(
