@@ -128,3 +128,12 @@ def test_retries_are_counted_in_the_line(fake: FakeSession, mgmt: Any, debug_log
 ])
 def test_log_url(url: str, logged: str) -> None:
     assert _log_url(url) == logged
+
+
+def test_importing_the_sdk_does_not_import_logging() -> None:
+    import subprocess
+    import sys
+
+    code = "import approw.v2.management, approw.v2.authentication, sys; print('logging' in sys.modules)"
+    out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, cwd="/")
+    assert out.stdout.strip() == "False", out.stderr

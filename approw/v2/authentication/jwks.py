@@ -21,8 +21,6 @@ gone stale or does not know the ``kid``:
 Requests go through the SDK's shared session for the given transport settings
 (:mod:`approw.v2.common.transport`), so TLS settings, proxies and timeouts are the clients'.
 """
-import email.utils
-import logging
 import os
 import re
 import threading
@@ -39,7 +37,6 @@ from ..exceptions import ApprowException, ApprowHTTPError, ApprowTokenError
 
 __all__ = ["KeySet", "AsyncKeySet", "DEFAULT_TTL", "MIN_TTL", "MAX_TTL"]
 
-log = logging.getLogger("approw.v2.authentication")
 
 DEFAULT_TTL = 300.0
 MIN_TTL = 60.0
@@ -71,6 +68,8 @@ def cache_lifetime(headers: Mapping[str, str], default: float = DEFAULT_TTL) -> 
         if found:
             seconds = float(found.group(1))
         elif headers.get("expires"):
+            import email.utils  # only for this rare header (it imports socket)
+
             try:
                 expires = email.utils.parsedate_to_datetime(headers["expires"]).timestamp()
                 date = headers.get("date")
@@ -165,7 +164,10 @@ class KeySet:
         except ApprowException as e:
             if not self._keys:
                 raise
-            log.warning("cannot refresh the JWKS from %s, keeping the cached keys: %s", self.jwks_uri, e)
+            import logging  # only on this failure: the SDK does not import logging otherwise
+
+            logging.getLogger("approw.v2.authentication").warning(
+                "cannot refresh the JWKS from %s, keeping the cached keys: %s", self.jwks_uri, e)
             self._expires = now + self.refetch_interval
             return
         self._keys = keys

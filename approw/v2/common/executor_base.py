@@ -25,11 +25,12 @@ Logging
     ``logging.getLogger("approw")`` gets one DEBUG line per call, when it ends: method, URL
     (no query string, no userinfo), HTTP status (or the failure), milliseconds, retries and
     the answer's request id.  Headers and bodies are never logged, so tokens, secrets and
-    passwords cannot appear.  A call asks ``isEnabledFor(DEBUG)`` once; only then does it
-    ask the session for the status and request id of a successful GraphQL answer
-    (``meta=True``) and read the clock again.
+    passwords cannot appear.  A call asks :func:`debug_enabled` once; only then does it ask
+    the session for the status and request id of a successful GraphQL answer (``meta=True``)
+    and read the clock again.  The ``logging`` module is not imported by the SDK: a program
+    that never imports it has no handler that could show a DEBUG line.
 """
-import logging
+import sys
 import time
 from typing import Any, Dict, Literal, Mapping, NoReturn, Optional, Tuple
 from urllib.parse import urlencode
@@ -44,11 +45,21 @@ from .retry import retry_delay
 from .utils import encrypt
 
 __all__ = ["ExecutorBase", "Variables", "RestResult", "Headers", "translate_core_error", "is_query",
-           "SAFE_METHODS", "log", "DEBUG", "log_call", "log_failure"]
+           "SAFE_METHODS", "debug_enabled", "log_call", "log_failure"]
 
-#: The SDK's logger: one DEBUG line per call (see the module docstring).
-log = logging.getLogger("approw")
-DEBUG = logging.DEBUG
+#: The SDK's logger, ``logging.getLogger("approw")``, once the program has imported logging.
+_log: Any = None
+
+
+def debug_enabled() -> bool:
+    """Whether the ``approw`` logger takes DEBUG lines (see the module docstring)."""
+    global _log
+    if _log is None:
+        logging = sys.modules.get("logging")
+        if logging is None:
+            return False
+        _log = logging.getLogger("approw")
+    return bool(_log.isEnabledFor(10))  # logging.DEBUG
 
 Variables = Optional[Mapping[str, Any]]
 Header = Tuple[str, str]
@@ -117,7 +128,7 @@ def _log_url(url: str) -> str:
 def log_call(method: str, url: str, started: float, retries: int, status: Any,
              request_id: Optional[str]) -> None:
     """The DEBUG line of a call that got an answer (``started``: its ``time.monotonic()``)."""
-    log.debug("%s %s -> %s in %.1f ms, %d retries, request id %s", method, _log_url(url), status,
+    _log.debug("%s %s -> %s in %.1f ms, %d retries, request id %s", method, _log_url(url), status,
               (time.monotonic() - started) * 1000.0, retries, request_id or "-")
 
 
@@ -128,7 +139,7 @@ def log_failure(method: str, url: str, started: float, retries: int, e: BaseExce
     if errors:
         outcome += " %s" % (_unpack_graphql_error(errors[0])[0],)
     status = getattr(e, "status", None)
-    log.debug("%s %s -> %s (HTTP %s) in %.1f ms, %d retries, request id %s", method,
+    _log.debug("%s %s -> %s (HTTP %s) in %.1f ms, %d retries, request id %s", method,
               _log_url(url), outcome, "-" if status is None else status,
               (time.monotonic() - started) * 1000.0, retries,
               getattr(e, "request_id", None) or "-")
@@ -144,11 +155,14 @@ def _unpack_graphql_error(err: Any) -> Tuple[Any, Any, Any]:
 class ExecutorBase(ShowsOptions):
     """The I/O-free half of an executor, for one client's options."""
 
-    __slots__ = ("options", "graphql_endpoint", "_gql_headers", "_rest_headers")
+    __slots__ = ("options", "graphql_endpoint", "_gql_headers", "_rest_headers", "_timeout_ms",
+                 "_timeout_s")
 
     def __init__(self, options: ClientOptions, *, send_app_id: bool = False) -> None:
         self.options = options
         self.graphql_endpoint = options.graphql_endpoint
+        self._timeout_ms = options.timeout_ms   # the whole call's: every attempt's, in all
+        self._timeout_s = options.timeout_ms / 1000.0
         base = [("x-approw-sdk-version", SDK_VERSION)]
         if options.user_pool_id is not None:
             base.append(("x-approw-userpool-id", options.user_pool_id))
@@ -162,9 +176,13 @@ class ExecutorBase(ShowsOptions):
         )
         self._rest_headers: Headers = tuple(base + [("x-approw-lang", lang or "")])
 
+    def _deadline(self) -> float:
+        """The ``time.monotonic()`` by which a call starting now must end."""
+        return time.monotonic() + self._timeout_s
+
     def _started(self, until: float) -> float:
         """When a call whose deadline is ``until`` started (``time.monotonic()``), for the log."""
-        return until - self.options.timeout_ms / 1000.0
+        return until - self._timeout_s
 
     # ------------------------------------------------------------------ retries
     def _retry_wait(self, e: Optional[BaseException], response: Any, attempt: int, safe: bool,

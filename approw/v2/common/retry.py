@@ -19,7 +19,7 @@ from typing import Optional
 from approw import _core
 
 __all__ = ["RETRY_STATUSES", "BACKOFF_BASE_S", "BACKOFF_CAP_S", "retry_delay", "sleep",
-           "async_sleep", "deadline", "remaining_ms"]
+           "async_sleep", "remaining_ms"]
 
 #: Answers worth another try for a safe request.
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
@@ -36,11 +36,6 @@ async def async_sleep(seconds: float) -> None:
     import asyncio
 
     await asyncio.sleep(seconds)
-
-
-def deadline(timeout_ms: int) -> float:
-    """The ``time.monotonic()`` by which a call started now must end."""
-    return time.monotonic() + timeout_ms / 1000.0
 
 
 def remaining_ms(until: float) -> int:

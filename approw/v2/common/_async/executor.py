@@ -10,20 +10,19 @@ from typing import Any, Mapping, Optional, cast
 from approw import _core
 from approw.v2.common.constants import REQUEST_ID_HEADER
 from approw.v2.common.executor_base import (
-    DEBUG,
     SAFE_METHODS,
     ExecutorBase,
     RestResult,
     Variables,
+    debug_enabled,
     is_query,
-    log,
     log_call,
     log_failure,
     translate_core_error,
 )
 from approw.v2.common.operation import Call, R
 from approw.v2.common.options import ClientOptions
-from approw.v2.common.retry import async_sleep, deadline, remaining_ms
+from approw.v2.common.retry import async_sleep, remaining_ms
 from approw.v2.common.transport import AsyncSessionLike, get_async_session
 
 __all__ = ["AsyncExecutor"]
@@ -66,14 +65,15 @@ class AsyncExecutor(ExecutorBase):
         if safe is None:
             safe = is_query(document)
         headers = self._graphql_headers(token)
-        until = deadline(self.options.timeout_ms)
-        debug = log.isEnabledFor(DEBUG)     # once per call: the only cost when not logging
+        until = self._deadline()
+        timeout_ms = self._timeout_ms           # the first attempt has the whole call's time
+        debug = debug_enabled()                 # once per call: the only cost when not logging
         attempt = 0
         while True:
             try:
                 # meta=True: (data, status, request id), for the log line
                 answer = await self.session.graphql(self.graphql_endpoint, headers, document,
-                                                    variables, timeout_ms=remaining_ms(until),
+                                                    variables, timeout_ms=timeout_ms,
                                                     idempotent=safe, meta=debug)
             except _core.CoreError as e:
                 wait = self._retry_wait(e, None, attempt, safe, until)
@@ -92,6 +92,7 @@ class AsyncExecutor(ExecutorBase):
                 return answer
             attempt += 1
             await async_sleep(wait)
+            timeout_ms = remaining_ms(until)
 
     async def rest(
         self,
@@ -113,13 +114,14 @@ class AsyncExecutor(ExecutorBase):
         after a transient failure; other methods are not (see ``common/retry.py``)."""
         url, headers, body = self._rest_request(url, token, basic_token, json, data, params)
         safe = method in SAFE_METHODS
-        until = deadline(self.options.timeout_ms)
-        debug = log.isEnabledFor(DEBUG)
+        until = self._deadline()
+        timeout_ms = self._timeout_ms
+        debug = debug_enabled()
         attempt = 0
         while True:
             try:
                 response = await self.session.request(method, url, headers, body,
-                                                      timeout_ms=remaining_ms(until), idempotent=safe)
+                                                      timeout_ms=timeout_ms, idempotent=safe)
             except _core.CoreError as e:
                 wait = self._retry_wait(e, None, attempt, safe, until)
                 if wait is None:
@@ -135,3 +137,4 @@ class AsyncExecutor(ExecutorBase):
                     return self._rest_result(response, url, result)
             attempt += 1
             await async_sleep(wait)
+            timeout_ms = remaining_ms(until)
