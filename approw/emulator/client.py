@@ -1,6 +1,6 @@
 """A minimal keep-alive JSON client for the emulator (standard library only).
 
-For tests and seeding scripts that talk to the emulator without an SDK:
+For tests and set-up scripts that talk to the emulator without an SDK:
 
     client = EmulatorClient(emulator.url, token=emulator.management_token())
     body = client.graphql("query { users { totalCount } }")
