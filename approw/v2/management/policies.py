@@ -8,7 +8,7 @@ A policy is a list of statements ``{"resource": "books:*", "actions": ["books:re
 DENY statement wins over every grant.  Policies live in a namespace (``default`` unless
 ``namespace`` is given).
 """
-from typing import Any, Literal, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence
 
 from approw.v2.common import checks
 from approw.v2.common import operations as ops
@@ -16,6 +16,9 @@ from approw.v2.common.checks import checked
 from approw.v2.common.shapes import CommonMessage, Policy, PolicyAssignmentPage, PolicyPage
 
 from .base import ManagementSubClient
+
+if TYPE_CHECKING:
+    from approw.v2.common.paging import Pager
 
 __all__ = ["PolicyManagementClient", "PoliciesManagementClient"]
 
@@ -32,6 +35,14 @@ class PolicyManagementClient(ManagementSubClient):
         left out unless ``exclude_default=False``."""
         return self._exec(ops.policies(
             {"page": page, "limit": limit, "namespace": namespace, "excludeDefault": exclude_default}))
+
+    def iter(self, limit: int = 100, namespace: Optional[str] = None,
+             exclude_default: Optional[bool] = None) -> "Pager[Policy]":
+        """Every policy, ``limit`` per request, as :meth:`list` filters them, lazily
+        (``async for`` with the asyncio client)."""
+        from approw.v2.common.paging import Pager
+
+        return Pager(self.list, limit=limit, namespace=namespace, exclude_default=exclude_default)
 
     @checked
     def create(self, code: str, statements: Sequence[Mapping[str, Any]], description: Optional[str] = None,

@@ -6,7 +6,7 @@ A policy is a list of statements ``{"resource": "books:*", "actions": ["books:re
 DENY statement wins over every grant.  Policies live in a namespace (``default`` unless
 ``namespace`` is given).
 """
-from typing import Any, Literal, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence
 
 from approw.v2.common import checks
 from approw.v2.common import operations as ops
@@ -14,6 +14,9 @@ from approw.v2.common.checks import checked
 from approw.v2.common.shapes import CommonMessage, Policy, PolicyAssignmentPage, PolicyPage
 
 from .base import AsyncManagementSubClient
+
+if TYPE_CHECKING:
+    from approw.v2.common._async.paging import AsyncPager
 
 __all__ = ["AsyncPolicyManagementClient", "AsyncPoliciesManagementClient"]
 
@@ -30,6 +33,14 @@ class AsyncPolicyManagementClient(AsyncManagementSubClient):
         left out unless ``exclude_default=False``."""
         return await self._exec(ops.policies(
             {"page": page, "limit": limit, "namespace": namespace, "excludeDefault": exclude_default}))
+
+    def iter(self, limit: int = 100, namespace: Optional[str] = None,
+             exclude_default: Optional[bool] = None) -> "AsyncPager[Policy]":
+        """Every policy, ``limit`` per request, as :meth:`list` filters them, lazily
+        (``async for`` with the asyncio client)."""
+        from approw.v2.common._async.paging import AsyncPager
+
+        return AsyncPager(self.list, limit=limit, namespace=namespace, exclude_default=exclude_default)
 
     @checked
     async def create(self, code: str, statements: Sequence[Mapping[str, Any]], description: Optional[str] = None,

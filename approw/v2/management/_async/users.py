@@ -4,7 +4,7 @@ The class is assembled from three modules: this one (accounts: create, find, cha
 sessions), ``users_access`` (roles, groups, policies and permissions of a user) and
 ``users_custom_data`` (custom data).
 """
-from typing import Any, List, Literal, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, List, Literal, Mapping, Optional, Sequence
 from urllib.parse import quote
 
 from approw.v2.common import operations as ops
@@ -28,6 +28,9 @@ from approw.v2.exceptions import ApprowWrongArgumentException
 from .base import AsyncManagementSubClient
 from .users_access import AsyncUserAccessMethods
 from .users_custom_data import AsyncUserCustomDataMethods
+
+if TYPE_CHECKING:
+    from approw.v2.common._async.paging import AsyncPager
 
 __all__ = ["AsyncUsersManagementClient"]
 
@@ -55,6 +58,16 @@ class AsyncUsersManagementClient(AsyncUserAccessMethods, AsyncUserCustomDataMeth
         users = await self._exec(ops.usersWithCustomData(variables))
         convert_nested_pagination_custom_data_list_to_dict(users)
         return users
+
+    def iter(self, limit: int = 100, with_custom_data: bool = False, sort_by: Optional[SortBy] = None,
+             exclude_users_in_org: Optional[bool] = None) -> "AsyncPager[User]":
+        """Every user, ``limit`` per request, as :meth:`list` orders and filters them: ``for
+        user in users.iter(limit=100)`` (``async for`` with the asyncio client); a page is
+        fetched only when the previous one has been consumed."""
+        from approw.v2.common._async.paging import AsyncPager
+
+        return AsyncPager(self.list, limit=limit, with_custom_data=with_custom_data, sort_by=sort_by,
+                          exclude_users_in_org=exclude_users_in_org)
 
     @checked
     async def detail(
