@@ -160,7 +160,12 @@ class Principal:
             else None,
             claims=claims, token=token)
 
+    #: For frameworks that ask a user object (Django REST framework's ``IsAuthenticated``).
+    is_authenticated = True
+    is_anonymous = False
+
     def has_scope(self, scope: str) -> bool:
+        """Whether the token grants ``scope``."""
         return scope in self.scopes
 
 
