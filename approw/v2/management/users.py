@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, List, Literal, Mapping, Optional, Sequenc
 from urllib.parse import quote
 
 from approw.v2.common import operations as ops
+from approw.v2.common import checks
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import (
     CommonMessage,
@@ -33,6 +34,9 @@ from .users_custom_data import UserCustomDataMethods
 
 if TYPE_CHECKING:
     from approw.v2.common.paging import Pager
+    from approw.v2.common.inputs import CreateUserInput, UpdateUserInput
+else:  # plain dicts at run time, checked by checks.input_object
+    CreateUserInput = UpdateUserInput = Mapping
 
 __all__ = ["UsersManagementClient"]
 
@@ -158,7 +162,7 @@ class UsersManagementClient(UserAccessMethods, UserCustomDataMethods, Management
     @checked
     def create(
         self,
-        userInfo: Mapping[str, Any],  # noqa: N803 (reference name)
+        userInfo: CreateUserInput,  # noqa: N803 (reference name)
         keep_password: bool = False,
         custom_data: Optional[Mapping[str, Any]] = None,
         identity: Optional[Mapping[str, Any]] = None,
@@ -171,8 +175,10 @@ class UsersManagementClient(UserAccessMethods, UserCustomDataMethods, Management
         user's ``customData`` is then a dict.  ``identity`` links an external account
         (``{"provider", "userIdInIdp", ...}``); ``reset_password_on_first_login`` asks the
         user to change the password at first sign-in."""
-        if userInfo.get("password"):
-            userInfo = {**userInfo, "password": self._executor.encrypt_password(userInfo["password"])}
+        checks.input_object("CreateUserInput", userInfo, "userInfo")
+        password = userInfo.get("password")
+        if password:
+            userInfo = {**userInfo, "password": self._executor.encrypt_password(password)}
         variables: ops.CreateUserVariables = {
             "userInfo": userInfo, "keepPassword": keep_password, "params": custom_data_params(custom_data),
             "identity": identity, "resetPasswordOnFirstLogin": reset_password_on_first_login}
@@ -181,11 +187,13 @@ class UsersManagementClient(UserAccessMethods, UserCustomDataMethods, Management
         return convert_user_custom_data(self._exec(ops.createUserWithCustomData(variables)))
 
     @checked
-    def update(self, userId: str, updates: Mapping[str, Any]) -> User:  # noqa: N803
+    def update(self, userId: str, updates: UpdateUserInput) -> User:  # noqa: N803
         """Update a user's profile fields; a ``password`` in ``updates`` is encrypted before it
         is sent (the caller's dict is not changed)."""
-        if updates.get("password"):
-            updates = {**updates, "password": self._executor.encrypt_password(updates["password"])}
+        checks.input_object("UpdateUserInput", updates, "updates")
+        password = updates.get("password")
+        if password:
+            updates = {**updates, "password": self._executor.encrypt_password(password)}
         return self._exec(ops.updateUser({"id": userId, "input": updates}))
 
     @checked
