@@ -111,3 +111,26 @@ def test_async_iter(emu):
     found, again, pages, empty = asyncio.run(scenario())
     assert sorted(found) == sorted(ids) == sorted(again)
     assert pages == [1, 2] and empty == []
+
+
+
+def test_members_logs_orgs_and_end_user_lists(emu, management):
+    from approw.v2.authentication import AuthenticationClient, AuthenticationClientOptions
+
+    ids = [emu.create_user(username="lg%d" % i, password="pw-123456")["id"] for i in range(5)]
+    org = management.org.create("Shop")
+    management.org.create("Lab")
+    assert sorted(o["rootNode"]["name"] for o in management.org.iter(limit=1)) == ["Lab", "Shop"]
+    management.org.add_members(org["rootNode"]["id"], ids)
+    members = [u["id"] for u in Pager(management.org.list_members, org["rootNode"]["id"], limit=2)]
+    assert sorted(members) == sorted(ids)
+    auth = AuthenticationClient(AuthenticationClientOptions(app_id=emu.app_id, host=emu.url,
+                                                            enc_public_key=emu.public_key))
+    for i in range(3):
+        auth.login_by_username("lg%d" % i, "pw-123456")
+    actions = list(Pager(management.statistics.list_user_actions, operation_names=["login"], limit=2))
+    assert sorted(a["userId"] for a in actions) == sorted(ids[:3])
+    audit = list(Pager(management.statistics.list_audit_logs, limit=2))
+    assert len(audit) == management.statistics.list_audit_logs(limit=100)["totalCount"] >= 3
+    apps = [a["id"] for a in Pager(auth.list_applications, limit=1)]     # an end-user client's paged list
+    assert apps == [a["id"] for a in auth.list_applications(limit=50)["list"]]

@@ -122,3 +122,38 @@ def test_service_down_is_503(settings, emu, dead_url, busy_url, unique):
     assert down.json()["error"] == "service_unavailable"
     busy = run(dataclasses.replace(settings, host=busy_url, timeout=2000), scenario)
     assert busy.status_code == 503 and busy.headers["retry-after"] == "120"
+
+
+def test_plain_starlette(settings, emu, unique):
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from approw.integrations.starlette import Approw
+
+    approw = Approw(settings)
+
+    async def me(request):
+        user = await approw.user(request)
+        again = await approw.user(request)          # verified once per request
+        return JSONResponse({"id": user.user_id, "same": user is again})
+
+    async def maybe(request):
+        user = await approw.optional_user(request)
+        return JSONResponse({"id": user.user_id if user else None})
+
+    app = Starlette(routes=[Route("/me", me), Route("/maybe", maybe)], lifespan=approw.lifespan)
+    approw.install(app)
+    user = emu.create_user(username=unique("st"), password="pw-123456")
+    token = emu.user_token(user["id"])
+
+    async def scenario():
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://app.test") as client:
+                return [await client.get("/me", headers=bearer(token)), await client.get("/me"),
+                        await client.get("/maybe"), await client.get("/maybe", headers=bearer("garbage"))]
+
+    ok, missing, anonymous, garbage = asyncio.run(scenario())
+    assert ok.json() == {"id": user["id"], "same": True}
+    assert missing.status_code == 401 and anonymous.json() == {"id": None} and garbage.status_code == 401
