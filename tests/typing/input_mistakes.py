@@ -18,3 +18,7 @@ def mistakes(management: ManagementClient, auth: AuthenticationClient) -> None:
     management.users.create(user)
     profile: RegisterProfile = {"givenName": "Al", "familyname": "B"}  # E: typeddict-unknown-key
     auth.register_by_username("al", "pw", profile)
+    management.policies.create("p", [{"resource": "books:*", "actions": ["read"], "efect": "ALLOW"}])  # E: typeddict-unknown-key
+    management.acl.authorize_resource("ns", "books:1", [{"targetType": "USER", "targetIdentifier": 3}])  # E: typeddict-item
+    management.users.find(identity={"provider": "github", "userIdInIdp": "1"})
+    management.users.search("bob", role_opts=[{"namespace": "default"}])  # E: typeddict-item

@@ -86,4 +86,12 @@ def test_no_request_and_no_password_in_the_message(fake: FakeSession, mgmt, auth
         auth.register_by_username("bob", secret, {"nickame": "B"})
     with pytest.raises(ApprowWrongArgumentException, match="updates has no field"):
         mgmt.users.update("u1", {"nick": "B"})
+    with pytest.raises(ApprowWrongArgumentException, match=r"statements\[0\] has no field 'efect'.*'effect'"):
+        mgmt.policies.create("p", [{"resource": "books:*", "actions": ["read"], "efect": "ALLOW"}])
+    with pytest.raises(ApprowWrongArgumentException, match=r"role_opts\[0\] has no field 'namspace'"):
+        mgmt.users.search("bob", role_opts=[{"code": "admin", "namspace": "default"}])
+    with pytest.raises(ApprowWrongArgumentException, match=r"identity has no field 'userId'"):
+        mgmt.users.find(identity={"provider": "github", "userId": "1"})
+    with pytest.raises(ApprowWrongArgumentException, match=r"opts\[0\] has no field 'target'"):
+        mgmt.acl.revoke_resource("ns", "books:1", [{"targetType": "USER", "targetIdentifier": "u", "target": 1}])
     assert [c for c in fake.calls if c.operation != "accessToken"] == []

@@ -29,7 +29,8 @@ from ..exceptions import ApprowArgumentTypeError, ApprowWrongArgumentException
 
 __all__ = ["checked", "RESOURCE_TYPES", "TARGET_TYPES", "resource_type", "target_type",
            "page_options", "is_list", "EMAIL_SCENES", "email_scene", "one_of", "resource_actions",
-           "acl_opts", "targets_actions", "policy_statements", "input_object"]
+           "acl_opts", "targets_actions", "policy_statements", "input_object",
+           "input_objects"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -273,6 +274,14 @@ def input_object(type_name: str, value: Any, where: str) -> None:
     from .inputs import FIELDS  # on first use: programs that never send one never load the tables
 
     _input_object(FIELDS, type_name, value, where)
+
+
+def input_objects(type_name: str, values: Any, where: str) -> None:
+    """Each item of the list ``values`` must be a dict of ``type_name`` (see :func:`input_object`)."""
+    if not isinstance(values, (list, tuple)):
+        raise ApprowArgumentTypeError(f"{where} must be a list of dict ({type_name}), not {type(values).__name__}")
+    for i, value in enumerate(values):
+        input_object(type_name, value, f"{where}[{i}]")
 
 
 def _input_object(fields: Dict[str, Dict[str, str]], type_name: str, value: Any, where: str) -> None:

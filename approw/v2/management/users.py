@@ -34,9 +34,9 @@ from .users_custom_data import UserCustomDataMethods
 
 if TYPE_CHECKING:
     from approw.v2.common.paging import Pager
-    from approw.v2.common.inputs import CreateUserInput, UpdateUserInput
+    from approw.v2.common.inputs import CreateUserIdentityInput, CreateUserInput, FindUserByIdentityInput, SearchUserDepartmentOpt, SearchUserGroupOpt, SearchUserRoleOpt, UpdateUserInput
 else:  # plain dicts at run time, checked by checks.input_object
-    CreateUserInput = UpdateUserInput = Mapping
+    CreateUserIdentityInput = CreateUserInput = FindUserByIdentityInput = SearchUserDepartmentOpt = SearchUserGroupOpt = SearchUserRoleOpt = UpdateUserInput = Mapping
 
 __all__ = ["UsersManagementClient"]
 
@@ -96,10 +96,12 @@ class UsersManagementClient(UserAccessMethods, UserCustomDataMethods, Management
     def find(self, email: Optional[str] = None, username: Optional[str] = None,
                    phone: Optional[str] = None, external_id: Optional[str] = None,
                    with_custom_data: bool = False,
-                   identity: Optional[Mapping[str, Any]] = None) -> Optional[User]:
+                   identity: Optional[FindUserByIdentityInput] = None) -> Optional[User]:
         """The user with this email (any case), username, phone, external ID or ``identity``
         (``{"provider": ..., "userIdInIdp": ...}``), or ``None``; with several criteria the
         user must match all of them."""
+        if identity is not None:
+            checks.input_object("FindUserByIdentityInput", identity, "identity")
         variables: ops.FindUserVariables = {
             "email": email, "username": username, "phone": phone, "externalId": external_id, "identity": identity}
         if not with_custom_data:
@@ -108,9 +110,9 @@ class UsersManagementClient(UserAccessMethods, UserCustomDataMethods, Management
 
     @checked
     def search(self, query: str, page: int = 1, limit: int = 10,
-                     department_opts: Optional[Sequence[Mapping[str, Any]]] = None,
-                     group_opts: Optional[Sequence[Mapping[str, Any]]] = None,
-                     role_opts: Optional[Sequence[Mapping[str, Any]]] = None,
+                     department_opts: Optional[Sequence[SearchUserDepartmentOpt]] = None,
+                     group_opts: Optional[Sequence[SearchUserGroupOpt]] = None,
+                     role_opts: Optional[Sequence[SearchUserRoleOpt]] = None,
                      with_custom_data: bool = False,
                      fields: Optional[Sequence[str]] = None) -> UserPage:
         """Users whose fields contain ``query`` (any case): by default username, nickname,
@@ -118,6 +120,11 @@ class UsersManagementClient(UserAccessMethods, UserCustomDataMethods, Management
         ``fields`` chooses others.  ``group_opts`` (``[{"code": ...}]``), ``role_opts``
         (``[{"code": ..., "namespace": ...}]``) and ``department_opts``
         (``[{"departmentId": ..., "includeChildrenDepartments": bool}]``) keep only members."""
+        for type_name, opts, where in (("SearchUserDepartmentOpt", department_opts, "department_opts"),
+                                       ("SearchUserGroupOpt", group_opts, "group_opts"),
+                                       ("SearchUserRoleOpt", role_opts, "role_opts")):
+            if opts is not None:
+                checks.input_objects(type_name, opts, where)
         variables: ops.SearchUserVariables = {
             "query": query, "fields": fields, "page": page, "limit": limit,
             "departmentOpts": department_opts, "groupOpts": group_opts, "roleOpts": role_opts}
@@ -165,7 +172,7 @@ class UsersManagementClient(UserAccessMethods, UserCustomDataMethods, Management
         userInfo: CreateUserInput,  # noqa: N803 (reference name)
         keep_password: bool = False,
         custom_data: Optional[Mapping[str, Any]] = None,
-        identity: Optional[Mapping[str, Any]] = None,
+        identity: Optional[CreateUserIdentityInput] = None,
         reset_password_on_first_login: Optional[bool] = None,
     ) -> User:
         """Create a user from ``userInfo`` (``username``, ``email``, ``phone``, ``password``,
@@ -176,6 +183,8 @@ class UsersManagementClient(UserAccessMethods, UserCustomDataMethods, Management
         (``{"provider", "userIdInIdp", ...}``); ``reset_password_on_first_login`` asks the
         user to change the password at first sign-in."""
         checks.input_object("CreateUserInput", userInfo, "userInfo")
+        if identity is not None:
+            checks.input_object("CreateUserIdentityInput", identity, "identity")
         password = userInfo.get("password")
         if password:
             userInfo = {**userInfo, "password": self._executor.encrypt_password(password)}

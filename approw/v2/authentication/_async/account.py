@@ -1,6 +1,6 @@
 """Account maintenance of the end-user client: profile, password (changes, resets, strength),
 the token, linked accounts and logout.  Phone and e-mail changes are in ``contact``."""
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional
 
 from approw.v2.common import operations as ops
 from approw.v2.common import checks
