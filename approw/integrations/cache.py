@@ -8,16 +8,19 @@ permission revoked on the service may still be granted here for up to ``ttl`` se
 :meth:`TTLCache.clear` after changing a role's), or give ``ttl=0`` to ask every time.
 
 Keys are tuples whose first element is the user id; the least recently used entry goes first
-when ``maxsize`` is reached.  Thread-safe.
+when ``maxsize`` is reached.  Thread-safe.  :func:`invalidate` forgets a user's entries in
+every cache of the process (for code that changes permissions without holding the guard,
+e.g. an admin view or a webhook handler).
 """
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Hashable, Optional, Tuple
 
 from approw.v2.exceptions import ApprowWrongArgumentException
 
-__all__ = ["TTLCache", "MISSING"]
+__all__ = ["TTLCache", "MISSING", "invalidate"]
 
 #: What :meth:`TTLCache.get` answers for a key it does not hold (or holds no longer).
 MISSING: Any = object()
@@ -39,6 +42,7 @@ class TTLCache:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        _caches.add(self)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -84,3 +88,12 @@ class TTLCache:
     def clear(self) -> None:
         """Forget every entry."""
         self.invalidate(None)
+
+
+_caches: "weakref.WeakSet[TTLCache]" = weakref.WeakSet()
+
+
+def invalidate(user_id: Optional[str] = None) -> int:
+    """Forget the entries of ``user_id`` (of everyone when ``None``) in every cache of the
+    process; how many went."""
+    return sum(cache.invalidate(user_id) for cache in list(_caches))

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from approw.integrations.cache import MISSING, TTLCache
+from approw.integrations.cache import MISSING, TTLCache, invalidate
 from approw.integrations.core import ApprowSettings, Principal, bearer_token, claims_allow, error_response
 from approw.v2.exceptions import (ApprowConnectionError, ApprowException, ApprowHTTPError, ApprowTokenError,
                                   ApprowWrongArgumentException, PermissionDeniedError, RateLimitedError,
@@ -41,6 +41,12 @@ def test_cache_ttl_bound_and_invalidation():
     cache.set(("u4", "allow"), True)
     cache.clear()
     assert len(cache) == 0 and cache.hits >= 2 and cache.misses >= 4
+    one, two = TTLCache(), TTLCache()
+    one.set(("u1", "a"), 1)
+    two.set(("u1", "b"), 2)
+    two.set(("u2", "b"), 3)
+    assert invalidate("u1") == 2 and one.get(("u1", "a")) is MISSING and two.get(("u2", "b")) == 3
+    assert invalidate() >= 1 and len(two) == 0
     off = TTLCache(ttl=0)
     off.set(("u", "k"), 1)
     assert off.get(("u", "k")) is MISSING
