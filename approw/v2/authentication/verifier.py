@@ -30,7 +30,6 @@ refused (``reason`` ``revoked``) within ``revocation_ttl`` of its revocation, at
 one request per token per ``revocation_ttl``; when the service cannot be reached the
 transport error is raised (a token is never accepted unchecked).
 """
-import hashlib
 import hmac
 import threading
 import time
@@ -248,7 +247,7 @@ class TokenVerifierBase:
                                            ca_bundle=ca_bundle, use_unverified_ssl=unverified)
 
     def _remembered(self, token: str) -> Tuple[bytes, Optional[Tuple[float, Optional[int]]]]:
-        digest = hashlib.sha256(token.encode()).digest()
+        digest = _core.sha256(token.encode())
         found = self._live.get(digest)
         if found is not None and found[0] <= time.monotonic():
             found = None
