@@ -69,6 +69,28 @@ class ApprowSettings:
     ca_bundle: Optional[str] = None
     realm: str = "approw"
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.host, str) or "://" not in self.host:
+            raise ApprowWrongArgumentException("host must be the service's URL, e.g. https://YOUR_APP.approw.com")
+        if not isinstance(self.app_id, str) or not self.app_id:
+            raise ApprowWrongArgumentException("app_id must be your application's id (a non-empty str)")
+        for name in ("user_pool_id", "secret", "app_secret", "enc_public_key", "issuer", "ca_bundle"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise ApprowWrongArgumentException("%s must be a str or None" % name)
+        if self.audience is not None and (isinstance(self.audience, str) or not all(
+                isinstance(a, str) and a for a in self.audience)):
+            raise ApprowWrongArgumentException("audience must be a list of application ids")
+        for name in ("revocation_ttl", "cache_ttl"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ApprowWrongArgumentException("%s must be a number of seconds >= 0" % name)
+        for name in ("cache_size", "timeout"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ApprowWrongArgumentException("%s must be an int >= 1" % name)
+        if not isinstance(self.realm, str) or not isinstance(self.check_revoked, bool):
+            raise ApprowWrongArgumentException("realm must be a str and check_revoked a bool")
+
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> "ApprowSettings":
         """Settings from a mapping with these field names in upper case (``HOST``, ``APP_ID``,

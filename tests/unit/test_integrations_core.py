@@ -88,6 +88,10 @@ def test_settings_from_mapping_and_env():
                        ({"HOST": "h", "APP_ID": "a", "CHECK_REVOKED": "maybe"}, "check_revoked")):
         with pytest.raises(ApprowWrongArgumentException, match=match):
             ApprowSettings.from_mapping(bad)
+    for bad in ({"host": None}, {"host": "h"}, {"app_id": ""}, {"secret": 3}, {"audience": "a"},
+                {"cache_ttl": -1}, {"cache_size": 0}, {"timeout": 1.5}, {"check_revoked": "yes"}):
+        with pytest.raises(ApprowWrongArgumentException):
+            ApprowSettings(**{"host": "http://h", "app_id": "a", **bad})
     with pytest.raises(ApprowWrongArgumentException, match="user_pool_id and secret"):
         ApprowSettings(host="http://h", app_id="a").management_options()
 
