@@ -3,6 +3,8 @@ tests/unit/test_inputs.py; never run).  Each line ending in ``# E: <codes>`` mus
 those errors; the other lines none."""
 from approw.v2.authentication import AuthenticationClient
 from approw.v2.common.inputs import CreateUserInput, RegisterProfile
+from approw.v2.common.paging import Pager
+from approw.v2.common.shapes import User
 from approw.v2.management import ManagementClient
 
 
@@ -22,3 +24,12 @@ def mistakes(management: ManagementClient, auth: AuthenticationClient) -> None:
     management.acl.authorize_resource("ns", "books:1", [{"targetType": "USER", "targetIdentifier": 3}])  # E: typeddict-item
     management.users.find(identity={"provider": "github", "userIdInIdp": "1"})
     management.users.search("bob", role_opts=[{"namespace": "default"}])  # E: typeddict-item
+
+
+def pagers(management: ManagementClient) -> None:
+    for user in management.users.iter(limit=50):
+        print(user["username"], user["usename"])  # E: typeddict-item
+    for holder in Pager(management.roles.list_users, "admin", limit=50):   # items: Any
+        print(holder["id"])
+    for member in Pager[User](management.org.list_members, "node-id"):
+        print(member["id"])

@@ -14,14 +14,21 @@ works for every list method that takes ``page`` and ``limit`` and answers ``{tot
 list}``; the areas' ``iter`` methods are it applied to their ``list``.  ``total`` is the
 ``totalCount`` of the last page fetched (``None`` before the first).
 """
-from typing import Any, Dict, Generic, List, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Dict, Generic, List, Optional
 
 from approw.v2.common.pages import PageMethod
 from approw.v2.exceptions import ApprowWrongArgumentException
 
-__all__ = ["Pager"]
+if TYPE_CHECKING:   # the item type: Any unless given (``Pager[User](...)``) or inferred
+    from typing_extensions import TypeVar
 
-T = TypeVar("T")
+    T = TypeVar("T", default=Any)
+else:
+    from typing import TypeVar
+
+    T = TypeVar("T")
+
+__all__ = ["Pager"]
 
 
 class Pager(Generic[T]):
