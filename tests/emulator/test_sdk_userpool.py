@@ -31,9 +31,14 @@ def test_detail_and_update(pool):
 
 
 @pytest.mark.parametrize("updates", [{"tokenExpiresAfter": 0}, {"loginFailCheck": {"limit": 0}},
-                                     {"name": " "}, {"loginFailStrategy": "lock"}, {"noSuchSetting": 1}])
+                                     {"name": " "}, {"loginFailStrategy": "lock"}])
 def test_bad_settings_are_refused(pool, updates):
     refused(2231, pool.management.userpool.update, updates)
+
+
+def test_unknown_settings_are_refused_before_sending(pool):
+    with pytest.raises(ApprowWrongArgumentException, match="noSuchSetting"):   # the schema's fields, checked locally
+        pool.management.userpool.update({"noSuchSetting": 1})
 
 
 def test_environment_variables(pool):

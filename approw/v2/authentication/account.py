@@ -2,13 +2,19 @@
 # Do not edit: change that file and run `python tools/unasync.py`.
 """Account maintenance of the end-user client: profile, password (changes, resets, strength),
 the token, linked accounts and logout.  Phone and e-mail changes are in ``contact``."""
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional
 
 from approw.v2.common import operations as ops
+from approw.v2.common import checks
 from approw.v2.common.checks import checked, email_scene
 from approw.v2.common.shapes import CommonMessage, PasswordStrength, RefreshedToken, User
 
 from .base import AuthenticationBase
+
+if TYPE_CHECKING:
+    from approw.v2.common.inputs import UpdateUserInput
+else:  # plain dicts at run time, checked by checks.input_object
+    UpdateUserInput = Mapping
 
 __all__ = ["AccountMethods"]
 
@@ -17,9 +23,10 @@ class AccountMethods(AuthenticationBase):
     """Change the current user's account."""
 
     @checked
-    def update_profile(self, updates: Mapping[str, Any]) -> User:
+    def update_profile(self, updates: UpdateUserInput) -> User:
         """Update the current user's profile (e.g. ``{"nickname": "Nick"}``); requires a
         logged-in user.  Passwords are not changed here (``update_password``)."""
+        checks.input_object("UpdateUserInput", updates, "updates")
         user = self._check_logged_in()
         result = self._exec(ops.updateUser({"id": user["id"], "input": updates}), self._token)
         self._set_current_user(result)

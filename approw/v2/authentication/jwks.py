@@ -186,8 +186,10 @@ class KeySet:
             raise translate_core_error(e) from e
         where = self.jwks_uri.split("?", 1)[0]
         if response.status != 200:
-            raise ApprowHTTPError(response.status if response.status >= 400 else 500,
-                                  "HTTP %d from %s (JWKS)" % (response.status, where), http_status=response.status)
+            error = ApprowHTTPError(response.status if response.status >= 400 else 500,
+                                    "HTTP %d from %s (JWKS)" % (response.status, where), http_status=response.status)
+            setattr(error, "retry_after", response.headers.get("retry-after"))  # web apps answer 503 with it
+            raise error
         try:
             document = _core.loads(response.body)
         except _core.DecodeError as e:

@@ -265,10 +265,13 @@ class ProtocolMethods(AuthenticationBase):
 
     @checked
     def verify_token(self, token: str, nonce: Optional[str] = None,
-                           access_token: Optional[str] = None) -> JSONDict:
+                           access_token: Optional[str] = None, *, check_revoked: bool = False) -> JSONDict:
         """Verify an ID token or access token locally, with no request per call: the
         signature (RS256 with the provider's published key, cached; HS256 with
         ``options.secret`` when it is set), issuer ``{host}/oidc``, audience ``options.app_id``,
         ``exp``/``nbf``/``iat``, and ``nonce`` / ``at_hash`` when given.  Returns the claims;
-        raises ``ApprowTokenError`` (``code`` 2206 expired, 2207 invalid; ``reason``)."""
-        return TokenVerifier.shared(self.options).verify(token, nonce=nonce, access_token=access_token)
+        raises ``ApprowTokenError`` (``code`` 2206 expired, 2207 invalid; ``reason``).
+        ``check_revoked=True``: also ask the service whether the token was revoked (logged
+        out), remembering the answer for 10 seconds (reason ``revoked``)."""
+        return TokenVerifier.shared(self.options, check_revoked).verify(
+            token, nonce=nonce, access_token=access_token)

@@ -19,6 +19,16 @@ and ``iat`` are present, ``exp``/``nbf``/``iat`` hold within ``leeway`` seconds;
 equals the one given; ``at_hash`` matches the access token given.  The signature and the
 registered claims are checked in C (``approw._core.jwt_verify``, OpenSSL); the header is
 decoded once per distinct header (the C call does not return it).
+
+**Revocation.**  A purely local check cannot know that a token was revoked (the user logged
+out, an administrator forced a logout, the password changed): such a token keeps verifying
+until it expires.  With ``check_revoked=True`` the verifier also asks the service
+(``checkLoginStatus`` at ``host``, by default the issuer without its ``/oidc``) whether the
+token is still live, after the local checks pass, and remembers the answer for
+``revocation_ttl`` seconds (default 10; at most 10,000 tokens).  A revoked token is then
+refused (``reason`` ``revoked``) within ``revocation_ttl`` of its revocation, at the price of
+one request per token per ``revocation_ttl``; when the service cannot be reached the
+transport error is raised (a token is never accepted unchecked).
 """
 import hmac
 import threading
@@ -39,6 +49,7 @@ Claims = Dict[str, Any]
 _EXPIRED, _INVALID = 2206, 2207
 _ALGORITHMS = ("RS256", "HS256")
 _HEADER_CACHE = 256
+_LIVE_CACHE = 10000
 V = TypeVar("V", bound="TokenVerifierBase")
 _shared: Dict[Tuple[Any, ...], Any] = {}
 _shared_keys: Dict[Tuple[Any, ...], KeySet] = {}
@@ -87,6 +98,9 @@ class TokenVerifierBase:
         ca_bundle: Optional[str] = None,
         use_unverified_ssl: bool = False,
         key_set: Optional[KeySet] = None,
+        check_revoked: bool = False,
+        revocation_ttl: float = 10.0,
+        host: Optional[str] = None,
     ) -> None:
         """``issuer``: the provider's issuer (``https://YOUR_APP.approw.com/oidc``);
         ``audience``: your application id (or several); ``jwks_uri``: default
@@ -96,7 +110,9 @@ class TokenVerifierBase:
         ``cache_ttl``: fix the JWKS cache lifetime (default: the provider's cache headers);
         ``refetch_interval``: least seconds between refetches for unknown key ids;
         ``timeout`` (ms), ``ca_bundle``, ``use_unverified_ssl``: the JWKS request's transport,
-        as in the client options; ``key_set``: share a :class:`~.jwks.KeySet`."""
+        as in the client options; ``key_set``: share a :class:`~.jwks.KeySet`;
+        ``check_revoked``, ``revocation_ttl``, ``host``: ask the service whether the token
+        was revoked (see the module docstring)."""
         if not isinstance(issuer, str) or "://" not in issuer:
             raise ApprowWrongArgumentException("issuer must be the provider's issuer URL, e.g. "
                                                "https://YOUR_APP.approw.com/oidc")
@@ -112,7 +128,15 @@ class TokenVerifierBase:
             raise ApprowWrongArgumentException("HS256 needs the application secret (secret=...)")
         if isinstance(leeway, bool) or not isinstance(leeway, (int, float)) or leeway < 0:
             raise ApprowWrongArgumentException("leeway must be a number of seconds >= 0")
+        if isinstance(revocation_ttl, bool) or not isinstance(revocation_ttl, (int, float)) or revocation_ttl < 0:
+            raise ApprowWrongArgumentException("revocation_ttl must be a number of seconds >= 0")
         self.issuer = issuer.rstrip("/")
+        self.check_revoked = bool(check_revoked)
+        self.revocation_ttl = float(revocation_ttl)
+        self.host = (host or (self.issuer[:-5] if self.issuer.endswith("/oidc") else self.issuer)).rstrip("/")
+        self._transport = (timeout, ca_bundle, use_unverified_ssl)
+        self._live: Dict[bytes, Tuple[float, Optional[int]]] = {}   # sha256(token) -> (until, refusal code)
+        self._live_lock = threading.Lock()
         self.audience: Tuple[str, ...] = audiences
         self.algorithms = chosen
         self.leeway = float(leeway)
@@ -125,13 +149,13 @@ class TokenVerifierBase:
         self._headers_lock = threading.Lock()
 
     @classmethod
-    def shared(cls: Type[V], options: "ClientOptions") -> V:
+    def shared(cls: Type[V], options: "ClientOptions", check_revoked: bool = False) -> V:
         """The process-wide verifier for a client's options: issuer ``{host}/oidc``, audience
-        ``app_id``, HS256 too when ``secret`` is set; sync and async verifiers of the same
-        settings share one key set."""
+        ``app_id``, HS256 too when ``secret`` is set, asking the service about revocation when
+        ``check_revoked``; sync and async verifiers of the same settings share one key set."""
         transport = (options.timeout_ms, not options.use_unverified_ssl, options.ca_bundle)
         secret = getattr(options, "secret", None)
-        key = (cls, options.host, options.app_id, secret) + transport
+        key = (cls, options.host, options.app_id, secret, bool(check_revoked)) + transport
         found = _shared.get(key)
         if found is None:
             with _shared_lock:
@@ -146,7 +170,10 @@ class TokenVerifierBase:
                             ca_file=transport[2])
                     if not options.app_id:
                         raise ApprowWrongArgumentException("verify_token needs options.app_id (the token audience)")
-                    found = _shared[key] = cls(issuer, options.app_id, secret=secret or None, key_set=keys)
+                    found = _shared[key] = cls(issuer, options.app_id, secret=secret or None, key_set=keys,
+                                               check_revoked=check_revoked, host=options.host,
+                                               timeout=transport[0], use_unverified_ssl=not transport[1],
+                                               ca_bundle=transport[2])
         return found
 
     def __repr__(self) -> str:
@@ -210,6 +237,48 @@ class TokenVerifierBase:
     def _fixed_key(self, alg: str) -> Optional[str]:
         return self._secret if alg == "HS256" else None
 
+    # ------------------------------------------------------------------ revocation
+    def _status_options(self) -> Any:
+        """Options of the client that asks the service for a token's login status."""
+        from .types import AuthenticationClientOptions
+
+        timeout, ca_bundle, unverified = self._transport
+        return AuthenticationClientOptions(app_id=self.audience[0], host=self.host, timeout=timeout,
+                                           ca_bundle=ca_bundle, use_unverified_ssl=unverified)
+
+    def _remembered(self, token: str) -> Tuple[bytes, Optional[Tuple[float, Optional[int]]]]:
+        digest = _core.sha256(token.encode())
+        found = self._live.get(digest)
+        if found is not None and found[0] <= time.monotonic():
+            found = None
+        return digest, found
+
+    def _remember(self, digest: bytes, status: Any) -> Optional[int]:
+        """Store the service's answer; the refusal code (2206/2207) or ``None`` when live."""
+        live = isinstance(status, dict) and status.get("status") is True
+        refusal: Optional[int] = None
+        if not live:
+            code = status.get("code") if isinstance(status, dict) else None
+            refusal = _EXPIRED if code == _EXPIRED else _INVALID
+        with self._live_lock:
+            if len(self._live) >= _LIVE_CACHE:
+                now = time.monotonic()
+                for key in [k for k, (until, _) in self._live.items() if until <= now] or list(self._live):
+                    del self._live[key]
+            self._live[digest] = (time.monotonic() + self.revocation_ttl, refusal)
+        return refusal
+
+    def forget_revocations(self) -> None:
+        """Forget the remembered login-status answers (e.g. after revoking tokens yourself)."""
+        with self._live_lock:
+            self._live.clear()
+
+
+def _revoked(code: Optional[int]) -> ApprowTokenError:
+    if code == _EXPIRED:
+        return _refuse("the service says the token has expired", "expired", _EXPIRED)
+    return _refuse("the service says the token was revoked (logged out) or is no longer valid", "revoked")
+
 
 class TokenVerifier(TokenVerifierBase):
     """Verify tokens locally (see the module docstring); thread-safe."""
@@ -220,7 +289,19 @@ class TokenVerifier(TokenVerifierBase):
         authorization request (ID tokens); ``access_token``: check the ID token's ``at_hash``."""
         alg, kid = self._header(token)
         key = self._fixed_key(alg) or self.key_set.get(kid) or self.key_set.load(kid)
-        return self._check(token, alg, key, nonce, access_token)
+        claims = self._check(token, alg, key, nonce, access_token)
+        if self.check_revoked:
+            digest, found = self._remembered(token)
+            if found is None:
+                from .client import AuthenticationClient
+
+                status = AuthenticationClient(self._status_options()).check_login_status(token)
+                refusal = self._remember(digest, status)
+            else:
+                refusal = found[1]
+            if refusal is not None:
+                raise _revoked(refusal)
+        return claims
 
 
 class AsyncTokenVerifier(TokenVerifierBase):
@@ -236,4 +317,16 @@ class AsyncTokenVerifier(TokenVerifierBase):
         """As :meth:`TokenVerifier.verify`."""
         alg, kid = self._header(token)
         key = self._fixed_key(alg) or self.key_set.get(kid) or await self._async_keys.load(kid)
-        return self._check(token, alg, key, nonce, access_token)
+        claims = self._check(token, alg, key, nonce, access_token)
+        if self.check_revoked:
+            digest, found = self._remembered(token)
+            if found is None:
+                from ._async.client import AsyncAuthenticationClient
+
+                status = await AsyncAuthenticationClient(self._status_options()).check_login_status(token)
+                refusal = self._remember(digest, status)
+            else:
+                refusal = found[1]
+            if refusal is not None:
+                raise _revoked(refusal)
+        return claims

@@ -29,7 +29,8 @@ from ..exceptions import ApprowArgumentTypeError, ApprowWrongArgumentException
 
 __all__ = ["checked", "RESOURCE_TYPES", "TARGET_TYPES", "resource_type", "target_type",
            "page_options", "is_list", "EMAIL_SCENES", "email_scene", "one_of", "resource_actions",
-           "acl_opts", "targets_actions", "policy_statements"]
+           "acl_opts", "targets_actions", "policy_statements", "input_object",
+           "input_objects"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -263,3 +264,73 @@ def policy_statements(statements: Any) -> None:
             raise ApprowWrongArgumentException(f"{where}.actions must be a non-empty list of str")
         if st.get("effect") not in (None, "ALLOW", "DENY"):
             raise ApprowWrongArgumentException(f"{where}.effect must be ALLOW or DENY")
+
+
+def input_object(type_name: str, value: Any, where: str) -> None:
+    """``value`` must be a dict of the schema's input type ``type_name`` (``CreateUserInput``,
+    ...; see :mod:`approw.v2.common.inputs`): every key a field of it (an unknown key is named,
+    with the closest field as a hint), every value of the field's type or ``None``.  Messages
+    name keys and types, never values (a dict may hold a password)."""
+    from .inputs import FIELDS  # on first use: programs that never send one never load the tables
+
+    _input_object(FIELDS, type_name, value, where)
+
+
+def input_objects(type_name: str, values: Any, where: str) -> None:
+    """Each item of the list ``values`` must be a dict of ``type_name`` (see :func:`input_object`)."""
+    if not isinstance(values, (list, tuple)):
+        raise ApprowArgumentTypeError(f"{where} must be a list of dict ({type_name}), not {type(values).__name__}")
+    for i, value in enumerate(values):
+        input_object(type_name, value, f"{where}[{i}]")
+
+
+def _input_object(fields: Dict[str, Dict[str, str]], type_name: str, value: Any, where: str) -> None:
+    if not isinstance(value, collections.abc.Mapping):
+        raise ApprowArgumentTypeError(f"{where} must be a dict ({type_name}), not {type(value).__name__}")
+    known = fields[type_name]
+    for key, item in value.items():
+        kind = known.get(key) if isinstance(key, str) else None
+        if kind is None:
+            raise ApprowWrongArgumentException(
+                f"{where} has no field {_key(key)} (the fields of {type_name}: see approw.v2.common.inputs)"
+                f"{_did_you_mean(key, known)}")
+        if item is not None:
+            _input_value(fields, kind, item, f"{where}[{_key(key)}]")
+
+
+def _input_value(fields: Dict[str, Dict[str, str]], kind: str, item: Any, where: str) -> None:
+    if kind.startswith("["):
+        if not isinstance(item, (list, tuple)):
+            raise ApprowArgumentTypeError(f"{where} must be a list, not {type(item).__name__}")
+        for i, element in enumerate(item):
+            _input_value(fields, kind[1:-1], element, f"{where}[{i}]")
+    elif kind in fields:
+        _input_object(fields, kind, item, where)
+    elif kind != "any" and not _INPUT_KINDS[kind](item):
+        raise ApprowArgumentTypeError(f"{where} must be {_INPUT_NAMES[kind]}, not {type(item).__name__}")
+
+
+_INPUT_KINDS: Dict[str, Callable[[Any], bool]] = {
+    "str": lambda v: isinstance(v, str),
+    "int": lambda v: isinstance(v, int) and v.__class__ is not bool,
+    "float": lambda v: isinstance(v, (int, float)) and v.__class__ is not bool,
+    "bool": lambda v: isinstance(v, bool),
+}
+_INPUT_NAMES = {"str": "a str", "int": "an int", "float": "a number", "bool": "a bool (True or False)"}
+
+
+def _key(key: Any) -> str:
+    text = repr(key)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _did_you_mean(key: Any, known: Dict[str, str]) -> str:
+    if not isinstance(key, str):
+        return ""
+    import difflib  # only to word an error
+
+    found = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    if not found:
+        lowered = {name.lower(): name for name in known}
+        found = [lowered[key.lower()]] if key.lower() in lowered else []
+    return f"; did you mean {found[0]!r}?" if found else ""

@@ -9,7 +9,7 @@ them, to their roles (and the roles' parents), groups and organisation nodes, an
 their policies allow; a DENY statement of a policy wins.  Namespaces and resource
 definitions are in ``acl_resources``.
 """
-from typing import Any, Literal, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence
 
 from approw.v2.common import checks
 from approw.v2.common import operations as ops
@@ -19,6 +19,11 @@ from approw.v2.common.utils import authorized_resources, pick_alias
 from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .acl_resources import AclResourceMethods
+
+if TYPE_CHECKING:
+    from approw.v2.common.inputs import AuthorizeResourceOpt
+else:  # plain dicts at run time, checked by checks.input_object
+    AuthorizeResourceOpt = Mapping
 
 __all__ = ["AclManagementClient"]
 
@@ -50,22 +55,24 @@ class AclManagementClient(AclResourceMethods):
                                            "roleCode": role, "namespace": namespace}))
 
     @checked
-    def authorize_resource(self, namespace: str, resource: str, opts: Sequence[Mapping[str, Any]],
+    def authorize_resource(self, namespace: str, resource: str, opts: Sequence[AuthorizeResourceOpt],
                                  resource_type: Optional[ResourceType] = None) -> bool:
         """Grant ``resource`` (any code, a kind included) to several targets at once:
         ``opts`` = ``[{"targetType": "USER" | "ROLE" | "GROUP" | "ORG", "targetIdentifier":
         ..., "actions": [...]}]``; merged with what each target holds.  ``True``."""
         checks.acl_opts(opts)
+        checks.input_objects("AuthorizeResourceOpt", opts, "opts")
         self._exec(ops.authorizeResource({"namespace": namespace, "resource": resource, "opts": opts,
                                                 "resourceType": resource_type}))
         return True
 
     @checked
-    def revoke_resource(self, namespace: str, resource: str, opts: Sequence[Mapping[str, Any]]) -> bool:
+    def revoke_resource(self, namespace: str, resource: str, opts: Sequence[AuthorizeResourceOpt]) -> bool:
         """Take ``resource`` from the targets of ``opts`` (``[{targetType,
         targetIdentifier}]``, optionally ``actions`` to take only those): revoking a kind
         takes its items too.  Other targets keep theirs.  ``True``."""
         checks.acl_opts(opts)
+        checks.input_objects("AuthorizeResourceOpt", opts, "opts")
         self._rest("POST", "/api/v2/acl/revoke-resource",
                          json={"namespace": namespace, "resource": resource, "opts": opts})
         return True

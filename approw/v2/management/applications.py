@@ -8,7 +8,7 @@ resources and roles live there: the resource and role helpers below are the ``ac
 ``roles`` methods with ``namespace = app_id``), an access policy
 (:mod:`.applications_access`) and sign-up agreements (:mod:`.applications_agreements`).
 """
-from typing import Any, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 
 from approw.v2.common import checks
 from approw.v2.common.executor import Executor
@@ -24,6 +24,9 @@ from .applications_agreements import ApplicationAgreementMethods
 from .applications_roles import ApplicationRoleMethods
 from .roles import RolesManagementClient
 from .token_provider import ManagementTokenProvider
+
+if TYPE_CHECKING:
+    from approw.v2.common.paging import Pager
 
 __all__ = ["ApplicationsManagementClient"]
 
@@ -45,6 +48,13 @@ class ApplicationsManagementClient(
         """One page of the pool's applications, ``{totalCount, list}`` (the default one first)."""
         found: ApplicationPage = self._rest("GET", "/api/v2/applications", params={"page": page, "limit": limit})
         return found
+
+    def iter(self, limit: int = 100) -> "Pager[Application]":
+        """Every application of the pool, ``limit`` per request, lazily (``async for`` with
+        the asyncio client)."""
+        from approw.v2.common.paging import Pager
+
+        return Pager(self.list, limit=limit)
 
     @checked
     def create(self, name: str, identifier: str, redirect_uris: Sequence[str],

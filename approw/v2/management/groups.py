@@ -2,7 +2,7 @@
 # Do not edit: change that file and run `python tools/unasync.py`.
 """``management.groups``: :class:`GroupsManagementClient`, the user groups of the pool
 (addressed by code)."""
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from approw.v2.common import checks
 from approw.v2.common import operations as ops
@@ -11,6 +11,9 @@ from approw.v2.common.shapes import AuthorizedResources, CommonMessage, Group, G
 from approw.v2.common.utils import authorized_resources, nested_users, required_field
 
 from .base import ManagementSubClient
+
+if TYPE_CHECKING:
+    from approw.v2.common.paging import Pager
 
 __all__ = ["GroupsManagementClient"]
 
@@ -22,6 +25,12 @@ class GroupsManagementClient(ManagementSubClient):
     def list(self, page: int = 1, limit: int = 10) -> GroupPage:
         """One page of groups, ``{totalCount, list}``, newest first."""
         return self._exec(ops.groups({"page": page, "limit": limit}))
+
+    def iter(self, limit: int = 100) -> "Pager[Group]":
+        """Every group, ``limit`` per request, lazily (``async for`` with the asyncio client)."""
+        from approw.v2.common.paging import Pager
+
+        return Pager(self.list, limit=limit)
 
     @checked
     def create(self, code: str, name: str, description: Optional[str] = None) -> Group:

@@ -8,7 +8,7 @@ of their own descendants) and deleted with their subtree.  Members of nodes are 
 :mod:`.org_members`, their roles and permissions in :mod:`.org_roles`.
 """
 import json as _json
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
@@ -17,6 +17,9 @@ from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .org_members import OrgMemberMethods
 from .org_roles import OrgRoleMethods
+
+if TYPE_CHECKING:
+    from approw.v2.common.paging import Pager
 
 __all__ = ["OrgManagementClient"]
 
@@ -55,6 +58,13 @@ class OrgManagementClient(OrgMemberMethods, OrgRoleMethods):
         """One page of organisations, ``{totalCount, list}``; ``sort_by`` is ``CREATEDAT_DESC``
         (the default), ``CREATEDAT_ASC``, ``UPDATEDAT_DESC`` or ``UPDATEDAT_ASC``."""
         return self._exec(ops.orgs({"page": page, "limit": limit, "sortBy": sort_by}))
+
+    def iter(self, limit: int = 100, sort_by: Optional[str] = None) -> "Pager[Org]":
+        """Every organisation, ``limit`` per request, lazily (``async for`` with the asyncio
+        client)."""
+        from approw.v2.common.paging import Pager
+
+        return Pager(self.list, limit=limit, sort_by=sort_by)
 
     @checked
     def find_by_id(self, id: str) -> Org:  # noqa: A002 (reference name)

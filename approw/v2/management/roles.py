@@ -5,7 +5,7 @@
 A role is addressed by its code within a namespace (``default`` when ``namespace`` is not
 given); its custom data by its ID.
 """
-from typing import Any, Dict, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence
 
 from approw.v2.common import checks
 from approw.v2.common import operations as ops
@@ -30,6 +30,9 @@ from approw.v2.common.utils import (
 
 from .base import ManagementSubClient
 
+if TYPE_CHECKING:
+    from approw.v2.common.paging import Pager
+
 __all__ = ["RolesManagementClient"]
 
 
@@ -42,6 +45,13 @@ class RolesManagementClient(ManagementSubClient):
     def list(self, page: int = 1, limit: int = 10, namespace: Optional[str] = None) -> RolePage:
         """One page of the roles of ``namespace``, ``{totalCount, list}``, newest first."""
         return self._exec(ops.roles({"page": page, "limit": limit, "namespace": namespace}))
+
+    def iter(self, limit: int = 100, namespace: Optional[str] = None) -> "Pager[Role]":
+        """Every role (of ``namespace``, or all), ``limit`` per request, lazily (see
+        :meth:`UsersManagementClient.iter`)."""
+        from approw.v2.common.paging import Pager
+
+        return Pager(self.list, limit=limit, namespace=namespace)
 
     @checked
     def create(self, code: str, description: Optional[str] = None,

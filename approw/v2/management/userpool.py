@@ -8,15 +8,21 @@ pool, its environment variables and its secret.
     management.userpool.update({"loginFailCheck": {"enabled": True, "limit": 5, "timeInterval": 300}})
     management.userpool.add_env("stage", "production")              # read by pipeline functions
 """
-from typing import Any, List, Mapping, cast
+from typing import TYPE_CHECKING, Any, List, Mapping, cast
 from urllib.parse import quote
 
 from approw.v2.common import operations as ops
+from approw.v2.common import checks
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import CommonMessage, Env, UserPool
 from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .base import ManagementSubClient
+
+if TYPE_CHECKING:
+    from approw.v2.common.inputs import UpdateUserpoolInput
+else:  # plain dicts at run time, checked by checks.input_object
+    UpdateUserpoolInput = Mapping
 
 __all__ = ["UserpoolManagementClient"]
 
@@ -37,7 +43,7 @@ class UserpoolManagementClient(ManagementSubClient):
         return self._exec(ops.userpool({}))
 
     @checked
-    def update(self, updates: Mapping[str, Any]) -> UserPool:
+    def update(self, updates: UpdateUserpoolInput) -> UserPool:
         """Change the pool's settings; returns them all.  ``updates`` holds any of ``name``,
         ``logo``, ``domain``, ``description``, ``emailVerifiedDefault``, ``sendWelcomeEmail``,
         ``registerDisabled``, ``allowedOrigins`` (one origin per line), ``tokenExpiresAfter``
@@ -46,6 +52,7 @@ class UserpoolManagementClient(ManagementSubClient):
         ``limit}``), ... ; a nested setting keeps the parts not given."""
         if not updates:
             raise ApprowWrongArgumentException("updates must not be empty")
+        checks.input_object("UpdateUserpoolInput", updates, "updates")
         return self._exec(ops.updateUserpool({"input": updates}))
 
     @checked

@@ -6,15 +6,21 @@ A login that needs a second factor raises ``ApprowException`` (code 1635) whose 
 carries the ``mfaToken`` to finish with (see ``AuthenticationClient.mfa``).
 """
 import ipaddress
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from approw.v2.authentication.types import AuthenticationClientOptions
 from approw.v2.common import operations as ops
+from approw.v2.common import checks
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import CommonMessage, LoginStatus, User
 from approw.v2.common.utils import get_hostname_from_url
 
 from .base import AsyncAuthenticationBase, client_extras
+
+if TYPE_CHECKING:
+    from approw.v2.common.inputs import RegisterProfile
+else:  # plain dicts at run time, checked by checks.input_object
+    RegisterProfile = Mapping
 
 __all__ = ["AsyncLoginMethods"]
 
@@ -27,7 +33,7 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
         self,
         email: str,
         password: str,
-        profile: Optional[Mapping[str, Any]] = None,
+        profile: Optional[RegisterProfile] = None,
         force_login: bool = False,
         generate_token: bool = False,
         client_ip: Optional[str] = None,
@@ -40,6 +46,8 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
         ``profile``: profile fields (``nickname``, ...); ``force_login``: run the full login
         flow; ``generate_token``: return a token; ``custom_data``: ``{key: value}`` custom
         fields; ``context``: extra data for pipelines."""
+        if profile is not None:
+            checks.input_object("RegisterProfile", profile, "profile")
         return await self._login(ops.registerByEmail({"input": {
             "email": email, "password": self._executor.encrypt_password(password),
             "profile": profile, "forceLogin": force_login, "generateToken": generate_token,
@@ -51,7 +59,7 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
         self,
         username: str,
         password: str,
-        profile: Optional[Mapping[str, Any]] = None,
+        profile: Optional[RegisterProfile] = None,
         force_login: bool = False,
         generate_token: bool = False,
         client_ip: Optional[str] = None,
@@ -61,6 +69,8 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
         clientIp: Optional[str] = None,  # noqa: N803 (old spelling, still accepted)
     ) -> User:
         """Register with username and password; otherwise as :meth:`register_by_email`."""
+        if profile is not None:
+            checks.input_object("RegisterProfile", profile, "profile")
         return await self._login(ops.registerByUsername({"input": {
             "username": username, "password": self._executor.encrypt_password(password),
             "profile": profile, "forceLogin": force_login, "generateToken": generate_token,
@@ -73,7 +83,7 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
         phone: str,
         code: str,
         password: Optional[str] = None,
-        profile: Optional[Mapping[str, Any]] = None,
+        profile: Optional[RegisterProfile] = None,
         force_login: bool = False,
         generate_token: bool = False,
         client_ip: Optional[str] = None,
@@ -85,6 +95,8 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
         """Register with a phone number and the SMS code sent to it (:meth:`send_sms_code`);
         ``password`` is optional (encrypted before sending).  Otherwise as
         :meth:`register_by_email`."""
+        if profile is not None:
+            checks.input_object("RegisterProfile", profile, "profile")
         return await self._login(ops.registerByPhoneCode({"input": {
             "phone": phone, "code": code,
             "password": self._executor.encrypt_password(password) if password else None,

@@ -6,7 +6,7 @@ resources and roles live there: the resource and role helpers below are the ``ac
 ``roles`` methods with ``namespace = app_id``), an access policy
 (:mod:`.applications_access`) and sign-up agreements (:mod:`.applications_agreements`).
 """
-from typing import Any, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 
 from approw.v2.common import checks
 from approw.v2.common._async.executor import AsyncExecutor
@@ -22,6 +22,9 @@ from .applications_agreements import AsyncApplicationAgreementMethods
 from .applications_roles import AsyncApplicationRoleMethods
 from .roles import AsyncRolesManagementClient
 from .token_provider import AsyncManagementTokenProvider
+
+if TYPE_CHECKING:
+    from approw.v2.common._async.paging import AsyncPager
 
 __all__ = ["AsyncApplicationsManagementClient"]
 
@@ -43,6 +46,13 @@ class AsyncApplicationsManagementClient(
         """One page of the pool's applications, ``{totalCount, list}`` (the default one first)."""
         found: ApplicationPage = await self._rest("GET", "/api/v2/applications", params={"page": page, "limit": limit})
         return found
+
+    def iter(self, limit: int = 100) -> "AsyncPager[Application]":
+        """Every application of the pool, ``limit`` per request, lazily (``async for`` with
+        the asyncio client)."""
+        from approw.v2.common._async.paging import AsyncPager
+
+        return AsyncPager(self.list, limit=limit)
 
     @checked
     async def create(self, name: str, identifier: str, redirect_uris: Sequence[str],

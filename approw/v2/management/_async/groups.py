@@ -1,6 +1,6 @@
 """``management.groups``: :class:`AsyncGroupsManagementClient`, the user groups of the pool
 (addressed by code)."""
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from approw.v2.common import checks
 from approw.v2.common import operations as ops
@@ -9,6 +9,9 @@ from approw.v2.common.shapes import AuthorizedResources, CommonMessage, Group, G
 from approw.v2.common.utils import authorized_resources, nested_users, required_field
 
 from .base import AsyncManagementSubClient
+
+if TYPE_CHECKING:
+    from approw.v2.common._async.paging import AsyncPager
 
 __all__ = ["AsyncGroupsManagementClient"]
 
@@ -20,6 +23,12 @@ class AsyncGroupsManagementClient(AsyncManagementSubClient):
     async def list(self, page: int = 1, limit: int = 10) -> GroupPage:
         """One page of groups, ``{totalCount, list}``, newest first."""
         return await self._exec(ops.groups({"page": page, "limit": limit}))
+
+    def iter(self, limit: int = 100) -> "AsyncPager[Group]":
+        """Every group, ``limit`` per request, lazily (``async for`` with the asyncio client)."""
+        from approw.v2.common._async.paging import AsyncPager
+
+        return AsyncPager(self.list, limit=limit)
 
     @checked
     async def create(self, code: str, name: str, description: Optional[str] = None) -> Group:

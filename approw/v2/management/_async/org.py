@@ -6,7 +6,7 @@ of their own descendants) and deleted with their subtree.  Members of nodes are 
 :mod:`.org_members`, their roles and permissions in :mod:`.org_roles`.
 """
 import json as _json
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
@@ -15,6 +15,9 @@ from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .org_members import AsyncOrgMemberMethods
 from .org_roles import AsyncOrgRoleMethods
+
+if TYPE_CHECKING:
+    from approw.v2.common._async.paging import AsyncPager
 
 __all__ = ["AsyncOrgManagementClient"]
 
@@ -53,6 +56,13 @@ class AsyncOrgManagementClient(AsyncOrgMemberMethods, AsyncOrgRoleMethods):
         """One page of organisations, ``{totalCount, list}``; ``sort_by`` is ``CREATEDAT_DESC``
         (the default), ``CREATEDAT_ASC``, ``UPDATEDAT_DESC`` or ``UPDATEDAT_ASC``."""
         return await self._exec(ops.orgs({"page": page, "limit": limit, "sortBy": sort_by}))
+
+    def iter(self, limit: int = 100, sort_by: Optional[str] = None) -> "AsyncPager[Org]":
+        """Every organisation, ``limit`` per request, lazily (``async for`` with the asyncio
+        client)."""
+        from approw.v2.common._async.paging import AsyncPager
+
+        return AsyncPager(self.list, limit=limit, sort_by=sort_by)
 
     @checked
     async def find_by_id(self, id: str) -> Org:  # noqa: A002 (reference name)

@@ -6,7 +6,7 @@ A policy is a list of statements ``{"resource": "books:*", "actions": ["books:re
 DENY statement wins over every grant.  Policies live in a namespace (``default`` unless
 ``namespace`` is given).
 """
-from typing import Any, Literal, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Literal, Mapping, Optional, Sequence
 
 from approw.v2.common import checks
 from approw.v2.common import operations as ops
@@ -14,6 +14,12 @@ from approw.v2.common.checks import checked
 from approw.v2.common.shapes import CommonMessage, Policy, PolicyAssignmentPage, PolicyPage
 
 from .base import AsyncManagementSubClient
+
+if TYPE_CHECKING:
+    from approw.v2.common._async.paging import AsyncPager
+    from approw.v2.common.inputs import PolicyStatementInput
+else:  # plain dicts at run time, checked by checks.input_object
+    PolicyStatementInput = Mapping
 
 __all__ = ["AsyncPolicyManagementClient", "AsyncPoliciesManagementClient"]
 
@@ -31,11 +37,20 @@ class AsyncPolicyManagementClient(AsyncManagementSubClient):
         return await self._exec(ops.policies(
             {"page": page, "limit": limit, "namespace": namespace, "excludeDefault": exclude_default}))
 
+    def iter(self, limit: int = 100, namespace: Optional[str] = None,
+             exclude_default: Optional[bool] = None) -> "AsyncPager[Policy]":
+        """Every policy, ``limit`` per request, as :meth:`list` filters them, lazily
+        (``async for`` with the asyncio client)."""
+        from approw.v2.common._async.paging import AsyncPager
+
+        return AsyncPager(self.list, limit=limit, namespace=namespace, exclude_default=exclude_default)
+
     @checked
-    async def create(self, code: str, statements: Sequence[Mapping[str, Any]], description: Optional[str] = None,
+    async def create(self, code: str, statements: Sequence[PolicyStatementInput], description: Optional[str] = None,
                      namespace: Optional[str] = None) -> Policy:
         """Create a policy from its statements."""
         checks.policy_statements(statements)
+        checks.input_objects("PolicyStatementInput", statements, "statements")
         return await self._exec(ops.createPolicy(
             {"code": code, "description": description, "statements": statements, "namespace": namespace}))
 
@@ -45,13 +60,14 @@ class AsyncPolicyManagementClient(AsyncManagementSubClient):
         return await self._exec(ops.policy({"code": code, "namespace": namespace}))
 
     @checked
-    async def update(self, code: str, statements: Optional[Sequence[Mapping[str, Any]]] = None,
+    async def update(self, code: str, statements: Optional[Sequence[PolicyStatementInput]] = None,
                      description: Optional[str] = None, new_code: Optional[str] = None,
                      namespace: Optional[str] = None) -> Policy:
         """Replace a policy's statements and/or description, or rename it with ``new_code``
         (its assignments stay).  Built-in policies cannot be changed."""
         if statements is not None:
             checks.policy_statements(statements)
+            checks.input_objects("PolicyStatementInput", statements, "statements")
         return await self._exec(ops.updatePolicy({"code": code, "description": description,
                                                   "statements": statements, "newCode": new_code,
                                                   "namespace": namespace}))

@@ -3,7 +3,7 @@
 A role is addressed by its code within a namespace (``default`` when ``namespace`` is not
 given); its custom data by its ID.
 """
-from typing import Any, Dict, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence
 
 from approw.v2.common import checks
 from approw.v2.common import operations as ops
@@ -28,6 +28,9 @@ from approw.v2.common.utils import (
 
 from .base import AsyncManagementSubClient
 
+if TYPE_CHECKING:
+    from approw.v2.common._async.paging import AsyncPager
+
 __all__ = ["AsyncRolesManagementClient"]
 
 
@@ -40,6 +43,13 @@ class AsyncRolesManagementClient(AsyncManagementSubClient):
     async def list(self, page: int = 1, limit: int = 10, namespace: Optional[str] = None) -> RolePage:
         """One page of the roles of ``namespace``, ``{totalCount, list}``, newest first."""
         return await self._exec(ops.roles({"page": page, "limit": limit, "namespace": namespace}))
+
+    def iter(self, limit: int = 100, namespace: Optional[str] = None) -> "AsyncPager[Role]":
+        """Every role (of ``namespace``, or all), ``limit`` per request, lazily (see
+        :meth:`AsyncUsersManagementClient.iter`)."""
+        from approw.v2.common._async.paging import AsyncPager
+
+        return AsyncPager(self.list, limit=limit, namespace=namespace)
 
     @checked
     async def create(self, code: str, description: Optional[str] = None,

@@ -4,10 +4,11 @@ The class is assembled from three modules: this one (accounts: create, find, cha
 sessions), ``users_access`` (roles, groups, policies and permissions of a user) and
 ``users_custom_data`` (custom data).
 """
-from typing import Any, List, Literal, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, List, Literal, Mapping, Optional, Sequence
 from urllib.parse import quote
 
 from approw.v2.common import operations as ops
+from approw.v2.common import checks
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import (
     CommonMessage,
@@ -28,6 +29,12 @@ from approw.v2.exceptions import ApprowWrongArgumentException
 from .base import AsyncManagementSubClient
 from .users_access import AsyncUserAccessMethods
 from .users_custom_data import AsyncUserCustomDataMethods
+
+if TYPE_CHECKING:
+    from approw.v2.common._async.paging import AsyncPager
+    from approw.v2.common.inputs import CreateUserIdentityInput, CreateUserInput, FindUserByIdentityInput, SearchUserDepartmentOpt, SearchUserGroupOpt, SearchUserRoleOpt, UpdateUserInput
+else:  # plain dicts at run time, checked by checks.input_object
+    CreateUserIdentityInput = CreateUserInput = FindUserByIdentityInput = SearchUserDepartmentOpt = SearchUserGroupOpt = SearchUserRoleOpt = UpdateUserInput = Mapping
 
 __all__ = ["AsyncUsersManagementClient"]
 
@@ -56,6 +63,16 @@ class AsyncUsersManagementClient(AsyncUserAccessMethods, AsyncUserCustomDataMeth
         convert_nested_pagination_custom_data_list_to_dict(users)
         return users
 
+    def iter(self, limit: int = 100, with_custom_data: bool = False, sort_by: Optional[SortBy] = None,
+             exclude_users_in_org: Optional[bool] = None) -> "AsyncPager[User]":
+        """Every user, ``limit`` per request, as :meth:`list` orders and filters them: ``for
+        user in users.iter(limit=100)`` (``async for`` with the asyncio client); a page is
+        fetched only when the previous one has been consumed."""
+        from approw.v2.common._async.paging import AsyncPager
+
+        return AsyncPager(self.list, limit=limit, with_custom_data=with_custom_data, sort_by=sort_by,
+                          exclude_users_in_org=exclude_users_in_org)
+
     @checked
     async def detail(
         self,
@@ -77,10 +94,12 @@ class AsyncUsersManagementClient(AsyncUserAccessMethods, AsyncUserCustomDataMeth
     async def find(self, email: Optional[str] = None, username: Optional[str] = None,
                    phone: Optional[str] = None, external_id: Optional[str] = None,
                    with_custom_data: bool = False,
-                   identity: Optional[Mapping[str, Any]] = None) -> Optional[User]:
+                   identity: Optional[FindUserByIdentityInput] = None) -> Optional[User]:
         """The user with this email (any case), username, phone, external ID or ``identity``
         (``{"provider": ..., "userIdInIdp": ...}``), or ``None``; with several criteria the
         user must match all of them."""
+        if identity is not None:
+            checks.input_object("FindUserByIdentityInput", identity, "identity")
         variables: ops.FindUserVariables = {
             "email": email, "username": username, "phone": phone, "externalId": external_id, "identity": identity}
         if not with_custom_data:
@@ -89,9 +108,9 @@ class AsyncUsersManagementClient(AsyncUserAccessMethods, AsyncUserCustomDataMeth
 
     @checked
     async def search(self, query: str, page: int = 1, limit: int = 10,
-                     department_opts: Optional[Sequence[Mapping[str, Any]]] = None,
-                     group_opts: Optional[Sequence[Mapping[str, Any]]] = None,
-                     role_opts: Optional[Sequence[Mapping[str, Any]]] = None,
+                     department_opts: Optional[Sequence[SearchUserDepartmentOpt]] = None,
+                     group_opts: Optional[Sequence[SearchUserGroupOpt]] = None,
+                     role_opts: Optional[Sequence[SearchUserRoleOpt]] = None,
                      with_custom_data: bool = False,
                      fields: Optional[Sequence[str]] = None) -> UserPage:
         """Users whose fields contain ``query`` (any case): by default username, nickname,
@@ -99,6 +118,11 @@ class AsyncUsersManagementClient(AsyncUserAccessMethods, AsyncUserCustomDataMeth
         ``fields`` chooses others.  ``group_opts`` (``[{"code": ...}]``), ``role_opts``
         (``[{"code": ..., "namespace": ...}]``) and ``department_opts``
         (``[{"departmentId": ..., "includeChildrenDepartments": bool}]``) keep only members."""
+        for type_name, opts, where in (("SearchUserDepartmentOpt", department_opts, "department_opts"),
+                                       ("SearchUserGroupOpt", group_opts, "group_opts"),
+                                       ("SearchUserRoleOpt", role_opts, "role_opts")):
+            if opts is not None:
+                checks.input_objects(type_name, opts, where)
         variables: ops.SearchUserVariables = {
             "query": query, "fields": fields, "page": page, "limit": limit,
             "departmentOpts": department_opts, "groupOpts": group_opts, "roleOpts": role_opts}
@@ -143,10 +167,10 @@ class AsyncUsersManagementClient(AsyncUserAccessMethods, AsyncUserCustomDataMeth
     @checked
     async def create(
         self,
-        userInfo: Mapping[str, Any],  # noqa: N803 (reference name)
+        userInfo: CreateUserInput,  # noqa: N803 (reference name)
         keep_password: bool = False,
         custom_data: Optional[Mapping[str, Any]] = None,
-        identity: Optional[Mapping[str, Any]] = None,
+        identity: Optional[CreateUserIdentityInput] = None,
         reset_password_on_first_login: Optional[bool] = None,
     ) -> User:
         """Create a user from ``userInfo`` (``username``, ``email``, ``phone``, ``password``,
@@ -156,8 +180,12 @@ class AsyncUsersManagementClient(AsyncUserAccessMethods, AsyncUserCustomDataMeth
         user's ``customData`` is then a dict.  ``identity`` links an external account
         (``{"provider", "userIdInIdp", ...}``); ``reset_password_on_first_login`` asks the
         user to change the password at first sign-in."""
-        if userInfo.get("password"):
-            userInfo = {**userInfo, "password": self._executor.encrypt_password(userInfo["password"])}
+        checks.input_object("CreateUserInput", userInfo, "userInfo")
+        if identity is not None:
+            checks.input_object("CreateUserIdentityInput", identity, "identity")
+        password = userInfo.get("password")
+        if password:
+            userInfo = {**userInfo, "password": self._executor.encrypt_password(password)}
         variables: ops.CreateUserVariables = {
             "userInfo": userInfo, "keepPassword": keep_password, "params": custom_data_params(custom_data),
             "identity": identity, "resetPasswordOnFirstLogin": reset_password_on_first_login}
@@ -166,11 +194,13 @@ class AsyncUsersManagementClient(AsyncUserAccessMethods, AsyncUserCustomDataMeth
         return convert_user_custom_data(await self._exec(ops.createUserWithCustomData(variables)))
 
     @checked
-    async def update(self, userId: str, updates: Mapping[str, Any]) -> User:  # noqa: N803
+    async def update(self, userId: str, updates: UpdateUserInput) -> User:  # noqa: N803
         """Update a user's profile fields; a ``password`` in ``updates`` is encrypted before it
         is sent (the caller's dict is not changed)."""
-        if updates.get("password"):
-            updates = {**updates, "password": self._executor.encrypt_password(updates["password"])}
+        checks.input_object("UpdateUserInput", updates, "updates")
+        password = updates.get("password")
+        if password:
+            updates = {**updates, "password": self._executor.encrypt_password(password)}
         return await self._exec(ops.updateUser({"id": userId, "input": updates}))
 
     @checked

@@ -1,0 +1,1 @@
+"""A Django project protected by Approw (plain views and Django REST framework views)."""
