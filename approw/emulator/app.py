@@ -186,15 +186,17 @@ class Emulator:
         verifying); returns the new ``kid``."""
         return self.pool.rotate_signing_key()
 
-    def configure_app(self, **settings: Any) -> Dict[str, Any]:
-        """Change the application's settings as an OAuth/OIDC/CAS client and return them all:
-        ``redirect_uris``, ``token_endpoint_auth_method``, ``introspection_endpoint_auth_method``,
-        ``revocation_endpoint_auth_method`` (``client_secret_post``, ``client_secret_basic`` or
+    def configure_app(self, app_id: Optional[str] = None, **settings: Any) -> Dict[str, Any]:
+        """Change an application's settings (default: the pool's default application) as an
+        OAuth/OIDC/CAS client and return them all: ``redirect_uris``, ``grant_types`` (any of
+        ``authorization_code``, ``implicit``, ``refresh_token``), ``token_endpoint_auth_method``,
+        ``introspection_endpoint_auth_method``, ``revocation_endpoint_auth_method`` (``client_secret_post``, ``client_secret_basic`` or
         ``none``), ``id_token_alg`` (``RS256`` or ``HS256``), and the lifetimes in seconds
         ``code_lifetime``, ``access_token_lifetime``, ``id_token_lifetime``,
         ``refresh_token_lifetime``, ``cas_ticket_lifetime``, ``session_lifetime``."""
         ctx = RequestContext(self.pool, lambda name: None, "127.0.0.1")
-        return oidc_clients.as_dict(oidc_clients.configure(ctx, **settings))
+        return oidc_clients.as_dict(oidc_clients.configure(ctx, app_id, **settings))
+
     # --- the outbox and second factors ------------------------------------------------------
 
     def outbox(self, to: Optional[str] = None) -> List[Dict[str, Any]]:

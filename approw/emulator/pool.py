@@ -110,6 +110,8 @@ class UserPool:
         self.secret: str = identity["secret"]
         self.app_id: str = identity["appId"]
         apps.ensure_default(store, self.app_id, identity["appSecret"], identity["createdAt"])
+        if config.redirect_uris:  # --redirect-uri: the default application's redirect URIs
+            applications.update(store, self.app_id, {"redirectUris": list(dict.fromkeys(config.redirect_uris))})
         stored_keys = store.get_meta("keys")
         self._rotation_lock = threading.Lock()
         if stored_keys is not None:

@@ -76,7 +76,7 @@ def test_errors(az):
     assert az.code(add, {"p": ["p"], "t": "ROLE", "i": ["nope"]}) == 404
     assert az.code(add, {"p": ["p"], "t": "GROUP", "i": ["nope"]}) == 404
     assert az.code(add, {"p": ["p"], "t": "ORG", "i": ["node"]}) == 404
-    assert az.code(add, {"p": ["p"], "t": "AK_SK", "i": ["ak"]}) == 2231
+    assert az.code(add, {"p": ["p"], "t": "AK_SK", "i": ["ak"]}) == 404
     assert az.code(add, {"p": ["p"], "t": "USER", "i": []}) == 2231
     assert az.code(ASSIGNMENTS, {"c": "nope"}) == 404
     assert az.code(ASSIGNMENTS, {"i": user_id}) == 2231                # identifier without type
