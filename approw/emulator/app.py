@@ -138,7 +138,40 @@ class Emulator:
             "app_id": self.app_id,
             "app_secret": self.app_secret,
             "public_key": self.public_key,
+            "issuer": self.pool.issuer,
+            "jwks_uri": self.pool.issuer + "/.well-known/jwks.json",
         }
+
+    def environment(self) -> Dict[str, str]:
+        """The ``APPROW_*`` variables of ``exec`` and ``--print-env``."""
+        return {
+            "APPROW_EMULATOR_HOST": self.url.split("://", 1)[1],
+            "APPROW_HOST": self.url,
+            "APPROW_USER_POOL_ID": self.user_pool_id,
+            "APPROW_SECRET": self.secret,
+            "APPROW_APP_ID": self.app_id,
+            "APPROW_APP_SECRET": self.app_secret,
+            "APPROW_OIDC_ISSUER": self.pool.issuer,
+            "APPROW_JWKS_URL": self.pool.issuer + "/.well-known/jwks.json",
+        }
+
+    # --- seeds ---------------------------------------------------------------------------
+
+    def import_seed(self, seed: Any) -> Dict[str, int]:
+        """Load a seed (a path, or the document itself) into the running emulator; returns
+        the number of records per section.  ``SeedError`` names the first bad record."""
+        from . import seed as seeds
+
+        return seeds.import_seed(self, seeds.load(seed) if isinstance(seed, str) else seed)
+
+    def export_seed(self, path: Optional[str] = None) -> Dict[str, Any]:
+        """The state as a seed document (also written to ``path`` when given)."""
+        from . import seed as seeds
+
+        document = seeds.export_seed(self)
+        if path is not None:
+            seeds.dump(document, path)
+        return document
 
     # --- test helpers ------------------------------------------------------------------------
 

@@ -86,13 +86,17 @@ def token_lifetime(value: Any) -> int:
     return value
 
 
-def create(store: Store, app_id: str, lifetime: Any, remarks: Any) -> Dict[str, Any]:
+def create(store: Store, app_id: str, lifetime: Any, remarks: Any, *, account_id: Optional[str] = None,
+           secret: Optional[str] = None, enabled: bool = True) -> Dict[str, Any]:
+    """A new account (id and secret random unless given, e.g. by a seed)."""
     if remarks is not None and (not isinstance(remarks, str) or len(remarks) > 1000):
         raise invalid("remarks must be a string of at most 1000 characters")
-    account_id, now = object_id(), now_iso()
+    account_id, now = account_id or object_id(), now_iso()
+    if get(store, account_id) is not None:
+        raise invalid("programmatic access account %s exists already" % account_id)
     store.run("INSERT INTO app_access_keys (id, app_id, secret, enabled, token_lifetime, remarks, created_at, "
-              "updated_at) VALUES (?, ?, ?, 1, ?, ?, ?, ?)",
-              (account_id, app_id, random_secret(), token_lifetime(lifetime), remarks, now, now))
+              "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              (account_id, app_id, secret or random_secret(), enabled, token_lifetime(lifetime), remarks, now, now))
     return require(store, account_id)
 
 

@@ -151,11 +151,12 @@ def ensure_default(store: Store, app_id: str, secret: str, created_at: str) -> N
         _namespace(store, app)
 
 
-def create(ctx: RequestContext, settings: Dict[str, Any], client: Dict[str, Any]) -> Dict[str, Any]:
+def create(ctx: RequestContext, settings: Dict[str, Any], client: Dict[str, Any], *, app_id: Optional[str] = None,
+           secret: Optional[str] = None) -> Dict[str, Any]:
     """A new application from checked ``settings`` (:func:`fields`) and protocol settings
-    (:func:`protocol`), with its namespace."""
+    (:func:`protocol`), with its namespace (``app_id`` and ``secret``: random unless given)."""
     store = ctx.store
-    app = dict(settings, id=object_id(), secret=random_secret(), createdAt=now_iso())
+    app = dict(settings, id=app_id or object_id(), secret=secret or random_secret(), createdAt=now_iso())
     with store.tx():
         try:
             state.insert(store, app)
