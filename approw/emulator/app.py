@@ -129,6 +129,15 @@ class Emulator:
         """PEM of the password-encryption key (the SDK's ``enc_public_key``)."""
         return self.pool.keys.public_key_pem
 
+    @property
+    def issuer(self) -> str:
+        """The OpenID Provider's issuer (``{url}/oidc``)."""
+        return self.pool.issuer
+
+    @property
+    def jwks_uri(self) -> str:
+        return self.pool.issuer + "/.well-known/jwks.json"
+
     def info(self) -> Dict[str, str]:
         """The startup line: everything a client configuration needs."""
         return {
@@ -138,8 +147,8 @@ class Emulator:
             "app_id": self.app_id,
             "app_secret": self.app_secret,
             "public_key": self.public_key,
-            "issuer": self.pool.issuer,
-            "jwks_uri": self.pool.issuer + "/.well-known/jwks.json",
+            "issuer": self.issuer,
+            "jwks_uri": self.jwks_uri,
         }
 
     def environment(self) -> Dict[str, str]:
@@ -151,8 +160,8 @@ class Emulator:
             "APPROW_SECRET": self.secret,
             "APPROW_APP_ID": self.app_id,
             "APPROW_APP_SECRET": self.app_secret,
-            "APPROW_OIDC_ISSUER": self.pool.issuer,
-            "APPROW_JWKS_URL": self.pool.issuer + "/.well-known/jwks.json",
+            "APPROW_OIDC_ISSUER": self.issuer,
+            "APPROW_JWKS_URL": self.jwks_uri,
         }
 
     # --- seeds ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ pytest.importorskip("graphql")
 
 READ = {"resource": "books:*", "actions": ["books:read", "books:list"], "effect": "ALLOW"}
 DENY = {"resource": "books:1", "actions": ["books:read"], "effect": "DENY",
-        "condition": [{"param": "ip", "operator": "eq", "value": "1.2.3.4"}]}
+        "condition": [{"param": "SourceIp", "operator": "IpAddress", "value": "1.2.3.4"}]}
 POLICY = "query($c: String!, $n: String) { policy(code: $c, namespace: $n) { namespace code isDefault description " \
          "statements { resource actions effect condition { param operator value } } assignmentsCount " \
          "assignments { code targetType targetIdentifier } } }"

@@ -43,7 +43,8 @@ def seed_document(password_hash):
                   {"namespace": "billing", "code": "auditor", "parent": "payer"}],
         "policies": [{"namespace": "billing", "code": "pay-invoices",
                       "statements": [{"resource": "invoices:*", "actions": ["invoices:pay"], "effect": "ALLOW"}],
-                      "assignments": [{"targetType": "USER", "targetIdentifier": "u-bob", "enabled": False}]}],
+                      "assignments": [{"targetType": "USER", "targetIdentifier": "u-bob", "enabled": False},
+                                      {"targetType": "ROLE", "targetIdentifier": "payer"}]}],
         "orgs": [{"name": "Acme", "code": "acme", "members": ["u-alice"],
                   "children": [{"name": "Sales", "code": "sales", "members": ["u-bob"]}]}],
     }
@@ -117,7 +118,8 @@ def test_seed_import_through_the_cli_with_the_apps_own_ids(tmp_path, password_ha
                                                             secret=os.environ["APPROW_SECRET"]))
             assert mgmt.users.detail("u-bob")["createdAt"] == "2020-01-02T03:04:05.000Z"
             assert [g["code"] for g in mgmt.users.list_groups("u-alice")["list"]] == ["staff"]
-            assert mgmt.acl.is_allowed("u-alice", "invoices:1", "invoices:pay", "billing") is False
+            assert mgmt.acl.is_allowed("u-alice", "invoices:pay", "invoices:1", "billing") is True   # role payer
+            assert mgmt.acl.is_allowed("u-alice", "invoices:void", "invoices:1", "billing") is False
             assert mgmt.userpool.detail()["registerDisabled"] is True
             app = mgmt.applications.find_by_id("admin-console")
             assert app["secret"] == "admin-console-secret" and app["oidcConfig"]["access_token_expire"] == 600
@@ -142,6 +144,8 @@ def test_seed_import_through_the_cli_with_the_apps_own_ids(tmp_path, password_ha
     assert bob["passwordHash"] == password_hash
     assert [a["id"] for a in exported["applications"]] == [APP, "admin-console"]
     assert exported["applications"][1]["accessKeys"][0]["secret"] == "ci-job-secret"
+    assert exported["policies"][0]["assignments"][0] == {"targetType": "USER", "targetIdentifier": "u-bob",
+                                                         "enabled": False}
 
 
 def test_exec_exits_with_the_commands_status_and_exports_the_variables(tmp_path):

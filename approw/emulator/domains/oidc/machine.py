@@ -25,6 +25,7 @@ from ..acl import patterns
 from ..acl.permissions import Permissions
 from ..applications import access_keys
 from ..namespaces import state as namespaces
+from ..policies import conditions
 from . import clients, issue
 from .clients import OAuthError
 
@@ -60,7 +61,8 @@ def client_credentials(ctx: RequestContext, req: Request, form: Dict[str, str], 
     if not items:
         raise OAuthError("invalid_scope", "scope is required: resource:action items separated by spaces")
     namespace = namespaces.by_code(ctx.store, account["appId"])
-    permissions = Permissions(ctx.store, [("AK_SK", account["id"])], namespace["id"] if namespace else -1)
+    permissions = Permissions(ctx.store, [("AK_SK", account["id"])], namespace["id"] if namespace else -1,
+                              conditions.context(ctx.client_ip, account["appId"]))
     granted = []
     for item in items:
         parts = _split(item)
