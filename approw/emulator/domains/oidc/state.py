@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from ...store import Store, dumps
 
@@ -163,3 +163,19 @@ def client_settings(store: Store, app_id: str) -> Optional[Dict[str, Any]]:
 def set_client_settings(store: Store, app_id: str, settings: Dict[str, Any]) -> None:
     store.run("INSERT INTO op_clients (app_id, settings) VALUES (?, ?) ON CONFLICT (app_id) DO UPDATE SET "
               "settings = excluded.settings", (app_id, dumps(settings)))
+
+
+# --- a user's live grants (the console) ------------------------------------------------------
+
+
+def live_tokens_of(store: Store, user_id: str, now: int) -> List[Dict[str, Any]]:
+    return [dict(r) for r in store.fetch_all(
+        "SELECT client_id, kind, iat, exp FROM op_tokens WHERE user_id = ? AND revoked = 0 AND exp > ? "
+        "ORDER BY iat DESC", (user_id, now))]
+
+
+def end_user(store: Store, user_id: str) -> int:
+    """Revoke every token of a user and end their provider sessions; returns the tokens revoked."""
+    with store.tx():
+        store.run("UPDATE op_sessions SET ended = 1 WHERE user_id = ? AND ended = 0", (user_id,))
+        return store.run("UPDATE op_tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0", (user_id,))
