@@ -14,10 +14,11 @@ Format version 1 (every list optional; the emulator's README documents each reco
      "roles": [{"namespace", "code", "description", "parent", "users": [ids], "groups": [codes]}],
      "policies": [{"namespace", "code", "description", "statements",
                    "assignments": [{"targetType", "targetIdentifier", "enabled"}]}],
-     "orgs": [<tree: name, code, description, order, members (user ids), children>]}
+     "orgs": [<tree: name, code, description, order, members (user ids), children>],
+     "grants": [{"namespace", "resource", "resourceType", "targetType", "targetIdentifier", "actions"}]}
 
 Import goes through the emulator's own rules (GraphQL and REST calls for groups, roles,
-policies, namespaces and organisations; the same checks as ``createUser`` for users), in the
+policies, grants, namespaces and organisations; the same checks as ``createUser`` for users), in the
 order above, into a state without those records.  The first bad record stops it with a
 :class:`SeedError` naming its path (``users[3].email: ...``).  Users keep their ids and
 password hashes (``passwordHash`` as exported; ``password`` for a plain one), applications
@@ -30,6 +31,7 @@ import json
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from .context import RequestContext
+from .domains.acl import state as acl
 from .domains.applications import access_keys, apps
 from .domains.applications import state as applications
 from .domains.groups import state as groups
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
 
 FORMAT = "approw-emulator-seed"
 VERSION = 1
-_SECTIONS = ("settings", "namespaces", "applications", "users", "groups", "roles", "policies", "orgs")
+_SECTIONS = ("settings", "namespaces", "applications", "users", "groups", "roles", "policies", "orgs", "grants")
 _ALL = 1 << 30
 
 
@@ -230,6 +232,14 @@ class _Loader:
     def orgs(self, record: Dict[str, Any], where: str) -> None:
         self._rest(where, "/api/v2/orgs/import", {"filetype": "json", "file": record})
 
+    def grants(self, record: Dict[str, Any], where: str) -> None:
+        self._graphql(where, "mutation($ns: String, $r: String, $k: ResourceType, $o: [AuthorizeResourceOpt]) { "
+                      "authorizeResource(namespace: $ns, resource: $r, resourceType: $k, opts: $o) { code } }",
+                      {"ns": record.get("namespace") or "default", "r": record.get("resource"),
+                       "k": record.get("resourceType"),
+                       "o": [{"targetType": record.get("targetType"), "targetIdentifier": record.get("targetIdentifier"),
+                              "actions": record.get("actions")}]})
+
 
 # --- export --------------------------------------------------------------------------------
 
@@ -268,6 +278,8 @@ def export_seed(emulator: "Emulator") -> Dict[str, Any]:
                                      "assignments": [{k: a[k] for k in ("targetType", "targetIdentifier", "enabled")}
                                                      for a in assigned]})
     seed["orgs"] = [_org(store, Tree.load(store, org_id)) for org_id in orgs.all_org_ids(store)]
+    seed["grants"] = [dict(g, namespace=n["code"]) for n in every_namespace for g in acl.all_grants(store, n["id"])
+                      if g["targetType"] != "ORG"]  # nodes get new ids when their organisation is imported
     return seed
 
 

@@ -47,6 +47,10 @@ def seed_document(password_hash):
                                       {"targetType": "ROLE", "targetIdentifier": "payer"}]}],
         "orgs": [{"name": "Acme", "code": "acme", "members": ["u-alice"],
                   "children": [{"name": "Sales", "code": "sales", "members": ["u-bob"]}]}],
+        "grants": [{"namespace": "admin-console", "resource": "reports", "targetType": "AK_SK",
+                    "targetIdentifier": "ci-job", "actions": ["reports:read"]},
+                   {"namespace": "billing", "resource": "invoices:7", "resourceType": "DATA", "targetType": "USER",
+                    "targetIdentifier": "u-bob", "actions": ["invoices:void"]}],
     }
 
 
@@ -119,7 +123,8 @@ def test_seed_import_through_the_cli_with_the_apps_own_ids(tmp_path, password_ha
             assert mgmt.users.detail("u-bob")["createdAt"] == "2020-01-02T03:04:05.000Z"
             assert [g["code"] for g in mgmt.users.list_groups("u-alice")["list"]] == ["staff"]
             assert mgmt.acl.is_allowed("u-alice", "invoices:pay", "invoices:1", "billing") is True   # role payer
-            assert mgmt.acl.is_allowed("u-alice", "invoices:void", "invoices:1", "billing") is False
+            assert mgmt.acl.is_allowed("u-alice", "invoices:void", "invoices:7", "billing") is False
+            assert mgmt.acl.is_allowed("u-bob", "invoices:void", "invoices:7", "billing") is True     # a grant
             assert mgmt.userpool.detail()["registerDisabled"] is True
             app = mgmt.applications.find_by_id("admin-console")
             assert app["secret"] == "admin-console-secret" and app["oidcConfig"]["access_token_expire"] == 600
@@ -128,8 +133,8 @@ def test_seed_import_through_the_cli_with_the_apps_own_ids(tmp_path, password_ha
 
         def test_machine_client():
             auth = AuthenticationClient(AuthenticationClientOptions(app_id="admin-console"))
-            answer = auth.get_access_token_by_client_credentials("x:read", "ci-job", "ci-job-secret")
-            assert answer["error"] == "invalid_scope"
+            answer = auth.get_access_token_by_client_credentials("reports:read x:read", "ci-job", "ci-job-secret")
+            assert answer["scope"] == "reports:read" and answer["rejected_scope"] == "x:read"
     '''))
     result = run_emulator("--user-pool-id", POOL, "--secret", SECRET, "--app-id", APP, "--app-secret", APP_SECRET,
                           "--import", str(seed), "--export-on-exit", str(out), "exec", "--",
@@ -165,12 +170,13 @@ def test_seed_round_trip(approw_emulator_fresh, password_hash):
     first = approw_emulator_fresh
     counts = first.import_seed(seed_document(password_hash))
     assert counts == {"namespaces": 1, "applications": 2, "users": 2, "groups": 1, "roles": 2, "policies": 1,
-                      "orgs": 1}
+                      "orgs": 1, "grants": 2}
     exported = first.export_seed()
     with Emulator(EmulatorConfig(hash_iterations=1000)) as second:
         second.import_seed(exported)
         again = second.export_seed()
-    for section in ("namespaces", "users", "groups", "roles", "policies", "orgs", "settings"):
+    assert len(exported["grants"]) == 2
+    for section in ("namespaces", "users", "groups", "roles", "policies", "orgs", "settings", "grants"):
         left, right = exported[section], again[section]
         if section == "users":
             left = [{k: v for k, v in u.items() if k not in ("lastIP", "updatedAt")} for u in left]
@@ -189,6 +195,7 @@ def test_seed_round_trip(approw_emulator_fresh, password_hash):
     (lambda s: s["groups"][0].update(members=["u-alice", "u-ghost"]), "groups[0].members"),
     (lambda s: s["applications"][1]["oidcConfig"].update(grant_types=["password"]), "applications[1]"),
     (lambda s: s["applications"][1]["accessKeys"][0].pop("secret"), "applications[1].accessKeys[0]"),
+    (lambda s: s["grants"][1].update(targetIdentifier="u-ghost"), "grants[1]"),
     (lambda s: s.update(version=7), "version"),
     (lambda s: s.update(robots=[]), "robots: unknown section"),
 ])
