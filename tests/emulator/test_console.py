@@ -123,3 +123,22 @@ def test_user_actions_over_http(web):
     assert emu.client().get("/api/v2/users/" + user["id"], token=emu.management_token())[1]["data"]["blocked"]
     assert client.request("POST", base + "/delete", {"csrf": token})[0] == 303
     assert client.request("GET", base)[0] == 404
+
+
+def test_issue_and_decode_tokens(web):
+    emu, client = web
+    client.sign_in(emu.secret)
+    user = emu.create_user(username="tokened")
+    page = client.request("GET", UI + "/tokens?user=" + user["id"])[2]
+    assert "Issue a user token for " + user["id"] in page
+    status, _, body = client.request("POST", UI + "/tokens", {"csrf": client.csrf(UI + "/tokens"), "issue": "1",
+                                                              "user": user["id"]})
+    assert status == 200 and "Token issued" in body and "Valid: signed by this emulator" in body
+    expired = emu.user_token(user["id"], expires_in=-60)
+    body = client.request("POST", UI + "/tokens", {"csrf": client.csrf(UI + "/tokens"), "token": expired})[2]
+    assert "but expired" in body and "&quot;sub&quot;: &quot;%s&quot;" % user["id"] in body
+    body = client.request("POST", UI + "/tokens", {"csrf": client.csrf(UI + "/tokens"), "token": "a.b"})[2]
+    assert "Not a JWT" in body
+    body = client.request("POST", UI + "/tokens", {"csrf": client.csrf(UI + "/tokens"),
+                                                   "token": "e30.e30.c2ln"})[2]
+    assert "Not a valid token of this emulator" in body
