@@ -136,6 +136,10 @@ def _start(args: argparse.Namespace) -> Any:
 
     seed = load(args.seed) if args.seed else None
     emulator = Emulator(config).start()
+    if seed is not None and not emulator.pool.new:
+        emulator.stop()
+        raise SeedError("%s already holds a state: a seed is imported into a new one (use another --db file, "
+                        "or drop --import)" % args.db)
     if seed is not None:
         try:
             counts = emulator.import_seed(seed)

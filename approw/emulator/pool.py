@@ -83,6 +83,7 @@ class UserPool:
         self.hasher = PasswordHasher(config.hash_iterations)
         self.base_url = "http://%s:%d" % (config.host, config.port)
         identity = store.get_meta("pool")
+        self.new = identity is None  # created by this start (not loaded from --db)
         if identity is None:
             now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
             identity = {

@@ -234,3 +234,19 @@ def test_print_env(tmp_path):
                      "export APPROW_OIDC_ISSUER", "export APPROW_JWKS_URL"]
     assert lines[2].strip() == "export APPROW_USER_POOL_ID=%s" % POOL
     assert proc.returncode == 0
+
+
+def test_a_seed_goes_into_a_new_state_only(tmp_path):
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps({"format": "approw-emulator-seed", "version": 1,
+                                "users": [{"id": "u-1", "username": "one", "password": "pw-one-1"}]}))
+    db = str(tmp_path / "state.db")
+    out = tmp_path / "out.json"
+    first = run_emulator("--db", db, "--import", str(seed), "--export-on-exit", str(out), "exec", "--",
+                         sys.executable, "-c", "pass")
+    assert first.returncode == 0, first.stderr
+    assert [u["username"] for u in json.loads(out.read_text())["users"]] == ["one"]
+    again = run_emulator("--db", db, "--import", str(seed), "exec", "--", sys.executable, "-c", "pass")
+    assert again.returncode == 2 and "already holds a state" in again.stderr
+    kept = run_emulator("--db", db, "--export-on-exit", str(out), "exec", "--", sys.executable, "-c", "pass")
+    assert kept.returncode == 0 and len(json.loads(out.read_text())["users"]) == 1
