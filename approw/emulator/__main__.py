@@ -145,6 +145,10 @@ def _start(args: argparse.Namespace) -> Any:
             counts = emulator.import_seed(seed)
         except SeedError:
             emulator.stop()
+            if args.db:  # the file was created by this start: leave no half-imported state behind
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(args.db + suffix):
+                        os.remove(args.db + suffix)
             raise
         logging.getLogger("approw.emulator").info("seed %s loaded: %s", args.seed, counts)
     return emulator

@@ -214,8 +214,10 @@ def test_a_bad_seed_stops_the_cli_with_the_path(tmp_path, password_hash):
     seed["groups"][0]["members"] = ["u-ghost"]
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(seed))
-    result = run_emulator("--import", str(path))
+    db = tmp_path / "state.db"
+    result = run_emulator("--import", str(path), "--db", str(db))
     assert result.returncode == 2 and "groups[0].members" in result.stderr, result.stderr
+    assert not db.exists()                                  # no half-imported state left behind
     path.write_text("{not json")
     assert run_emulator("--import", str(path)).returncode == 2
 
