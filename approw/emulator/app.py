@@ -129,6 +129,15 @@ class Emulator:
         """PEM of the password-encryption key (the SDK's ``enc_public_key``)."""
         return self.pool.keys.public_key_pem
 
+    @property
+    def issuer(self) -> str:
+        """The OpenID Provider's issuer (``{url}/oidc``)."""
+        return self.pool.issuer
+
+    @property
+    def jwks_uri(self) -> str:
+        return self.pool.issuer + "/.well-known/jwks.json"
+
     def info(self) -> Dict[str, str]:
         """The startup line: everything a client configuration needs."""
         return {
@@ -138,7 +147,40 @@ class Emulator:
             "app_id": self.app_id,
             "app_secret": self.app_secret,
             "public_key": self.public_key,
+            "issuer": self.issuer,
+            "jwks_uri": self.jwks_uri,
         }
+
+    def environment(self) -> Dict[str, str]:
+        """The ``APPROW_*`` variables of ``exec`` and ``--print-env``."""
+        return {
+            "APPROW_EMULATOR_HOST": self.url.split("://", 1)[1],
+            "APPROW_HOST": self.url,
+            "APPROW_USER_POOL_ID": self.user_pool_id,
+            "APPROW_SECRET": self.secret,
+            "APPROW_APP_ID": self.app_id,
+            "APPROW_APP_SECRET": self.app_secret,
+            "APPROW_OIDC_ISSUER": self.issuer,
+            "APPROW_JWKS_URL": self.jwks_uri,
+        }
+
+    # --- seeds ---------------------------------------------------------------------------
+
+    def import_seed(self, seed: Any) -> Dict[str, int]:
+        """Load a seed (a path, or the document itself) into the running emulator; returns
+        the number of records per section.  ``SeedError`` names the first bad record."""
+        from . import seed as seeds
+
+        return seeds.import_seed(self, seeds.load(seed) if isinstance(seed, str) else seed)
+
+    def export_seed(self, path: Optional[str] = None) -> Dict[str, Any]:
+        """The state as a seed document (also written to ``path`` when given)."""
+        from . import seed as seeds
+
+        document = seeds.export_seed(self)
+        if path is not None:
+            seeds.dump(document, path)
+        return document
 
     # --- test helpers ------------------------------------------------------------------------
 
@@ -186,15 +228,17 @@ class Emulator:
         verifying); returns the new ``kid``."""
         return self.pool.rotate_signing_key()
 
-    def configure_app(self, **settings: Any) -> Dict[str, Any]:
-        """Change the application's settings as an OAuth/OIDC/CAS client and return them all:
-        ``redirect_uris``, ``token_endpoint_auth_method``, ``introspection_endpoint_auth_method``,
-        ``revocation_endpoint_auth_method`` (``client_secret_post``, ``client_secret_basic`` or
+    def configure_app(self, app_id: Optional[str] = None, **settings: Any) -> Dict[str, Any]:
+        """Change an application's settings (default: the pool's default application) as an
+        OAuth/OIDC/CAS client and return them all: ``redirect_uris``, ``grant_types`` (any of
+        ``authorization_code``, ``implicit``, ``refresh_token``), ``token_endpoint_auth_method``,
+        ``introspection_endpoint_auth_method``, ``revocation_endpoint_auth_method`` (``client_secret_post``, ``client_secret_basic`` or
         ``none``), ``id_token_alg`` (``RS256`` or ``HS256``), and the lifetimes in seconds
         ``code_lifetime``, ``access_token_lifetime``, ``id_token_lifetime``,
         ``refresh_token_lifetime``, ``cas_ticket_lifetime``, ``session_lifetime``."""
         ctx = RequestContext(self.pool, lambda name: None, "127.0.0.1")
-        return oidc_clients.as_dict(oidc_clients.configure(ctx, **settings))
+        return oidc_clients.as_dict(oidc_clients.configure(ctx, app_id, **settings))
+
     # --- the outbox and second factors ------------------------------------------------------
 
     def outbox(self, to: Optional[str] = None) -> List[Dict[str, Any]]:

@@ -83,6 +83,7 @@ class UserPool:
         self.hasher = PasswordHasher(config.hash_iterations)
         self.base_url = "http://%s:%d" % (config.host, config.port)
         identity = store.get_meta("pool")
+        self.new = identity is None  # created by this start (not loaded from --db)
         if identity is None:
             now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
             identity = {
@@ -110,6 +111,8 @@ class UserPool:
         self.secret: str = identity["secret"]
         self.app_id: str = identity["appId"]
         apps.ensure_default(store, self.app_id, identity["appSecret"], identity["createdAt"])
+        if config.redirect_uris:  # --redirect-uri: the default application's redirect URIs
+            applications.update(store, self.app_id, {"redirectUris": list(dict.fromkeys(config.redirect_uris))})
         stored_keys = store.get_meta("keys")
         self._rotation_lock = threading.Lock()
         if stored_keys is not None:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger("approw.emulator")
 
 GRAPHQL_PATH = "/graphql/v2"
+CONSOLE_PATH = "/_emulator/ui"  # no CORS headers there
 _MAX_TRAILER_BYTES = 64 * 1024
 _CONTENT_LENGTH = re.compile(r"[0-9]{1,19}\Z")
 _CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(?:;[^\r\n]*)?\r\n\Z")
@@ -111,6 +112,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "ApprowEmulator/1"
     server: "EmulatorHTTPServer"
+    _console = False  # the request is for the web console (set per request by _dispatch)
 
     # --- connection lifecycle ----------------------------------------------------------------
 
@@ -230,8 +232,9 @@ class Handler(BaseHTTPRequestHandler):
             "Content-Type: " + content_type,
             "Content-Length: %d" % len(body),
             "X-Request-Id: " + request_id,
-            "Access-Control-Allow-Origin: *",
         ]
+        if not self._console:  # the web console is never shared with other origins
+            lines.append("Access-Control-Allow-Origin: *")
         lines.extend("%s: %s" % pair for pair in extra)
         if self.close_connection:
             lines.append("Connection: close")
@@ -252,11 +255,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         path = self._path()
+        self._console = path == CONSOLE_PATH or path.startswith(CONSOLE_PATH + "/")
         body = self._read_body_or_fail(path)
         if body is None:
             return
         if self.command == "OPTIONS":  # CORS preflight, for browser apps pointed at the emulator
-            self._respond(204, b"", extra=_CORS_HEADERS[1:])
+            self._respond(403 if self._console else 204, b"", extra=() if self._console else _CORS_HEADERS[1:])
             return
         try:
             handler, params = self.server.router.match(self.command, path)

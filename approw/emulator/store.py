@@ -26,7 +26,7 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator, List, Optional, Sequence
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: cas_tickets.app_id
 
 _META_DDL = """
 CREATE TABLE IF NOT EXISTS meta (

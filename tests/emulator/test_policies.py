@@ -11,7 +11,7 @@ pytest.importorskip("graphql")
 
 READ = {"resource": "books:*", "actions": ["books:read", "books:list"], "effect": "ALLOW"}
 DENY = {"resource": "books:1", "actions": ["books:read"], "effect": "DENY",
-        "condition": [{"param": "ip", "operator": "eq", "value": "1.2.3.4"}]}
+        "condition": [{"param": "SourceIp", "operator": "IpAddress", "value": "1.2.3.4"}]}
 POLICY = "query($c: String!, $n: String) { policy(code: $c, namespace: $n) { namespace code isDefault description " \
          "statements { resource actions effect condition { param operator value } } assignmentsCount " \
          "assignments { code targetType targetIdentifier } } }"
@@ -76,7 +76,7 @@ def test_errors(az):
     assert az.code(add, {"p": ["p"], "t": "ROLE", "i": ["nope"]}) == 404
     assert az.code(add, {"p": ["p"], "t": "GROUP", "i": ["nope"]}) == 404
     assert az.code(add, {"p": ["p"], "t": "ORG", "i": ["node"]}) == 404
-    assert az.code(add, {"p": ["p"], "t": "AK_SK", "i": ["ak"]}) == 2231
+    assert az.code(add, {"p": ["p"], "t": "AK_SK", "i": ["ak"]}) == 404
     assert az.code(add, {"p": ["p"], "t": "USER", "i": []}) == 2231
     assert az.code(ASSIGNMENTS, {"c": "nope"}) == 404
     assert az.code(ASSIGNMENTS, {"i": user_id}) == 2231                # identifier without type

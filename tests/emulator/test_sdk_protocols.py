@@ -120,17 +120,22 @@ def test_basic_and_public_clients(oidc, person, approw_emulator):
         approw_emulator.configure_app(token_endpoint_auth_method="client_secret_post")
 
 
-def test_client_credentials(oidc, approw_emulator):
+def test_client_credentials(oidc, approw_emulator, management, unique):
     from approw.v2.authentication import AuthenticationClient
 
     client = AuthenticationClient(oidc())
-    answer = client.get_access_token_by_client_credentials("books:read orders:write bogus", approw_emulator.app_id,
-                                                           approw_emulator.app_secret)
+    account = management.applications.create_programmatic_access_account(approw_emulator.app_id)
+    for resource in ("books", "orders"):
+        management.acl.authorize_resource(approw_emulator.app_id, resource, [
+            {"targetType": "AK_SK", "targetIdentifier": account["id"], "actions": ["%s:*" % resource]}])
+    answer = client.get_access_token_by_client_credentials("books:read orders:write bogus", account["id"],
+                                                           account["secret"])
     assert answer["scope"] == "books:read orders:write" and answer["rejected_scope"] == "bogus"
     claims = client.verify_token(answer["access_token"])
-    assert claims["sub"] == approw_emulator.app_id and claims["scope"] == "books:read orders:write"
-    assert client.get_access_token_by_client_credentials("books:read", approw_emulator.app_id,
+    assert claims["sub"] == account["id"] and claims["scope"] == "books:read orders:write"
+    assert client.get_access_token_by_client_credentials("books:read", account["id"],
                                                          "wrong")["error"] == "invalid_client"
+    management.applications.delete_programmatic_access_account(account["id"])
 
 
 def test_oauth_protocol_flow(oidc, person):

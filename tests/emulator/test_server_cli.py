@@ -21,7 +21,7 @@ pytest.importorskip("graphql")
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import padding  # noqa: E402
 
-STARTUP_KEYS = {"url", "user_pool_id", "secret", "app_id", "app_secret", "public_key"}
+STARTUP_KEYS = {"url", "user_pool_id", "secret", "app_id", "app_secret", "public_key", "issuer", "jwks_uri"}
 CREATE = "mutation($i: CreateUserInput!) { createUser(userInfo: $i) { id username } }"
 LOGIN = "mutation($i: LoginByUsernameInput!) { loginByUsername(input: $i) { id token } }"
 TOKEN = "query($p: String!, $s: String!) { accessToken(userPoolId: $p, secret: $s) { accessToken } }"
@@ -78,6 +78,8 @@ def server():
 def test_startup_line_is_one_json_object_with_the_client_settings(server):
     assert server.raw_line.endswith("\n")
     assert set(server.info) == STARTUP_KEYS
+    assert server.info["issuer"] == server.info["url"] + "/oidc"
+    assert server.info["jwks_uri"] == server.info["url"] + "/oidc/.well-known/jwks.json"
     assert server.info["url"].startswith("http://127.0.0.1:")
     assert int(server.info["url"].rsplit(":", 1)[1]) > 0
     assert server.info["public_key"].startswith("-----BEGIN PUBLIC KEY-----")

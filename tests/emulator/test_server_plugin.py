@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("graphql")
 
-STARTUP_KEYS = ("url", "user_pool_id", "secret", "app_id", "app_secret", "public_key")
+STARTUP_KEYS = ("url", "user_pool_id", "secret", "app_id", "app_secret", "public_key", "issuer", "jwks_uri")
 
 
 def test_session_fixture_exposes_the_client_settings(approw_emulator):

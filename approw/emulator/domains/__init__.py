@@ -20,6 +20,7 @@ whitelist     registration whitelists (their values; the switches are pool setti
 statistics    the user action log and the audit log: the hook that records, the listings
 org           organisations: trees of nodes (departments), their members and main departments
 applications  applications: secrets, namespaces, access policies, agreements, active users
+console       the web console at /_emulator/ui/ (loopback, pool-secret sign-in)
 ============  ================================================================================
 
 Each package is a :class:`~approw.emulator.domain.Domain`, exposing three names:
@@ -104,6 +105,7 @@ from . import (
     applications,
     auth,
     cas,
+    console,
     groups,
     ldap,
     mfa,
@@ -126,5 +128,5 @@ from . import (
 # (foreign keys, triggers) the tables of the domains before it.
 DOMAINS: Tuple[Domain, ...] = (
     userpool, users, sessions, auth, udf, namespaces, groups, roles, policies, acl,
-    verification, mfa, ldap, oidc, cas, whitelist, statistics, org, applications,
+    verification, mfa, ldap, oidc, cas, whitelist, statistics, org, applications, console,
 )

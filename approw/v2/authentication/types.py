@@ -31,8 +31,10 @@ class AuthenticationClientOptions(ClientOptions):
         ``user_pool_id`` is required.
     :param token: a user's id_token, to start "already logged in" (``access_token`` is accepted
         as an alias, as the Approw docs spell it).
-    :param host: API base URL (default ``https://core.approw.com``).
-    :param enc_public_key: PEM RSA public key used to encrypt passwords.
+    :param host: API base URL (default ``https://core.approw.com``; when neither it nor
+        ``app_host`` is given and ``APPROW_EMULATOR_HOST`` is set, that local emulator).
+    :param enc_public_key: PEM RSA public key used to encrypt passwords (default: the cloud's,
+        or the emulator's for the emulator of ``APPROW_EMULATOR_HOST``).
     :param on_error: ``on_error(code, message)``; the default raises ``ApprowException``.
     :param timeout: request timeout in **milliseconds** (default 10000).
     :param lang: ``zh-CN`` or ``en-US``.

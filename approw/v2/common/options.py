@@ -11,6 +11,7 @@ import warnings
 from typing import Any, Callable, Optional, Union
 
 from ..exceptions import ApprowWrongArgumentException
+from . import emulator_env
 from .constants import (
     DEFAULT_ENCRYPT_PUBLICKEY,
     DEFAULT_HOST,
@@ -65,7 +66,7 @@ class ClientOptions:
 
     host: str
     graphql_endpoint: str
-    enc_public_key: Union[str, bytes]
+    _enc_public_key: Optional[Union[str, bytes]] = None
     on_error: OnError
     timeout: Union[int, float]
     lang: Optional[str]
@@ -93,7 +94,8 @@ class ClientOptions:
     ) -> None:
         """Store and validate the shared options.  Called from the subclass ``__init__``, so a
         warning's ``stacklevel=3`` points at the caller's line."""
-        host = host or DEFAULT_HOST
+        emulator = None if host else emulator_env.emulator_host()
+        host = host or emulator or DEFAULT_HOST
         if not isinstance(host, str) or "://" not in host or any(c in host for c in " \r\n\0"):
             raise ApprowWrongArgumentException(
                 f"host must be an absolute URL such as {DEFAULT_HOST!r}, got {host!r}"
@@ -102,10 +104,10 @@ class ClientOptions:
         self.host = host.rstrip("/")
         self.graphql_endpoint = self.host + GRAPHQL_PATH
 
-        enc_public_key = enc_public_key or DEFAULT_ENCRYPT_PUBLICKEY
-        if not isinstance(enc_public_key, (str, bytes)):
+        if enc_public_key is not None and not isinstance(enc_public_key, (str, bytes)):
             raise ApprowWrongArgumentException("enc_public_key must be a PEM string")
-        self.enc_public_key = enc_public_key
+        # with the emulator host of the environment and no key: the emulator's, on first use
+        self._enc_public_key = enc_public_key or (None if emulator else DEFAULT_ENCRYPT_PUBLICKEY)
 
         if on_error is not None and not callable(on_error):
             raise ApprowWrongArgumentException("on_error must be callable as on_error(code, message)")
@@ -138,6 +140,17 @@ class ClientOptions:
         self.max_response_bytes = _check_count("max_response_bytes", max_response_bytes, 1)
         check_header_safe("user_pool_id", self.user_pool_id)
         check_header_safe("app_id", self.app_id)
+
+    @property
+    def enc_public_key(self) -> Union[str, bytes]:
+        """The PEM key passwords are encrypted with."""
+        if self._enc_public_key is None:
+            self._enc_public_key = emulator_env.fetch_public_key(self.host, self.timeout_ms / 1000)
+        return self._enc_public_key
+
+    @enc_public_key.setter
+    def enc_public_key(self, value: Union[str, bytes]) -> None:
+        self._enc_public_key = value
 
     @property
     def timeout_ms(self) -> int:

@@ -6,14 +6,17 @@ applications.
 An application has its own ID and client secret, a namespace whose code is its ID (its
 resources and roles live there: the resource and role helpers below are the ``acl`` and
 ``roles`` methods with ``namespace = app_id``), an access policy
-(:mod:`.applications_access`) and sign-up agreements (:mod:`.applications_agreements`).
+(:mod:`.applications_access`), sign-up agreements (:mod:`.applications_agreements`), protocol
+settings as an OpenID Connect / OAuth 2.0 / CAS client (:meth:`update`) and programmatic access
+accounts (:mod:`.applications_keys`).
 """
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 
 from approw.v2.common import checks
 from approw.v2.common.executor import Executor
 from approw.v2.common.checks import checked
-from approw.v2.common.shapes import Application, ApplicationPage, Resource, ResourcePage, UserPage
+from approw.v2.common.shapes import (Application, ApplicationPage, ProtocolSettings, Resource, ResourcePage,
+                                     UserPage)
 from approw.v2.common.utils import path_segment
 from approw.v2.exceptions import ApprowWrongArgumentException
 from approw.v2.management.types import ManagementClientOptions
@@ -21,6 +24,7 @@ from approw.v2.management.types import ManagementClientOptions
 from .acl import AclManagementClient
 from .applications_access import ApplicationAccessMethods
 from .applications_agreements import ApplicationAgreementMethods
+from .applications_keys import ApplicationAccessKeyMethods
 from .applications_roles import ApplicationRoleMethods
 from .roles import RolesManagementClient
 from .token_provider import ManagementTokenProvider
@@ -32,7 +36,8 @@ __all__ = ["ApplicationsManagementClient"]
 
 
 class ApplicationsManagementClient(
-        ApplicationAccessMethods, ApplicationRoleMethods, ApplicationAgreementMethods):
+        ApplicationAccessMethods, ApplicationRoleMethods, ApplicationAgreementMethods,
+        ApplicationAccessKeyMethods):
     """Manage the applications of the pool: their settings and secrets, resources, roles,
     access policies and agreements (every call carries the management token)."""
 
@@ -67,6 +72,29 @@ class ApplicationsManagementClient(
         created: Application = self._rest("POST", "/api/v2/applications", json={
             "name": name, "identifier": identifier, "redirectUris": redirect_uris, "logo": logo})
         return created
+
+    @checked
+    def update(self, app_id: str, name: Optional[str] = None, identifier: Optional[str] = None,
+                     redirect_uris: Optional[Sequence[str]] = None, description: Optional[str] = None,
+                     logo: Optional[str] = None, protocol: Optional[ProtocolSettings] = None) -> Application:
+        """Change the given settings of an application: its name, identifier, the redirect URIs
+        it may send users back to (exactly those; a loopback ``http://127.0.0.1/...`` one with any
+        port), description, logo, and ``protocol`` -- its settings as a client of the OpenID
+        Provider (:class:`~approw.v2.common.shapes.ProtocolSettings`, e.g.
+        ``{"token_endpoint_auth_method": "client_secret_basic", "access_token_expire": 600}``).
+        Returns the application."""
+        if name is not None and not name.strip():
+            raise ApprowWrongArgumentException("name must not be empty")
+        unknown = sorted(set(protocol or {}) - set(ProtocolSettings.__annotations__))
+        if unknown:
+            raise ApprowWrongArgumentException(
+                f"unknown protocol setting(s) {', '.join(unknown)}; use {', '.join(ProtocolSettings.__annotations__)}")
+        body = {"name": name, "identifier": identifier, "description": description, "logo": logo,
+                "redirectUris": None if redirect_uris is None else list(redirect_uris),
+                "oidcConfig": None if protocol is None else dict(protocol)}
+        updated: Application = self._rest("POST", self._app_url(app_id),
+                                                json={k: v for k, v in body.items() if v is not None})
+        return updated
 
     @checked
     def delete(self, app_id: str) -> bool:

@@ -26,9 +26,10 @@ class ManagementClientOptions(ClientOptions):
     :param secret: user pool secret; only used to obtain the management token (not needed
         with ``access_token``).
     :param host: API base URL, default ``https://core.approw.com`` (a private deployment's URL,
-        with scheme).
+        with scheme); when not given and ``APPROW_EMULATOR_HOST`` is set, that local emulator.
     :param enc_public_key: PEM RSA public key used to encrypt passwords; default
-        ``DEFAULT_ENCRYPT_PUBLICKEY`` (the Approw cloud's).
+        ``DEFAULT_ENCRYPT_PUBLICKEY`` (the Approw cloud's), or the emulator's (fetched when first
+        needed) for the emulator of ``APPROW_EMULATOR_HOST``.
     :param on_error: ``on_error(code, message)``, called for every error the server reports;
         default ``DEFAULT_ONERROR`` raises ``ApprowException``.
     :param timeout: request timeout in **milliseconds** (default 10000).  Values below 100 warn:

@@ -142,3 +142,42 @@ CASES = [
          op="listRoleAuthorizedResources", variables={"code": "editor", "namespace": "app1", "resourceType": "DATA"},
          answer=dict(ROLE, authorizedResources=RESOURCES), returns=RESOURCES, token=M),
 ]
+
+# protocol settings and programmatic access accounts (AK/SK)
+PROTOCOL = {"token_endpoint_auth_method": "client_secret_basic", "access_token_expire": 600}
+ACCOUNT = {"id": "ak1", "appId": "app1", "secret": "sk1", "enabled": True, "tokenLifetime": 600, "remarks": "ci"}
+ACCOUNTS = {"totalCount": 1, "list": [ACCOUNT]}
+PAA = "/api/v2/applications/programmatic-access-accounts"
+CASES += [
+    Case("mgmt", "applications.update", ("app1",), {"name": "Books 2", "redirect_uris": ["http://127.0.0.1/cb"],
+                                                    "protocol": PROTOCOL},
+         op="POST /api/v2/applications/app1",
+         variables={"name": "Books 2", "redirectUris": ["http://127.0.0.1/cb"], "oidcConfig": PROTOCOL},
+         answer=ok(APP), returns=APP, token=M),
+    Case("mgmt", "applications.update", ("app1", None, "books2", None, "d", "https://x.test/l.png"),
+         op="POST /api/v2/applications/app1",
+         variables={"identifier": "books2", "description": "d", "logo": "https://x.test/l.png"},
+         answer=ok(APP), returns=APP, token=M),
+    Case("mgmt", "applications.list_programmatic_access_accounts", ("app1",),
+         op="GET /api/v2/applications/app1/programmatic-access-accounts", variables=None,
+         query={"page": 1, "limit": 10}, answer=ok(ACCOUNTS), returns=ACCOUNTS, token=M),
+    Case("mgmt", "applications.list_programmatic_access_accounts", ("app1", 2, 5),
+         op="GET /api/v2/applications/app1/programmatic-access-accounts", variables=None,
+         query={"page": 2, "limit": 5}, answer=ok(ACCOUNTS), returns=ACCOUNTS, token=M),
+    Case("mgmt", "applications.create_programmatic_access_account", ("app1",),
+         op="POST /api/v2/applications/app1/programmatic-access-accounts", variables={},
+         answer=ok(ACCOUNT), returns=ACCOUNT, token=M),
+    Case("mgmt", "applications.create_programmatic_access_account", ("app1", 600, "ci"),
+         op="POST /api/v2/applications/app1/programmatic-access-accounts",
+         variables={"tokenLifetime": 600, "remarks": "ci"}, answer=ok(ACCOUNT), returns=ACCOUNT, token=M),
+    Case("mgmt", "applications.delete_programmatic_access_account", ("ak1",), op=f"DELETE {PAA}", variables=None,
+         query={"id": "ak1"}, answer=ok(), returns=True, token=M),
+    Case("mgmt", "applications.enable_programmatic_access_account", ("ak1",), op=f"PATCH {PAA}",
+         variables={"id": "ak1", "enabled": True}, answer=ok(ACCOUNT), returns=ACCOUNT, token=M),
+    Case("mgmt", "applications.disable_programmatic_access_account", ("ak1",), op=f"PATCH {PAA}",
+         variables={"id": "ak1", "enabled": False}, answer=ok(dict(ACCOUNT, enabled=False)),
+         returns=dict(ACCOUNT, enabled=False), token=M),
+    Case("mgmt", "applications.refresh_programmatic_access_account_secret", ("ak1", "a-new-secret"),
+         op=f"PATCH {PAA}", variables={"id": "ak1", "secret": "a-new-secret"}, answer=ok(ACCOUNT), returns=ACCOUNT,
+         token=M),
+]

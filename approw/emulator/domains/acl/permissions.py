@@ -4,15 +4,20 @@ Two sources give permissions: grants (``allow``, ``authorizeResource``) and the 
 of enabled policies assigned to a subject.  Grants only allow; statements allow or deny.
 An action on a resource is *denied* when a DENY statement covers both, and *allowed* when it
 is not denied and a grant or ALLOW statement covers both (see :mod:`.patterns`) — an
-explicit DENY always wins.  Statement conditions are not evaluated.
+explicit DENY always wins.  A statement with a ``condition`` counts only when it holds for the
+evaluation's parameters (:mod:`..policies.conditions`: the request's address, time and
+application, the user evaluated).
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ...store import Store
+from ..namespaces import state as namespaces
+from ..policies import conditions
 from ..policies import state as policies
+from ..users import state as users
 from . import patterns, state
 
 Entry = Dict[str, Any]  # {namespaceId, resource, actions, type (None for statements)}
@@ -21,11 +26,22 @@ Entry = Dict[str, Any]  # {namespaceId, resource, actions, type (None for statem
 class Permissions:
     """The grants and policy statements of some subjects, in one namespace or all."""
 
-    def __init__(self, store: Store, subjects: Sequence[Tuple[str, str]], namespace_id: Optional[int] = None) -> None:
+    def __init__(self, store: Store, subjects: Sequence[Tuple[str, str]], namespace_id: Optional[int] = None,
+                 params: Optional[Mapping[str, Any]] = None) -> None:
+        """``params``: the parameters statement conditions are evaluated with
+        (``conditions.context``); without them only unconditional statements count."""
         self.store = store
         self.allow: List[Entry] = state.grants_of(store, subjects, namespace_id)
         self.deny: List[Entry] = []
+        codes: Dict[int, Optional[str]] = {}
         for statement in policies.statements_of(store, subjects, namespace_id):
+            if statement.get("condition"):
+                ns = statement["namespaceId"]
+                if ns not in codes:
+                    found = namespaces.by_id(store, ns)
+                    codes[ns] = found["code"] if found else None
+                if params is None or not conditions.holds(statement["condition"], dict(params, Namespace=codes[ns])):
+                    continue
             entry = {"namespaceId": statement["namespaceId"], "resource": statement["resource"],
                      "actions": statement["actions"], "type": None}
             (self.deny if statement.get("effect") == "DENY" else self.allow).append(entry)
@@ -78,3 +94,10 @@ class Permissions:
                 if resource_type is None or item["type"] == resource_type:
                     out.append(item)
         return out
+
+
+def request_params(ctx: Any, target_type: Optional[str] = None, target_id: Optional[str] = None) -> Dict[str, Any]:
+    """The condition parameters of a request (``ctx``, a ``RequestContext``) evaluating a
+    target's permissions (a ``USER`` target is the ``UserId`` and ``User.<field>``)."""
+    user = users.get_user(ctx.store, target_id) if target_type == "USER" else None
+    return conditions.context(ctx.client_ip, ctx.app_id, user)

@@ -20,7 +20,7 @@ from ..policies import targets
 from ..users import state as users
 from . import state, subjects
 from .patterns import resource_type
-from .permissions import Permissions
+from .permissions import Permissions, request_params
 
 def _namespace(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str, Any]:
     return namespaces.resolve(ctx.store, args.get("namespace"))
@@ -49,7 +49,8 @@ def user_permissions(ctx: RequestContext, user_id: Any, namespace_id: Optional[i
     ctx.require_admin_or_self(user_id)
     if users.get_user(ctx.store, user_id) is None:
         raise ApprowError(USER_NOT_FOUND, "User %r does not exist" % user_id)
-    return Permissions(ctx.store, subjects.of_user(ctx.store, user_id), namespace_id)
+    return Permissions(ctx.store, subjects.of_user(ctx.store, user_id), namespace_id,
+                       request_params(ctx, "USER", user_id))
 
 
 def is_action_allowed(ctx: RequestContext, args: Dict[str, Any]) -> bool:
@@ -75,7 +76,8 @@ def authorized_resources(ctx: RequestContext, args: Dict[str, Any]) -> Dict[str,
         raise invalid("targetType and targetIdentifier are required")
     kind = resource_type(args.get("resourceType"))
     target_id = targets.require(ctx.store, _namespace(ctx, args), target_type, args["targetIdentifier"])
-    found = Permissions(ctx.store, subjects.of_target(ctx.store, target_type, target_id), _listed_namespace(ctx, args))
+    found = Permissions(ctx.store, subjects.of_target(ctx.store, target_type, target_id), _listed_namespace(ctx, args),
+                        request_params(ctx, target_type, target_id))
     return _listing(found.resources(kind))
 
 
@@ -103,7 +105,8 @@ def _field(target_type: str, with_namespace: bool = True) -> Any:
     def resolve(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) -> Dict[str, Any]:
         kind = resource_type(args.get("resourceType"))
         namespace_id = _listed_namespace(ctx, args) if with_namespace else None
-        found = Permissions(ctx.store, subjects.of_target(ctx.store, target_type, parent["id"]), namespace_id)
+        found = Permissions(ctx.store, subjects.of_target(ctx.store, target_type, parent["id"]), namespace_id,
+                            request_params(ctx, target_type, parent["id"]))
         return _listing(found.resources(kind))
 
     resolve.__name__ = "%s_authorized_resources" % target_type.lower()

@@ -215,3 +215,12 @@ def grants_on(store: Store, namespace_id: int, code: str) -> List[Dict[str, Any]
     rows = store.fetch_all("SELECT target_type, %s, resource_type, actions FROM grants WHERE namespace_id = ? "
                            "AND resource = ? ORDER BY seq" % identifier, (namespace_id, code))
     return [{"targetType": r[0], "targetIdentifier": r[1], "type": r[2], "actions": json.loads(r[3])} for r in rows]
+
+
+def all_grants(store: Store, namespace_id: int) -> List[Dict[str, Any]]:
+    """Every grant of a namespace, oldest first, with each target's identifier (for seeds)."""
+    identifier = IDENTIFIER_SQL % {"t": "target_type", "i": "target_id"}
+    rows = store.fetch_all("SELECT target_type, %s, resource, resource_type, actions FROM grants "
+                           "WHERE namespace_id = ? ORDER BY seq" % identifier, (namespace_id,))
+    return [{"targetType": r[0], "targetIdentifier": r[1], "resource": r[2], "resourceType": r[3],
+             "actions": json.loads(r[4])} for r in rows]

@@ -2,14 +2,18 @@
 secret, a namespace for its roles and resources, an access policy and sign-up agreements.
 
 ``state`` holds the tables, ``apps`` the applications' rules, shapes and changes, ``access``
-the access policies and who may use an application, ``agreements`` the agreements' rules;
+the access policies and who may use an application, ``agreements`` the agreements' rules,
+``access_keys`` the programmatic access accounts (AK/SK);
 ``rest`` serves the management endpoints and the user's list of allowed applications.
 No GraphQL fields.
 """
 
 from ...domain import Resolvers
 from .rest import ROUTES
-from .state import DDL
+from .access_keys import DDL as _KEYS_DDL
+from .state import DDL as _APPS_DDL
+
+DDL = _APPS_DDL + _KEYS_DDL
 
 RESOLVERS: Resolvers = {}
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional
 
+from ...context import RequestContext
 from ...errors import APP_NOT_FOUND, NO_PERMISSION, ApprowError, invalid
 from ...store import Store
 from ...tokens import object_id, random_secret
@@ -45,13 +46,32 @@ def public_view(pool_id: str, app: Dict[str, Any]) -> Dict[str, Any]:
             "logo": app["logo"], "domain": app["identifier"], "protocol": "oidc", "userPoolId": pool_id}
 
 
-def admin_view(pool_id: str, app: Dict[str, Any]) -> Dict[str, Any]:
-    """An application as the management API shows it."""
-    out = public_view(pool_id, app)
+def admin_view(ctx: RequestContext, app: Dict[str, Any]) -> Dict[str, Any]:
+    """An application as the management API shows it, with its protocol settings (``oidcConfig``)."""
+    out = public_view(ctx.pool.id, app)
     out.update(secret=app["secret"], redirectUris=app["redirectUris"], isDefault=app["isDefault"],
                permissionStrategy={"enabled": True, "defaultStrategy": app["defaultStrategy"]},
+               oidcConfig=oidc_clients.wire_view(oidc_clients.settings(ctx, app["id"])),
                createdAt=app["createdAt"], updatedAt=app["updatedAt"])
     return out
+
+
+def protocol(body: Dict[str, Any]) -> Dict[str, Any]:
+    """The protocol settings of a request body (``oidcConfig``) as settings changes; a bad key 2231."""
+    if body.get("oidcConfig") is None:
+        return {}
+    try:
+        return oidc_clients.from_wire(body["oidcConfig"])
+    except ValueError as exc:
+        raise invalid(str(exc)) from None
+
+
+def _configure(ctx: RequestContext, app_id: str, changes: Dict[str, Any]) -> None:
+    if changes:
+        try:
+            oidc_clients.configure(ctx, app_id, **changes)
+        except (ValueError, TypeError) as exc:
+            raise invalid("oidcConfig: %s" % exc) from None
 
 
 # --- checks --------------------------------------------------------------------------------
@@ -131,21 +151,27 @@ def ensure_default(store: Store, app_id: str, secret: str, created_at: str) -> N
         _namespace(store, app)
 
 
-def create(store: Store, settings: Dict[str, Any]) -> Dict[str, Any]:
-    """A new application from checked ``settings`` (:func:`fields`), with its namespace."""
-    app = dict(settings, id=object_id(), secret=random_secret(), createdAt=now_iso())
+def create(ctx: RequestContext, settings: Dict[str, Any], client: Dict[str, Any], *, app_id: Optional[str] = None,
+           secret: Optional[str] = None) -> Dict[str, Any]:
+    """A new application from checked ``settings`` (:func:`fields`) and protocol settings
+    (:func:`protocol`), with its namespace (``app_id`` and ``secret``: random unless given)."""
+    store = ctx.store
+    app = dict(settings, id=app_id or object_id(), secret=secret or random_secret(), createdAt=now_iso())
     with store.tx():
         try:
             state.insert(store, app)
         except state.IdentifierTaken:
             raise _taken(app["identifier"]) from None
         _namespace(store, app)
+        _configure(ctx, app["id"], client)
     return require(store, app["id"])
 
 
-def update(store: Store, app_id: str, changes: Dict[str, Any]) -> Dict[str, Any]:
+def update(ctx: RequestContext, app_id: str, changes: Dict[str, Any], client: Dict[str, Any]) -> Dict[str, Any]:
+    store = ctx.store
     with store.tx():
         require(store, app_id)
+        _configure(ctx, app_id, client)
         if changes:
             try:
                 state.update(store, app_id, changes)

@@ -16,7 +16,7 @@ from ..oidc import state as oidc
 from ..sessions import state as sessions
 from ..users import accounts
 from ..users import state as users
-from . import access, agreements, apps, state
+from . import access, access_keys, agreements, apps, state
 
 
 def _window(req: Request) -> Any:
@@ -35,27 +35,30 @@ def list_apps(ctx: RequestContext, req: Request) -> Dict[str, Any]:
     ctx.require_admin()
     offset, limit = _window(req)
     total, found = state.page(ctx.store, offset, limit)
-    return paginated(total, [apps.admin_view(ctx.pool.id, a) for a in found])
+    return paginated(total, [apps.admin_view(ctx, a) for a in found])
 
 
 def create_app(ctx: RequestContext, req: Request) -> Dict[str, Any]:
-    """``{name, identifier, redirectUris, logo?, description?, defaultStrategy?}``."""
+    """``{name, identifier, redirectUris, logo?, description?, defaultStrategy?, oidcConfig?}``."""
     ctx.require_admin()
-    return apps.admin_view(ctx.pool.id, apps.create(ctx.store, apps.fields(shared.body(req.body), partial=False)))
+    body = shared.body(req.body)
+    return apps.admin_view(ctx, apps.create(ctx, apps.fields(body, partial=False), apps.protocol(body)))
 
 
 def app_detail(ctx: RequestContext, req: Request) -> Optional[Dict[str, Any]]:
     """The application, or null."""
     ctx.require_admin()
     found = state.get(ctx.store, req.params["id"])
-    return None if found is None else apps.admin_view(ctx.pool.id, found)
+    return None if found is None else apps.admin_view(ctx, found)
 
 
 def update_app(ctx: RequestContext, req: Request) -> Dict[str, Any]:
-    """Change settings, e.g. ``{defaultStrategy}`` or ``{permissionStrategy: {defaultStrategy}}``."""
+    """Change settings, e.g. ``{defaultStrategy}``, ``{permissionStrategy: {defaultStrategy}}`` or
+    ``{oidcConfig: {...}}`` (the protocol settings)."""
     ctx.require_admin()
-    changes = apps.fields(shared.body(req.body), partial=True)
-    return apps.admin_view(ctx.pool.id, apps.update(ctx.store, req.params["id"], changes))
+    body = shared.body(req.body)
+    changes = apps.fields(body, partial=True)
+    return apps.admin_view(ctx, apps.update(ctx, req.params["id"], changes, apps.protocol(body)))
 
 
 def delete_app(ctx: RequestContext, req: Request) -> None:
@@ -65,7 +68,7 @@ def delete_app(ctx: RequestContext, req: Request) -> None:
 
 def refresh_secret(ctx: RequestContext, req: Request) -> Dict[str, Any]:
     ctx.require_admin()
-    return apps.admin_view(ctx.pool.id, apps.refresh_secret(ctx.store, req.params["id"]))
+    return apps.admin_view(ctx, apps.refresh_secret(ctx.store, req.params["id"]))
 
 
 def active_users(ctx: RequestContext, req: Request) -> Dict[str, Any]:
@@ -136,6 +139,37 @@ def sort_agreements(ctx: RequestContext, req: Request) -> None:
     agreements.sort(ctx.store, app["id"], shared.body(req.body).get("ids"))
 
 
+# --- programmatic access accounts (AK/SK) --------------------------------------------------
+
+
+def list_access_keys(ctx: RequestContext, req: Request) -> Dict[str, Any]:
+    app = _app(ctx, req)
+    offset, limit = _window(req)
+    total, found = access_keys.page(ctx.store, app["id"], offset, limit)
+    return paginated(total, [access_keys.view(ctx.pool.id, a) for a in found])
+
+
+def create_access_key(ctx: RequestContext, req: Request) -> Dict[str, Any]:
+    """``{tokenLifetime?, remarks?}``."""
+    app = _app(ctx, req)
+    body = shared.body(req.body)
+    with ctx.store.tx():
+        return access_keys.view(ctx.pool.id, access_keys.create(ctx.store, app["id"], body.get("tokenLifetime"),
+                                                                body.get("remarks")))
+
+
+def delete_access_key(ctx: RequestContext, req: Request) -> None:
+    ctx.require_admin()
+    access_keys.delete(ctx.store, req.query.get("id"))
+
+
+def change_access_key(ctx: RequestContext, req: Request) -> Dict[str, Any]:
+    """``{id, enabled}`` or ``{id, secret?}``."""
+    ctx.require_admin()
+    body = shared.body(req.body)
+    return access_keys.view(ctx.pool.id, access_keys.change(ctx.store, body.get("id"), body))
+
+
 # --- the user's side -----------------------------------------------------------------------
 
 
@@ -151,6 +185,10 @@ ROUTES: List[Route] = [
     ("GET", "/api/v2/applications", list_apps),
     ("POST", "/api/v2/applications", create_app),
     ("GET", "/api/v2/users/me/applications/allowed", my_applications),
+    ("DELETE", "/api/v2/applications/programmatic-access-accounts", delete_access_key),
+    ("PATCH", "/api/v2/applications/programmatic-access-accounts", change_access_key),
+    ("GET", "/api/v2/applications/{id}/programmatic-access-accounts", list_access_keys),
+    ("POST", "/api/v2/applications/{id}/programmatic-access-accounts", create_access_key),
     ("GET", "/api/v2/applications/{id}", app_detail),
     ("POST", "/api/v2/applications/{id}", update_app),
     ("DELETE", "/api/v2/applications/{id}", delete_app),

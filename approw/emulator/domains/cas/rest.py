@@ -19,6 +19,7 @@ from ...context import RequestContext
 from ...domain import Raw, Request, Route, flag
 from ...tokens import b64url
 from ..oidc import authorize, clients, issue, login, pages
+from ..applications import access
 from ..users import state as users
 from . import state
 
@@ -31,46 +32,48 @@ def _with_ticket(service: str, ticket: str) -> str:
     return service + ("&" if "?" in service else "?") + "ticket=" + ticket
 
 
-def _issue(ctx: RequestContext, service: str, user_id: str, primary: bool) -> Raw:
+def _issue(ctx: RequestContext, app: clients.AppSettings, service: str, user_id: str, primary: bool) -> Raw:
+    if not access.may_use(ctx.store, app.client_id, user_id):
+        return pages.message("Cannot continue", "This account may not use %s." % app.name, 403)
     now = int(time.time())
     ticket = "ST-" + b64url(os.urandom(24))
     state.purge(ctx.store, now)
-    state.add_ticket(ctx.store, ticket, service, user_id, primary, now + clients.settings(ctx).cas_ticket_lifetime)
+    state.add_ticket(ctx.store, ticket, app.client_id, service, user_id, primary, now + app.cas_ticket_lifetime)
     return pages.redirect(_with_ticket(service, ticket))
 
 
 def cas_login(ctx: RequestContext, req: Request) -> Raw:
-    if req.params["appId"] != ctx.pool.app_id:
+    app = clients.client(ctx, req.params["appId"])
+    if app is None:
         return pages.message("Cannot continue", "No CAS application %s here." % req.params["appId"], 404)
-    app = clients.settings(ctx)
     sent = pages.params(req)
     service = sent.get("service") or None  # "?service" alone: no service
     if service is not None and not clients.service_allowed(app, service):
         return pages.message("Cannot continue", "The service %r is not allowed for this application." % service, 400)
     fields = {k: v for k, v in sent.items() if k in ("service", "renew")}
     if req.method == "POST" and "password" in sent:
-        user = login.check_credentials(ctx, sent)
+        user = login.check_credentials(ctx, sent, app.client_id)
         if isinstance(user, str):
-            return pages.login_form(req.path, fields, service or "CAS", user, sent.get("username", ""))
+            return pages.login_form(req.path, fields, app.name, user, sent.get("username", ""))
         _, cookie = login.start_session(ctx, app, user)
         if service is None:
             return pages.message("Signed in", "You are signed in.", 200, (cookie,))
-        answer = _issue(ctx, service, user["id"], True)
+        answer = _issue(ctx, app, service, user["id"], True)
         answer.headers += (cookie,)
         return answer
     session = None if flag(sent.get("renew")) else login.current_session(ctx, req)
     if session is not None:
         if service is None:
             return pages.message("Signed in", "You are already signed in.")
-        return _issue(ctx, service, session["user_id"], False)
+        return _issue(ctx, app, service, session["user_id"], False)
     if flag(sent.get("gateway")) and service is not None:
         return pages.redirect(service)
-    return pages.login_form(req.path, fields, service or "CAS")
+    return pages.login_form(req.path, fields, app.name)
 
 
 def _check(ctx: RequestContext, req: Request) -> Tuple[Optional[Dict[str, Any]], str, str]:
     """``(user, code, description)`` for a validation request (user None on failure)."""
-    if req.params["appId"] != ctx.pool.app_id:
+    if clients.client(ctx, req.params["appId"]) is None:
         return None, "INVALID_SERVICE", "unknown CAS application"
     service, ticket = req.query.get("service"), req.query.get("ticket")
     if not service or not ticket:
@@ -78,7 +81,7 @@ def _check(ctx: RequestContext, req: Request) -> Tuple[Optional[Dict[str, Any]],
     record = state.take_ticket(ctx.store, ticket)
     if record is None or record["expires"] <= time.time():
         return None, "INVALID_TICKET", "ticket %s not recognized" % ticket
-    if record["service"] != service:
+    if record["app_id"] != req.params["appId"] or record["service"] != service:
         return None, "INVALID_SERVICE", "ticket %s was issued for another service" % ticket
     if flag(req.query.get("renew")) and not record["primary_login"]:
         return None, "INVALID_TICKET", "renew=true: ticket %s did not come from a new sign-in" % ticket

@@ -1,6 +1,6 @@
 """Table of the CAS domain: service tickets (``ST-...``), single use, short-lived.
 
-A ticket is bound to the service URL it was issued for and to the user; ``primary`` says
+A ticket is bound to the application and the service URL it was issued for and to the user; ``primary`` says
 whether it came from a sign-in with the login form (what ``renew=true`` validation asks for)
 rather than from an existing session.
 """
@@ -14,6 +14,7 @@ from ...store import Store
 DDL = """
 CREATE TABLE IF NOT EXISTS cas_tickets (
     ticket  TEXT PRIMARY KEY,
+    app_id  TEXT NOT NULL,
     service TEXT NOT NULL,
     user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     primary_login INTEGER NOT NULL,
@@ -22,9 +23,10 @@ CREATE TABLE IF NOT EXISTS cas_tickets (
 """
 
 
-def add_ticket(store: Store, ticket: str, service: str, user_id: str, primary: bool, expires: int) -> None:
-    store.run("INSERT INTO cas_tickets (ticket, service, user_id, primary_login, expires) VALUES (?, ?, ?, ?, ?)",
-              (ticket, service, user_id, int(primary), expires))
+def add_ticket(store: Store, ticket: str, app_id: str, service: str, user_id: str, primary: bool,
+               expires: int) -> None:
+    store.run("INSERT INTO cas_tickets (ticket, app_id, service, user_id, primary_login, expires) "
+              "VALUES (?, ?, ?, ?, ?, ?)", (ticket, app_id, service, user_id, int(primary), expires))
 
 
 def take_ticket(store: Store, ticket: str) -> Optional[Dict[str, Any]]:

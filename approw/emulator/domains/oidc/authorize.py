@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 from ...context import RequestContext
 from ...domain import Raw, Request
 from ...tokens import b64url
+from ..applications import access
 from ..users import state as users
 from . import clients, issue, login, pages, state
 from .clients import AppSettings
@@ -89,13 +90,18 @@ def respond(areq: AuthRequest, fields: Dict[str, str], headers: Tuple[Tuple[str,
     return pages.redirect(areq.redirect_uri + ("&" if "?" in areq.redirect_uri else "?") + encoded, headers)
 
 
+def client_of(ctx: RequestContext, p: Dict[str, str]) -> AppSettings:
+    """The application a request names in ``client_id``; unknown: shown to the user."""
+    app = clients.client(ctx, p.get("client_id"))
+    if app is None:
+        raise Fatal("Unknown client_id %r: no application of this user pool has it." % (p.get("client_id", ""),))
+    return app
+
+
 def parse(ctx: RequestContext, app: AppSettings, protocol: str, p: Dict[str, str]) -> AuthRequest:
-    if p.get("client_id") != ctx.pool.app_id:
-        raise Fatal("Unknown client_id: the OpenID Provider serves the pool's default application, %s."
-                    % ctx.pool.app_id)
     redirect_uri = p.get("redirect_uri", "")
     if not clients.redirect_allowed(app, redirect_uri):
-        raise Fatal("The redirect_uri %r is not registered for this application." % redirect_uri)
+        raise Fatal("The redirect_uri %r is not registered for the application %s." % (redirect_uri, app.name))
     types = frozenset((p.get("response_type") or "").split())
     default_mode = "query" if types <= {"code"} else "fragment"
     mode = p.get("response_mode") or default_mode
@@ -109,6 +115,9 @@ def parse(ctx: RequestContext, app: AppSettings, protocol: str, p: Dict[str, str
         raise reject("invalid_request", "response_type is required")
     if types not in _RESPONSE_TYPES[protocol]:
         raise reject("unsupported_response_type", "response_type %r is not supported" % p["response_type"])
+    for needed, grant in (("code", "authorization_code"), ("token", "implicit"), ("id_token", "implicit")):
+        if needed in types and not app.allows(grant):
+            raise reject("unauthorized_client", "the application may not use the %s grant" % grant)
     if mode not in _MODES:
         raise reject("invalid_request", "response_mode must be query, fragment or form_post")
     if mode == "query" and types != {"code"}:
@@ -147,13 +156,15 @@ def complete(ctx: RequestContext, app: AppSettings, areq: AuthRequest, session: 
     user = users.get_user(ctx.store, session["user_id"])
     if user is None:
         raise Rejected(areq, "login_required", "the signed-in user no longer exists")
+    if not access.may_use(ctx.store, app.client_id, user["id"]):
+        raise Rejected(areq, "access_denied", "the user may not use this application")
     now = int(time.time())
     grant = issue.Grant(b64url(os.urandom(12)), areq.protocol, areq.client_id, user["id"], areq.scope,
                         areq.nonce, session["sid"], session["auth_time"])
     out: Dict[str, str] = {}
     if "code" in areq.response_types:
         out["code"] = b64url(os.urandom(24))
-        offline = areq.protocol == issue.OAUTH or "offline_access" in grant.scopes
+        offline = app.allows("refresh_token") and (areq.protocol == issue.OAUTH or "offline_access" in grant.scopes)
         state.add_code(ctx.store, {
             "code": out["code"], "grant_id": grant.grant_id, "protocol": areq.protocol, "client_id": areq.client_id,
             "user_id": user["id"], "redirect_uri": areq.redirect_uri, "scope": areq.scope, "nonce": areq.nonce,
@@ -173,14 +184,14 @@ def complete(ctx: RequestContext, app: AppSettings, areq: AuthRequest, session: 
 def authorize(ctx: RequestContext, req: Request, protocol: str) -> Raw:
     """GET: the request (login form, or straight back to the client with a session).
     POST: the same request, or the login form submitted."""
-    app = clients.settings(ctx)
     sent = pages.params(req)
     fields = {k: v for k, v in sent.items() if k not in _FORM_FIELDS}
     try:
+        app = client_of(ctx, fields)
         areq = parse(ctx, app, protocol, fields)
-        audience = "the application %s" % areq.client_id
+        audience = app.name
         if req.method == "POST" and "password" in sent:
-            user = login.check_credentials(ctx, sent)
+            user = login.check_credentials(ctx, sent, app.client_id)
             if isinstance(user, str):
                 return pages.login_form(req.path, fields, audience, user, sent.get("username", ""))
             session, cookie = login.start_session(ctx, app, user)
@@ -202,16 +213,14 @@ def authorize(ctx: RequestContext, req: Request, protocol: str) -> Raw:
 
 def _hint_claims(ctx: RequestContext, token: str) -> Optional[Dict[str, Any]]:
     """Claims of an ID token this provider issued (expired ones too), else None."""
-    claims = issue.verify_id_token(ctx, token, allow_expired=True)
-    if claims is None or claims.get("aud") != ctx.pool.app_id:
-        return None
-    return claims
+    return issue.verify_id_token(ctx, token, allow_expired=True)
 
 
 def end_session(ctx: RequestContext, req: Request) -> Raw:
     """RP-initiated logout (``/oidc/session/end``): end the provider session named by the
     cookie and by ``id_token_hint``; redirect to ``post_logout_redirect_uri`` (with ``state``)
-    when the request identifies the client (hint or ``client_id``) and the URI is allowed."""
+    when the request identifies the client (hint or ``client_id``) and the URI is one of its
+    redirect URIs."""
     p = pages.params(req)
     hint = p.get("id_token_hint")
     claims = _hint_claims(ctx, hint) if hint else None
@@ -219,9 +228,10 @@ def end_session(ctx: RequestContext, req: Request) -> Raw:
         return pages.message("Cannot sign out", "id_token_hint is not an ID token of this provider.", 400)
     target = p.get("post_logout_redirect_uri")
     if target:
-        if claims is None and p.get("client_id") != ctx.pool.app_id:
+        app = clients.client(ctx, claims["aud"] if claims else p.get("client_id"))
+        if app is None:
             return pages.message("Cannot sign out", "post_logout_redirect_uri needs id_token_hint or client_id.", 400)
-        if not clients.redirect_allowed(clients.settings(ctx), target):
+        if not clients.redirect_allowed(app, target):
             return pages.message("Cannot sign out", "post_logout_redirect_uri is not registered.", 400)
     _end_sessions(ctx, req, claims.get("sid") if claims else None)
     if target:
@@ -239,10 +249,13 @@ def _end_sessions(ctx: RequestContext, req: Request, hinted_sid: Optional[str]) 
 
 def simple_logout(ctx: RequestContext, req: Request, target_param: str) -> Raw:
     """``/login/profile/logout?redirect_uri=`` and ``/cas-idp/logout?url=``: end the browser's
-    session, then go to the target when it is an allowed URI."""
+    session, then go to the target when it is a redirect URI of the application named by
+    ``client_id`` or ``app_id`` (default: the pool's default application)."""
     _end_sessions(ctx, req, None)
-    target = pages.params(req).get(target_param)
-    if target and clients.redirect_allowed(clients.settings(ctx), target):
+    p = pages.params(req)
+    target = p.get(target_param)
+    app = clients.client(ctx, p.get("client_id") or p.get("app_id") or ctx.pool.app_id)
+    if target and app is not None and clients.redirect_allowed(app, target):
         return pages.redirect(target, (pages.clear_cookie(),))
     if target:
         return pages.message("Signed out", "You have been signed out (%s is not an allowed address)." % target_param,

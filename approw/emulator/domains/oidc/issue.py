@@ -6,7 +6,7 @@ OpenID Connect (``/oidc``): access tokens are RS256 JWTs (``kid`` of the JWKS) w
 ``phone``, ``address``), ``nonce`` when the request had one, ``at_hash`` / ``c_hash``
 (OpenID Connect Core 3.3.2.11: left half of the SHA-256 of the token, base64url),
 ``auth_time``, ``sid`` and ``azp``; they are signed RS256, or HS256 with the application
-secret when it is configured so.  Refresh tokens and OAuth 2.0 (``/oauth``) access tokens
+secret of the application when it is configured so.  Refresh tokens and OAuth 2.0 (``/oauth``) access tokens
 are opaque (40 hex digits).  Every access and refresh token is recorded (``state``), so it can
 be introspected and revoked.
 """
@@ -22,6 +22,7 @@ from typing import Any, Dict, Optional, Tuple
 from ...context import RequestContext
 from ...jsonlimits import loads_limited
 from ...tokens import TokenError, b64url, b64url_decode
+from ..applications import state as applications
 from ..users import state as users
 from . import state
 from .clients import AppSettings
@@ -106,8 +107,10 @@ class Grant:
                 "sid": self.sid, "auth_time": self.auth_time, "iat": iat, "exp": exp}
 
 
-def access_token(ctx: RequestContext, app: AppSettings, grant: Grant, now: int) -> Tuple[str, int]:
-    """A recorded access token -> ``(token, expires_in)``."""
+def access_token(ctx: RequestContext, app: AppSettings, grant: Grant, now: int,
+                 audience: Optional[str] = None) -> Tuple[str, int]:
+    """A recorded access token -> ``(token, expires_in)``; ``aud`` is ``audience`` (default:
+    the client)."""
     exp = now + app.access_token_lifetime
     if grant.protocol == OAUTH:
         token = opaque()
@@ -115,7 +118,7 @@ def access_token(ctx: RequestContext, app: AppSettings, grant: Grant, now: int) 
         return token, app.access_token_lifetime - 1  # as the service: 3599
     jti = b64url(os.urandom(16))
     claims = {"jti": jti, "sub": grant.user_id or grant.client_id, "iat": now, "exp": exp, "scope": grant.scope,
-              "iss": ctx.pool.issuer, "aud": grant.client_id, "client_id": grant.client_id}
+              "iss": ctx.pool.issuer, "aud": audience or grant.client_id, "client_id": grant.client_id}
     if grant.sid:
         claims["sid"] = grant.sid
     token = ctx.pool.signing_keys().sign(claims)
@@ -145,7 +148,7 @@ def id_token(ctx: RequestContext, app: AppSettings, grant: Grant, user: Dict[str
     if code:
         claims["c_hash"] = half_hash(code)
     if app.id_token_alg == "HS256":
-        return ctx.pool.keys.sign_hs256(claims, ctx.pool.app_secret)
+        return ctx.pool.keys.sign_hs256(claims, app.secret)
     return ctx.pool.signing_keys().sign(claims)
 
 
@@ -195,8 +198,9 @@ def introspection(ctx: RequestContext, record: Optional[Dict[str, Any]]) -> Dict
 
 
 def verify_id_token(ctx: RequestContext, token: Any, *, allow_expired: bool = False) -> Optional[Dict[str, Any]]:
-    """Claims of an ID token this provider signed (RS256, or HS256 with the application
-    secret) for the application and a user that exists; None otherwise."""
+    """Claims of an ID token this provider signed (RS256, or HS256 with the secret of the
+    application in ``aud``) for an application of the pool and a user that exists; None
+    otherwise."""
     if not isinstance(token, str) or token.count(".") != 2 or len(token) > 16384:
         return None
     head, body, signature = token.split(".")
@@ -204,12 +208,15 @@ def verify_id_token(ctx: RequestContext, token: Any, *, allow_expired: bool = Fa
         header = loads_limited(b64url_decode(head).decode("utf-8"))
         alg = header.get("alg") if isinstance(header, dict) else None
         if alg == "HS256":
-            mac = hmac.new(ctx.pool.app_secret.encode("utf-8"), ("%s.%s" % (head, body)).encode("ascii"),
-                           hashlib.sha256).digest()
-            if not hmac.compare_digest(mac, b64url_decode(signature)):
-                return None
             claims: Dict[str, Any] = loads_limited(b64url_decode(body).decode("utf-8"))
             if not isinstance(claims, dict) or not isinstance(claims.get("exp"), int):
+                return None
+            aud = claims.get("aud")
+            secret = applications.secret(ctx.store, aud) if isinstance(aud, str) else None
+            if secret is None:
+                return None
+            mac = hmac.new(secret.encode("utf-8"), ("%s.%s" % (head, body)).encode("ascii"), hashlib.sha256).digest()
+            if not hmac.compare_digest(mac, b64url_decode(signature)):
                 return None
             if claims["exp"] <= time.time() and not allow_expired:
                 return None
@@ -224,7 +231,8 @@ def verify_id_token(ctx: RequestContext, token: Any, *, allow_expired: bool = Fa
             return None
     except (ValueError, UnicodeDecodeError):
         return None
-    if claims.get("iss") != ctx.pool.issuer or claims.get("aud") != ctx.pool.app_id:
+    aud = claims.get("aud")
+    if claims.get("iss") != ctx.pool.issuer or not isinstance(aud, str) or not applications.exists(ctx.store, aud):
         return None
     if users.get_user(ctx.store, claims.get("sub")) is None:
         return None

@@ -40,8 +40,9 @@ def find_account(ctx: RequestContext, account: str) -> Optional[Dict[str, Any]]:
     return user
 
 
-def check_credentials(ctx: RequestContext, form: Dict[str, Any]) -> Union[Dict[str, Any], str]:
-    """The user the login form names, or the message to show."""
+def check_credentials(ctx: RequestContext, form: Dict[str, Any], app_id: str) -> Union[Dict[str, Any], str]:
+    """The user the login form names (who may use the application ``app_id``), or the message
+    to show."""
     account = form.get("username")
     password = form.get("password")
     if not isinstance(account, str) or not isinstance(password, str) or not account.strip() or not password:
@@ -56,7 +57,7 @@ def check_credentials(ctx: RequestContext, form: Dict[str, Any]) -> Union[Dict[s
             else "Too many failed sign-ins: this account cannot sign in for now."
     if user.get("blocked") or user.get("status") not in (None, "Activated"):
         return "This account is locked."
-    if not access.may_use(ctx.store, ctx.pool.app_id, user["id"]):
+    if not access.may_use(ctx.store, app_id, user["id"]):
         return "This account may not use this application."
     return user
 

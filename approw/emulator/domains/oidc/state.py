@@ -7,14 +7,17 @@
 * ``op_tokens``: access and refresh tokens by ``key`` (the ``jti`` of a JWT access token, the
   token itself when opaque); a ``grant_id`` ties together the tokens of one authorization.
   ``user_id`` is NULL for client-credentials tokens.  Deleting a user deletes all of theirs.
+* ``op_clients``: each application's settings as a client that differ from the defaults
+  (JSON); they go with the application.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
-from ...store import Store
+from ...store import Store, dumps
 
 DDL = """
 CREATE TABLE IF NOT EXISTS op_sessions (
@@ -57,6 +60,10 @@ CREATE TABLE IF NOT EXISTS op_tokens (
     revoked   INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS op_tokens_grant ON op_tokens (grant_id);
+CREATE TABLE IF NOT EXISTS op_clients (
+    app_id   TEXT PRIMARY KEY REFERENCES applications (id) ON DELETE CASCADE,
+    settings TEXT NOT NULL
+);
 """
 
 _CODE_COLUMNS = ("code", "grant_id", "protocol", "client_id", "user_id", "redirect_uri", "scope", "nonce",
@@ -143,3 +150,32 @@ def live_users_sql(now: int) -> str:
     """SQL over ``users`` (``?`` = the client id) selecting the users holding a live access or
     refresh token of a client; ``now`` is inlined."""
     return "id IN (SELECT user_id FROM op_tokens WHERE client_id = ? AND revoked = 0 AND exp > %d)" % now
+
+
+# --- client settings -------------------------------------------------------------------------
+
+
+def client_settings(store: Store, app_id: str) -> Optional[Dict[str, Any]]:
+    row = store.fetch_one("SELECT settings FROM op_clients WHERE app_id = ?", (app_id,))
+    return None if row is None else dict(json.loads(row["settings"]))
+
+
+def set_client_settings(store: Store, app_id: str, settings: Dict[str, Any]) -> None:
+    store.run("INSERT INTO op_clients (app_id, settings) VALUES (?, ?) ON CONFLICT (app_id) DO UPDATE SET "
+              "settings = excluded.settings", (app_id, dumps(settings)))
+
+
+# --- a user's live grants (the console) ------------------------------------------------------
+
+
+def live_tokens_of(store: Store, user_id: str, now: int) -> List[Dict[str, Any]]:
+    return [dict(r) for r in store.fetch_all(
+        "SELECT client_id, kind, iat, exp FROM op_tokens WHERE user_id = ? AND revoked = 0 AND exp > ? "
+        "ORDER BY iat DESC", (user_id, now))]
+
+
+def end_user(store: Store, user_id: str) -> int:
+    """Revoke every token of a user and end their provider sessions; returns the tokens revoked."""
+    with store.tx():
+        store.run("UPDATE op_sessions SET ended = 1 WHERE user_id = ? AND ended = 0", (user_id,))
+        return store.run("UPDATE op_tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0", (user_id,))

@@ -5,9 +5,9 @@ Grants: ``authorization_code`` (the code is single use: presenting it again fail
 revokes every token issued from it; ``redirect_uri`` must equal the authorization
 request's; a PKCE ``code_verifier`` is required exactly when the request had a challenge),
 ``refresh_token`` (new access and ID tokens; the refresh token itself is returned unchanged,
-as the service does) and ``client_credentials`` (the application's own id and secret; each
-``resource:action`` item of ``scope`` is granted, anything else comes back in
-``rejected_scope``).  Clients authenticate with the method configured for the endpoint.
+as the service does) and ``client_credentials`` (programmatic access accounts, see
+:mod:`.machine`).  Applications authenticate with the method they configured for the
+endpoint and may use only their grant types.
 Responses are ``Cache-Control: no-store``; errors are ``{"error", "error_description"}``
 with HTTP 400 (401 for ``invalid_client``).
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import time
 from typing import Any, Dict, Optional, Tuple
 
@@ -24,7 +23,7 @@ from ...context import RequestContext
 from ...domain import Raw, Request
 from ...tokens import b64url
 from ..users import state as users
-from . import clients, issue, state
+from . import clients, issue, machine, state
 from .clients import AppSettings, OAuthError
 
 _NO_STORE = (("Cache-Control", "no-store"), ("Pragma", "no-cache"))
@@ -49,8 +48,9 @@ def _challenge_ok(record: Dict[str, Any], verifier: Optional[str]) -> bool:
     return hmac.compare_digest(expected.encode("ascii", "replace"), record["challenge"].encode("ascii"))
 
 
-def _code_grant(ctx: RequestContext, app: AppSettings, form: Dict[str, str], client_id: str, protocol: str,
+def _code_grant(ctx: RequestContext, app: AppSettings, form: Dict[str, str], protocol: str,
                 now: int) -> Dict[str, Any]:
+    client_id = app.client_id
     code = form.get("code")
     if not code:
         raise OAuthError("invalid_request", "code is required")
@@ -72,7 +72,7 @@ def _code_grant(ctx: RequestContext, app: AppSettings, form: Dict[str, str], cli
         raise OAuthError("invalid_grant", "the user no longer exists")
     grant = issue.Grant.from_record(record)
     answer = _tokens(ctx, app, grant, user, now, nonce=record["nonce"])
-    if record["offline"]:
+    if record["offline"] and app.allows("refresh_token"):
         answer["refresh_token"] = issue.refresh_token(ctx, app, grant, now)
     return answer
 
@@ -87,8 +87,9 @@ def _tokens(ctx: RequestContext, app: AppSettings, grant: issue.Grant, user: Opt
     return answer
 
 
-def _refresh_grant(ctx: RequestContext, app: AppSettings, form: Dict[str, str], client_id: str, protocol: str,
+def _refresh_grant(ctx: RequestContext, app: AppSettings, form: Dict[str, str], protocol: str,
                    now: int) -> Dict[str, Any]:
+    client_id = app.client_id
     token = form.get("refresh_token")
     if not token:
         raise OAuthError("invalid_request", "refresh_token is required")
@@ -107,39 +108,26 @@ def _refresh_grant(ctx: RequestContext, app: AppSettings, form: Dict[str, str], 
     return answer
 
 
-def _client_credentials(ctx: RequestContext, app: AppSettings, form: Dict[str, str], client_id: str, protocol: str,
-                        now: int) -> Dict[str, Any]:
-    if protocol != issue.OIDC:
-        raise OAuthError("unsupported_grant_type", "client_credentials is served at /oidc/token")
-    items = (form.get("scope") or "").split()
-    if not items:
-        raise OAuthError("invalid_scope", "scope is required: resource:action items separated by spaces")
-    granted = [s for s in items if s.count(":") >= 1 and all(s.split(":"))]
-    rejected = [s for s in items if s not in granted]
-    if not granted:
-        raise OAuthError("invalid_scope", "no scope item can be granted (expected resource:action)")
-    grant = issue.Grant(b64url(os.urandom(12)), protocol, client_id, None, " ".join(granted))
-    answer = _tokens(ctx, app, grant, None, now)
-    answer["rejected_scope"] = " ".join(rejected)
-    return answer
-
-
-_GRANTS = {"authorization_code": _code_grant, "refresh_token": _refresh_grant,
-           "client_credentials": _client_credentials}
+_GRANTS = {"authorization_code": _code_grant, "refresh_token": _refresh_grant}
 
 
 def token(ctx: RequestContext, req: Request, protocol: str) -> Raw:
     try:
         form = _form(req)
-        app = clients.settings(ctx)
-        client_id = clients.authenticate_client(ctx, req, app.token_endpoint_auth_method)
         grant_type = form.get("grant_type")
+        if grant_type == "client_credentials":
+            if protocol != issue.OIDC:
+                raise OAuthError("unsupported_grant_type", "client_credentials is served at /oidc/token")
+            return Raw(machine.client_credentials(ctx, req, form, int(time.time())), headers=_NO_STORE)
+        app = clients.authenticate_client(ctx, req, "token_endpoint_auth_method")
         if not grant_type:
             raise OAuthError("invalid_request", "grant_type is required")
         handler = _GRANTS.get(grant_type)
         if handler is None:
             raise OAuthError("unsupported_grant_type", "grant_type %r is not supported" % grant_type)
-        return Raw(handler(ctx, app, form, client_id, protocol, int(time.time())), headers=_NO_STORE)
+        if not app.allows(grant_type):
+            raise OAuthError("unauthorized_client", "the application may not use the %s grant" % grant_type)
+        return Raw(handler(ctx, app, form, protocol, int(time.time())), headers=_NO_STORE)
     except OAuthError as exc:
         return exc.response()
 
@@ -149,11 +137,11 @@ def _presented_token(ctx: RequestContext, req: Request, protocol: str, method: s
     authentication by the endpoint's ``method`` setting; the record is None for tokens that are
     not live or belong to another client."""
     form = _form(req)
-    client_id = clients.authenticate_client(ctx, req, getattr(clients.settings(ctx), method))
+    app = clients.authenticate_client(ctx, req, method)
     if "token" not in form:
         raise OAuthError("invalid_request", "token is required")
     record = issue.token_record(ctx, form["token"], protocol)
-    if record is not None and record["client_id"] != client_id:
+    if record is not None and app.client_id not in (record["client_id"], machine.application_of(ctx, record)):
         record = None
     return form["token"], record
 

@@ -66,6 +66,7 @@ def node_roles(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]
 def node_authorized_resources(ctx: RequestContext, parent: Dict[str, Any], args: Dict[str, Any]) -> Dict[str, Any]:
     """What the node holds (with its ancestors and all their roles), one item per resource."""
     kind = patterns.resource_type(args.get("resourceType"))
-    found = permissions.Permissions(ctx.store, subjects.of_target(ctx.store, "ORG", parent["id"]), _namespace_id(ctx, args))
+    found = permissions.Permissions(ctx.store, subjects.of_target(ctx.store, "ORG", parent["id"]),
+                                    _namespace_id(ctx, args), permissions.request_params(ctx))
     items = found.resources(kind)
     return paginated(len(items), items)

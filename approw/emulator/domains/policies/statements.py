@@ -3,8 +3,8 @@
 A statement is ``{resource, actions, effect, condition}``: ``resource`` a resource code or
 pattern (``books``, ``books:1``, ``books:*``, ``*``), ``actions`` a non-empty list of action
 names (``books:read``, ``books:*``, ``*``), ``effect`` ``ALLOW`` (the default) or ``DENY``,
-``condition`` an optional list of ``{param, operator, value}``, stored and returned as
-given.  Statements are returned exactly as written, in order.
+``condition`` an optional list of ``{param, operator, value}`` (checked by
+:mod:`.conditions`, which also evaluates it), stored and returned as given.  Statements are returned exactly as written, in order.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Sequence
 
 from ...errors import invalid
+from . import conditions
 
 
 def _text(value: Any) -> bool:
@@ -32,7 +33,7 @@ def check(statements: Any) -> List[Dict[str, Any]]:
         if not actions or not all(_text(a) for a in actions):
             raise invalid("%s.actions must be a non-empty list of action names such as books:read, got %r"
                           % (where, actions))
-        condition = statement.get("condition")
+        condition = conditions.check(statement.get("condition"), where)
         out.append({"resource": resource, "actions": list(actions), "effect": statement.get("effect") or "ALLOW",
-                    "condition": None if condition is None else [dict(c) for c in condition]})
+                    "condition": condition})
     return out

@@ -1,9 +1,9 @@
 """Targets of policy assignments and grants: ``USER`` (user id), ``ROLE`` (role code, in the
-namespace of the assignment or grant), ``GROUP`` (group code) and ``ORG`` (org node id).
+namespace of the assignment or grant), ``GROUP`` (group code), ``ORG`` (org node id) and
+``AK_SK`` (a programmatic access account of an application, by its access key).
 
 Stored rows hold the target's internal id (the role's id, not its code), so renaming a role
-or group keeps what it was given; listings show the identifier clients use.  ``AK_SK``
-targets (programmatic access accounts of applications) are not held by this pool.
+or group keeps what it was given; listings show the identifier clients use.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from ...errors import USER_NOT_FOUND, ApprowError, invalid
 from ...store import Store
+from ..applications import access_keys
 from ..groups import state as groups
 from ..namespaces import rules
 from ..roles import nodes
@@ -39,6 +40,8 @@ def resolve(store: Store, namespace: Dict[str, Any], target_type: str, identifie
         return None if group is None else str(group["id"])
     if target_type == "ORG":
         return identifier if nodes.current().exists(store, identifier) else None
+    if target_type == "AK_SK":
+        return identifier if access_keys.get(store, identifier) is not None else None
     return None
 
 
@@ -49,7 +52,8 @@ def require(store: Store, namespace: Dict[str, Any], target_type: str, identifie
         return found
     if target_type == "USER":
         raise ApprowError(USER_NOT_FOUND, "User %r does not exist" % identifier)
-    kind = {"ROLE": "Role", "GROUP": "Group", "ORG": "Organisation node"}.get(target_type)
+    kind = {"ROLE": "Role", "GROUP": "Group", "ORG": "Organisation node",
+            "AK_SK": "Programmatic access account"}.get(target_type)
     if kind is None:
         raise invalid("%s targets are not held by this user pool" % target_type)
     raise rules.not_found(kind, identifier, namespace["code"] if target_type == "ROLE" else None)

@@ -7,7 +7,7 @@ Expired records are purged now and then; the JWT's own ``exp`` rejects them mean
 
 from __future__ import annotations
 
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
 
 from ...store import Store
 
@@ -74,3 +74,10 @@ def live_users_sql(now: int) -> str:
 
 def purge_tokens(store: Store, now: int) -> int:
     return store.run("DELETE FROM tokens WHERE exp <= ?", (now,))
+
+
+def live_tokens_of(store: Store, user_id: str, now: int) -> List[Dict[str, Any]]:
+    """A user's live (unrevoked, unexpired) tokens, newest first: ``{jti, app_id, iat, exp}``."""
+    return [dict(r) for r in store.fetch_all(
+        "SELECT jti, app_id, iat, exp FROM tokens WHERE user_id = ? AND revoked = 0 AND exp > ? ORDER BY iat DESC",
+        (user_id, now))]

@@ -140,8 +140,10 @@ def create_user(
     custom: Sequence[Tuple[str, Any]] = (),
     identity: Optional[Dict[str, Any]] = None,
     self_service: bool = False,
+    user_id: Optional[str] = None,
 ) -> Dict[str, Any]:
-    """Create a user from already-decrypted input; returns the stored record."""
+    """Create a user from already-decrypted input (``user_id``: a new random id unless given);
+    returns the stored record."""
     fields = normalize(fields)
     if not any(fields.get(k) for k in IDENTIFIERS) and not identity:
         raise invalid("a user needs at least one identifier: username, email, phone, unionid, openid or externalId")
@@ -154,7 +156,8 @@ def create_user(
     now = now_iso()
     user: Dict[str, Any] = dict.fromkeys(USER_FIELDS)
     user.update(_DEFAULTS, emailVerified=bool(settings.of(ctx)["emailVerifiedDefault"]))
-    user.update(registerSource=source, signedUp=now, lastIP=ctx.client_ip, id=object_id(), createdAt=now, updatedAt=now)
+    user.update(registerSource=source, signedUp=now, lastIP=ctx.client_ip, id=user_id or object_id(), createdAt=now,
+                updatedAt=now)
     user.update((k, v) for k, v in fields.items() if v is not None)
     if password:
         user[PASSWORD_LEVEL] = password_level(password)

@@ -67,9 +67,30 @@ class OrgTreeNode(TypedDict, total=False):
     children: List["OrgTreeNode"]
 
 
+class ProtocolSettings(TypedDict, total=False):
+    """An application's settings as an OpenID Connect / OAuth 2.0 / CAS client (its
+    ``oidcConfig``): the grants it may use (``authorization_code``, ``implicit``,
+    ``refresh_token``), how it authenticates at the token, introspection and revocation
+    endpoints (``client_secret_post``, ``client_secret_basic`` or ``none``), the ID-token
+    signature (``RS256`` or ``HS256``) and lifetimes in seconds."""
+
+    grant_types: List[str]
+    token_endpoint_auth_method: str
+    introspection_endpoint_auth_method: str
+    revocation_endpoint_auth_method: str
+    id_token_signed_response_alg: str
+    authorization_code_expire: int
+    access_token_expire: int
+    id_token_expire: int
+    refresh_token_expire: int
+    cas_expire: int
+    session_expire: int
+
+
 class Application(TypedDict, total=False):
-    """An application of the user pool (its ``secret`` only in management answers);
-    ``permissionStrategy`` is ``{enabled, defaultStrategy: "ALLOW_ALL" | "DENY_ALL"}``."""
+    """An application of the user pool (its ``secret`` and ``oidcConfig`` only in management
+    answers); ``permissionStrategy`` is ``{enabled, defaultStrategy: "ALLOW_ALL" |
+    "DENY_ALL"}``."""
 
     id: str
     name: str
@@ -82,6 +103,7 @@ class Application(TypedDict, total=False):
     domain: str
     isDefault: bool
     permissionStrategy: Dict[str, Any]
+    oidcConfig: ProtocolSettings
     userPoolId: str
     createdAt: str
     updatedAt: str
@@ -131,3 +153,26 @@ class Agreement(TypedDict, total=False):
 class AgreementPage(TypedDict, total=False):
     totalCount: int
     list: List[Agreement]
+
+
+class AccessKeyAccount(TypedDict, total=False):
+    """A programmatic access account (AK/SK) of an application: ``id`` (= ``accessKey``, the
+    ``client_id`` of the ``client_credentials`` grant), ``secret`` (= ``secretKey``),
+    ``enabled``, ``tokenLifetime`` (seconds) and ``remarks``."""
+
+    id: str
+    appId: str
+    userPoolId: str
+    accessKey: str
+    secret: str
+    secretKey: str
+    enabled: bool
+    tokenLifetime: int
+    remarks: Optional[str]
+    createdAt: str
+    updatedAt: str
+
+
+class AccessKeyAccountPage(TypedDict, total=False):
+    totalCount: int
+    list: List[AccessKeyAccount]

@@ -4,14 +4,17 @@ applications.
 An application has its own ID and client secret, a namespace whose code is its ID (its
 resources and roles live there: the resource and role helpers below are the ``acl`` and
 ``roles`` methods with ``namespace = app_id``), an access policy
-(:mod:`.applications_access`) and sign-up agreements (:mod:`.applications_agreements`).
+(:mod:`.applications_access`), sign-up agreements (:mod:`.applications_agreements`), protocol
+settings as an OpenID Connect / OAuth 2.0 / CAS client (:meth:`update`) and programmatic access
+accounts (:mod:`.applications_keys`).
 """
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 
 from approw.v2.common import checks
 from approw.v2.common._async.executor import AsyncExecutor
 from approw.v2.common.checks import checked
-from approw.v2.common.shapes import Application, ApplicationPage, Resource, ResourcePage, UserPage
+from approw.v2.common.shapes import (Application, ApplicationPage, ProtocolSettings, Resource, ResourcePage,
+                                     UserPage)
 from approw.v2.common.utils import path_segment
 from approw.v2.exceptions import ApprowWrongArgumentException
 from approw.v2.management.types import ManagementClientOptions
@@ -19,6 +22,7 @@ from approw.v2.management.types import ManagementClientOptions
 from .acl import AsyncAclManagementClient
 from .applications_access import AsyncApplicationAccessMethods
 from .applications_agreements import AsyncApplicationAgreementMethods
+from .applications_keys import AsyncApplicationAccessKeyMethods
 from .applications_roles import AsyncApplicationRoleMethods
 from .roles import AsyncRolesManagementClient
 from .token_provider import AsyncManagementTokenProvider
@@ -30,7 +34,8 @@ __all__ = ["AsyncApplicationsManagementClient"]
 
 
 class AsyncApplicationsManagementClient(
-        AsyncApplicationAccessMethods, AsyncApplicationRoleMethods, AsyncApplicationAgreementMethods):
+        AsyncApplicationAccessMethods, AsyncApplicationRoleMethods, AsyncApplicationAgreementMethods,
+        AsyncApplicationAccessKeyMethods):
     """Manage the applications of the pool: their settings and secrets, resources, roles,
     access policies and agreements (every call carries the management token)."""
 
@@ -65,6 +70,29 @@ class AsyncApplicationsManagementClient(
         created: Application = await self._rest("POST", "/api/v2/applications", json={
             "name": name, "identifier": identifier, "redirectUris": redirect_uris, "logo": logo})
         return created
+
+    @checked
+    async def update(self, app_id: str, name: Optional[str] = None, identifier: Optional[str] = None,
+                     redirect_uris: Optional[Sequence[str]] = None, description: Optional[str] = None,
+                     logo: Optional[str] = None, protocol: Optional[ProtocolSettings] = None) -> Application:
+        """Change the given settings of an application: its name, identifier, the redirect URIs
+        it may send users back to (exactly those; a loopback ``http://127.0.0.1/...`` one with any
+        port), description, logo, and ``protocol`` -- its settings as a client of the OpenID
+        Provider (:class:`~approw.v2.common.shapes.ProtocolSettings`, e.g.
+        ``{"token_endpoint_auth_method": "client_secret_basic", "access_token_expire": 600}``).
+        Returns the application."""
+        if name is not None and not name.strip():
+            raise ApprowWrongArgumentException("name must not be empty")
+        unknown = sorted(set(protocol or {}) - set(ProtocolSettings.__annotations__))
+        if unknown:
+            raise ApprowWrongArgumentException(
+                f"unknown protocol setting(s) {', '.join(unknown)}; use {', '.join(ProtocolSettings.__annotations__)}")
+        body = {"name": name, "identifier": identifier, "description": description, "logo": logo,
+                "redirectUris": None if redirect_uris is None else list(redirect_uris),
+                "oidcConfig": None if protocol is None else dict(protocol)}
+        updated: Application = await self._rest("POST", self._app_url(app_id),
+                                                json={k: v for k, v in body.items() if v is not None})
+        return updated
 
     @checked
     async def delete(self, app_id: str) -> bool:

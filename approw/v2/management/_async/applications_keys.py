@@ -1,0 +1,78 @@
+"""``management.applications``, programmatic access accounts (AK/SK): machine clients of an
+application (:class:`AsyncApplicationAccessKeyMethods`, a part of
+``AsyncApplicationsManagementClient``).
+
+An account's ``id`` (its access key) and ``secret`` (its secret key) are the ``client_id`` and
+``client_secret`` of the ``client_credentials`` grant
+(``AuthenticationClient.get_access_token_by_client_credentials``); the scope its tokens carry
+is what the account is granted as an ``AK_SK`` target (``acl.authorize_resource``) in the
+application's namespace.
+"""
+from typing import Optional
+
+from approw.v2.common import checks
+from approw.v2.common.checks import checked
+from approw.v2.common.shapes import AccessKeyAccount, AccessKeyAccountPage
+from approw.v2.common.utils import get_random_string
+from approw.v2.exceptions import ApprowWrongArgumentException
+
+from .applications_base import AsyncApplicationsBase
+
+__all__ = ["AsyncApplicationAccessKeyMethods"]
+
+_ACCOUNTS = "/api/v2/applications/programmatic-access-accounts"
+
+
+class AsyncApplicationAccessKeyMethods(AsyncApplicationsBase):
+    """Programmatic access accounts of applications."""
+
+    @checked
+    async def list_programmatic_access_accounts(self, app_id: str, page: int = 1,
+                                                limit: int = 10) -> AccessKeyAccountPage:
+        """One page of the application's accounts, newest first, ``{totalCount, list}``."""
+        checks.page_options(page, limit)
+        found: AccessKeyAccountPage = await self._rest(
+            "GET", self._app_url(app_id, "programmatic-access-accounts"), params={"page": page, "limit": limit})
+        return found
+
+    @checked
+    async def create_programmatic_access_account(self, app_id: str, token_lifetime: Optional[int] = None,
+                                                 remarks: Optional[str] = None) -> AccessKeyAccount:
+        """A new, enabled account; its tokens live ``token_lifetime`` seconds (the service's
+        default when not given).  Returns it with its ``id`` and ``secret``."""
+        if token_lifetime is not None and (isinstance(token_lifetime, bool) or token_lifetime < 1):
+            raise ApprowWrongArgumentException("token_lifetime must be a positive number of seconds")
+        created: AccessKeyAccount = await self._rest(
+            "POST", self._app_url(app_id, "programmatic-access-accounts"),
+            json={"tokenLifetime": token_lifetime, "remarks": remarks})
+        return created
+
+    @checked
+    async def delete_programmatic_access_account(self, account_id: str) -> bool:
+        """Delete an account (its grants and policy assignments go with it); ``True``."""
+        return await self._rest_ok("DELETE", _ACCOUNTS, params={"id": account_id})
+
+    @checked
+    async def enable_programmatic_access_account(self, account_id: str) -> AccessKeyAccount:
+        """Let the account get tokens again; returns it."""
+        changed: AccessKeyAccount = await self._rest("PATCH", _ACCOUNTS, json={"id": account_id, "enabled": True})
+        return changed
+
+    @checked
+    async def disable_programmatic_access_account(self, account_id: str) -> AccessKeyAccount:
+        """Refuse the account's ``client_credentials`` requests (tokens already issued stay
+        valid until they expire); returns it."""
+        changed: AccessKeyAccount = await self._rest("PATCH", _ACCOUNTS, json={"id": account_id, "enabled": False})
+        return changed
+
+    @checked
+    async def refresh_programmatic_access_account_secret(self, account_id: str,
+                                                         secret: Optional[str] = None) -> AccessKeyAccount:
+        """Give the account a new secret key: ``secret``, or 32 random letters; the old one
+        is refused from now on.  Returns the account with its new ``secret``."""
+        if secret is not None and not secret:
+            raise ApprowWrongArgumentException("secret must not be empty")
+        new_secret = secret if secret is not None else get_random_string(32)
+        changed: AccessKeyAccount = await self._rest("PATCH", _ACCOUNTS, json={"id": account_id,
+                                                                               "secret": new_secret})
+        return changed
