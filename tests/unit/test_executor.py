@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+import approw
 from approw import _core
 from approw.v2 import __version__
 from approw.v2 import exceptions as exc
@@ -31,7 +32,7 @@ def auth_client(**kw: Any) -> AuthenticationClient:
 
 # --------------------------------------------------------------------------- headers
 def test_version() -> None:
-    assert __version__ == "0.1.0"
+    assert __version__ == approw.__version__
 
 
 def test_management_graphql_headers(fake: FakeSession) -> None:
