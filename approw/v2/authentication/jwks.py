@@ -186,8 +186,12 @@ class KeySet:
             raise translate_core_error(e) from e
         where = self.jwks_uri.split("?", 1)[0]
         if response.status != 200:
+            hint = ("; no keys are published there: check the issuer (the 'iss' claim of your tokens, "
+                    "e.g. https://YOUR_APP.approw.com/oidc), whose keys are at {issuer}/.well-known/jwks.json"
+                    if response.status == 404 else "")
             raise ApprowHTTPError(response.status if response.status >= 400 else 500,
-                                  "HTTP %d from %s (JWKS)" % (response.status, where), http_status=response.status)
+                                  "HTTP %d from %s (JWKS)%s" % (response.status, where, hint),
+                                  http_status=response.status)
         try:
             document = _core.loads(response.body)
         except _core.DecodeError as e:
