@@ -204,7 +204,7 @@ def _sdk_method() -> str:
     writes it (``users.create``, ``login_by_email``, ``mfa.verify_totp_mfa``), else ``-``."""
     frame: Any = sys._getframe(3)
     while frame is not None:
-        name = frame.f_code.co_name
+        name: str = frame.f_code.co_name
         module = frame.f_globals.get("__name__", "")
         if (not name.startswith("_") and module.startswith("approw.v2.")
                 and not module.startswith("approw.v2.common")):
