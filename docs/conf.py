@@ -35,12 +35,8 @@ autodoc_mock_imports = ["approw._core", "approw._transport"]
 autodoc_typehints = "both"
 autodoc_typehints_format = "short"
 autodoc_member_order = "bysource"
-autodoc_class_signature = "separated"
-autodoc_default_options = {
-    "members": True,
-    "undoc-members": False,
-    "show-inheritance": False,
-}
+autodoc_class_signature = "mixed"
+autodoc_default_options = {"members": True}
 autodoc_preserve_defaults = True
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
@@ -70,3 +66,6 @@ nitpick_ignore_regex = [
                r"|Callable|Mapping|Sequence|Iterable|Iterator|Literal|TypedDict|Exception"
                r"|ValueError|TypeError|TimeoutError|ConnectionError|T|R|K|V)"),
 ]
+
+# Methods of the clients first in search results (docs/_static/scorer.js).
+html_search_scorer = str(Path(__file__).resolve().parent / "_static" / "scorer.js")

@@ -25,8 +25,18 @@ def _autoclass(cls: type) -> str:
             f"   :inherited-members: ShowsOptions\n\n")
 
 
+#: What every method may raise (the same for all of them: one executor, one error path).
+RAISES = (
+    "Every method raises, on a service error, the :class:`~approw.v2.exceptions.ApprowException` "
+    "subclass for the service's code (:doc:`../../guides/errors` has the table); on a bad "
+    "argument, before any request, :class:`~approw.v2.exceptions.ApprowArgumentTypeError` or "
+    ":class:`~approw.v2.exceptions.ApprowWrongArgumentException`; when no usable answer came, a "
+    ":class:`~approw.v2.exceptions.ApprowTransportError` subclass.  With an ``on_error`` option "
+    "that returns, a service error of a REST call returns ``None`` instead.")
+
+
 def _page(title: str, intro: str, classes: List[Tuple[str, type]]) -> str:
-    text = f"{title}\n{'=' * len(title)}\n\n{intro}\n\n"
+    text = f"{title}\n{'=' * len(title)}\n\n{intro}\n\n{RAISES}\n\n"
     for heading, cls in classes:
         text += f"{heading}\n{'-' * len(heading)}\n\n{_autoclass(cls)}"
     return text
