@@ -30,8 +30,12 @@ extensions = [
     "error_tables",             # docs/error_tables.py: the errors guide's tables
 ]
 
-# The compiled core is not needed to document the Python API.
+# The compiled core is not needed to document the Python API: mocked for the whole build (the
+# reference pages and the errors guide's tables import the SDK too), whether or not it is built.
 autodoc_mock_imports = ["approw._core", "approw._transport"]
+from sphinx.ext.autodoc.mock import mock as _mock  # noqa: E402
+
+_mock(autodoc_mock_imports).__enter__()
 autodoc_typehints = "both"
 autodoc_typehints_format = "short"
 autodoc_member_order = "bysource"
