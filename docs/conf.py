@@ -35,7 +35,8 @@ extensions = [
 autodoc_mock_imports = ["approw._core", "approw._transport"]
 from sphinx.ext.autodoc.mock import mock as _mock  # noqa: E402
 
-_mock(autodoc_mock_imports).__enter__()
+_core_mock = _mock(autodoc_mock_imports)   # (kept referenced: the mock lasts while it lives)
+_core_mock.__enter__()
 autodoc_typehints = "both"
 autodoc_typehints_format = "short"
 autodoc_member_order = "bysource"
