@@ -113,11 +113,12 @@ def _follow(browser: Any, links: Any, anchor_end: str, shot: str) -> Tuple[str, 
     WebDriverWait(browser, 30).until(EC.url_contains(anchor_end))
     anchor = browser.current_url.split("#", 1)[1]
     entry = WebDriverWait(browser, 30).until(EC.visibility_of_element_located((By.ID, anchor)))
-    # the page scrolls to the entry (smoothly): wait until it is at the top of the window
-    browser.execute_script("arguments[0].scrollIntoView({behavior: 'instant', block: 'start'})",
-                           entry)
-    WebDriverWait(browser, 30).until(lambda b: 0 <= b.execute_script(
-        "return arguments[0].getBoundingClientRect().top", entry) < 120)
+    # the page scrolls to the entry (smoothly, and the layout may still move while fonts load):
+    # bring it to the top of the window until it stays there
+    scroll = ("arguments[0].scrollIntoView({behavior: 'instant', block: 'start'});"
+              "return arguments[0].getBoundingClientRect().top")
+    WebDriverWait(browser, 60, poll_frequency=0.5).until(
+        lambda b: 0 <= b.execute_script(scroll, entry) < 120)
     browser.save_screenshot(str(SHOTS / shot))
     return anchor, entry
 
