@@ -35,8 +35,16 @@ RAISES = (
     "that returns, a service error of a REST call returns ``None`` instead.")
 
 
-def _page(title: str, intro: str, classes: List[Tuple[str, type]]) -> str:
+#: The short example of each page: docs/examples/<page>.py (run by the test suite).
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+
+
+def _page(title: str, intro: str, classes: List[Tuple[str, type]], name: str = "") -> str:
     text = f"{title}\n{'=' * len(title)}\n\n{intro}\n\n{RAISES}\n\n"
+    if (EXAMPLES / f"{name}.py").is_file():
+        text += ("Example (``management_client`` and ``authentication_client`` made as in "
+                 ":doc:`../../guides/quickstart`):\n\n"
+                 f".. literalinclude:: ../../examples/{name}.py\n   :language: python\n\n")
     for heading, cls in classes:
         text += f"{heading}\n{'-' * len(heading)}\n\n{_autoclass(cls)}"
     return text
@@ -67,7 +75,7 @@ def write_pages(srcdir: Path) -> None:
         "methods as coroutines.  The API areas are sub-clients (``management_client.users``, "
         "...), each on its own page.",
         [("ManagementClient", ManagementClient), ("AsyncManagementClient", AsyncManagementClient),
-         ("ManagementClientOptions", ManagementClientOptions)])
+         ("ManagementClientOptions", ManagementClientOptions)], "management-client")
     for name, (sync_cls, async_cls) in sorted(_areas(ManagementClient, AsyncManagementClient).items()):
         pages[f"management-{name}"] = _page(
             f"management_client.{name}",
@@ -75,7 +83,8 @@ def write_pages(srcdir: Path) -> None:
             f"client it is a :class:`{async_cls.__name__}`, whose methods are coroutines with "
             "the same parameters and results.",
             [(sync_cls.__name__, sync_cls)] + ([(async_cls.__name__, async_cls)]
-                                                if async_cls is not sync_cls else []))
+                                                if async_cls is not sync_cls else []),
+            f"management-{name}")
     pages["authentication-client"] = _page(
         "AuthenticationClient",
         "The end user's client, ``from approw.v2.authentication import AuthenticationClient, "
@@ -83,18 +92,18 @@ def write_pages(srcdir: Path) -> None:
         "same methods as coroutines.",
         [("AuthenticationClient", AuthenticationClient),
          ("AsyncAuthenticationClient", AsyncAuthenticationClient),
-         ("AuthenticationClientOptions", AuthenticationClientOptions)])
+         ("AuthenticationClientOptions", AuthenticationClientOptions)], "authentication-client")
     for name, (sync_cls, async_cls) in sorted(_areas(AuthenticationClient, AsyncAuthenticationClient).items()):
         pages[f"authentication-{name}"] = _page(
             f"authentication_client.{name}",
             f"``authentication_client.{name}`` is a :class:`{sync_cls.__name__}`; on the asyncio "
             f"client a :class:`{async_cls.__name__}`.",
-            [(sync_cls.__name__, sync_cls), (async_cls.__name__, async_cls)])
+            [(sync_cls.__name__, sync_cls), (async_cls.__name__, async_cls)], f"authentication-{name}")
     pages["token-verifier"] = _page(
         "TokenVerifier",
         "Verify ID tokens and access tokens locally, with the provider's keys cached "
         "(``from approw.v2.authentication import TokenVerifier, AsyncTokenVerifier``).",
-        [("TokenVerifier", TokenVerifier), ("AsyncTokenVerifier", AsyncTokenVerifier)])
+        [("TokenVerifier", TokenVerifier), ("AsyncTokenVerifier", AsyncTokenVerifier)], "token-verifier")
     index = "API reference\n=============\n\n.. toctree::\n   :maxdepth: 1\n\n"
     index += "".join(f"   {name}\n" for name in pages)
     index += "   ../exceptions\n   ../shapes\n"
