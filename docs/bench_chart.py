@@ -77,7 +77,8 @@ def table(rows: List[List[str]]) -> str:
                                               "targets (measured ratio)"))
     body = ""
     for row in rows:
-        cells = [html.escape(c.strip("`")).replace("&lt;br&gt;", "<br>") for c in row]
+        cells = [html.escape(c.strip("`")).replace("&lt;br&gt;", "<br>")
+                 .replace("\u2705", "met:").replace("\u274c", "<b>missed:</b>") for c in row]
         body += "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
     return f'<table class="docutils bench-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 

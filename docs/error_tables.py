@@ -37,8 +37,11 @@ def _table(header: List[str], rows: List[List[str]], widths: List[int]) -> nodes
             row = nodes.row()
             for cell in cells_row:
                 entry = nodes.entry()
-                entry += nodes.paragraph(text=cell) if not cell.startswith("``") else \
-                    nodes.paragraph("", "", nodes.literal(text=cell.strip("`")))
+                para = nodes.paragraph()
+                for i, part in enumerate(cell.split("``")):      # ``literal`` parts
+                    if part:
+                        para += nodes.literal(text=part) if i % 2 else nodes.Text(part)
+                entry += para
                 row += entry
             target += row
     return table
@@ -52,10 +55,14 @@ class ErrorCodeTable(Directive):
         rows = []
         for name in exc.__all__:
             cls = getattr(exc, name)
-            if isinstance(cls, type) and issubclass(cls, exc.ApprowException) and cls.codes \
-                    and name == cls.__name__:
+            if isinstance(cls, type) and issubclass(cls, exc.ApprowException) \
+                    and "codes" in vars(cls) and name == cls.__name__:
+                summary = (cls.__doc__ or "").split(".")[0].split("(")[0].strip()
                 for code in cls.codes:
-                    rows.append([str(code), messages.get(code, ""), f"``{name}``"])
+                    shown = f"``{name}``"
+                    if cls is exc.UserExistsError:
+                        shown = "``UserExistsError`` (users), else ``AlreadyExistsError``"
+                    rows.append([str(code), messages.get(code) or summary, shown])
         rows.sort(key=lambda r: (int(r[0]), r[2]))
         return [_table(["code", "the service's message", "exception class"], rows, [8, 60, 30])]
 

@@ -31,7 +31,10 @@
   ==============================  ===========================================================
   class                           codes
   ==============================  ===========================================================
-  ``UserNotFoundError``           2004 user does not exist
+  ``NotFoundError``               404 a role, group, policy, ... does not exist; 2011, 2221,
+                                  2224, 3623, 4212, 5001, 7348 (an application, the pool, ...)
+  ``UserNotFoundError``           2004 user does not exist (a ``NotFoundError``)
+  ``VerificationCodeError``       2001 wrong verification code, 2300 it has expired
   ``WrongPasswordError``          2006 incorrect password, 2203 the original password is wrong
   ``AlreadyExistsError``          2026 a role, group, policy, ... already exists; 2008, 2039,
                                   2220, 3620, 3829
@@ -63,7 +66,9 @@ __all__ = [
     "ApprowAmbiguousRequestError",
     "ApprowResponseTooLargeError",
     "ApprowHTTPError",
+    "NotFoundError",
     "UserNotFoundError",
+    "VerificationCodeError",
     "WrongPasswordError",
     "AlreadyExistsError",
     "UserExistsError",
@@ -180,10 +185,26 @@ class ApprowHTTPError(ApprowTransportError):
 
 
 # --------------------------------------------------------------------------- service codes
-class UserNotFoundError(ApprowException):
+class NotFoundError(ApprowException):
+    """What the call names does not exist: an application (2011, 2221), the user pool (2224),
+    a collaboration (3623), an OIDC or SAML application (4212, 7348), an order (5001), a role,
+    group, policy, resource or department (404); a user: the subclass
+    :class:`UserNotFoundError`."""
+
+    codes: Tuple[int, ...] = (404, 2011, 2221, 2224, 3623, 4212, 5001, 7348)
+
+
+class UserNotFoundError(NotFoundError):
     """The user does not exist (2004)."""
 
     codes = (2004,)
+
+
+class VerificationCodeError(ApprowException):
+    """The verification code sent by SMS or e-mail is wrong or used (2001) or has expired
+    (2300): ask for a new one."""
+
+    codes = (2001, 2300)
 
 
 class WrongPasswordError(ApprowException):
@@ -234,8 +255,9 @@ class MfaRequiredError(ApprowException):
 
 _BY_CODE: Dict[Any, Type[ApprowException]] = {
     code: cls
-    for cls in (UserNotFoundError, WrongPasswordError, AlreadyExistsError, UserExistsError,
-                TokenInvalidError, PermissionDeniedError, RateLimitedError, MfaRequiredError)
+    for cls in (NotFoundError, UserNotFoundError, VerificationCodeError, WrongPasswordError,
+                AlreadyExistsError, UserExistsError, TokenInvalidError, PermissionDeniedError,
+                RateLimitedError, MfaRequiredError)
     for code in cls.codes
 }
 

@@ -190,3 +190,20 @@ def test_debug_line_names_the_method_and_the_operation(management: ManagementCli
     lines = [r.getMessage() for r in caplog.records if r.name == "approw"]
     assert lines[-2].startswith("roles.create createRole: POST ")
     assert lines[-1].startswith("policies.list policies: POST ")
+
+
+def test_missing_role_and_wrong_code_have_their_classes(management: ManagementClient,
+                                                        approw_emulator: Any, new_phone: Any) -> None:
+    from approw.v2.exceptions import NotFoundError, VerificationCodeError
+
+    with pytest.raises(NotFoundError) as info:
+        management.roles.add_users("no-such-role", ["u1"])
+    assert info.value.code == 404
+    auth = AuthenticationClient(AuthenticationClientOptions(
+        app_id=approw_emulator.app_id, app_host=approw_emulator.url,
+        enc_public_key=approw_emulator.public_key))
+    phone = new_phone()
+    auth.send_sms_code(phone)
+    with pytest.raises(VerificationCodeError) as wrong:
+        auth.login_by_phone_code(phone, "0000" if approw_emulator.last_code(phone) != "0000" else "1111")
+    assert wrong.value.code == 2001

@@ -57,3 +57,13 @@ def test_other_already_exists_codes() -> None:
 ])
 def test_operation_name(document: str, name: str) -> None:
     assert operation_name(document) == name
+
+
+@pytest.mark.parametrize("code, cls", [
+    (2004, exc.UserNotFoundError), (404, exc.NotFoundError), (2011, exc.NotFoundError),
+    (2224, exc.NotFoundError), (2001, exc.VerificationCodeError), (2300, exc.VerificationCodeError),
+    (2006, exc.WrongPasswordError), (1000, exc.ApprowException),
+])
+def test_codes_mapped_by_meaning(code: int, cls: type) -> None:
+    assert type(exc.from_code(code, "m")) is cls
+    assert isinstance(exc.from_code(2004, "m"), exc.NotFoundError)
