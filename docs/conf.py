@@ -32,7 +32,9 @@ extensions = [
 
 # The compiled core is not needed to document the Python API: mocked for the whole build (the
 # reference pages and the errors guide's tables import the SDK too), whether or not it is built.
-autodoc_mock_imports = ["approw._core", "approw._transport"]
+autodoc_mock_imports = ["approw._core", "approw._transport",
+                        # the web frameworks approw.integrations (when present) plugs into
+                        "flask", "django", "fastapi", "starlette", "werkzeug", "celery"]
 from sphinx.ext.autodoc.mock import mock as _mock  # noqa: E402
 
 _core_mock = _mock(autodoc_mock_imports)   # (kept referenced: the mock lasts while it lives)

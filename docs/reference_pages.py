@@ -104,6 +104,9 @@ def write_pages(srcdir: Path) -> None:
         "Verify ID tokens and access tokens locally, with the provider's keys cached "
         "(``from approw.v2.authentication import TokenVerifier, AsyncTokenVerifier``).",
         [("TokenVerifier", TokenVerifier), ("AsyncTokenVerifier", AsyncTokenVerifier)], "token-verifier")
+    integrations = _integrations_page()
+    if integrations:
+        pages["integrations"] = integrations
     index = "API reference\n=============\n\n.. toctree::\n   :maxdepth: 1\n\n"
     index += "".join(f"   {name}\n" for name in pages)
     index += "   ../exceptions\n   ../shapes\n"
@@ -115,6 +118,25 @@ def write_pages(srcdir: Path) -> None:
     for stale in out.glob("*.rst"):
         if stale.stem not in pages:
             stale.unlink()
+
+
+def _integrations_page() -> str:
+    """A page for ``approw.integrations`` (the web-framework helpers) when the package exists:
+    each of its modules with every public member (the frameworks themselves are mocked in
+    conf.py, so the site builds without them)."""
+    import importlib.util
+    import pkgutil
+
+    spec = importlib.util.find_spec("approw.integrations")
+    if spec is None or not spec.submodule_search_locations:
+        return ""
+    text = ("Integrations\n============\n\n.. automodule:: approw.integrations\n"
+            "   :members:\n\n")
+    for module in sorted(m.name for m in pkgutil.iter_modules(spec.submodule_search_locations)
+                         if not m.name.startswith("_")):
+        title = f"approw.integrations.{module}"
+        text += f"{title}\n{'-' * len(title)}\n\n.. automodule:: {title}\n   :members:\n\n"
+    return text
 
 
 def _builder_inited(app: Any) -> None:
