@@ -179,14 +179,14 @@ class TakesOptions:
     __slots__ = ()
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) + len(kwargs) <= 1 and (not kwargs or "options" in kwargs):
+            return object.__new__(cls)      # (no argument at all: copy and pickle do that)
         extra = [k for k in kwargs if k != "options"]
         given = len(args) + ("options" in kwargs)
-        if extra or given > 1:      # (no argument at all: copy and pickle call __new__ so)
-            client = cls.__name__
-            options = client.replace("Async", "", 1) + "Options"
-            shown = ", ".join(f"{k}=..." for k in extra) or "..."
-            raise ApprowArgumentTypeError(
-                f"{client} takes its settings in one {options} object: "
-                f"{client}(options={options}({shown}))"
-                + (f", not {client}({shown})" if extra else f", not {given} arguments"))
-        return super().__new__(cls)
+        client = cls.__name__
+        options = client.replace("Async", "", 1) + "Options"
+        shown = ", ".join(f"{k}=..." for k in extra) or "..."
+        raise ApprowArgumentTypeError(
+            f"{client} takes its settings in one {options} object: "
+            f"{client}(options={options}({shown}))"
+            + (f", not {client}({shown})" if extra else f", not {given} arguments"))
