@@ -183,7 +183,7 @@ class KeySet:
         try:
             response = session.request("GET", self.jwks_uri, headers, timeout_ms=self._timeout_ms)
         except _core.CoreError as e:
-            raise translate_core_error(e) from e
+            raise translate_core_error(e, "GET JWKS", self._timeout_ms) from e
         where = self.jwks_uri.split("?", 1)[0]
         if response.status != 200:
             hint = ("; no keys are published there: check the issuer (the 'iss' claim of your tokens, "
