@@ -22,6 +22,7 @@ from approw.v2.management import ManagementClient, ManagementClientOptions
 @contextmanager
 def emulator() -> Iterator[Dict[str, str]]:
     """Start the emulator on a free port; its first stdout line describes it."""
+    print("starting the emulator (python -m approw.emulator) ...", flush=True)
     proc = subprocess.Popen([sys.executable, "-m", "approw.emulator", "--port", "0"],
                             stdout=subprocess.PIPE, text=True)
     try:
@@ -35,7 +36,7 @@ def emulator() -> Iterator[Dict[str, str]]:
 
 
 def step(title: str) -> None:
-    print(f"\n== {title}")
+    print(f"\n== {title}", flush=True)
 
 
 def run(info: Dict[str, str], public_key: Optional[str]) -> None:

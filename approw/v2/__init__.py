@@ -5,6 +5,6 @@ A drop-in replacement for the pure-Python SDK of the same import paths; HTTP, JS
 crypto run in the C extension ``approw._core``.
 """
 
-__version__ = "0.1.0"
+from approw import __version__
 
 __all__ = ["__version__"]

@@ -13,12 +13,14 @@
   ================================  =====================  ====================================
   class                             also an instance of    ``code``
   ================================  =====================  ====================================
-  ``ApprowTransportError``          --                     500
-  ``ApprowTimeoutError``            ``TimeoutError``       500
-  ``ApprowConnectionError``         ``ConnectionError``    500
-  ``ApprowTLSError``                ``ConnectionError``    500
-  ``ApprowAmbiguousRequestError``   ``ConnectionError``    500: sent, not answered, not resent
-  ``ApprowResponseTooLargeError``   --                     500: over ``max_response_bytes``
+  ``ApprowTransportError``          --                     ``"transport"``
+  ``ApprowTimeoutError``            ``TimeoutError``       ``"timeout"``
+  ``ApprowConnectionError``         ``ConnectionError``    ``"connection"``
+  ``ApprowTLSError``                ``ConnectionError``    ``"tls"``
+  ``ApprowAmbiguousRequestError``   ``ConnectionError``    ``"ambiguous"``: sent, not answered,
+                                                           not resent
+  ``ApprowResponseTooLargeError``   --                     ``"too_large"``: over
+                                                           ``max_response_bytes``
   ``ApprowHTTPError``               --                     the HTTP status
   ================================  =====================  ====================================
 
@@ -29,9 +31,14 @@
   ==============================  ===========================================================
   class                           codes
   ==============================  ===========================================================
-  ``UserNotFoundError``           2004 user does not exist
+  ``NotFoundError``               404 a role, group, policy, ... does not exist; 2011, 2221,
+                                  2224, 3623, 4212, 5001, 7348 (an application, the pool, ...)
+  ``UserNotFoundError``           2004 user does not exist (a ``NotFoundError``)
+  ``VerificationCodeError``       2001 wrong verification code, 2300 it has expired
   ``WrongPasswordError``          2006 incorrect password, 2203 the original password is wrong
-  ``UserExistsError``             2026 the user already exists
+  ``AlreadyExistsError``          2026 a role, group, policy, ... already exists; 2008, 2039,
+                                  2220, 3620, 3829
+  ``UserExistsError``             2026 from an operation on users: the user already exists
   ``TokenInvalidError``           2020 not logged in, 2206 login expired, 2207 login invalid
   ``PermissionDeniedError``       1001 no permission, 2018 no permission to modify
   ``RateLimitedError``            2100 too frequent
@@ -59,8 +66,11 @@ __all__ = [
     "ApprowAmbiguousRequestError",
     "ApprowResponseTooLargeError",
     "ApprowHTTPError",
+    "NotFoundError",
     "UserNotFoundError",
+    "VerificationCodeError",
     "WrongPasswordError",
+    "AlreadyExistsError",
     "UserExistsError",
     "TokenInvalidError",
     "PermissionDeniedError",
@@ -138,7 +148,14 @@ class ApprowArgumentTypeError(ApprowWrongArgumentException, TypeError):
 
 
 class ApprowTransportError(ApprowException):
-    """The HTTP exchange failed (no usable answer from the server)."""
+    """The HTTP exchange failed (no usable answer from the server).  ``code`` names the kind
+    of failure (see the table above); the message names the operation, the URL and the time
+    budget, and says what to do."""
+
+    def __str__(self) -> str:
+        if isinstance(self.code, str):
+            return f"Approw Request Error ({self.code}): {self.message}"
+        return super().__str__()
 
 
 class ApprowTimeoutError(ApprowTransportError, TimeoutError):
@@ -168,10 +185,26 @@ class ApprowHTTPError(ApprowTransportError):
 
 
 # --------------------------------------------------------------------------- service codes
-class UserNotFoundError(ApprowException):
+class NotFoundError(ApprowException):
+    """What the call names does not exist: an application (2011, 2221), the user pool (2224),
+    a collaboration (3623), an OIDC or SAML application (4212, 7348), an order (5001), a role,
+    group, policy, resource or department (404); a user: the subclass
+    :class:`UserNotFoundError`."""
+
+    codes: Tuple[int, ...] = (404, 2011, 2221, 2224, 3623, 4212, 5001, 7348)
+
+
+class UserNotFoundError(NotFoundError):
     """The user does not exist (2004)."""
 
     codes = (2004,)
+
+
+class VerificationCodeError(ApprowException):
+    """The verification code sent by SMS or e-mail is wrong or used (2001) or has expired
+    (2300): ask for a new one."""
+
+    codes = (2001, 2300)
 
 
 class WrongPasswordError(ApprowException):
@@ -180,8 +213,17 @@ class WrongPasswordError(ApprowException):
     codes = (2006, 2203)
 
 
-class UserExistsError(ApprowException):
-    """A user with this username, email or phone already exists (2026)."""
+class AlreadyExistsError(ApprowException):
+    """Something with this code or name already exists: a role, group, policy, namespace,
+    resource, department or application (2026 for any of them, 2008, 2039, 2220, 3620, 3829),
+    or a user (then the subclass :class:`UserExistsError`)."""
+
+    codes: Tuple[int, ...] = (2008, 2039, 2220, 3620, 3829)
+
+
+class UserExistsError(AlreadyExistsError):
+    """A user with this username, email or phone already exists (2026 from an operation on
+    users: create, update, register, bind a phone or e-mail)."""
 
     codes = (2026,)
 
@@ -213,17 +255,29 @@ class MfaRequiredError(ApprowException):
 
 _BY_CODE: Dict[Any, Type[ApprowException]] = {
     code: cls
-    for cls in (UserNotFoundError, WrongPasswordError, UserExistsError, TokenInvalidError,
-                PermissionDeniedError, RateLimitedError, MfaRequiredError)
+    for cls in (NotFoundError, UserNotFoundError, VerificationCodeError, WrongPasswordError,
+                AlreadyExistsError, UserExistsError, TokenInvalidError, PermissionDeniedError,
+                RateLimitedError, MfaRequiredError)
     for code in cls.codes
 }
 
+#: Words in an operation name (or REST path) that make a 2026 "already exists" about a user.
+_USER_WORDS = ("user", "register", "profile", "email", "phone", "login", "identity", "account")
+
 
 def from_code(code: Any, errmsg: Any = None, *, http_status: Optional[int] = None,
-              request_id: Optional[str] = None, data: Any = None) -> ApprowException:
+              request_id: Optional[str] = None, data: Any = None,
+              operation: Optional[str] = None) -> ApprowException:
     """The exception for a server error: the subclass for ``code`` when there is one, else
-    ``ApprowException``."""
+    ``ApprowException``.  ``operation`` (the GraphQL operation or the REST path) tells what the
+    code is about where the service uses one code for several things: 2026 "already exists" is
+    a :class:`UserExistsError` only for an operation on users (``createUser``,
+    ``registerByEmail``, ...), an :class:`AlreadyExistsError` otherwise (``createRole``)."""
     cls = _BY_CODE.get(code, ApprowException) if isinstance(code, int) else ApprowException
+    if cls is UserExistsError and operation is not None:
+        name = operation.lower()
+        if not any(word in name for word in _USER_WORDS):
+            cls = AlreadyExistsError
     return cls(code, errmsg, http_status=http_status, request_id=request_id, data=data)
 
 

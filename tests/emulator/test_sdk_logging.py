@@ -13,7 +13,7 @@ from approw.v2.authentication import AsyncAuthenticationClient, AuthenticationCl
 from approw.v2.exceptions import ApprowException, TokenInvalidError, UserNotFoundError
 from approw.v2.management import ManagementClient, ManagementClientOptions
 
-LINE = re.compile(r"^(GET|POST) (http://127\.0\.0\.1:\d+/[^ ?]*) -> (\d{3}|\w+Error[ \d]*\(HTTP [-\d]+\)) "
+LINE = re.compile(r"^([\w.]+(?: \w+)?): (GET|POST) (http://127\.0\.0\.1:\d+/[^ ?]*) -> (\d{3}|\w+Error[ \d]*\(HTTP [-\d]+\)) "
                   r"in \d+\.\d ms, (\d+) retries, request id ([0-9a-f]{24})$")
 
 
@@ -59,11 +59,16 @@ def test_full_login_logged_without_secrets(approw_emulator: Any, auth_options: A
         assert secret not in everything
     parsed = [LINE.match(line) for line in lines]
     assert all(parsed), lines
-    assert [m.group(1) for m in parsed] == ["POST"] * 3 + ["GET", "POST", "GET", "POST"]
-    assert parsed[5].group(2).endswith("/api/v2/users/me/applications/allowed")
-    assert {m.group(3) for m in parsed} == {"200"} and {m.group(4) for m in parsed} == {"0"}
+    # each line names the SDK method and (GraphQL) the operation
+    assert [m.group(1) for m in parsed] == [
+        "token.getAccessToken accessToken", "users.create createUser",
+        "login_by_username loginByUsername", "get_current_user", "update_profile updateUser",
+        "list_applications", "update_password updatePassword"]
+    assert [m.group(2) for m in parsed] == ["POST"] * 3 + ["GET", "POST", "GET", "POST"]
+    assert parsed[5].group(3).endswith("/api/v2/users/me/applications/allowed")
+    assert {m.group(4) for m in parsed} == {"200"} and {m.group(5) for m in parsed} == {"0"}
     # each line names the request id the emulator sent and logged for that request
-    ids = [m.group(5) for m in parsed]
+    ids = [m.group(6) for m in parsed]
     assert len(set(ids)) == 7 and set(ids) <= emulator_request_ids(caplog, ids)
 
 

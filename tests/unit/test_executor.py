@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+import approw
 from approw import _core
 from approw.v2 import __version__
 from approw.v2 import exceptions as exc
@@ -31,7 +32,7 @@ def auth_client(**kw: Any) -> AuthenticationClient:
 
 # --------------------------------------------------------------------------- headers
 def test_version() -> None:
-    assert __version__ == "0.1.0"
+    assert __version__ == approw.__version__
 
 
 def test_management_graphql_headers(fake: FakeSession) -> None:
@@ -252,18 +253,25 @@ def test_rest_result_ignore_does_not_parse(fake: FakeSession) -> None:
 
 
 # --------------------------------------------------------------------------- transport errors
-@pytest.mark.parametrize("core_exc, cls, builtin", [
-    (_core.TimeoutError, exc.ApprowTimeoutError, TimeoutError),
-    (_core.ConnectionError, exc.ApprowConnectionError, ConnectionError),
-    (_core.TLSError, exc.ApprowTLSError, ConnectionError),
-    (_core.TransportError, exc.ApprowTransportError, ApprowException),
+@pytest.mark.parametrize("core_exc, cls, builtin, code, hint", [
+    (_core.TimeoutError, exc.ApprowTimeoutError, TimeoutError, "timeout", "raise the client's timeout="),
+    (_core.ConnectionError, exc.ApprowConnectionError, ConnectionError, "connection",
+     "check host= (the service's base URL), that the server is running"),
+    (_core.TLSError, exc.ApprowTLSError, ConnectionError, "tls", "ca_bundle="),
+    (_core.AmbiguousRequestError, exc.ApprowAmbiguousRequestError, ConnectionError, "ambiguous",
+     "may have applied the request"),
+    (_core.ResponseTooLargeError, exc.ApprowResponseTooLargeError, ApprowException, "too_large",
+     "max_response_bytes="),
+    (_core.TransportError, exc.ApprowTransportError, ApprowException, "transport", "check host="),
 ])
 @pytest.mark.parametrize("kind", ["graphql", "rest"])
 def test_transport_errors_translated(fake: FakeSession, core_exc: type, cls: type,
-                                     builtin: type, kind: str) -> None:
+                                     builtin: type, code: str, hint: str, kind: str) -> None:
+    # their own code (not a service or HTTP code); the operation, the URL, the time budget and
+    # what to do in the message
     seen, on_error = _recording_on_error()
     error = core_exc("request timed out: Operation timed out [curl error 28] (https://x/graphql/v2)")
-    client = auth_client(on_error=on_error)
+    client = auth_client(on_error=on_error, timeout=2500, max_retries=0)
     with pytest.raises(cls) as info:
         if kind == "graphql":
             fake.answer("checkLoginStatus", error)
@@ -273,7 +281,11 @@ def test_transport_errors_translated(fake: FakeSession, core_exc: type, cls: typ
             client.get_current_user("t")
     e = info.value
     assert type(e) is cls and isinstance(e, builtin) and isinstance(e, ApprowException)
-    assert e.code == 500 and e.message == str(error)
+    assert e.code == code
+    operation = "checkLoginStatus" if kind == "graphql" else "GET"
+    assert e.message.startswith(f"{operation}: {error}; time budget 2500 ms (timeout=)")
+    assert hint in e.message
+    assert str(e).startswith(f"Approw Request Error ({code}): {operation}: request timed out")
     assert e.__cause__ is error
     assert seen == []  # transport failures do not go through on_error
 

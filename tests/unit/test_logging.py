@@ -47,7 +47,9 @@ def test_one_debug_line_per_graphql_call(fake: FakeSession, mgmt: Any, debug_log
     got = lines(debug_log)
     # the management token, then the call
     assert len(got) == 2
-    assert got[1].startswith("POST https://api.example.test/graphql/v2 -> 200 in ")
+    # the SDK method and the GraphQL operation first
+    assert got[0].startswith("token.getAccessToken accessToken: POST ")
+    assert got[1].startswith("users.detail user: POST https://api.example.test/graphql/v2 -> 200 in ")
     assert got[1].endswith(" ms, 0 retries, request id rid-7")
 
 
@@ -83,7 +85,7 @@ def test_rest_line_strips_the_query_and_errors_carry_the_id(fake: FakeSession, a
         auth.list_applications(page=2)
     assert ei.value.request_id == "rid-rest"
     (line,) = lines(debug_log)
-    assert line.startswith("GET https://api.example.test/api/v2/users/me/applications/allowed "
+    assert line.startswith("list_applications: GET https://api.example.test/api/v2/users/me/applications/allowed "
                            "-> 200 in ")
     assert line.endswith("request id rid-rest")
     assert "page" not in line and "tok-SECRET" not in line

@@ -6,7 +6,7 @@ The client is composed of one module per API area (``login``, ``account``, ..., 
 from ``_async/<area>.py``).  ``TokenVerifier`` (and ``AsyncTokenVerifier``) verify ID tokens
 and access tokens locally, with the provider's keys cached (``verifier.py``, ``jwks.py``).
 """
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, List
 
 from .client import AuthenticationClient
 from .types import AuthenticationClientOptions
@@ -26,3 +26,8 @@ def __getattr__(name: str) -> Any:
 
         return AsyncAuthenticationClient
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> List[str]:
+    # the lazily imported asyncio client too (tab completion, dir())
+    return sorted(set(globals()) | set(__all__))

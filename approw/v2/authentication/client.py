@@ -2,6 +2,7 @@
 # Do not edit: change that file and run `python tools/unasync.py`.
 """``AuthenticationClient``: the end-user client, one class composed of the area modules."""
 from approw.v2.authentication.types import AuthenticationClientOptions
+from approw.v2.common.options import TakesOptions
 
 from .account import AccountMethods
 from .contact import ContactMethods
@@ -14,7 +15,7 @@ from .protocols import ProtocolMethods
 __all__ = ["AuthenticationClient"]
 
 
-class AuthenticationClient(LoginMethods, AccountMethods, ContactMethods,
+class AuthenticationClient(TakesOptions, LoginMethods, AccountMethods, ContactMethods,
                                 CustomDataMethods, InfoMethods, ProtocolMethods):
     """Register, log in and act as one end user.  Create a new client per web request (clients
     are cheap: they share the process-wide HTTP session and its keep-alive connections), so

@@ -183,11 +183,15 @@ class KeySet:
         try:
             response = session.request("GET", self.jwks_uri, headers, timeout_ms=self._timeout_ms)
         except _core.CoreError as e:
-            raise translate_core_error(e) from e
+            raise translate_core_error(e, "GET JWKS", self._timeout_ms) from e
         where = self.jwks_uri.split("?", 1)[0]
         if response.status != 200:
+            hint = ("; no keys are published there: check the issuer (the 'iss' claim of your tokens, "
+                    "e.g. https://YOUR_APP.approw.com/oidc), whose keys are at {issuer}/.well-known/jwks.json"
+                    if response.status == 404 else "")
             error = ApprowHTTPError(response.status if response.status >= 400 else 500,
-                                    "HTTP %d from %s (JWKS)" % (response.status, where), http_status=response.status)
+                                    "HTTP %d from %s (JWKS)%s" % (response.status, where, hint),
+                                    http_status=response.status)
             setattr(error, "retry_after", response.headers.get("retry-after"))  # web apps answer 503 with it
             raise error
         try:

@@ -44,10 +44,26 @@ class LoginMethods(AuthenticationBase):
         *,
         clientIp: Optional[str] = None,  # noqa: N803 (old spelling, still accepted)
     ) -> User:
-        """Register with email and password (encrypted before sending) and store the user.
-        ``profile``: profile fields (``nickname``, ...); ``force_login``: run the full login
-        flow; ``generate_token``: return a token; ``custom_data``: ``{key: value}`` custom
-        fields; ``context``: extra data for pipelines."""
+        """Register with email and password, and store the new user as the current user.
+
+        Args:
+            email: the account's e-mail address.
+            password: its password (encrypted with ``enc_public_key`` before sending).
+            profile: profile fields to set (``nickname``, ``company``, ...).
+            force_login: run the full login flow (pipelines, a login record).
+            generate_token: return the user with a ``token``.
+            client_ip: the end user's IP address, when the call comes from your server.
+            custom_data: custom fields, ``{key: value}``.
+            context: extra data passed to the pool's pipelines.
+            clientIp: the old spelling of ``client_ip``.
+
+        Returns:
+            The new user (a :class:`~approw.v2.common.shapes.users.User` dict).
+
+        Raises:
+            UserExistsError: an account with this e-mail exists (2026).
+            ApprowException: another refusal of the service, e.g. registration disabled (2031).
+        """
         if profile is not None:
             checks.input_object("RegisterProfile", profile, "profile")
         return self._login(ops.registerByEmail({"input": {
@@ -94,9 +110,22 @@ class LoginMethods(AuthenticationBase):
         *,
         clientIp: Optional[str] = None,  # noqa: N803 (old spelling, still accepted)
     ) -> User:
-        """Register with a phone number and the SMS code sent to it (:meth:`send_sms_code`);
-        ``password`` is optional (encrypted before sending).  Otherwise as
-        :meth:`register_by_email`."""
+        """Register with a phone number and the SMS code sent to it (:meth:`send_sms_code`).
+
+        Args:
+            phone: the phone number the code was sent to.
+            code: the code the user received.
+            password: an optional password (encrypted before sending).
+            profile, force_login, generate_token, client_ip, custom_data, context, clientIp:
+                as in :meth:`register_by_email`.
+
+        Returns:
+            The new user, with ``phoneVerified`` true.
+
+        Raises:
+            VerificationCodeError: the code is wrong or used (2001) or has expired (2300).
+            UserExistsError: the phone number belongs to an account (2026).
+        """
         if profile is not None:
             checks.input_object("RegisterProfile", profile, "profile")
         return self._login(ops.registerByPhoneCode({"input": {
@@ -108,9 +137,17 @@ class LoginMethods(AuthenticationBase):
 
     @checked
     def send_sms_code(self, phone: str) -> CommonMessage:
-        """Send a verification code by SMS to ``phone`` (for phone registration and login,
-        password resets and phone changes).  Returns the answer ``{code, message}`` as is:
-        check ``code == 200`` (a refusal, e.g. a resend too soon, is returned, not raised)."""
+        """Send a verification code by SMS to ``phone``.
+
+        The code serves phone registration and login, password resets and phone changes.
+
+        Args:
+            phone: the phone number, e.g. ``+8613800000000``.
+
+        Returns:
+            The service's answer ``{code, message}`` as is: check ``code == 200`` (a refusal,
+            e.g. a resend too soon, 2100, is returned, not raised).
+        """
         answer: CommonMessage = self._rest("POST", "/api/v2/sms/send", json={"phone": phone},
                                                  result="raw")
         return answer
@@ -128,9 +165,28 @@ class LoginMethods(AuthenticationBase):
         *,
         clientIp: Optional[str] = None,  # noqa: N803 (old spelling, still accepted)
     ) -> User:
-        """Log in with email and password (encrypted before sending); returns and stores the
-        user, including its ``token``.  ``auto_register``: create the account if missing;
-        ``captcha_code``: required after repeated failures (error 2000)."""
+        """Log in with e-mail and password; return the user and keep it as the current user.
+
+        Args:
+            email: the account's e-mail address.
+            password: its password (encrypted with ``enc_public_key`` before sending).
+            auto_register: create the account when there is none.
+            captcha_code: the captcha the service asks for after repeated failures (2000).
+            client_ip: the end user's IP address, when the call comes from your server.
+            custom_data: custom fields to set, ``{key: value}``.
+            context: extra data passed to the pool's pipelines.
+            clientIp: the old spelling of ``client_ip``.
+
+        Returns:
+            The user (a :class:`~approw.v2.common.shapes.users.User` dict), with its
+            ``token``; later calls of this client act as this user.
+
+        Raises:
+            UserNotFoundError: no account has this e-mail (2004).
+            WrongPasswordError: the password is wrong (2006).
+            MfaRequiredError: the user must give a second factor (1635): finish with
+                ``mfa.verify_totp_mfa(totp, mfa_token=e.data["mfaToken"])``.
+        """
         return self._login(ops.loginByEmail({"input": {
             "email": email, "password": self._executor.encrypt_password(password),
             "autoRegister": auto_register, "captchaCode": captcha_code,
@@ -168,8 +224,22 @@ class LoginMethods(AuthenticationBase):
         *,
         clientIp: Optional[str] = None,  # noqa: N803 (old spelling, still accepted)
     ) -> User:
-        """Log in with a phone number and the SMS code sent to it (:meth:`send_sms_code`); an
-        unknown number is registered.  Returns and stores the user, including its ``token``."""
+        """Log in with a phone number and the SMS code sent to it (:meth:`send_sms_code`).
+
+        An unknown number is registered.
+
+        Args:
+            phone: the phone number the code was sent to.
+            code: the code the user received.
+            client_ip, custom_data, context, clientIp: as in :meth:`login_by_email`.
+
+        Returns:
+            The user, with its ``token``; later calls of this client act as this user.
+
+        Raises:
+            VerificationCodeError: the code is wrong or used (2001) or has expired (2300).
+            MfaRequiredError: the user must give a second factor (1635).
+        """
         return self._login(ops.loginByPhoneCode({"input": {
             "phone": phone, "code": code, **client_extras(client_ip, clientIp, custom_data, context),
         }}))

@@ -75,6 +75,14 @@ def _refuse(message: str, reason: str, code: int = _INVALID) -> ApprowTokenError
     return ApprowTokenError(code, message, reason=reason)
 
 
+def _not_a_jwt(token: str, why: str) -> str:
+    """The message for a token that is not a JWT, with the fix for a common slip."""
+    if token[:7].lower() == "bearer ":
+        return ("not a JWT: the token starts with 'Bearer ': pass the token alone, without the "
+                "'Bearer ' prefix of the Authorization header (token.split(' ', 1)[1])")
+    return "not a JWT: " + why
+
+
 def at_hash(access_token: str) -> str:
     """``at_hash`` of an access token for RS256/HS256: base64url of the left half of SHA-256."""
     return _core.b64url_encode(_core.sha256(access_token.encode("ascii"))[:16])
@@ -192,11 +200,11 @@ class TokenVerifierBase:
         try:
             header = _core.loads(_core.b64url_decode(segment))
         except ValueError:
-            raise _refuse("not a JWT: the header is not base64url JSON", "malformed") from None
+            raise _refuse(_not_a_jwt(token, "the header is not base64url JSON"), "malformed") from None
         alg = header.get("alg") if isinstance(header, dict) else None
         kid = header.get("kid") if isinstance(header, dict) else None
         if not isinstance(alg, str) or (kid is not None and not isinstance(kid, str)):
-            raise _refuse("not a JWT: the header has no 'alg' (or a bad 'kid')", "malformed")
+            raise _refuse(_not_a_jwt(token, "the header has no 'alg' (or a bad 'kid')"), "malformed")
         if alg not in self.algorithms:
             raise _refuse("token algorithm %r is not accepted (accepted: %s)%s" % (
                 alg, ", ".join(self.algorithms), "; unsigned tokens never are" if alg.lower() == "none" else ""),

@@ -20,6 +20,7 @@ from approw.v2.common.executor_base import (
     is_query,
     log_call,
     log_failure,
+    operation_name,
     translate_core_error,
 )
 from approw.v2.common.operation import Call, R
@@ -82,14 +83,14 @@ class Executor(ExecutorBase):
                 if wait is None:
                     if debug:
                         log_failure("POST", self.graphql_endpoint, self._started(until),
-                                    attempt, e)
+                                    attempt, e, document)
                     if isinstance(e, _core.GraphQLError):
-                        self._graphql_failed(e)
-                    raise translate_core_error(e) from e
+                        self._graphql_failed(e, document)
+                    raise translate_core_error(e, operation_name(document), self._timeout_ms) from e
             else:
                 if debug:
                     log_call("POST", self.graphql_endpoint, self._started(until), attempt, answer[1],
-                             answer[2])
+                             answer[2], document)
                     return answer[0]
                 return answer
             attempt += 1
@@ -129,7 +130,7 @@ class Executor(ExecutorBase):
                 if wait is None:
                     if debug:
                         log_failure(method, url, self._started(until), attempt, e)
-                    raise translate_core_error(e) from e
+                    raise translate_core_error(e, method, self._timeout_ms) from e
             else:
                 wait = self._retry_wait(None, response, attempt, safe, until)
                 if wait is None:

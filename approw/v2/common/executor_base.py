@@ -39,12 +39,13 @@ from approw import _core
 
 from .. import exceptions as exc
 from ..exceptions import ApprowException, ApprowWrongArgumentException
-from .constants import DEFAULT_ONERROR, REQUEST_ID_HEADER, SDK_VERSION
+from .constants import DEFAULT_ONERROR, GRAPHQL_PATH, REQUEST_ID_HEADER, SDK_VERSION
 from .options import ClientOptions, ShowsOptions
 from .retry import retry_delay
 from .utils import encrypt
 
 __all__ = ["ExecutorBase", "Variables", "RestResult", "Headers", "translate_core_error", "is_query",
+           "operation_name",
            "SAFE_METHODS", "debug_enabled", "log_call", "log_failure"]
 
 #: The SDK's logger, ``logging.getLogger("approw")``, once the program has imported logging.
@@ -70,30 +71,70 @@ Headers = Tuple[Header, ...]
 RestResult = Literal["raw", "unwrap", "ignore", "text"]
 
 
-def translate_core_error(e: BaseException) -> ApprowException:
-    """The ``approw.v2`` exception for a failure raised by ``approw._core``."""
+def translate_core_error(e: BaseException, operation: Optional[str] = None,
+                         budget_ms: Optional[int] = None) -> ApprowException:
+    """The ``approw.v2`` exception for a failure raised by ``approw._core``.  ``operation``
+    (the GraphQL operation, or ``METHOD path``) and ``budget_ms`` (the call's ``timeout``) go
+    into the message of a transport failure, with what to do about it; its ``code`` names the
+    kind of failure (``timeout``, ``connection``, ``tls``, ``ambiguous``, ``too_large``,
+    ``transport``), never a service or HTTP code."""
     message = str(e) or type(e).__name__
     status = getattr(e, "status", None)
     if isinstance(e, _core.ArgumentError):
         return ApprowWrongArgumentException(message)
-    if isinstance(e, _core.TimeoutError):
-        return exc.ApprowTimeoutError(500, message)
-    if isinstance(e, _core.TLSError):
-        return exc.ApprowTLSError(500, message)
-    if isinstance(e, _core.AmbiguousRequestError):
-        return exc.ApprowAmbiguousRequestError(500, message)
-    if isinstance(e, _core.ConnectionError):
-        return exc.ApprowConnectionError(500, message)
-    if isinstance(e, _core.ResponseTooLargeError):
-        return exc.ApprowResponseTooLargeError(500, message)
     if isinstance(e, _core.HTTPError):
-        code = status if isinstance(status, int) and status >= 400 else 500
-        return exc.ApprowHTTPError(code, message, http_status=status,
-                                   request_id=getattr(e, "request_id", None))
-    if isinstance(e, _core.TransportError):
-        return exc.ApprowTransportError(500, message)
+        http_code = status if isinstance(status, int) and status >= 400 else 500
+        url = getattr(e, "url", None) or ""
+        if status == 404 and url.endswith(GRAPHQL_PATH):
+            message += (f"; no GraphQL endpoint at {url}: host must be the service's base URL "
+                        f"(the SDK adds {GRAPHQL_PATH}), e.g. 'https://core.approw.com'")
+        return exc.ApprowHTTPError(http_code, message if operation is None else f"{operation}: {message}",
+                                   http_status=status, request_id=getattr(e, "request_id", None))
+    for core_cls, cls, code, hint in _TRANSPORT_ERRORS:
+        if isinstance(e, core_cls):
+            return cls(code, _transport_message(message, getattr(e, "url", None), operation,
+                                                budget_ms, hint))
     return ApprowException(500, message, http_status=status,
                            request_id=getattr(e, "request_id", None))
+
+
+#: ``(core class, approw.v2 class, code, what to do)``, the most specific first.
+_TRANSPORT_ERRORS = (
+    (_core.TimeoutError, exc.ApprowTimeoutError, "timeout",
+     "raise the client's timeout= option (milliseconds) if the server is slow, or check it"),
+    (_core.TLSError, exc.ApprowTLSError, "tls",
+     "check the server's certificate and host name; trust a private CA with ca_bundle="),
+    (_core.AmbiguousRequestError, exc.ApprowAmbiguousRequestError, "ambiguous",
+     "the service may have applied the request: check before sending it again"),
+    (_core.ConnectionError, exc.ApprowConnectionError, "connection",
+     "check host= (the service's base URL), that the server is running and reachable, and "
+     "the proxy variables (https_proxy, no_proxy)"),
+    (_core.ResponseTooLargeError, exc.ApprowResponseTooLargeError, "too_large",
+     "raise the client's max_response_bytes= option, or ask for a smaller page"),
+    (_core.TransportError, exc.ApprowTransportError, "transport",
+     "check host= and the network"),
+)
+
+
+def _transport_message(message: str, url: Optional[str], operation: Optional[str],
+                       budget_ms: Optional[int], hint: str) -> str:
+    """``createUser: request timed out: ... (URL); time budget 3000 ms (timeout=); <hint>``."""
+    head = "" if operation is None else operation + ": "
+    if url and url not in message:
+        message += f" ({url})"
+    budget = "" if budget_ms is None else f"; time budget {budget_ms} ms (timeout=), retries included"
+    return f"{head}{message}{budget}; {hint}"
+
+
+def operation_name(document: str) -> str:
+    """The operation name of a GraphQL document (``createUser``), for messages and the log."""
+    head = document.lstrip()
+    kind, _, rest = head.partition(" ")
+    if kind in ("query", "mutation", "subscription"):
+        name = rest.lstrip().split("(", 1)[0].split("{", 1)[0].strip()
+        if name:
+            return name
+    return "GraphQL"
 
 
 #: REST methods that may be sent again after a transient failure.
@@ -126,23 +167,58 @@ def _log_url(url: str) -> str:
 
 
 def log_call(method: str, url: str, started: float, retries: int, status: Any,
-             request_id: Optional[str]) -> None:
-    """The DEBUG line of a call that got an answer (``started``: its ``time.monotonic()``)."""
-    _log.debug("%s %s -> %s in %.1f ms, %d retries, request id %s", method, _log_url(url), status,
-              (time.monotonic() - started) * 1000.0, retries, request_id or "-")
+             request_id: Optional[str], document: Optional[str] = None) -> None:
+    """The DEBUG line of a call that got an answer (``started``: its ``time.monotonic()``;
+    ``document``: the GraphQL document, whose operation name the line shows)."""
+    _log.debug("%s: %s %s -> %s in %.1f ms, %d retries, request id %s", _what(document), method,
+               _log_url(url), status, (time.monotonic() - started) * 1000.0, retries,
+               request_id or "-")
 
 
-def log_failure(method: str, url: str, started: float, retries: int, e: BaseException) -> None:
+def log_failure(method: str, url: str, started: float, retries: int, e: BaseException,
+                document: Optional[str] = None) -> None:
     """The DEBUG line of a call that failed with ``e``, an ``approw._core`` error."""
     outcome = type(e).__name__
     errors = getattr(e, "errors", None)
     if errors:
         outcome += " %s" % (_unpack_graphql_error(errors[0])[0],)
     status = getattr(e, "status", None)
-    _log.debug("%s %s -> %s (HTTP %s) in %.1f ms, %d retries, request id %s", method,
-              _log_url(url), outcome, "-" if status is None else status,
-              (time.monotonic() - started) * 1000.0, retries,
-              getattr(e, "request_id", None) or "-")
+    _log.debug("%s: %s %s -> %s (HTTP %s) in %.1f ms, %d retries, request id %s", _what(document),
+               method, _log_url(url), outcome, "-" if status is None else status,
+               (time.monotonic() - started) * 1000.0, retries,
+               getattr(e, "request_id", None) or "-")
+
+
+def _what(document: Optional[str]) -> str:
+    """``users.create createUser``: the SDK method that made the call (found on the stack:
+    this runs only when DEBUG lines are on) and the GraphQL operation."""
+    method = _sdk_method()
+    return method if document is None else f"{method} {operation_name(document)}"
+
+
+_AREAS = {"Policy": "policies", "Policies": "policies"}
+
+
+def _sdk_method() -> str:
+    """The public method of a client or sub-client that is running this call, as a program
+    writes it (``users.create``, ``login_by_email``, ``mfa.verify_totp_mfa``), else ``-``."""
+    frame: Any = sys._getframe(3)
+    while frame is not None:
+        name: str = frame.f_code.co_name
+        module = frame.f_globals.get("__name__", "")
+        if (not name.startswith("_") and module.startswith("approw.v2.")
+                and not module.startswith("approw.v2.common")):
+            owner = type(frame.f_locals.get("self")).__name__
+            if owner.startswith("Async"):
+                owner = owner[5:]
+            for suffix in ("ManagementClient", "AuthenticationClient", "TokenProvider"):
+                if owner.endswith(suffix):
+                    area = owner[: -len(suffix)]
+                    area = _AREAS.get(area, area.lower()) if suffix != "TokenProvider" else "token"
+                    return f"{area}.{name}" if area else name
+            return name
+        frame = frame.f_back
+    return "-"
 
 
 def _unpack_graphql_error(err: Any) -> Tuple[Any, Any, Any]:
@@ -205,8 +281,9 @@ class ExecutorBase(ShowsOptions):
             return self._gql_headers + (("authorization", "Bearer " + token),)
         return self._gql_headers
 
-    def _graphql_failed(self, e: BaseException) -> NoReturn:
+    def _graphql_failed(self, e: BaseException, document: Optional[str] = None) -> NoReturn:
         status = getattr(e, "status", None)
+        operation = None if document is None else operation_name(document)
         rid = getattr(e, "request_id", None)
         errors = list(getattr(e, "errors", None) or ())
         if not errors:
@@ -219,9 +296,10 @@ class ExecutorBase(ShowsOptions):
             code, message, data = _unpack_graphql_error(err)
             if self.options.on_error is DEFAULT_ONERROR:
                 raise exc.from_code(code, message, http_status=status, request_id=rid,
-                                    data=data) from e
+                                    data=data, operation=operation) from e
             self.options.on_error(code, message)
-        raise exc.from_code(code, message, http_status=status, request_id=rid, data=data) from e
+        raise exc.from_code(code, message, http_status=status, request_id=rid, data=data,
+                            operation=operation) from e
 
     # ------------------------------------------------------------------ REST
     def _rest_request(
@@ -276,7 +354,8 @@ class ExecutorBase(ShowsOptions):
         if payload["code"] == 200:
             return payload.get("data")
         self.report(payload["code"], payload.get("message"), http_status=status,
-                    data=payload.get("data"), request_id=response.headers.get(REQUEST_ID_HEADER))
+                    data=payload.get("data"), request_id=response.headers.get(REQUEST_ID_HEADER),
+                    operation=_strip_query(url))
         return None
 
     @staticmethod
@@ -295,11 +374,14 @@ class ExecutorBase(ShowsOptions):
 
     # ------------------------------------------------------------------ helpers
     def report(self, code: Any, message: Any, *, http_status: Optional[int] = None,
-               data: Any = None, request_id: Optional[str] = None) -> None:
-        """Pass a server error to ``options.on_error`` (returns only if ``on_error`` does)."""
+               data: Any = None, request_id: Optional[str] = None,
+               operation: Optional[str] = None) -> None:
+        """Pass a server error to ``options.on_error`` (returns only if ``on_error`` does).
+        ``operation`` (operation name or URL) picks the exception class where a code means
+        several things (see :func:`~approw.v2.exceptions.from_code`)."""
         if self.options.on_error is DEFAULT_ONERROR:
             raise exc.from_code(code, message, http_status=http_status, request_id=request_id,
-                                data=data)
+                                data=data, operation=operation)
         self.options.on_error(code, message)
 
     def encrypt_password(self, password: str) -> str:

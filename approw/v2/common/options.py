@@ -10,7 +10,7 @@ import os
 import warnings
 from typing import Any, Callable, Optional, Union
 
-from ..exceptions import ApprowWrongArgumentException
+from ..exceptions import ApprowArgumentTypeError, ApprowWrongArgumentException
 from . import emulator_env
 from .constants import (
     DEFAULT_ENCRYPT_PUBLICKEY,
@@ -20,7 +20,7 @@ from .constants import (
     GRAPHQL_PATH,
 )
 
-__all__ = ["ClientOptions", "OnError", "check_header_safe", "ShowsOptions"]
+__all__ = ["ClientOptions", "OnError", "check_header_safe", "ShowsOptions", "TakesOptions"]
 
 #: ``on_error(code, message)``: may raise (the default raises ``ApprowException``) or return.
 OnError = Callable[[Any, Any], Any]
@@ -101,7 +101,14 @@ class ClientOptions:
                 f"host must be an absolute URL such as {DEFAULT_HOST!r}, got {host!r}"
             )
         # The reference does not normalise a trailing "/" (it then requests "//graphql/v2").
-        self.host = host.rstrip("/")
+        host = host.rstrip("/")
+        if host.endswith(("/graphql/v2", "/graphql")):
+            base = host[: host.rindex("/graphql")]
+            raise ApprowWrongArgumentException(
+                f"host must be the service's base URL, without the GraphQL path (the SDK adds "
+                f"{GRAPHQL_PATH} itself): use host={base!r}, not {host!r}"
+            )
+        self.host = host
         self.graphql_endpoint = self.host + GRAPHQL_PATH
 
         if enc_public_key is not None and not isinstance(enc_public_key, (str, bytes)):
@@ -174,3 +181,25 @@ class ShowsOptions:
     def __repr__(self) -> str:
         # (no annotation of `options` here: each class declares its own options type)
         return f"{type(self).__name__}({getattr(self, 'options', None)!r})"
+
+
+class TakesOptions:
+    """Base of the clients: a client takes one options object, ``Client(options)``.  Settings
+    passed to the client itself (``AuthenticationClient(app_id=...)``), which Python would
+    refuse with a bare ``TypeError``, get a message that shows the right call.  (``__new__``
+    only looks at the arguments; ``__init__`` keeps the typed signature.)"""
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) + len(kwargs) <= 1 and (not kwargs or "options" in kwargs):
+            return object.__new__(cls)      # (no argument at all: copy and pickle do that)
+        extra = [k for k in kwargs if k != "options"]
+        given = len(args) + ("options" in kwargs)
+        client = cls.__name__
+        options = client.replace("Async", "", 1) + "Options"
+        shown = ", ".join(f"{k}=..." for k in extra) or "..."
+        raise ApprowArgumentTypeError(
+            f"{client} takes its settings in one {options} object: "
+            f"{client}(options={options}({shown}))"
+            + (f", not {client}({shown})" if extra else f", not {given} arguments"))

@@ -6,7 +6,7 @@ One module per API area: ``users``, ``roles``, ``policies``, ``acl``, ``groups``
 ``userpool``, ``whitelist``, ``statistics``, ``mfa``, ``org``, ``applications``, ... (generated
 from ``_async/<area>.py``); ``check_type`` holds ``CheckType``.
 """
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, List
 
 from .acl import AclManagementClient
 from .applications import ApplicationsManagementClient
@@ -57,3 +57,8 @@ def __getattr__(name: str) -> Any:
 
         return AsyncManagementClient
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> List[str]:
+    # the lazily imported asyncio client too (tab completion, dir())
+    return sorted(set(globals()) | set(__all__))

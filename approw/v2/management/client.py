@@ -8,6 +8,7 @@ from approw.v2.common.executor import Executor
 from approw.v2.common.graphql import GraphqlClient
 from approw.v2.common.rest import RestClient
 from approw.v2.common.checks import checked
+from approw.v2.common.options import TakesOptions
 from approw.v2.common.shapes import LoginStatus, UserPool
 from approw.v2.exceptions import ApprowWrongArgumentException
 from approw.v2.management.check_type import CheckType
@@ -31,7 +32,7 @@ from .whitelist import WhitelistManagementClient
 __all__ = ["ManagementClient"]
 
 
-class ManagementClient(ManagementSubClient):
+class ManagementClient(TakesOptions, ManagementSubClient):
     """Administer a user pool.  Create one per process and share it (it is safe to use from
     many threads, or tasks); the management token is fetched on the first call, cached, and
     renewed before it expires.

@@ -1,5 +1,6 @@
 """``AsyncAuthenticationClient``: the end-user client, one class composed of the area modules."""
 from approw.v2.authentication.types import AuthenticationClientOptions
+from approw.v2.common.options import TakesOptions
 
 from .account import AsyncAccountMethods
 from .contact import AsyncContactMethods
@@ -12,7 +13,7 @@ from .protocols import AsyncProtocolMethods
 __all__ = ["AsyncAuthenticationClient"]
 
 
-class AsyncAuthenticationClient(AsyncLoginMethods, AsyncAccountMethods, AsyncContactMethods,
+class AsyncAuthenticationClient(TakesOptions, AsyncLoginMethods, AsyncAccountMethods, AsyncContactMethods,
                                 AsyncCustomDataMethods, AsyncInfoMethods, AsyncProtocolMethods):
     """Register, log in and act as one end user.  Create a new client per web request (clients
     are cheap: they share the process-wide HTTP session and its keep-alive connections), so

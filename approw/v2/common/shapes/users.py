@@ -183,7 +183,7 @@ class MfaAssociation(TypedDict, total=False):
     recovery_code: str
 
 
-#: Which second factors a user has bound: ``{"OTP": bool, "FACE": bool}``.
+#: The second factors a user has bound, as ``{"OTP": bool, "FACE": bool}``.
 MfaStatus = Dict[str, bool]
 
 

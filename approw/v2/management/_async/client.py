@@ -6,6 +6,7 @@ from approw.v2.common._async.executor import AsyncExecutor
 from approw.v2.common._async.graphql import AsyncGraphqlClient
 from approw.v2.common._async.rest import AsyncRestClient
 from approw.v2.common.checks import checked
+from approw.v2.common.options import TakesOptions
 from approw.v2.common.shapes import LoginStatus, UserPool
 from approw.v2.exceptions import ApprowWrongArgumentException
 from approw.v2.management.check_type import CheckType
@@ -29,7 +30,7 @@ from .whitelist import AsyncWhitelistManagementClient
 __all__ = ["AsyncManagementClient"]
 
 
-class AsyncManagementClient(AsyncManagementSubClient):
+class AsyncManagementClient(TakesOptions, AsyncManagementSubClient):
     """Administer a user pool.  Create one per process and share it (it is safe to use from
     many threads, or tasks); the management token is fetched on the first call, cached, and
     renewed before it expires.

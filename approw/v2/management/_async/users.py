@@ -50,11 +50,23 @@ class AsyncUsersManagementClient(AsyncUserAccessMethods, AsyncUserCustomDataMeth
     async def list(self, page: int = 1, limit: int = 10, with_custom_data: bool = False,
                    sort_by: Optional[SortBy] = None,
                    exclude_users_in_org: Optional[bool] = None) -> UserPage:
-        """One page of users, ``{totalCount, list}``, newest first unless ``sort_by`` says
-        otherwise (``CREATEDAT_DESC``, ``CREATEDAT_ASC``, ``UPDATEDAT_DESC``,
-        ``UPDATEDAT_ASC``).  With ``with_custom_data`` each user's ``customData`` is a
-        ``{key: typed value}`` dict; ``exclude_users_in_org`` leaves out users who belong to
-        an organisation."""
+        """One page of the pool's users, newest first unless ``sort_by`` says otherwise.
+
+        Args:
+            page: the page, from 1.
+            limit: users per page.
+            with_custom_data: also each user's ``customData``, a ``{key: typed value}`` dict.
+            sort_by: ``CREATEDAT_DESC`` (the default), ``CREATEDAT_ASC``,
+                ``UPDATEDAT_DESC`` or ``UPDATEDAT_ASC``.
+            exclude_users_in_org: leave out users who belong to an organisation.
+
+        Returns:
+            ``{totalCount, list}``: the number of users in the pool and this page of them (a
+            :class:`~approw.v2.common.shapes.users.UserPage` dict).
+
+        Raises:
+            ApprowArgumentTypeError: ``page`` or ``limit`` is not an int.
+        """
         variables: ops.UsersVariables = {
             "page": page, "limit": limit, "sortBy": sort_by, "excludeUsersInOrg": exclude_users_in_org}
         if not with_custom_data:
@@ -173,13 +185,26 @@ class AsyncUsersManagementClient(AsyncUserAccessMethods, AsyncUserCustomDataMeth
         identity: Optional[CreateUserIdentityInput] = None,
         reset_password_on_first_login: Optional[bool] = None,
     ) -> User:
-        """Create a user from ``userInfo`` (``username``, ``email``, ``phone``, ``password``,
-        profile fields, ...).  The password is encrypted before it is sent (the caller's dict is
-        not changed).  ``keep_password=True`` stores an already hashed password as is
-        (migration).  ``custom_data`` (``{key: value}``) sets custom fields; the returned
-        user's ``customData`` is then a dict.  ``identity`` links an external account
-        (``{"provider", "userIdInIdp", ...}``); ``reset_password_on_first_login`` asks the
-        user to change the password at first sign-in."""
+        """Create a user.
+
+        Args:
+            userInfo: ``username``, ``email``, ``phone`` (at least one), ``password`` and
+                profile fields (``nickname``, ...).  The password is encrypted before it is
+                sent (the caller's dict is not changed).
+            keep_password: store an already hashed password as is (a migration).
+            custom_data: custom fields to set, ``{key: value}``; the returned user's
+                ``customData`` is then a dict.
+            identity: an external account to link, ``{"provider", "userIdInIdp", ...}``.
+            reset_password_on_first_login: ask the user to change the password at the first
+                sign-in.
+
+        Returns:
+            The new user (a :class:`~approw.v2.common.shapes.users.User` dict).
+
+        Raises:
+            UserExistsError: the username, e-mail or phone belongs to another user (2026).
+            ApprowWrongArgumentException: ``userInfo`` is not a mapping.
+        """
         checks.input_object("CreateUserInput", userInfo, "userInfo")
         if identity is not None:
             checks.input_object("CreateUserIdentityInput", identity, "identity")
@@ -195,8 +220,19 @@ class AsyncUsersManagementClient(AsyncUserAccessMethods, AsyncUserCustomDataMeth
 
     @checked
     async def update(self, userId: str, updates: UpdateUserInput) -> User:  # noqa: N803
-        """Update a user's profile fields; a ``password`` in ``updates`` is encrypted before it
-        is sent (the caller's dict is not changed)."""
+        """Update a user's profile fields.
+
+        Args:
+            userId: the user's ID.
+            updates: the fields to change; a ``password`` is encrypted before it is sent (the
+                caller's dict is not changed).
+
+        Returns:
+            The updated user.
+
+        Raises:
+            UserExistsError: the new username, e-mail or phone belongs to another user (2026).
+        """
         checks.input_object("UpdateUserInput", updates, "updates")
         password = updates.get("password")
         if password:
@@ -205,7 +241,14 @@ class AsyncUsersManagementClient(AsyncUserAccessMethods, AsyncUserCustomDataMeth
 
     @checked
     async def delete(self, userId: str) -> CommonMessage:  # noqa: N803 (reference name)
-        """Delete a user, with their memberships, grants and custom data; ``{code: 200, message}``."""
+        """Delete a user, with their memberships, grants and custom data.
+
+        Args:
+            userId: the user's ID.
+
+        Returns:
+            ``{code: 200, message}``.
+        """
         return await self._exec(ops.deleteUser({"id": userId}))
 
     @checked

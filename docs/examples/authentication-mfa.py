@@ -1,0 +1,1 @@
+print(authentication_client.mfa.get_mfa_authenticators())                          # [] before one is bound

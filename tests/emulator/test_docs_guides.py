@@ -1,0 +1,109 @@
+"""Every Python sample of the documentation site runs: each guide's ``code-block:: python``
+blocks, in order, in one namespace, against a fresh emulator (placeholders such as
+'APPROW_HOST' replaced by its values).  Functions named ``test_*`` that a guide defines (the
+testing guide's examples) are then called with the emulator as their fixture.  So the docs
+cannot drift from the SDK."""
+import contextlib
+import inspect
+import io
+import re
+import textwrap
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+
+from browser import Browser
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+GUIDES = sorted((DOCS / "guides").glob("*.rst"))
+BLOCK = re.compile(r"^\.\. code-block:: python\n\n((?:(?:[ ]{3,}.*)?\n)+)", re.M)
+
+
+def python_blocks(page: Path) -> List[str]:
+    return [textwrap.dedent(block) for block in BLOCK.findall(page.read_text(encoding="utf-8"))]
+
+
+def test_every_guide_has_samples() -> None:
+    names = {page.stem for page in GUIDES}
+    assert {"quickstart", "management", "authentication", "oidc", "asyncio", "integrations",
+            "testing", "errors", "performance", "migrating"} <= names
+    for page in GUIDES:
+        if page.stem != "performance":
+            assert python_blocks(page), f"{page.name} has no Python sample"
+
+
+@pytest.mark.parametrize("page", GUIDES, ids=[p.stem for p in GUIDES])
+def test_guide_samples_run(page: Path, approw_emulator_fresh: Any) -> None:
+    emu = approw_emulator_fresh
+    values = {
+        "APPROW_USERPOOL_ID": emu.user_pool_id,
+        "APPROW_USERPOOL_SECRET": emu.secret,
+        "APPROW_APP_ID": emu.app_id,
+        "APPROW_APP_SECRET": emu.app_secret,
+        "APPROW_HOST": emu.url,
+        "APPROW_PUBLIC_KEY": emu.public_key,
+        "APPROW_ISSUER": emu.url + "/oidc",
+    }
+
+    def browser_sign_in(url: str, username: str, password: str) -> str:
+        """The user's browser: the provider's sign-in page, then the redirect it answers."""
+        found = Browser().sign_in(url, username, password)
+        assert found.status in (302, 303), found.text[:300]
+        return str(found.location)
+
+    if page.stem == "oidc":
+        emu.create_user(username="dave", password="passw0rd")     # the user of the walkthrough
+    namespace: Dict[str, Any] = {"browser_sign_in": browser_sign_in, "__name__": "guide"}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for block in python_blocks(page):
+            for name, value in values.items():
+                block = block.replace(repr(name), repr(value))
+            assert "'APPROW_" not in block, block
+            exec(compile(block, str(page), "exec"), namespace)
+        for name, func in list(namespace.items()):
+            if name.startswith("test_") and inspect.isfunction(func):
+                func(**{p: emu for p in inspect.signature(func).parameters})
+    printed = out.getvalue()
+    if page.stem == "quickstart":
+        assert "emulator at http://127.0.0.1:" in printed and "2004 User does not exist" in printed
+    if page.stem == "errors":
+        assert "already exists: 2026" in printed
+        assert "Approw Request Error (connection): checkLoginStatus: connection failed" in printed
+    if page.stem == "asyncio":
+        assert printed.strip().endswith("(5, 5, 'user0')")
+
+
+#: The reference pages' examples (docs/examples/<page>.py), in the order they build on each
+#: other (the users example makes ``user``, the client example signs in, ...).
+EXAMPLE_ORDER = ["management-users", "management-client", "management-roles", "management-acl",
+                 "management-groups", "management-policies", "management-org",
+                 "management-applications", "management-udf", "management-userpool",
+                 "management-statistics", "management-mfa", "management-check",
+                 "management-whitelist", "authentication-client", "authentication-mfa",
+                 "token-verifier"]
+
+
+def test_reference_examples_run(approw_emulator_fresh: Any) -> None:
+    from approw.v2.authentication import AuthenticationClient, AuthenticationClientOptions
+    from approw.v2.management import ManagementClient, ManagementClientOptions
+
+    emu = approw_emulator_fresh
+    files = {p.stem: p for p in (DOCS / "examples").glob("*.py")}
+    assert sorted(files) == sorted(EXAMPLE_ORDER)       # a new example: give it its place
+    namespace: Dict[str, Any] = {
+        "management_client": ManagementClient(ManagementClientOptions(
+            user_pool_id=emu.user_pool_id, secret=emu.secret, host=emu.url,
+            enc_public_key=emu.public_key)),
+        "authentication_client": AuthenticationClient(AuthenticationClientOptions(
+            app_id=emu.app_id, app_host=emu.url, enc_public_key=emu.public_key)),
+        "emulator_url": emu.url,
+    }
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for name in EXAMPLE_ORDER:
+            exec(compile(files[name].read_text(encoding="utf-8"), str(files[name]), "exec"), namespace)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("1 Bobby") and lines[2] == "True 200"
+    assert lines[-1] == "True"                          # the token verified locally
