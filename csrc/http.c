@@ -413,19 +413,22 @@ apw_share_new(ApwSession *s)
         }                                                                    \
     } while (0)
 
-/* Options that stay the same for every transfer of a slot. */
-static CURLcode
-apw_easy_defaults(ApwSession *s, CURL *e)
+/* Options that stay the same for every transfer of a handle: the session's
+ * settings; `share` (may be NULL) and `fds` (where its sockets are listed). */
+CURLcode
+apw_easy_defaults(ApwSession *s, CURL *e, CURLSH *share, apw_fdset *fds)
 {
     APW_SETOPT(e, CURLOPT_NOSIGNAL, 1L);
-    APW_SETOPT(e, CURLOPT_SHARE, s->share);
+    if (share != NULL) {
+        APW_SETOPT(e, CURLOPT_SHARE, share);
+    }
     APW_SETOPT(e, CURLOPT_WRITEFUNCTION, apw_cb_write);
     APW_SETOPT(e, CURLOPT_HEADERFUNCTION, apw_cb_header);
     APW_SETOPT(e, CURLOPT_PREREQFUNCTION, apw_cb_prereq);
     APW_SETOPT(e, CURLOPT_OPENSOCKETFUNCTION, apw_cb_opensocket);
-    APW_SETOPT(e, CURLOPT_OPENSOCKETDATA, (void *)s);
+    APW_SETOPT(e, CURLOPT_OPENSOCKETDATA, (void *)fds);
     APW_SETOPT(e, CURLOPT_CLOSESOCKETFUNCTION, apw_cb_closesocket);
-    APW_SETOPT(e, CURLOPT_CLOSESOCKETDATA, (void *)s);
+    APW_SETOPT(e, CURLOPT_CLOSESOCKETDATA, (void *)fds);
     APW_SETOPT(e, CURLOPT_CONNECTTIMEOUT_MS, s->connect_timeout_ms);
     APW_SETOPT(e, CURLOPT_SSL_VERIFYPEER, s->verify ? 1L : 0L);
     APW_SETOPT(e, CURLOPT_SSL_VERIFYHOST, s->verify ? 2L : 0L);
@@ -471,7 +474,7 @@ apw_slot_new(ApwSession *s)
     slot->easy = curl_easy_init();
     slot->multi = curl_multi_init();
     if (slot->easy == NULL || slot->multi == NULL ||
-        apw_easy_defaults(s, slot->easy) != CURLE_OK) {
+        apw_easy_defaults(s, slot->easy, s->share, &s->fds) != CURLE_OK) {
         apw_slot_free(slot);
         return NULL;
     }
@@ -647,16 +650,7 @@ apw_session_after_fork(apw_state *st, ApwSession *s)
 
 /* ================================================================ perform */
 
-typedef struct apw_req {
-    const char *method;           /* upper case */
-    const char *url;
-    struct curl_slist *headers;
-    const char *body;             /* NULL = no body */
-    size_t body_len;
-    long timeout_ms;
-} apw_req;
-
-static CURLcode
+CURLcode
 apw_easy_request(CURL *e, const apw_req *rq, apw_xfer *x, char *errbuf)
 {
     APW_SETOPT(e, CURLOPT_URL, rq->url);
@@ -687,7 +681,7 @@ apw_easy_request(CURL *e, const apw_req *rq, apw_xfer *x, char *errbuf)
 }
 
 /* Forget pointers into the caller's stack and buffers. */
-static void
+void
 apw_easy_forget(CURL *e)
 {
     (void)curl_easy_setopt(e, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
@@ -744,7 +738,7 @@ apw_handles_signals(apw_state *st, pid_t pid)
 }
 
 /* Raise the exception for a transfer that ended with `cc`. */
-static void
+void
 apw_raise_failed(apw_state *st, ApwSession *s, const apw_req *rq, const apw_xfer *x,
                  CURLcode cc, const char *errbuf)
 {
@@ -1196,6 +1190,11 @@ apw_body_arg(PyObject *obj, const char **body, size_t *len, char **owned)
     return -1;
 }
 
+const char *const apw_request_names[] = {"method", "url", "headers", "body", "timeout_ms",
+                                        "idempotent", NULL};
+const char *const apw_graphql_names[] = {"url", "headers", "document", "variables",
+                                        "timeout_ms", "idempotent", "meta", NULL};
+
 PyDoc_STRVAR(apw_session_request_doc,
 "request(method, url, headers=None, body=None, *, timeout_ms=None, idempotent=None)\n"
 "    -> Response\n\n"
@@ -1203,69 +1202,82 @@ PyDoc_STRVAR(apw_session_request_doc,
 "means True for GET, HEAD and OPTIONS and False otherwise; a request that is\n"
 "not idempotent is never sent twice (AmbiguousRequestError instead).");
 
+/* Arguments of request() (names below) into `rq` and `x`; `*owned_body` gets
+ * a copy of a buffer body.  rq->method, rq->url and rq->body point into the
+ * argument objects.  0, or -1 with an exception set (the caller frees
+ * rq->headers and *owned_body either way). */
+int
+apw_request_prepare(apw_state *st, ApwSession *s, PyObject *const *a, apw_req *rq,
+                    apw_xfer *x, char **owned_body)
+{
+    int has_ctype;
+
+    if ((rq->method = apw_method_arg(st, a[0])) == NULL ||
+        (rq->url = apw_str_arg(st, a[1], "url", NULL)) == NULL ||
+        apw_ms_arg(st, a[4], "timeout_ms", s->timeout_ms, &rq->timeout_ms) < 0 ||
+        apw_bool_arg(a[5], apw_method_is_safe(rq->method), &x->idempotent) < 0 ||
+        apw_body_arg(a[3], &rq->body, &rq->body_len, owned_body) < 0 ||
+        apw_headers_from_py(st, a[2], &rq->headers, &has_ctype) < 0) {
+        return -1;
+    }
+    x->keep_headers = 1;
+    return 0;
+}
+
+/* The Response (status, headers, body) of a completed request(). */
+PyObject *
+apw_response_new(apw_state *st, long status, const apw_xfer *x)
+{
+    PyObject *hdrs = NULL;
+    PyObject *body = NULL;
+    PyObject *code = NULL;
+    PyObject *res = NULL;
+
+    hdrs = apw_headers_to_py(x);
+    body = hdrs != NULL ? PyBytes_FromStringAndSize(x->body != NULL ? x->body : "",
+                                                    (Py_ssize_t)x->body_len) : NULL;
+    code = body != NULL ? PyLong_FromLong(status) : NULL;
+    res = code != NULL ? PyStructSequence_New((PyTypeObject *)st->ResponseType) : NULL;
+    if (res == NULL) {
+        Py_XDECREF(hdrs);
+        Py_XDECREF(body);
+        Py_XDECREF(code);
+        return NULL;
+    }
+    PyStructSequence_SET_ITEM(res, 0, code);                    /* steals */
+    PyStructSequence_SET_ITEM(res, 1, hdrs);                    /* steals */
+    PyStructSequence_SET_ITEM(res, 2, body);                    /* steals */
+    return res;
+}
+
 static PyObject *
 apw_session_request(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
                     PyObject *kwnames)
 {
-    static const char *const names[] = {"method", "url", "headers", "body", "timeout_ms",
-                                        "idempotent", NULL};
     ApwSession *self = (ApwSession *)op;
     apw_state *st = apw_get_state_by_type(Py_TYPE(op));
     PyObject *a[6];
     apw_req rq = {0};
     apw_xfer x = {0};
     char *owned_body = NULL;
-    int has_ctype;
     long status = 0;
-    PyObject *hdrs = NULL;
-    PyObject *body = NULL;
     PyObject *res = NULL;
 
     if (st == NULL || apw_session_ready(self) < 0 ||
-        apw_parse_args("request", args, nargs, kwnames, names, 4, 2, a) < 0) {
+        apw_parse_args("request", args, nargs, kwnames, apw_request_names, 4, 2, a) < 0) {
         return NULL;
     }
-    if ((rq.method = apw_method_arg(st, a[0])) == NULL ||
-        (rq.url = apw_str_arg(st, a[1], "url", NULL)) == NULL ||
-        apw_ms_arg(st, a[4], "timeout_ms", self->timeout_ms, &rq.timeout_ms) < 0 ||
-        apw_bool_arg(a[5], apw_method_is_safe(rq.method), &x.idempotent) < 0 ||
-        apw_body_arg(a[3], &rq.body, &rq.body_len, &owned_body) < 0 ||
-        apw_headers_from_py(st, a[2], &rq.headers, &has_ctype) < 0) {
+    if (apw_request_prepare(st, self, a, &rq, &x, &owned_body) < 0) {
         goto done;
     }
-    x.keep_headers = 1;
     Py_INCREF(op);                      /* stay alive while the GIL is released */
     if (apw_perform(st, self, &rq, &x, &status) < 0) {
         Py_DECREF(op);
         goto done;
     }
     Py_DECREF(op);
-    hdrs = apw_headers_to_py(&x);
-    if (hdrs == NULL) {
-        goto done;
-    }
-    body = PyBytes_FromStringAndSize(x.body != NULL ? x.body : "", (Py_ssize_t)x.body_len);
-    if (body == NULL) {
-        goto done;
-    }
-    res = PyStructSequence_New((PyTypeObject *)st->ResponseType);
-    if (res == NULL) {
-        goto done;
-    }
-    {
-        PyObject *code = PyLong_FromLong(status);
-        if (code == NULL) {
-            Py_CLEAR(res);
-            goto done;
-        }
-        PyStructSequence_SET_ITEM(res, 0, code);                 /* steals */
-        PyStructSequence_SET_ITEM(res, 1, hdrs);                 /* steals */
-        PyStructSequence_SET_ITEM(res, 2, body);                 /* steals */
-        hdrs = body = NULL;
-    }
+    res = apw_response_new(st, status, &x);
 done:
-    Py_XDECREF(hdrs);
-    Py_XDECREF(body);
     curl_slist_free_all(rq.headers);
     PyMem_RawFree(owned_body);
     apw_xfer_release(&x);
@@ -1601,61 +1613,54 @@ apw_graphql_meta(PyObject *data, long status, const apw_xfer *x)
     return res;
 }
 
-static PyObject *
-apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
-                    PyObject *kwnames)
+/* Arguments of graphql() (names above) into `rq` and `x`; *body gets the
+ * request body (PyMem_Raw), *meta the meta flag.  rq->url points into the
+ * url argument.  0, or -1 with an exception set (the caller frees rq->headers
+ * and *body either way). */
+int
+apw_graphql_prepare(apw_state *st, ApwSession *s, PyObject *const *a, apw_req *rq,
+                    apw_xfer *x, char **body, int *meta)
 {
-    static const char *const names[] = {"url", "headers", "document", "variables",
-                                        "timeout_ms", "idempotent", "meta", NULL};
-    ApwSession *self = (ApwSession *)op;
-    apw_state *st = apw_get_state_by_type(Py_TYPE(op));
-    PyObject *a[7];
-    apw_req rq = {0};
-    apw_xfer x = {0};
-    char *body = NULL;
     int has_ctype;
-    int meta = 0;
-    long status = 0;
+
+    rq->method = "POST";
+    if ((rq->url = apw_str_arg(st, a[0], "url", NULL)) == NULL ||
+        apw_ms_arg(st, a[4], "timeout_ms", s->timeout_ms, &rq->timeout_ms) < 0 ||
+        apw_bool_arg(a[5], 0, &x->idempotent) < 0 ||
+        apw_bool_arg(a[6], 0, meta) < 0 ||
+        (*body = apw_graphql_body(st, a[2], a[3], &rq->body_len)) == NULL ||
+        apw_headers_from_py(st, a[1], &rq->headers, &has_ctype) < 0) {
+        return -1;
+    }
+    rq->body = *body;
+    if (!has_ctype) {
+        struct curl_slist *nl = curl_slist_append(rq->headers, "Content-Type: application/json");
+        if (nl == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        rq->headers = nl;
+    }
+    return 0;
+}
+
+/* What graphql() returns for a completed transfer: the answer's data (or
+ * (data, status, request id) with `meta`), or NULL with GraphQLError or
+ * HTTPError set. */
+PyObject *
+apw_graphql_answer(apw_state *st, const char *url, long status, const apw_xfer *x, int meta)
+{
     apw_json_error jerr;
-    PyObject *answer = NULL;
+    PyObject *answer;
     PyObject *errors;
     PyObject *data;
     PyObject *res = NULL;
 
-    if (st == NULL || apw_session_ready(self) < 0 ||
-        apw_parse_args("graphql", args, nargs, kwnames, names, 4, 3, a) < 0) {
-        return NULL;
-    }
-    rq.method = "POST";
-    if ((rq.url = apw_str_arg(st, a[0], "url", NULL)) == NULL ||
-        apw_ms_arg(st, a[4], "timeout_ms", self->timeout_ms, &rq.timeout_ms) < 0 ||
-        apw_bool_arg(a[5], 0, &x.idempotent) < 0 ||
-        apw_bool_arg(a[6], 0, &meta) < 0 ||
-        (body = apw_graphql_body(st, a[2], a[3], &rq.body_len)) == NULL ||
-        apw_headers_from_py(st, a[1], &rq.headers, &has_ctype) < 0) {
-        goto done;
-    }
-    rq.body = body;
-    if (!has_ctype) {
-        struct curl_slist *nl = curl_slist_append(rq.headers, "Content-Type: application/json");
-        if (nl == NULL) {
-            PyErr_NoMemory();
-            goto done;
-        }
-        rq.headers = nl;
-    }
-    Py_INCREF(op);
-    if (apw_perform(st, self, &rq, &x, &status) < 0) {
-        Py_DECREF(op);
-        goto done;
-    }
-    Py_DECREF(op);
-
-    answer = apw_json_decode(st, x.body != NULL ? x.body : "", x.body_len, &jerr);
+    answer = apw_json_decode(st, x->body != NULL ? x->body : "", x->body_len, &jerr);
     if (answer == NULL || !PyDict_Check(answer)) {
         char why[256];
         if (answer == NULL && PyErr_Occurred()) {
-            goto done;
+            return NULL;
         }
         if (answer == NULL) {
             (void)PyOS_snprintf(why, sizeof(why), "the answer is not JSON (%s)", jerr.msg);
@@ -1663,7 +1668,7 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
         else {
             (void)PyOS_snprintf(why, sizeof(why), "the answer is not a JSON object");
         }
-        apw_raise_http(st, rq.url, status, &x, why);
+        apw_raise_http(st, url, status, x, why);
         goto done;
     }
     if (apw_member(answer, st->s_errors, &errors) < 0 ||
@@ -1671,16 +1676,48 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
         goto done;
     }
     if (errors != NULL && PyList_Check(errors) && PyList_GET_SIZE(errors) > 0) {
-        apw_raise_graphql(st, errors, data, status, &x);
+        apw_raise_graphql(st, errors, data, status, x);
     }
     else if (data != NULL) {
-        res = meta ? apw_graphql_meta(data, status, &x) : Py_NewRef(data);
+        res = meta ? apw_graphql_meta(data, status, x) : Py_NewRef(data);
     }
     else {
-        apw_raise_http(st, rq.url, status, &x, "the answer has neither `data` nor `errors`");
+        apw_raise_http(st, url, status, x, "the answer has neither `data` nor `errors`");
     }
 done:
     Py_XDECREF(answer);
+    return res;
+}
+
+static PyObject *
+apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
+                    PyObject *kwnames)
+{
+    ApwSession *self = (ApwSession *)op;
+    apw_state *st = apw_get_state_by_type(Py_TYPE(op));
+    PyObject *a[7];
+    apw_req rq = {0};
+    apw_xfer x = {0};
+    char *body = NULL;
+    int meta = 0;
+    long status = 0;
+    PyObject *res = NULL;
+
+    if (st == NULL || apw_session_ready(self) < 0 ||
+        apw_parse_args("graphql", args, nargs, kwnames, apw_graphql_names, 4, 3, a) < 0) {
+        return NULL;
+    }
+    if (apw_graphql_prepare(st, self, a, &rq, &x, &body, &meta) < 0) {
+        goto done;
+    }
+    Py_INCREF(op);
+    if (apw_perform(st, self, &rq, &x, &status) < 0) {
+        Py_DECREF(op);
+        goto done;
+    }
+    Py_DECREF(op);
+    res = apw_graphql_answer(st, rq.url, status, &x, meta);
+done:
     curl_slist_free_all(rq.headers);
     PyMem_RawFree(body);
     apw_xfer_release(&x);

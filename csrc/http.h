@@ -107,11 +107,41 @@ typedef struct apw_xfer {
     int headers_too_large;
 } apw_xfer;
 
+/* One request's arguments, as the transfer functions take them. */
+typedef struct apw_req {
+    const char *method;           /* upper case */
+    const char *url;
+    struct curl_slist *headers;
+    const char *body;             /* NULL = no body */
+    size_t body_len;
+    long timeout_ms;
+} apw_req;
+
+/* http.c: the pieces the async transport (multi.c) shares with Session. */
+extern const char *const apw_request_names[];   /* request()'s parameters */
+extern const char *const apw_graphql_names[];   /* graphql()'s parameters */
+CURLcode apw_easy_defaults(ApwSession *s, CURL *e, CURLSH *share, apw_fdset *fds);
+CURLcode apw_easy_request(CURL *e, const apw_req *rq, apw_xfer *x, char *errbuf);
+void apw_easy_forget(CURL *e);
+void apw_raise_failed(apw_state *st, ApwSession *s, const apw_req *rq, const apw_xfer *x,
+                      CURLcode cc, const char *errbuf);
+int apw_request_prepare(apw_state *st, ApwSession *s, PyObject *const *a, apw_req *rq,
+                        apw_xfer *x, char **owned_body);
+PyObject *apw_response_new(apw_state *st, long status, const apw_xfer *x);
+int apw_graphql_prepare(apw_state *st, ApwSession *s, PyObject *const *a, apw_req *rq,
+                        apw_xfer *x, char **body, int *meta);
+PyObject *apw_graphql_answer(apw_state *st, const char *url, long status, const apw_xfer *x,
+                             int meta);
+
+/* multi.c: add Multi to approw._transport. */
+int apw_multi_exec(PyObject *module, apw_state *st);
+
 /* http_cb.c */
 size_t apw_cb_write(char *ptr, size_t size, size_t nmemb, void *userdata);
 size_t apw_cb_header(char *ptr, size_t size, size_t nmemb, void *userdata);
 int apw_cb_prereq(void *clientp, char *conn_primary_ip, char *conn_local_ip,
                   int conn_primary_port, int conn_local_port);
+/* Socket callbacks: their data is the apw_fdset that lists the sockets. */
 curl_socket_t apw_cb_opensocket(void *clientp, curlsocktype purpose,
                                 struct curl_sockaddr *address);
 int apw_cb_closesocket(void *clientp, curl_socket_t fd);

@@ -10,6 +10,7 @@
  * (JSON answers), GraphQL document cache and libcurl global-init flag.
  */
 #include "apw.h"
+#include "http.h"
 
 static int
 apw_tr_traverse(PyObject *module, visitproc visit, void *arg)
@@ -80,7 +81,7 @@ apw_tr_exec(PyObject *m)
 
     if (apw_tr_borrow_types(st) < 0 || apw_state_init_strings(st) < 0 ||
         PyModule_AddStringConstant(m, "CURL_VERSION", cv->version) < 0 ||
-        apw_http_exec(m, st) < 0) {
+        apw_http_exec(m, st) < 0 || apw_multi_exec(m, st) < 0) {
         return -1;
     }
     return 0;
