@@ -102,17 +102,27 @@ def test_transport_failures_and_limits(free_port, http_server):
         asyncio.run(main(AsyncSession(s)))
 
 
-def test_a_mutation_is_never_sent_twice(asession, http_server):
-    """/reset closes the connection before any answer: a POST then raises
-    AmbiguousRequestError (not resent), a GET is resent once and fails as a connection error."""
+def test_a_mutation_that_may_have_been_sent_fails_as_ambiguous(asession, http_server, free_port):
+    """Once a POST may have reached the server, every failure is AmbiguousRequestError (a
+    connection closed before the answer, a timeout); before that (refused) it is not."""
     async def main():
         await asession.request("GET", http_server.url + "/echo")   # a connection to reuse
-        with pytest.raises(_core.TransportError) as post:
-            await asession.request("POST", http_server.url + "/reset", body=b"x")
-        return post.value
+        errors = []
+        for url, timeout in (("/reset", None), ("/slow?ms=2000", 200)):
+            with pytest.raises(_core.AmbiguousRequestError) as ei:
+                await asession.request("POST", http_server.url + url, body=b"x",
+                                       timeout_ms=timeout)
+            errors.append(ei.value)
+        with pytest.raises(_core.ConnectionError) as refused:
+            await asession.request("POST", "http://127.0.0.1:%d/" % free_port, body=b"x")
+        assert not isinstance(refused.value, _core.AmbiguousRequestError)
+        # a GET is idempotent: the same failures keep their own kind
+        with pytest.raises(_core.TimeoutError):
+            await asession.request("GET", http_server.url + "/slow?ms=2000", timeout_ms=200)
+        return errors
 
-    err = asyncio.run(main())
-    assert isinstance(err, _core.ConnectionError)
+    errors = asyncio.run(main())
+    assert "may have been applied" in str(errors[1])
 
 
 def test_500_concurrent_calls_get_their_own_answers(asession, http_server):
