@@ -4,10 +4,12 @@
  * Design
  * - A Multi owns one libcurl multi handle and is driven by the event loop it
  *   was made for: libcurl's socket callback registers each descriptor with
- *   loop.add_reader / add_writer (and removes it), its timer callback keeps
- *   one loop.call_later handle.  The loop calls back _io(fd, flags) and
- *   _timer(), which run curl_multi_socket_action and then complete the
- *   future of every finished transfer.  No thread is ever started and
+ *   loop.add_reader / add_writer (and removes it; an idle keep-alive
+ *   connection stays registered until it is closed or turns readable), and
+ *   one loop.call_later handle follows curl_multi_timeout().  The loop calls
+ *   back _io(fd, flags) and _timer(), which run curl_multi_socket_action and
+ *   then complete the future of every finished transfer.  A new transfer is
+ *   started at once, inside request()/graphql().  No thread is ever started and
  *   nothing blocks: every libcurl call here returns at once (DNS runs in
  *   libcurl's resolver thread), so the GIL is simply kept.
  * - graphql() and request() take the arguments of Session's methods, start a
@@ -34,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Easy handles kept for reuse per Multi (each carries its TLS session). */
@@ -71,6 +74,9 @@ typedef struct ApwMulti {
     PyObject *on_io;              /* bound self._io */
     PyObject *on_timer;           /* bound self._timer */
     PyObject *timer;              /* TimerHandle of libcurl's timeout, or NULL */
+    int64_t timer_due;            /* when it fires (CLOCK_MONOTONIC ns) */
+    unsigned char *fdst;          /* PyMem_Raw: per descriptor, APW_FD_* bits */
+    size_t fdcap;
     PyObject *s_done;
     PyObject *s_set_result;
     PyObject *s_set_exception;
@@ -89,6 +95,11 @@ typedef struct ApwMulti {
     int closed;
     int detached;                 /* never call the loop again */
 } ApwMulti;
+
+static curl_socket_t apw_mx_opensocket(void *clientp, curlsocktype purpose,
+                                       struct curl_sockaddr *address);
+static int apw_mx_closesocket(void *clientp, curl_socket_t fd);
+static CURLMcode apw_mx_run(ApwMulti *m, apw_state *st, curl_socket_t fd, int flags);
 
 /* ================================================================ transfers */
 
@@ -147,6 +158,10 @@ apw_mx_take_easy(ApwMulti *m)
         return NULL;
     }
     if (apw_easy_defaults((ApwSession *)m->session, e, NULL, &m->fds) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, apw_mx_opensocket) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, (void *)m) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, apw_mx_closesocket) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, (void *)m) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS) != CURLE_OK) {
         curl_easy_cleanup(e);
         return NULL;
@@ -207,6 +222,37 @@ apw_mx_raise_noted(ApwMulti *m)
     return -1;
 }
 
+/* The descriptor table: what the loop watches and what libcurl wants, per fd. */
+enum {
+    APW_FD_READER = 1,            /* loop.add_reader done */
+    APW_FD_WRITER = 2,            /* loop.add_writer done */
+    APW_FD_WANT_IN = 4,           /* libcurl waits for it to be readable */
+    APW_FD_OWNED = 8,             /* a connection socket (opened by apw_mx_opensocket) */
+};
+
+static unsigned char *
+apw_mx_fd(ApwMulti *m, curl_socket_t fd)
+{
+    if (fd < 0) {
+        return NULL;
+    }
+    if ((size_t)fd >= m->fdcap) {
+        size_t cap = m->fdcap ? m->fdcap : 64;
+        unsigned char *t;
+        while (cap <= (size_t)fd) {
+            cap *= 2;
+        }
+        t = PyMem_RawRealloc(m->fdst, cap);
+        if (t == NULL) {
+            return NULL;
+        }
+        memset(t + m->fdcap, 0, cap - m->fdcap);
+        m->fdst = t;
+        m->fdcap = cap;
+    }
+    return &m->fdst[fd];
+}
+
 /* loop.add_reader/add_writer(fd, self._io, fd, flags) or remove_*(fd). */
 static int
 apw_mx_watch(ApwMulti *m, int fd, int add, int reader)
@@ -229,31 +275,104 @@ apw_mx_watch(ApwMulti *m, int fd, int add, int reader)
     return 0;
 }
 
+/* Bring the loop's watch of `fd` to `want` (CURL_POLL_IN/OUT bits).  A
+ * connection that goes idle stays registered for reading (its keep-alive
+ * reuse then costs no loop call); it is unregistered when it becomes
+ * readable while idle (the server closed it) or when it is closed. */
+static int
+apw_mx_update_fd(ApwMulti *m, curl_socket_t fd, int want, int lazy)
+{
+    unsigned char *st = apw_mx_fd(m, fd);
+    int rc = 0;
+
+    if (st == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if ((want & CURL_POLL_IN) && !(*st & APW_FD_READER)) {
+        if (apw_mx_watch(m, fd, 1, 1) < 0) {
+            rc = -1;
+        }
+        else {
+            *st |= APW_FD_READER;
+        }
+    }
+    else if (!(want & CURL_POLL_IN) && (*st & APW_FD_READER) &&
+             !(lazy && (*st & APW_FD_OWNED))) {
+        rc = apw_mx_watch(m, fd, 0, 1);
+        *st &= (unsigned char)~APW_FD_READER;
+    }
+    if (rc == 0 && (want & CURL_POLL_OUT) && !(*st & APW_FD_WRITER)) {
+        if (apw_mx_watch(m, fd, 1, 0) < 0) {
+            rc = -1;
+        }
+        else {
+            *st |= APW_FD_WRITER;
+        }
+    }
+    else if (!(want & CURL_POLL_OUT) && (*st & APW_FD_WRITER)) {
+        if (apw_mx_watch(m, fd, 0, 0) < 0) {
+            rc = -1;
+        }
+        *st &= (unsigned char)~APW_FD_WRITER;
+    }
+    if (want & CURL_POLL_IN) {
+        *st |= APW_FD_WANT_IN;
+    }
+    else {
+        *st &= (unsigned char)~APW_FD_WANT_IN;
+    }
+    return rc;
+}
+
 static int
 apw_mx_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 {
     ApwMulti *m = userp;
-    int old = socketp != NULL ? (int)((uintptr_t)socketp & 3) : 0;
-    int want = what == CURL_POLL_REMOVE ? 0 : (what & 3);
-    int rc = 0;
 
     (void)easy;
+    (void)socketp;
     if (m->detached) {
         return 0;
     }
-    if ((want & CURL_POLL_IN) != (old & CURL_POLL_IN) &&
-        apw_mx_watch(m, fd, want & CURL_POLL_IN, 1) < 0) {
+    if (apw_mx_update_fd(m, fd, what == CURL_POLL_REMOVE ? 0 : (what & 3), 1) < 0) {
         apw_mx_note_error(m);
-        rc = -1;
+        return -1;
     }
-    if ((want & CURL_POLL_OUT) != (old & CURL_POLL_OUT) &&
-        apw_mx_watch(m, fd, want & CURL_POLL_OUT, 0) < 0) {
-        apw_mx_note_error(m);
-        rc = -1;
+    return 0;
+}
+
+static curl_socket_t
+apw_mx_opensocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *address)
+{
+    ApwMulti *m = clientp;
+    curl_socket_t fd = apw_cb_opensocket(&m->fds, purpose, address);
+    unsigned char *st;
+
+    if (fd != CURL_SOCKET_BAD) {
+        st = apw_mx_fd(m, fd);
+        if (st == NULL) {
+            (void)apw_cb_closesocket(&m->fds, fd);
+            return CURL_SOCKET_BAD;
+        }
+        *st = APW_FD_OWNED;
     }
-    (void)curl_multi_assign(m->multi, fd,
-                            want ? (void *)(uintptr_t)(want | APW_SOCK_TAG) : NULL);
-    return rc;
+    return fd;
+}
+
+static int
+apw_mx_closesocket(void *clientp, curl_socket_t fd)
+{
+    ApwMulti *m = clientp;
+    unsigned char *st = (fd >= 0 && (size_t)fd < m->fdcap) ? &m->fdst[fd] : NULL;
+
+    if (st != NULL) {
+        if (!m->detached && apw_mx_update_fd(m, fd, 0, 0) < 0) {
+            apw_mx_note_error(m);
+        }
+        *st = 0;
+    }
+    return apw_cb_closesocket(&m->fds, fd);
 }
 
 static void
@@ -273,26 +392,41 @@ apw_mx_cancel_timer(ApwMulti *m)
     }
 }
 
-static int
-apw_mx_timer_cb(CURLM *multi, long timeout_ms, void *userp)
+static int64_t
+apw_mx_now_ns(void)
 {
-    ApwMulti *m = userp;
+    struct timespec ts;
 
-    (void)multi;
-    if (m->detached) {
-        return 0;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Make the loop call _timer() when libcurl's next timeout expires, asked of
+ * curl_multi_timeout() after every libcurl call that may change it (so no
+ * timer callback is needed).  A timer already due no later is kept: one that
+ * fires early costs a socket_action that finds nothing to do, and the timer
+ * is armed again after it; this saves a TimerHandle per request. */
+static void
+apw_mx_arm(ApwMulti *m)
+{
+    long ms = -1;
+    int64_t due;
+
+    if (m->detached || m->multi == NULL ||
+        curl_multi_timeout(m->multi, &ms) != CURLM_OK || ms < 0) {
+        return;
+    }
+    due = apw_mx_now_ns() + (int64_t)ms * 1000000;
+    if (m->timer != NULL && m->timer_due <= due) {
+        return;
     }
     apw_mx_cancel_timer(m);
-    if (timeout_ms < 0) {
-        return 0;
-    }
-    m->timer = PyObject_CallFunction(m->lm[APW_LM_CALL_LATER], "dO",
-                                     (double)timeout_ms / 1000.0, m->on_timer);
+    m->timer = PyObject_CallFunction(m->lm[APW_LM_CALL_LATER], "dO", (double)ms / 1000.0,
+                                     m->on_timer);
     if (m->timer == NULL) {
         apw_mx_note_error(m);
-        return -1;
     }
-    return 0;
+    m->timer_due = due;
 }
 
 /* ================================================================ completion */
@@ -472,6 +606,9 @@ apw_mx_teardown(ApwMulti *m, apw_state *st, const char *message)
         curl_easy_cleanup(m->idle[--m->n_idle]);
     }
     Py_CLEAR(m->timer);
+    PyMem_RawFree(m->fdst);
+    m->fdst = NULL;
+    m->fdcap = 0;
     if (m->fds_ready) {
         apw_fdset_destroy(&m->fds);
         m->fds_ready = 0;
@@ -588,8 +725,6 @@ apw_mx_init(PyObject *op, PyObject *args, PyObject *kwds)
     if (m->multi == NULL ||
         curl_multi_setopt(m->multi, CURLMOPT_SOCKETFUNCTION, apw_mx_socket_cb) != CURLM_OK ||
         curl_multi_setopt(m->multi, CURLMOPT_SOCKETDATA, (void *)m) != CURLM_OK ||
-        curl_multi_setopt(m->multi, CURLMOPT_TIMERFUNCTION, apw_mx_timer_cb) != CURLM_OK ||
-        curl_multi_setopt(m->multi, CURLMOPT_TIMERDATA, (void *)m) != CURLM_OK ||
         curl_multi_setopt(m->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX) != CURLM_OK) {
         PyErr_SetString(st->TransportError, "cannot create a libcurl multi handle");
         return -1;
@@ -622,6 +757,7 @@ static PyObject *
 apw_mx_start(ApwMulti *m, apw_state *st, apw_mxfer *t)
 {
     ApwSession *s = (ApwSession *)m->session;
+    PyObject *fut;
     CURLcode cc;
     CURLMcode mc;
 
@@ -668,10 +804,21 @@ apw_mx_start(ApwMulti *m, apw_state *st, apw_mxfer *t)
         }
         return NULL;
     }
+    /* Start it now (the request goes out on a kept-alive connection at once)
+     * rather than in a later loop iteration. */
+    fut = Py_NewRef(t->future);
+    (void)apw_mx_run(m, st, CURL_SOCKET_TIMEOUT, 0);
     if (apw_mx_raise_noted(m) < 0) {
+        for (apw_mxfer *p = m->active; p != NULL; p = p->next) {
+            if (p->future == fut) {
+                apw_mx_drop(m, p);
+                break;
+            }
+        }
+        Py_DECREF(fut);
         return NULL;
     }
-    return Py_NewRef(t->future);
+    return fut;
 }
 
 PyDoc_STRVAR(apw_mx_request_doc,
@@ -736,12 +883,23 @@ apw_mx_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *
     return apw_mx_start(m, st, t);
 }
 
-/* Run libcurl for `fd` (or its timeout) and complete what finished. */
+/* Run libcurl for `fd` (or its timeouts), complete what finished, and arm
+ * the timer for what comes next. */
+static CURLMcode
+apw_mx_run(ApwMulti *m, apw_state *st, curl_socket_t fd, int flags)
+{
+    int running = 0;
+    CURLMcode mc = curl_multi_socket_action(m->multi, fd, flags, &running);
+
+    apw_mx_drain(m, st);
+    apw_mx_arm(m);
+    return mc;
+}
+
 static PyObject *
 apw_mx_action(ApwMulti *m, curl_socket_t fd, int flags)
 {
     apw_state *st = apw_get_state_by_type(Py_TYPE(m));
-    int running = 0;
     CURLMcode mc;
 
     if (st == NULL) {
@@ -750,10 +908,18 @@ apw_mx_action(ApwMulti *m, curl_socket_t fd, int flags)
     if (m->multi == NULL || m->detached || m->pid != getpid()) {
         Py_RETURN_NONE;
     }
+    if (flags == CURL_CSELECT_IN && fd >= 0 && (size_t)fd < m->fdcap &&
+        !(m->fdst[fd] & APW_FD_WANT_IN)) {
+        /* An idle kept-alive connection became readable: the server closed
+         * it (libcurl finds out when it next picks it).  Stop watching it. */
+        if (apw_mx_update_fd(m, fd, 0, 0) < 0) {
+            return NULL;
+        }
+        Py_RETURN_NONE;
+    }
     /* The caller (the loop's handle, or the caller of a bound method) holds
      * a reference to self for the whole call. */
-    mc = curl_multi_socket_action(m->multi, fd, flags, &running);
-    apw_mx_drain(m, st);
+    mc = apw_mx_run(m, st, fd, flags);
     if (apw_mx_raise_noted(m) < 0) {
         return NULL;
     }

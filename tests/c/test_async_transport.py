@@ -290,3 +290,53 @@ def test_multi_arguments(session):
         multi.request("GET", "http://127.0.0.1:1/")
     loop.close()
     gc.collect()
+
+
+def test_a_host_name_is_resolved(asession, http_server):
+    """localhost goes through libcurl's resolver (its wake-up descriptor is watched too)."""
+    url = http_server.url.replace("127.0.0.1", "localhost")
+
+    async def main():
+        return await asyncio.gather(*(asession.request("GET", url + "/echo?%d" % i)
+                                      for i in range(10)))
+
+    answers = asyncio.run(main())
+    assert [_core.loads(a.body)["path"] for a in answers] == ["/echo?%d" % i for i in range(10)]
+
+
+def test_an_idle_connection_closed_by_the_server(asession):
+    """The server closes a kept-alive connection while it is idle: the loop stops watching it
+    (no busy wake-ups), and the next call goes out on a new connection."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    url = "http://127.0.0.1:%d/" % srv.getsockname()[1]
+    accepted = []
+
+    def serve():
+        for _ in range(2):
+            conn, _ = srv.accept()
+            accepted.append(conn)
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            time.sleep(0.1)
+            conn.close()
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+
+    async def main():
+        first = await asession.request("GET", url)
+        cpu = time.process_time()
+        await asyncio.sleep(0.5)          # the server closes the idle connection meanwhile
+        idle_cpu = time.process_time() - cpu
+        second = await asession.request("GET", url)
+        return first, second, idle_cpu
+
+    try:
+        first, second, idle_cpu = asyncio.run(main())
+    finally:
+        t.join(5)
+        srv.close()
+    assert first.body == second.body == b"ok"
+    assert len(accepted) == 2 and idle_cpu < 0.2
