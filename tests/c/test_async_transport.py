@@ -340,3 +340,37 @@ def test_an_idle_connection_closed_by_the_server(asession):
         srv.close()
     assert first.body == second.body == b"ok"
     assert len(accepted) == 2 and idle_cpu < 0.2
+
+
+def test_ctrl_c_while_awaiting_interrupts_promptly(silent_server, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    script = tmp_path / "hang.py"
+    script.write_text(
+        "import asyncio, sys\n"
+        "from approw import _core\n"
+        "from approw.v2.common.transport import AsyncSession\n"
+        "s = AsyncSession(_core.Session())\n"
+        "async def main():\n"
+        "    print('ready', flush=True)\n"
+        "    await s.request('GET', %r, timeout_ms=60000)\n"
+        "try:\n"
+        "    asyncio.run(main())\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', flush=True)\n"
+        "    sys.exit(3)\n" % (silent_server + "/",))
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=str(tmp_path),
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(0.3)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=10)
+        elapsed = time.monotonic() - started
+    finally:
+        proc.kill()
+    assert proc.returncode == 3 and "interrupted" in out
+    assert elapsed < 2.0
