@@ -42,7 +42,8 @@
 #include <unistd.h>
 
 static const char *const apw_loop_method_names[APW_LM_COUNT] = {
-    "add_reader", "remove_reader", "add_writer", "remove_writer", "call_later", "create_future",
+    "add_reader", "remove_reader", "add_writer", "remove_writer", "call_later", "call_soon",
+    "create_future",
 };
 
 static int
@@ -59,6 +60,7 @@ apw_mx_clear(PyObject *op)
     }
     Py_CLEAR(m->on_io);
     Py_CLEAR(m->on_timer);
+    Py_CLEAR(m->on_kick);
     Py_CLEAR(m->timer);
     Py_CLEAR(m->s_done);
     Py_CLEAR(m->s_set_result);
@@ -83,6 +85,7 @@ apw_mx_traverse(PyObject *op, visitproc visit, void *arg)
     }
     Py_VISIT(m->on_io);
     Py_VISIT(m->on_timer);
+    Py_VISIT(m->on_kick);
     Py_VISIT(m->timer);
     Py_VISIT(m->err_value);
     for (apw_mxfer *t = m->active; t != NULL; t = t->next) {
@@ -140,6 +143,7 @@ apw_mx_init(PyObject *op, PyObject *args, PyObject *kwds)
     }
     if ((m->on_io = PyObject_GetAttrString(op, "_io")) == NULL ||
         (m->on_timer = PyObject_GetAttrString(op, "_timer")) == NULL ||
+        (m->on_kick = PyObject_GetAttrString(op, "_kick")) == NULL ||
         (m->s_done = PyUnicode_InternFromString("done")) == NULL ||
         (m->s_set_result = PyUnicode_InternFromString("set_result")) == NULL ||
         (m->s_set_exception = PyUnicode_InternFromString("set_exception")) == NULL ||
@@ -234,10 +238,24 @@ apw_mx_start(ApwMulti *m, apw_tr_state *st, apw_mxfer *t)
         }
         return NULL;
     }
-    /* Start it now (the request goes out on a kept-alive connection at once)
-     * rather than in a later loop iteration. */
+    /* Alone, it starts now (the request goes out on a kept-alive connection
+     * at once, no loop iteration); with others in flight, every transfer
+     * started in this loop iteration goes out together in the next one, from
+     * one _kick() (one burst of sends wakes the server once). */
     fut = Py_NewRef(t->future);
-    (void)apw_mx_run(m, st, CURL_SOCKET_TIMEOUT, 0);
+    if (m->n_active > 1 && !m->kick_pending) {
+        PyObject *r = PyObject_CallOneArg(m->lm[APW_LM_CALL_SOON], m->on_kick);
+        if (r != NULL) {
+            m->kick_pending = 1;
+            Py_DECREF(r);
+        }
+        else {
+            apw_mx_note_error(m);
+        }
+    }
+    if (!m->kick_pending) {
+        (void)apw_mx_run(m, st, CURL_SOCKET_TIMEOUT, 0);
+    }
     if (apw_mx_raise_noted(m) < 0) {
         for (apw_mxfer *p = m->active; p != NULL; p = p->next) {
             if (p->future == fut) {
@@ -380,6 +398,15 @@ apw_mx_io(PyObject *op, PyObject *const *args, Py_ssize_t nargs)
 }
 
 static PyObject *
+apw_mx_kick(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+    ApwMulti *m = (ApwMulti *)op;
+
+    m->kick_pending = 0;
+    return apw_mx_action(m, CURL_SOCKET_TIMEOUT, 0);
+}
+
+static PyObject *
 apw_mx_timer(PyObject *op, PyObject *Py_UNUSED(ignored))
 {
     ApwMulti *m = (ApwMulti *)op;
@@ -495,6 +522,7 @@ static PyMethodDef apw_mx_methods[] = {
     {"close", apw_mx_close, METH_NOARGS, apw_mx_close_doc},
     {"_io", (PyCFunction)(void (*)(void))apw_mx_io, METH_FASTCALL,
      "Called by the loop when a descriptor is ready."},
+    {"_kick", apw_mx_kick, METH_NOARGS, "Called by the loop to start the transfers added."},
     {"_timer", apw_mx_timer, METH_NOARGS, "Called by the loop when libcurl's timeout expires."},
     {NULL, NULL, 0, NULL},
 };

@@ -28,7 +28,7 @@ typedef struct apw_mxfer {
 } apw_mxfer;
 
 enum { APW_LM_ADD_READER, APW_LM_REMOVE_READER, APW_LM_ADD_WRITER, APW_LM_REMOVE_WRITER,
-       APW_LM_CALL_LATER, APW_LM_CREATE_FUTURE, APW_LM_COUNT };
+       APW_LM_CALL_LATER, APW_LM_CALL_SOON, APW_LM_CREATE_FUTURE, APW_LM_COUNT };
 
 typedef struct ApwMulti {
     PyObject_HEAD
@@ -37,6 +37,8 @@ typedef struct ApwMulti {
     PyObject *lm[APW_LM_COUNT];   /* the loop's bound methods */
     PyObject *on_io;              /* bound self._io */
     PyObject *on_timer;           /* bound self._timer */
+    PyObject *on_kick;            /* bound self._kick */
+    int kick_pending;             /* a call_soon(self._kick) is scheduled */
     PyObject *timer;              /* TimerHandle of libcurl's timeout, or NULL */
     int64_t timer_due;            /* when it fires (CLOCK_MONOTONIC ns) */
     unsigned char *fdst;          /* PyMem_Raw: per descriptor, APW_FD_* bits */
