@@ -79,7 +79,6 @@ void apw_mx_give_easy(ApwMulti *m, CURL *e);
 void apw_mx_drop(ApwMulti *m, apw_mxfer *t);
 void apw_mx_fail_future(ApwMulti *m, PyObject *fut);
 void apw_mx_resolve(ApwMulti *m, PyObject *fut, PyObject *res);
-void apw_mx_raise_failed(apw_tr_state *st, ApwMulti *m, const apw_mxfer *t, CURLcode cc);
 void apw_mx_finish(ApwMulti *m, apw_tr_state *st, apw_mxfer *t, CURLcode cc);
 void apw_mx_drain(ApwMulti *m, apw_tr_state *st);
 void apw_mx_detach_fds(ApwMulti *m);

@@ -160,29 +160,6 @@ apw_mx_resolve(ApwMulti *m, PyObject *fut, PyObject *res)
     Py_XDECREF(done);
 }
 
-/* Raise the exception of a transfer that failed with `cc`.  The rule for a
- * request that is not idempotent: once libcurl was about to send it (the
- * prerequest callback ran: some of it may have reached the server), every
- * failure is AmbiguousRequestError (never retried: it may have been applied),
- * except an answer over the size limits (the server answered).  Before that
- * (refused, DNS, TLS, connect timeout) the failure is the transport's own. */
-void
-apw_mx_raise_failed(apw_tr_state *st, ApwMulti *m, const apw_mxfer *t, CURLcode cc)
-{
-    char what[320];
-
-    if (!t->x.idempotent && t->x.attempts > 0 && !t->x.resend_refused &&
-        !t->x.body_too_large && !t->x.headers_too_large) {
-        (void)PyOS_snprintf(what, sizeof(what),
-                            "the request failed after it was sent (%s); it is not idempotent, "
-                            "so it was not resent, and it may have been applied",
-                            t->errbuf[0] ? t->errbuf : curl_easy_strerror(cc));
-        apw_raise_transport(st, st->AmbiguousRequestError, what, cc, t->rq.url);
-        return;
-    }
-    apw_raise_failed(st, (ApwSession *)m->session, &t->rq, &t->x, cc, t->errbuf);
-}
-
 /* A transfer ended with `cc`: its result or exception into its future. */
 void
 apw_mx_finish(ApwMulti *m, apw_tr_state *st, apw_mxfer *t, CURLcode cc)
@@ -196,7 +173,9 @@ apw_mx_finish(ApwMulti *m, apw_tr_state *st, apw_mxfer *t, CURLcode cc)
         cc = curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
     }
     if (cc != CURLE_OK) {
-        apw_mx_raise_failed(st, m, t, cc);
+        /* Session's exceptions, by the same rules (outcome.c: a mutation
+         * that may have been sent fails as AmbiguousRequestError). */
+        apw_raise_failed(st, (ApwSession *)m->session, &t->rq, &t->x, cc, t->errbuf);
     }
     else if (t->graphql) {
         res = apw_graphql_answer(st, t->rq.url, status, &t->x, t->meta);
