@@ -31,7 +31,8 @@ asyncio clients
 Tests
     :func:`set_session_factory` replaces the factory (e.g. with a fake session that records
     requests and answers from a script) and empties the cache; nothing else in the SDK creates
-    sessions, so no test needs sockets.
+    sessions, so no test needs sockets.  The asyncio clients then call the fake directly
+    (awaited, no transport).
 """
 import os
 import threading
