@@ -44,12 +44,13 @@ SCHEMA = ROOT / "approw" / "emulator" / "schema.graphql"
 REFERENCE_REQ = "authing==4.5.15"
 
 sys.path.insert(0, str(HERE))
+import async_bench  # noqa: E402
 import canned  # noqa: E402
 
 PER_CALL = ("users.list", "users.detail", "login_by_username")
 THREADS = (1, 2, 4, 8)
 ALL_BENCHMARKS = PER_CALL + ("transport", "json.decode", "rsa.encrypt", "jwt.verify", "import",
-                             "rss.growth") + tuple("threads.%d" % n for n in THREADS)
+                             "rss.growth") + tuple("threads.%d" % n for n in THREADS) + async_bench.NAMES
 UNITS = {
     "transport": "us",
     "users.list": "us",
@@ -63,7 +64,8 @@ UNITS = {
 }
 for _n in THREADS:
     UNITS["threads.%d" % _n] = "calls/s"
-HIGHER_IS_BETTER = {"threads.%d" % n for n in THREADS}
+UNITS.update(async_bench.UNITS)
+HIGHER_IS_BETTER = {"threads.%d" % n for n in THREADS} | async_bench.HIGHER_IS_BETTER
 # "orjson-answer": orjson.loads of the same answer bytes, timed in the same run;
 # "floor": libcurl-c + orjson-answer, repetition by repetition (the least a call
 # that moves the bytes and builds the Python objects can cost).
@@ -77,6 +79,7 @@ BASELINES = {
     "import": ["reference"],
     "rss.growth": [],
     **{"threads.%d" % n: ["requests"] for n in THREADS},
+    **async_bench.BASELINES,
 }
 
 
@@ -1174,6 +1177,7 @@ def evaluate_targets(outcomes: dict[str, Outcome], quick: bool) -> list[dict[str
             hold = min(t[4], t[8]) / t[2]
             add("threads", label, grow, grow >= 1.15 and hold >= 0.85, kind="speedup",
                 note="2 vs 1 thread: %.2f×; min(4, 8) vs 2 threads: %.2f×" % (grow, hold))
+    async_bench.evaluate(outcomes, add, _faster, _within)
     return targets
 
 
@@ -1427,6 +1431,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                     o = bench_import(ctx)
                 elif name == "rss.growth":
                     o = bench_rss(ctx)
+                elif name in async_bench.NAMES:
+                    o = async_bench.run_one(sys.modules[__name__], ctx, name)
                 else:
                     o = bench_threads(ctx, int(name.split(".")[1]))
             except Exception as e:

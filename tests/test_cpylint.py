@@ -30,6 +30,8 @@ HANDS_OUT = {
     "apw_buf_get": "released by apw_buf_release",
     "apw_json_input": "released by its caller (apw_py_loads)",
     "apw_cb_share_lock": "libcurl calls apw_cb_share_unlock",
+    "apw_mx_note_error": "kept in the Multi; apw_mx_raise_noted restores it",
+    "apw_mx_fail_future": "the exception goes to the future (set_exception)",
 }
 
 FORBIDDEN = {

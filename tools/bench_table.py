@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ORDER = ["reference", "requests", "http.client", "libcurl-c", "orjson-answer", "floor", "json",
-         "orjson", "rsa", "cryptography", "pyjwt"]
+         "orjson", "rsa", "cryptography", "pyjwt", "sync", "httpx", "aiohttp", "alone"]
 
 
 def fmt(v):

@@ -2,7 +2,8 @@
  * callbacks.c - libcurl callbacks.  They run on the requesting thread with the
  * GIL released, so they only touch C memory: they append to the request's
  * apw_xfer buffers (within its limits), count send attempts, keep the
- * session's socket list, and lock the share.
+ * socket list given as their data (a session's or an async transport's), and
+ * lock the share.
  */
 #include "transport.h"
 
@@ -236,7 +237,7 @@ apw_fdset_remove(apw_fdset *set, int fd)
 curl_socket_t
 apw_cb_opensocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *address)
 {
-    ApwSession *s = clientp;
+    apw_fdset *fds = clientp;
     int fd;
 
     if (purpose != CURLSOCKTYPE_IPCXN) {
@@ -246,7 +247,7 @@ apw_cb_opensocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *add
     if (fd < 0) {
         return CURL_SOCKET_BAD;
     }
-    if (apw_fdset_add(&s->fds, fd) < 0) {
+    if (apw_fdset_add(fds, fd) < 0) {
         close(fd);
         return CURL_SOCKET_BAD;
     }
@@ -256,9 +257,9 @@ apw_cb_opensocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *add
 int
 apw_cb_closesocket(void *clientp, curl_socket_t fd)
 {
-    ApwSession *s = clientp;
+    apw_fdset *fds = clientp;
 
-    apw_fdset_remove(&s->fds, fd);
+    apw_fdset_remove(fds, fd);
     return close(fd);
 }
 

@@ -330,62 +330,59 @@ apw_graphql_meta(PyObject *data, long status, const apw_xfer *x)
     return res;
 }
 
-PyObject *
-apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
-                    PyObject *kwnames)
-{
-    static const char *const names[] = {"url", "headers", "document", "variables",
+const char *const apw_graphql_names[] = {"url", "headers", "document", "variables",
                                         "timeout_ms", "idempotent", "meta", NULL};
-    ApwSession *self = (ApwSession *)op;
-    apw_tr_state *st = apw_tr_get_state_by_type(Py_TYPE(op));
-    PyObject *a[7];
-    apw_req rq = {0};
-    apw_xfer x = {0};
-    char *body = NULL;
+
+/* Arguments of graphql() (apw_graphql_names) into `rq` and `x`; *body gets
+ * the request body (PyMem_Raw), *meta the meta flag.  rq->url points into the
+ * url argument.  0, or -1 with an exception set (the caller frees rq->headers
+ * and *body either way). */
+int
+apw_graphql_prepare(apw_tr_state *st, ApwSession *s, PyObject *const *a, apw_req *rq,
+                    apw_xfer *x, char **body, int *meta)
+{
     int has_ctype;
-    int meta = 0;
-    long status = 0;
+
+    rq->method = "POST";
+    if ((rq->url = apw_str_arg(st->ArgumentError, a[0], "url", NULL)) == NULL ||
+        apw_ms_arg(st->ArgumentError, a[4], "timeout_ms", s->timeout_ms, &rq->timeout_ms) < 0 ||
+        apw_bool_arg(a[5], 0, &x->idempotent) < 0 ||
+        apw_bool_arg(a[6], 0, meta) < 0 ||
+        (*body = apw_graphql_body(st, a[2], a[3], &rq->body_len)) == NULL ||
+        apw_headers_from_py(st, a[1], &rq->headers, &has_ctype) < 0) {
+        return -1;
+    }
+    rq->body = *body;
+    if (!has_ctype) {
+        struct curl_slist *nl = curl_slist_append(rq->headers, "Content-Type: application/json");
+        if (nl == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        rq->headers = nl;
+    }
+    return 0;
+}
+
+/* What graphql() returns for a completed transfer: the answer's data (or
+ * (data, status, request id) with `meta`), or NULL with GraphQLError or
+ * HTTPError set. */
+PyObject *
+apw_graphql_answer(apw_tr_state *st, const char *url, long status, const apw_xfer *x,
+                   int meta)
+{
     apw_json_error jerr;
-    PyObject *answer = NULL;
+    PyObject *answer;
     PyObject *errors;
     PyObject *data;
     PyObject *res = NULL;
 
-    if (st == NULL || apw_session_ready(self) < 0 ||
-        apw_parse_args("graphql", args, nargs, kwnames, names, 4, 3, a) < 0) {
-        return NULL;
-    }
-    rq.method = "POST";
-    if ((rq.url = apw_str_arg(st->ArgumentError, a[0], "url", NULL)) == NULL ||
-        apw_ms_arg(st->ArgumentError, a[4], "timeout_ms", self->timeout_ms, &rq.timeout_ms) < 0 ||
-        apw_bool_arg(a[5], 0, &x.idempotent) < 0 ||
-        apw_bool_arg(a[6], 0, &meta) < 0 ||
-        (body = apw_graphql_body(st, a[2], a[3], &rq.body_len)) == NULL ||
-        apw_headers_from_py(st, a[1], &rq.headers, &has_ctype) < 0) {
-        goto done;
-    }
-    rq.body = body;
-    if (!has_ctype) {
-        struct curl_slist *nl = curl_slist_append(rq.headers, "Content-Type: application/json");
-        if (nl == NULL) {
-            PyErr_NoMemory();
-            goto done;
-        }
-        rq.headers = nl;
-    }
-    Py_INCREF(op);
-    if (apw_perform(st, self, &rq, &x, &status) < 0) {
-        Py_DECREF(op);
-        goto done;
-    }
-    Py_DECREF(op);
-
-    answer = st->api->json_decode(st->api->json, x.body != NULL ? x.body : "", x.body_len,
+    answer = st->api->json_decode(st->api->json, x->body != NULL ? x->body : "", x->body_len,
                                   &jerr);
     if (answer == NULL || !PyDict_Check(answer)) {
         char why[256];
         if (answer == NULL && PyErr_Occurred()) {
-            goto done;
+            return NULL;
         }
         if (answer == NULL) {
             (void)PyOS_snprintf(why, sizeof(why), "the answer is not JSON (%s)", jerr.msg);
@@ -393,7 +390,7 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
         else {
             (void)PyOS_snprintf(why, sizeof(why), "the answer is not a JSON object");
         }
-        apw_raise_http(st, rq.url, status, &x, why);
+        apw_raise_http(st, url, status, x, why);
         goto done;
     }
     if (apw_member(answer, st->s_errors, &errors) < 0 ||
@@ -401,19 +398,50 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
         goto done;
     }
     if (errors != NULL && PyList_Check(errors) && PyList_GET_SIZE(errors) > 0) {
-        apw_raise_graphql(st, errors, data, status, &x);
+        apw_raise_graphql(st, errors, data, status, x);
     }
     else if (data != NULL) {
-        res = meta ? apw_graphql_meta(data, status, &x) : Py_NewRef(data);
+        res = meta ? apw_graphql_meta(data, status, x) : Py_NewRef(data);
     }
     else {
-        apw_raise_http(st, rq.url, status, &x, "the answer has neither `data` nor `errors`");
+        apw_raise_http(st, url, status, x, "the answer has neither `data` nor `errors`");
     }
 done:
     Py_XDECREF(answer);
+    return res;
+}
+
+PyObject *
+apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
+                    PyObject *kwnames)
+{
+    ApwSession *self = (ApwSession *)op;
+    apw_tr_state *st = apw_tr_get_state_by_type(Py_TYPE(op));
+    PyObject *a[7];
+    apw_req rq = {0};
+    apw_xfer x = {0};
+    char *body = NULL;
+    int meta = 0;
+    long status = 0;
+    PyObject *res = NULL;
+
+    if (st == NULL || apw_session_ready(self) < 0 ||
+        apw_parse_args("graphql", args, nargs, kwnames, apw_graphql_names, 4, 3, a) < 0) {
+        return NULL;
+    }
+    if (apw_graphql_prepare(st, self, a, &rq, &x, &body, &meta) < 0) {
+        goto done;
+    }
+    Py_INCREF(op);
+    if (apw_perform(st, self, &rq, &x, &status) < 0) {
+        Py_DECREF(op);
+        goto done;
+    }
+    Py_DECREF(op);
+    res = apw_graphql_answer(st, rq.url, status, &x, meta);
+done:
     curl_slist_free_all(rq.headers);
     PyMem_RawFree(body);
     apw_xfer_release(&x);
     return res;
 }
-

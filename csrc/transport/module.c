@@ -109,7 +109,7 @@ apw_tr_exec(PyObject *m)
 
     if (apw_tr_borrow_core(st) < 0 || apw_tr_init_strings(st) < 0 ||
         PyModule_AddStringConstant(m, "CURL_VERSION", cv->version) < 0 ||
-        apw_session_exec(m, st) < 0) {
+        apw_session_exec(m, st) < 0 || apw_multi_exec(m, st) < 0) {
         return -1;
     }
     return 0;

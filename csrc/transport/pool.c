@@ -46,19 +46,22 @@ apw_share_new(ApwSession *s)
     return sh;
 }
 
-/* Options that stay the same for every transfer of a slot. */
-static CURLcode
-apw_easy_defaults(ApwSession *s, CURL *e)
+/* Options that stay the same for every transfer of a handle: the session's
+ * settings; `share` (may be NULL) and `fds` (where its sockets are listed). */
+CURLcode
+apw_easy_defaults(ApwSession *s, CURL *e, CURLSH *share, apw_fdset *fds)
 {
     APW_SETOPT(e, CURLOPT_NOSIGNAL, 1L);
-    APW_SETOPT(e, CURLOPT_SHARE, s->share);
+    if (share != NULL) {
+        APW_SETOPT(e, CURLOPT_SHARE, share);
+    }
     APW_SETOPT(e, CURLOPT_WRITEFUNCTION, apw_cb_write);
     APW_SETOPT(e, CURLOPT_HEADERFUNCTION, apw_cb_header);
     APW_SETOPT(e, CURLOPT_PREREQFUNCTION, apw_cb_prereq);
     APW_SETOPT(e, CURLOPT_OPENSOCKETFUNCTION, apw_cb_opensocket);
-    APW_SETOPT(e, CURLOPT_OPENSOCKETDATA, (void *)s);
+    APW_SETOPT(e, CURLOPT_OPENSOCKETDATA, (void *)fds);
     APW_SETOPT(e, CURLOPT_CLOSESOCKETFUNCTION, apw_cb_closesocket);
-    APW_SETOPT(e, CURLOPT_CLOSESOCKETDATA, (void *)s);
+    APW_SETOPT(e, CURLOPT_CLOSESOCKETDATA, (void *)fds);
     APW_SETOPT(e, CURLOPT_CONNECTTIMEOUT_MS, s->connect_timeout_ms);
     APW_SETOPT(e, CURLOPT_SSL_VERIFYPEER, s->verify ? 1L : 0L);
     APW_SETOPT(e, CURLOPT_SSL_VERIFYHOST, s->verify ? 2L : 0L);
@@ -104,7 +107,7 @@ apw_slot_new(ApwSession *s)
     slot->easy = curl_easy_init();
     slot->multi = curl_multi_init();
     if (slot->easy == NULL || slot->multi == NULL ||
-        apw_easy_defaults(s, slot->easy) != CURLE_OK) {
+        apw_easy_defaults(s, slot->easy, s->share, &s->fds) != CURLE_OK) {
         apw_slot_free(slot);
         return NULL;
     }

@@ -195,69 +195,84 @@ PyDoc_STRVAR(apw_session_request_doc,
 "means True for GET, HEAD and OPTIONS and False otherwise; a request that is\n"
 "not idempotent is never sent twice (AmbiguousRequestError instead).");
 
+const char *const apw_request_names[] = {"method", "url", "headers", "body", "timeout_ms",
+                                        "idempotent", NULL};
+
+/* Arguments of request() (apw_request_names) into `rq` and `x`; *owned_body
+ * gets a copy of a buffer body.  rq->method, rq->url and rq->body point into
+ * the argument objects.  0, or -1 with an exception set (the caller frees
+ * rq->headers and *owned_body either way). */
+int
+apw_request_prepare(apw_tr_state *st, ApwSession *s, PyObject *const *a, apw_req *rq,
+                    apw_xfer *x, char **owned_body)
+{
+    int has_ctype;
+
+    if ((rq->method = apw_method_arg(st, a[0])) == NULL ||
+        (rq->url = apw_str_arg(st->ArgumentError, a[1], "url", NULL)) == NULL ||
+        apw_ms_arg(st->ArgumentError, a[4], "timeout_ms", s->timeout_ms, &rq->timeout_ms) < 0 ||
+        apw_bool_arg(a[5], apw_method_is_safe(rq->method), &x->idempotent) < 0 ||
+        apw_body_arg(a[3], &rq->body, &rq->body_len, owned_body) < 0 ||
+        apw_headers_from_py(st, a[2], &rq->headers, &has_ctype) < 0) {
+        return -1;
+    }
+    x->keep_headers = 1;
+    return 0;
+}
+
+/* The Response (status, headers, body) of a completed request(). */
+PyObject *
+apw_response_new(apw_tr_state *st, long status, const apw_xfer *x)
+{
+    PyObject *hdrs = apw_headers_to_py(x);
+    PyObject *body = NULL;
+    PyObject *code = NULL;
+    PyObject *res = NULL;
+
+    body = hdrs != NULL ? PyBytes_FromStringAndSize(x->body != NULL ? x->body : "",
+                                                    (Py_ssize_t)x->body_len) : NULL;
+    code = body != NULL ? PyLong_FromLong(status) : NULL;
+    res = code != NULL ? PyStructSequence_New((PyTypeObject *)st->ResponseType) : NULL;
+    if (res == NULL) {
+        Py_XDECREF(hdrs);
+        Py_XDECREF(body);
+        Py_XDECREF(code);
+        return NULL;
+    }
+    PyStructSequence_SET_ITEM(res, 0, code);                    /* steals */
+    PyStructSequence_SET_ITEM(res, 1, hdrs);                    /* steals */
+    PyStructSequence_SET_ITEM(res, 2, body);                    /* steals */
+    return res;
+}
+
 static PyObject *
 apw_session_request(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
                     PyObject *kwnames)
 {
-    static const char *const names[] = {"method", "url", "headers", "body", "timeout_ms",
-                                        "idempotent", NULL};
     ApwSession *self = (ApwSession *)op;
     apw_tr_state *st = apw_tr_get_state_by_type(Py_TYPE(op));
     PyObject *a[6];
     apw_req rq = {0};
     apw_xfer x = {0};
     char *owned_body = NULL;
-    int has_ctype;
     long status = 0;
-    PyObject *hdrs = NULL;
-    PyObject *body = NULL;
     PyObject *res = NULL;
 
     if (st == NULL || apw_session_ready(self) < 0 ||
-        apw_parse_args("request", args, nargs, kwnames, names, 4, 2, a) < 0) {
+        apw_parse_args("request", args, nargs, kwnames, apw_request_names, 4, 2, a) < 0) {
         return NULL;
     }
-    if ((rq.method = apw_method_arg(st, a[0])) == NULL ||
-        (rq.url = apw_str_arg(st->ArgumentError, a[1], "url", NULL)) == NULL ||
-        apw_ms_arg(st->ArgumentError, a[4], "timeout_ms", self->timeout_ms, &rq.timeout_ms) < 0 ||
-        apw_bool_arg(a[5], apw_method_is_safe(rq.method), &x.idempotent) < 0 ||
-        apw_body_arg(a[3], &rq.body, &rq.body_len, &owned_body) < 0 ||
-        apw_headers_from_py(st, a[2], &rq.headers, &has_ctype) < 0) {
+    if (apw_request_prepare(st, self, a, &rq, &x, &owned_body) < 0) {
         goto done;
     }
-    x.keep_headers = 1;
     Py_INCREF(op);                      /* stay alive while the GIL is released */
     if (apw_perform(st, self, &rq, &x, &status) < 0) {
         Py_DECREF(op);
         goto done;
     }
     Py_DECREF(op);
-    hdrs = apw_headers_to_py(&x);
-    if (hdrs == NULL) {
-        goto done;
-    }
-    body = PyBytes_FromStringAndSize(x.body != NULL ? x.body : "", (Py_ssize_t)x.body_len);
-    if (body == NULL) {
-        goto done;
-    }
-    res = PyStructSequence_New((PyTypeObject *)st->ResponseType);
-    if (res == NULL) {
-        goto done;
-    }
-    {
-        PyObject *code = PyLong_FromLong(status);
-        if (code == NULL) {
-            Py_CLEAR(res);
-            goto done;
-        }
-        PyStructSequence_SET_ITEM(res, 0, code);                 /* steals */
-        PyStructSequence_SET_ITEM(res, 1, hdrs);                 /* steals */
-        PyStructSequence_SET_ITEM(res, 2, body);                 /* steals */
-        hdrs = body = NULL;
-    }
+    res = apw_response_new(st, status, &x);
 done:
-    Py_XDECREF(hdrs);
-    Py_XDECREF(body);
     curl_slist_free_all(rq.headers);
     PyMem_RawFree(owned_body);
     apw_xfer_release(&x);

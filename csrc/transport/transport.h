@@ -12,6 +12,9 @@
  *   ca.c           CA bundle discovery
  *   callbacks.c    libcurl callbacks (write, header, prerequest, sockets, share locks)
  *   curl_errors.c  libcurl failure codes -> exception types
+ *   multi.c        the Multi type: the asyncio transport (libcurl's multi
+ *                  interface driven by an event loop)
+ *   outcome.c      whether a failed transfer may have been applied (ambiguous)
  * JSON comes from approw._core through its C API (core_api.h); the exception
  * types are approw._core's, borrowed into this module's state.
  *
@@ -237,11 +240,42 @@ void apw_pool_drain(ApwSession *s);
 /* First use in a forked child.  0, or -1 with an exception set. */
 int apw_session_after_fork(apw_tr_state *st, ApwSession *s);
 
+/* ---------------------------------------------------------------- pool.c, perform.c:
+ * the pieces the asyncio transport (multi.c) shares with Session */
+CURLcode apw_easy_defaults(ApwSession *s, CURL *e, CURLSH *share, apw_fdset *fds);
+CURLcode apw_easy_request(CURL *e, const apw_req *rq, apw_xfer *x, char *errbuf);
+void apw_easy_forget(CURL *e);
+void apw_raise_failed(apw_tr_state *st, ApwSession *s, const apw_req *rq, const apw_xfer *x,
+                      CURLcode cc, const char *errbuf);
+
+/* ---------------------------------------------------------------- session.c, graphql.c:
+ * the arguments of request() and graphql() into a request, and their results */
+extern const char *const apw_request_names[];   /* request()'s parameters */
+extern const char *const apw_graphql_names[];   /* graphql()'s parameters */
+int apw_request_prepare(apw_tr_state *st, ApwSession *s, PyObject *const *a, apw_req *rq,
+                        apw_xfer *x, char **owned_body);
+PyObject *apw_response_new(apw_tr_state *st, long status, const apw_xfer *x);
+int apw_graphql_prepare(apw_tr_state *st, ApwSession *s, PyObject *const *a, apw_req *rq,
+                        apw_xfer *x, char **body, int *meta);
+PyObject *apw_graphql_answer(apw_tr_state *st, const char *url, long status,
+                             const apw_xfer *x, int meta);
+
+/* ---------------------------------------------------------------- multi.c */
+/* Add Multi (the asyncio transport) to approw._transport. */
+int apw_multi_exec(PyObject *module, apw_tr_state *st);
+
 /* ---------------------------------------------------------------- perform.c */
 /* Run one transfer (GIL held on entry and exit, released while libcurl
  * works).  0 with *status and `x` filled, or -1 with an exception set. */
 int apw_perform(apw_tr_state *st, ApwSession *s, const apw_req *rq, apw_xfer *x,
                 long *status);
+
+/* ---------------------------------------------------------------- outcome.c */
+/* 1 when the failure `cc` of transfer `x` may have left its request applied
+ * by the server (it is not idempotent and may have reached the socket): it
+ * must be raised as AmbiguousRequestError and never retried.  0 when the
+ * request was never sent, may be sent again, or was answered. */
+int apw_failure_is_ambiguous(const apw_xfer *x, CURLcode cc);
 
 /* ---------------------------------------------------------------- ca.c */
 /* The CA file of a verifying Session given none: 0 with *out a PyMem_Raw path
@@ -265,6 +299,7 @@ size_t apw_cb_write(char *ptr, size_t size, size_t nmemb, void *userdata);
 size_t apw_cb_header(char *ptr, size_t size, size_t nmemb, void *userdata);
 int apw_cb_prereq(void *clientp, char *conn_primary_ip, char *conn_local_ip,
                   int conn_primary_port, int conn_local_port);
+/* Socket callbacks: their data is the apw_fdset that lists the sockets. */
 curl_socket_t apw_cb_opensocket(void *clientp, curlsocktype purpose,
                                 struct curl_sockaddr *address);
 int apw_cb_closesocket(void *clientp, curl_socket_t fd);

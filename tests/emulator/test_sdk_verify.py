@@ -185,6 +185,24 @@ def test_async_verifier_and_client(emu, user):
     assert verifier.key_set.fetches == 2
 
 
+def test_async_verifier_fetches_once_on_the_loop_without_threads(emu, user):
+    import asyncio
+    import threading
+
+    verifier = AsyncTokenVerifier(emu.url + "/oidc", emu.app_id)
+    tokens = [emu.user_token(user["id"]) for _ in range(50)]
+
+    async def run():
+        claims = await asyncio.gather(*(verifier.verify(t) for t in tokens))
+        # the loop's default executor names its threads asyncio_N (the emulator's own
+        # request threads run in this process too)
+        return claims, [t.name for t in threading.enumerate() if t.name.startswith("asyncio")]
+
+    claims, executor_threads = asyncio.run(run())
+    assert [c["sub"] for c in claims] == [user["id"]] * 50
+    assert verifier.key_set.fetches == 1 and executor_threads == []
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
 def test_key_set_is_usable_in_a_forked_child(emu, user, verifier):
     verifier.verify(emu.user_token(user["id"]))

@@ -32,7 +32,8 @@ from approw import _core
 
 from ..common.constants import SDK_VERSION
 from ..common.executor_base import translate_core_error
-from ..common.transport import get_session
+from ..common.locks import AsyncLock
+from ..common.transport import get_async_session, get_session
 from ..exceptions import ApprowException, ApprowHTTPError, ApprowTokenError
 
 __all__ = ["KeySet", "AsyncKeySet", "DEFAULT_TTL", "MIN_TTL", "MAX_TTL"]
@@ -140,14 +141,26 @@ class KeySet:
         try:
             if self._generation == seen:   # nobody fetched while we waited
                 now = self._clock()
-                if now >= self._expires:
-                    self._refresh(now)
-                elif self._lookup(kid) is None and now - self._last_unknown >= self.refetch_interval:
-                    self._last_unknown = now
-                    self._refresh(now)
+                if self._must_fetch(kid, now):
+                    try:
+                        self._install(self._fetch(), now)
+                    except ApprowException as e:
+                        self._fetch_failed(e, now)
             key = self._lookup(kid)
         finally:
             self._lock.release()
+        return self._found(kid, key)
+
+    def _must_fetch(self, kid: Optional[str], now: float) -> bool:
+        """Whether the snapshot must be refetched for ``kid`` now (fetch lock held)."""
+        if now >= self._expires:
+            return True
+        if self._lookup(kid) is None and now - self._last_unknown >= self.refetch_interval:
+            self._last_unknown = now
+            return True
+        return False
+
+    def _found(self, kid: Optional[str], key: Optional[JWK]) -> JWK:
         if key is None:
             raise ApprowTokenError(_INVALID, "the token's key (kid %r) is not published at %s" % (kid, self.jwks_uri)
                                    if kid is not None else "the token names no key (kid) and %s has %d keys"
@@ -157,33 +170,39 @@ class KeySet:
     def _lookup(self, kid: Optional[str]) -> Optional[JWK]:
         return self._keys.get(kid) if kid is not None else self._only
 
-    def _refresh(self, now: float) -> None:
-        """Fetch the JWKS (lock held).  A failure keeps the old keys when there are any."""
-        try:
-            keys, lifetime = self._fetch()
-        except ApprowException as e:
-            if not self._keys:
-                raise
-            import logging  # only on this failure: the SDK does not import logging otherwise
+    def _fetch_failed(self, e: ApprowException, now: float) -> None:
+        """A refresh failed: the old keys stay when there are any (retried after
+        ``refetch_interval``), else ``e`` is raised."""
+        if not self._keys:
+            raise e
+        import logging  # only on this failure: the SDK does not import logging otherwise
 
-            logging.getLogger("approw.v2.authentication").warning(
-                "cannot refresh the JWKS from %s, keeping the cached keys: %s", self.jwks_uri, e)
-            self._expires = now + self.refetch_interval
-            return
+        logging.getLogger("approw.v2.authentication").warning(
+            "cannot refresh the JWKS from %s, keeping the cached keys: %s", self.jwks_uri, e)
+        self._expires = now + self.refetch_interval
+
+    def _install(self, fetched: Tuple[Dict[str, JWK], float], now: float) -> None:
+        keys, lifetime = fetched
         self._keys = keys
         usable = list(keys.values())
         self._only = usable[0] if len(usable) == 1 else None
         self._expires = now + lifetime
         self._generation += 1
 
+    _HEADERS = (("accept", "application/json"), ("x-approw-sdk-version", SDK_VERSION))
+
     def _fetch(self) -> Tuple[Dict[str, JWK], float]:
         self.fetches += 1
         session = get_session(verify=self._verify, ca_file=self._ca_file)
-        headers = (("accept", "application/json"), ("x-approw-sdk-version", SDK_VERSION))
         try:
-            response = session.request("GET", self.jwks_uri, headers, timeout_ms=self._timeout_ms)
+            response = session.request("GET", self.jwks_uri, self._HEADERS,
+                                       timeout_ms=self._timeout_ms)
         except _core.CoreError as e:
             raise translate_core_error(e, "GET JWKS", self._timeout_ms) from e
+        return self._parse(response)
+
+    def _parse(self, response: Any) -> Tuple[Dict[str, JWK], float]:
+        """``(kid -> JWK, seconds to keep them)`` from the JWKS answer."""
         where = self.jwks_uri.split("?", 1)[0]
         if response.status != 200:
             hint = ("; no keys are published there: check the issuer (the 'iss' claim of your tokens, "
@@ -216,16 +235,39 @@ class KeySet:
 
 
 class AsyncKeySet:
-    """A :class:`KeySet` for coroutines: :meth:`load` runs in the loop's default executor (the
-    key set's lock and its requests block), :meth:`get` is the same lock-free lookup."""
+    """A :class:`KeySet` for coroutines: :meth:`get` is the same lock-free lookup; :meth:`load`
+    fetches on the running event loop (the asyncio transport, no thread), one fetch at a time
+    per loop, into the same snapshot the threads use."""
 
-    __slots__ = ("key_set", "get")
+    __slots__ = ("key_set", "get", "_lock")
 
     def __init__(self, key_set: KeySet) -> None:
         self.key_set = key_set
         self.get = key_set.get
+        self._lock = AsyncLock()
 
     async def load(self, kid: Optional[str]) -> JWK:
-        import asyncio
+        """:meth:`KeySet.load`, awaited."""
+        ks = self.key_set
+        seen = ks._generation
+        async with self._lock:
+            if ks._generation == seen:   # no task fetched while we waited
+                now = ks._clock()
+                if ks._must_fetch(kid, now):
+                    try:
+                        ks._install(await self._fetch(), now)
+                    except ApprowException as e:
+                        ks._fetch_failed(e, now)
+            key = ks._lookup(kid)
+        return ks._found(kid, key)
 
-        return await asyncio.get_running_loop().run_in_executor(None, self.key_set.load, kid)
+    async def _fetch(self) -> Tuple[Dict[str, JWK], float]:
+        ks = self.key_set
+        ks.fetches += 1
+        session = get_async_session(verify=ks._verify, ca_file=ks._ca_file)
+        try:
+            response = await session.request("GET", ks.jwks_uri, ks._HEADERS,
+                                             timeout_ms=ks._timeout_ms)
+        except _core.CoreError as e:
+            raise translate_core_error(e, "GET JWKS", ks._timeout_ms) from e
+        return ks._parse(response)

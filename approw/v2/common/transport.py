@@ -20,21 +20,24 @@ Why that is safe
     number of distinct settings in a process is tiny, so the cache stays small.
 
 asyncio clients
-    :func:`get_async_session` wraps the same shared session in an :class:`AsyncSession`, which
-    runs each blocking transfer in the event loop's default executor (a worker thread; the C
-    transport releases the GIL while it waits), so the loop never blocks and asyncio clients
-    share connections with sync clients of the same settings.
+    :func:`get_async_session` gives an :class:`AsyncSession` over the same shared session:
+    per event loop, an ``approw._transport.Multi`` (libcurl's multi interface driven by that
+    loop's ``add_reader``/``add_writer``/``call_later``) runs the transfers with the session's
+    settings.  No thread is involved; a cancelled call stops its transfer at once.  Each loop
+    has its own connections (reused by all its coroutines; HTTP/2 multiplexed over TLS when the
+    server offers it); a closed loop's transport is closed when another loop next makes one,
+    and a forked child starts without any (the parent's sockets are never touched).
 
 Tests
     :func:`set_session_factory` replaces the factory (e.g. with a fake session that records
     requests and answers from a script) and empties the cache; nothing else in the SDK creates
-    sessions, so no test needs sockets.
+    sessions, so no test needs sockets.  The asyncio clients then call the fake directly
+    (awaited, no transport).
 """
-import functools
 import os
 import threading
+import weakref
 from typing import (
-    TYPE_CHECKING,
     Any,
     Callable,
     Dict,
@@ -44,14 +47,12 @@ from typing import (
     Sequence,
     Tuple,
     Union,
+    cast,
 )
 
 from approw import _core
 
 from .constants import DEFAULT_MAX_RESPONSE_BYTES
-
-if TYPE_CHECKING:
-    import asyncio
 
 __all__ = [
     "SessionLike",
@@ -98,7 +99,7 @@ class SessionLike(Protocol):
 
 
 class AsyncSessionLike(Protocol):
-    """What ``AsyncExecutor`` needs: the session calls, awaitable."""
+    """What ``AsyncExecutor`` needs: the session calls, awaitable, and ``aclose()``."""
 
     async def request(
         self,
@@ -123,10 +124,84 @@ class AsyncSessionLike(Protocol):
         meta: bool = ...,
     ) -> Any: ...
 
+    async def aclose(self) -> None: ...
+
 
 class AsyncSession:
-    """A session's calls as coroutines: each blocking transfer runs in the running loop's
-    default executor."""
+    """A session's calls as coroutines, on the running loop's ``Multi`` (see the module
+    docstring).  Thread-safe: each loop (one per thread) gets its own transport."""
+
+    __slots__ = ("session", "_multis", "__weakref__")
+
+    def __init__(self, session: SessionLike) -> None:
+        self.session = session
+        self._multis: Dict[Any, Any] = {}   # event loop -> its Multi
+        _async_sessions.add(self)
+
+    def _multi(self) -> Any:
+        import asyncio  # ~20 ms: sync-only programs never load it
+
+        loop = asyncio.get_running_loop()
+        multi = self._multis.get(loop)
+        if multi is None:
+            multi = self._new_multi(loop)
+        return multi
+
+    def _new_multi(self, loop: Any) -> Any:
+        from approw import _transport
+
+        with _lock:
+            for other in [lp for lp in self._multis if lp.is_closed()]:
+                self._multis.pop(other).close()   # a closed loop's: no loop call, no leak
+            multi = self._multis.get(loop)
+            if multi is None:
+                multi = self._multis[loop] = _transport.Multi(cast(Any, self.session), loop)
+        return multi
+
+    async def request(self, method: str, url: str, headers: Headers = (),
+                      body: Union[bytes, str, None] = None, *, timeout_ms: Optional[int] = None,
+                      idempotent: Optional[bool] = None) -> Any:
+        multi = self._multi()
+        future = multi.request(method, url, headers, body, timeout_ms=timeout_ms,
+                               idempotent=idempotent)
+        try:
+            return await future
+        except BaseException:
+            multi.cancel(future)   # cancelled (or interrupted): stop the transfer now
+            raise
+
+    async def graphql(self, url: str, headers: Headers, document: str,
+                      variables: Optional[Mapping[str, Any]] = None, *,
+                      timeout_ms: Optional[int] = None, idempotent: bool = False,
+                      meta: bool = False) -> Any:
+        multi = self._multi()
+        future = multi.graphql(url, headers, document, variables, timeout_ms=timeout_ms,
+                               idempotent=idempotent, meta=meta)
+        try:
+            return await future
+        except BaseException:
+            multi.cancel(future)
+            raise
+
+    async def aclose(self) -> None:
+        """Close the running loop's transport: its connections, and any request of this loop
+        still in flight (it fails with ``TransportError``).  The next call opens new ones."""
+        import asyncio
+
+        with _lock:
+            multi = self._multis.pop(asyncio.get_running_loop(), None)
+        if multi is not None:
+            multi.close()
+
+    def _forget_after_fork(self) -> None:
+        multis, self._multis = list(self._multis.values()), {}
+        for multi in multis:
+            multi.close()   # in the child: the parent's sockets are replaced, never used
+
+
+class _InlineAsyncSession:
+    """A test double's calls as coroutines (sessions from :func:`set_session_factory` answer
+    without I/O, so they are called directly)."""
 
     __slots__ = ("session",)
 
@@ -136,24 +211,18 @@ class AsyncSession:
     async def request(self, method: str, url: str, headers: Headers = (),
                       body: Union[bytes, str, None] = None, *, timeout_ms: Optional[int] = None,
                       idempotent: Optional[bool] = None) -> Any:
-        call = functools.partial(self.session.request, method, url, headers, body,
-                                 timeout_ms=timeout_ms, idempotent=idempotent)
-        return await _running_loop().run_in_executor(None, call)
+        return self.session.request(method, url, headers, body, timeout_ms=timeout_ms,
+                                    idempotent=idempotent)
 
     async def graphql(self, url: str, headers: Headers, document: str,
                       variables: Optional[Mapping[str, Any]] = None, *,
                       timeout_ms: Optional[int] = None, idempotent: bool = False,
                       meta: bool = False) -> Any:
-        call = functools.partial(self.session.graphql, url, headers, document, variables,
-                                 timeout_ms=timeout_ms, idempotent=idempotent, meta=meta)
-        return await _running_loop().run_in_executor(None, call)
+        return self.session.graphql(url, headers, document, variables, timeout_ms=timeout_ms,
+                                    idempotent=idempotent, meta=meta)
 
-
-def _running_loop() -> "asyncio.AbstractEventLoop":
-    # asyncio is imported on first use (it costs ~20 ms): sync-only programs never load it.
-    import asyncio
-
-    return asyncio.get_running_loop()
+    async def aclose(self) -> None:
+        return None
 
 
 #: ``factory(verify=..., ca_file=..., max_response_bytes=...)`` -> a session.
@@ -163,12 +232,16 @@ _Key = Tuple[bool, Optional[str], int]
 
 _lock = threading.Lock()
 _sessions: Dict[_Key, SessionLike] = {}
+_async: Dict[_Key, "AsyncSessionLike"] = {}
 _factory: Optional[SessionFactory] = None
+_async_sessions: "weakref.WeakSet[AsyncSession]" = weakref.WeakSet()
 
 
 def _reset_lock_after_fork() -> None:
     global _lock
     _lock = threading.Lock()
+    for session in list(_async_sessions):
+        session._forget_after_fork()
 
 
 # A lock held by another thread when the process forks would stay locked in the child.
@@ -198,15 +271,24 @@ def get_session(*, verify: bool = True, ca_file: Optional[str] = None,
 
 def get_async_session(*, verify: bool = True, ca_file: Optional[str] = None,
                       max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES) -> AsyncSessionLike:
-    """The shared session for these settings, for an asyncio client."""
-    return AsyncSession(get_session(verify=verify, ca_file=ca_file,
-                                    max_response_bytes=max_response_bytes))
+    """The shared asyncio session for these settings (over the shared session)."""
+    key = (verify, ca_file, max_response_bytes)
+    session = _async.get(key)
+    if session is None:
+        sync = get_session(verify=verify, ca_file=ca_file, max_response_bytes=max_response_bytes)
+        with _lock:
+            session = _async.get(key)
+            if session is None:
+                session = AsyncSession(sync) if _factory is None else _InlineAsyncSession(sync)
+                _async[key] = session
+    return session
 
 
 def clear_sessions() -> None:
     """Forget all cached sessions (clients keep the one they already hold)."""
     with _lock:
         _sessions.clear()
+        _async.clear()
 
 
 def set_session_factory(factory: Optional[SessionFactory]) -> Optional[SessionFactory]:
@@ -216,4 +298,5 @@ def set_session_factory(factory: Optional[SessionFactory]) -> Optional[SessionFa
     with _lock:
         previous, _factory = _factory, factory
         _sessions.clear()
+        _async.clear()
     return previous
