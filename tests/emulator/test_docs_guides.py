@@ -1,7 +1,8 @@
 """Every Python sample of the documentation site runs: each guide's ``code-block:: python``
 blocks, in order, in one namespace, against a fresh emulator (placeholders such as
 'APPROW_HOST' replaced by its values).  Functions named ``test_*`` that a guide defines (the
-testing guide's examples) are then called with the emulator as their fixture.  So the docs
+testing guide's examples) are then called with the emulator as their fixture (and
+``monkeypatch`` as pytest's).  So the docs
 cannot drift from the SDK.  The web-frameworks guide runs in a child interpreter (it
 configures Django, which a process does once)."""
 import contextlib
@@ -96,13 +97,19 @@ def test_guide_samples_run(page: Path, approw_emulator_fresh: Any) -> None:
                 exec(compile(block, str(page), "exec"), namespace)
             for name, func in list(namespace.items()):
                 if name.startswith("test_") and inspect.isfunction(func):
-                    func(**{p: emu for p in inspect.signature(func).parameters})
+                    with pytest.MonkeyPatch.context() as monkeypatch:   # pytest's fixture
+                        func(**{p: monkeypatch if p == "monkeypatch" else emu
+                                for p in inspect.signature(func).parameters})
         printed = out.getvalue()
     if page.stem == "quickstart":
         assert "emulator at http://127.0.0.1:" in printed and "2004 User does not exist" in printed
     if page.stem == "errors":
         assert "already exists: 2026" in printed
         assert "Approw Request Error (connection): checkLoginStatus: connection failed" in printed
+    if page.stem == "oidc":
+        assert "reports:read 300" in printed           # the machine client's scope and lifetime
+    if page.stem == "management":
+        assert "did you mean 'nickname'?" in printed and "['alice', 'bob'] 2" in printed
     if page.stem == "asyncio":
         assert printed.strip().endswith("(5, 5, 'user0')")
 
