@@ -73,6 +73,11 @@ nitpick_ignore_regex = [
                r"|Callable|Mapping|Sequence|Iterable|Iterator|Literal|TypedDict|Exception"
                r"|ValueError|TypeError|TimeoutError|ConnectionError|T|R|K|V)"),
 ]
+# The view decorators of approw.integrations.flask and .django are typed with a private TypeVar,
+# ``F = TypeVar("F", bound=Callable[..., Any])`` ("returns a view of the type it was given"): a
+# module-private type variable, with no entry of its own in the reference.
+nitpick_ignore = [("py:class", "approw.integrations.django.F"),
+                  ("py:class", "approw.integrations.flask.F")]
 
 # Methods of the clients first in search results (docs/_static/scorer.js).
 html_search_scorer = str(Path(__file__).resolve().parent / "_static" / "scorer.js")

@@ -109,7 +109,7 @@ def write_pages(srcdir: Path) -> None:
         pages["integrations"] = integrations
     index = "API reference\n=============\n\n.. toctree::\n   :maxdepth: 1\n\n"
     index += "".join(f"   {name}\n" for name in pages)
-    index += "   ../exceptions\n   ../shapes\n"
+    index += "   ../exceptions\n   ../shapes\n   ../paging\n"
     pages["index"] = index
     for name, text in pages.items():
         target = out / f"{name}.rst"

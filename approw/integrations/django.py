@@ -1,4 +1,4 @@
-"""Approw for Django projects.
+"""Approw for Django projects::
 
     # settings.py
     APPROW = {"HOST": "https://YOUR_APP.approw.com", "APP_ID": "...",

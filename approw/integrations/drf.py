@@ -1,4 +1,4 @@
-"""Approw for Django REST framework: an authentication class and permission classes.
+"""Approw for Django REST framework: an authentication class and permission classes::
 
     REST_FRAMEWORK = {
         "DEFAULT_AUTHENTICATION_CLASSES": ["approw.integrations.drf.ApprowAuthentication"],

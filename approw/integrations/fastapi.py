@@ -1,4 +1,4 @@
-"""Approw for FastAPI: the Starlette integration's methods are FastAPI dependencies.
+"""Approw for FastAPI: the Starlette integration's methods are FastAPI dependencies::
 
     from fastapi import Depends, FastAPI
     from approw.integrations.fastapi import Approw, ApprowSettings, Principal

@@ -1,4 +1,4 @@
-"""Approw for Flask applications.
+"""Approw for Flask applications::
 
     from flask import Flask, g
     from approw.integrations.flask import Approw, login_required, permission_required

@@ -1,5 +1,5 @@
 """Approw for Starlette and FastAPI applications (asyncio): bearer-token authentication, the
-permission and role checks, the error answers, and the async clients bound to the lifespan.
+permission and role checks, the error answers, and the async clients bound to the lifespan::
 
     from approw.integrations.core import ApprowSettings
     from approw.integrations.starlette import Approw

@@ -82,8 +82,17 @@ def browser() -> Iterator[Any]:
 def test_the_site_builds_with_its_parts(site: Path) -> None:
     for page in ("index.html", "search.html", "searchindex.js", "guides/quickstart.html",
                  "guides/migrating.html", "reference/api/management-users.html",
-                 "reference/api/authentication-client.html", "reference/exceptions.html"):
+                 "reference/api/authentication-client.html", "reference/exceptions.html",
+                 "reference/paging.html", "reference/api/integrations.html"):
         assert (site / page).is_file(), page
+    paging = (site / "reference" / "paging.html").read_text()
+    assert 'id="approw.v2.common.paging.Pager"' in paging
+    assert 'id="approw.v2.common._async.paging.AsyncPager"' in paging
+    shapes = (site / "reference" / "shapes.html").read_text()
+    for name in ("ProtocolSettings", "AccessKeyAccount", "AccessKeyAccountPage"):
+        assert f'id="approw.v2.common.shapes.org.{name}"' in shapes, name
+    users = (site / "reference" / "api" / "management-users.html").read_text()
+    assert 'href="../paging.html#approw.v2.common.paging.Pager"' in users      # iter() -> Pager
     chart = (site / "guides" / "performance.html").read_text()
     assert '<svg class="bench-chart"' in chart and "users.list" in chart
     errors = (site / "guides" / "errors.html").read_text()

@@ -1,4 +1,4 @@
-"""Iterate over every item of a paged list method, one page at a time.
+"""Iterate over every item of a paged list method, one page at a time::
 
     for user in management.users.iter(limit=100):     # `async for` with an asyncio client
         ...

@@ -4,8 +4,9 @@ from typing import Any, Dict, List, Optional, TypedDict
 from .users import AuthorizedResources, RolePage, User, UserPage
 
 __all__ = [
-    "OrgNode", "Org", "OrgPage", "OrgTreeNode", "Application", "ApplicationPage",
-    "AccessPolicy", "AccessPolicyPage", "Agreement", "AgreementPage",
+    "OrgNode", "Org", "OrgPage", "OrgTreeNode", "Application", "ApplicationPage", "ProtocolSettings",
+    "AccessKeyAccount", "AccessKeyAccountPage", "AccessPolicy", "AccessPolicyPage", "Agreement",
+    "AgreementPage",
 ]
 
 
