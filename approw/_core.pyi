@@ -1,7 +1,7 @@
 """Type stubs for the C extension ``approw._core`` (internal API)."""
 
 import builtins
-from typing import Any, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
 
 CURL_VERSION: str
 OPENSSL_VERSION: str
@@ -9,6 +9,9 @@ CJSON_VERSION: str
 RSA_MIN_BITS: int     # 1024: smaller RSA keys are refused for encryption and verification
 JWT_MAX_BYTES: int    # 16384: jwt_verify's default max_bytes
 DEFAULT_TIMEOUT_MS: int  # 10000: the default request and connect timeout of clients and Session
+
+# libcurl, libcurl_tls, zlib, nghttp2 (None where absent), openssl, cjson
+def versions() -> Dict[str, Optional[str]]: ...
 
 Headers = Union[Mapping[str, str], Sequence[Tuple[str, str]], None]
 JSONValue = Any

@@ -182,6 +182,49 @@ apw_init_versions(PyObject *m)
     return 0;
 }
 
+PyDoc_STRVAR(apw_core_versions_doc,
+"versions() -> dict\n\n"
+"The versions of the libraries the C core runs with (in a binary wheel, its own\n"
+"copies): libcurl, the TLS library libcurl uses, zlib, nghttp2, OpenSSL, cJSON.");
+
+static PyObject *
+apw_core_versions(PyObject *module, PyObject *Py_UNUSED(unused))
+{
+    PyObject *transport = NULL;
+    PyObject *d = NULL;
+    PyObject *v = NULL;
+
+    (void)module;
+    transport = PyImport_ImportModule("approw._transport");
+    if (transport == NULL) {
+        return NULL;
+    }
+    d = PyObject_CallMethod(transport, "_versions", NULL);
+    Py_DECREF(transport);
+    if (d == NULL) {
+        return NULL;
+    }
+    if (!PyDict_Check(d)) {
+        PyErr_SetString(PyExc_TypeError, "approw._transport._versions() did not return a dict");
+        goto fail;
+    }
+    v = PyUnicode_FromString(OpenSSL_version(OPENSSL_VERSION_STRING));
+    if (v == NULL || PyDict_SetItemString(d, "openssl", v) < 0) {
+        goto fail;
+    }
+    Py_DECREF(v);
+    v = PyUnicode_FromString(cJSON_Version());
+    if (v == NULL || PyDict_SetItemString(d, "cjson", v) < 0) {
+        goto fail;
+    }
+    Py_DECREF(v);
+    return d;
+fail:
+    Py_XDECREF(v);
+    Py_DECREF(d);
+    return NULL;
+}
+
 /* Module __getattr__ (PEP 562): the names approw._transport provides. */
 static PyObject *
 apw_core_getattr(PyObject *module, PyObject *name)
@@ -208,6 +251,7 @@ apw_core_getattr(PyObject *module, PyObject *name)
 
 static PyMethodDef apw_core_methods[] = {
     {"__getattr__", apw_core_getattr, METH_O, NULL},
+    {"versions", apw_core_versions, METH_NOARGS, apw_core_versions_doc},
     {NULL, NULL, 0, NULL},
 };
 

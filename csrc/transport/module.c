@@ -101,6 +101,48 @@ apw_tr_init_strings(apw_tr_state *st)
     return 0;
 }
 
+/* _versions() -> dict: libcurl's version and those of the TLS library, zlib and nghttp2
+ * it runs with (None where absent); approw._core.versions() adds OpenSSL and cJSON. */
+static int
+apw_tr_set_version(PyObject *d, const char *key, const char *value)
+{
+    PyObject *v = value != NULL ? PyUnicode_FromString(value) : Py_NewRef(Py_None);
+    int rc;
+
+    if (v == NULL) {
+        return -1;
+    }
+    rc = PyDict_SetItemString(d, key, v);
+    Py_DECREF(v);
+    return rc;
+}
+
+static PyObject *
+apw_tr_versions(PyObject *module, PyObject *Py_UNUSED(unused))
+{
+    const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+    PyObject *d = PyDict_New();
+
+    (void)module;
+    if (d == NULL) {
+        return NULL;
+    }
+    if (apw_tr_set_version(d, "libcurl", cv->version) < 0 ||
+        apw_tr_set_version(d, "libcurl_tls", cv->ssl_version) < 0 ||
+        apw_tr_set_version(d, "zlib", cv->libz_version) < 0 ||
+        apw_tr_set_version(d, "nghttp2",
+                           cv->age >= CURLVERSION_SIXTH ? cv->nghttp2_version : NULL) < 0) {
+        Py_DECREF(d);
+        return NULL;
+    }
+    return d;
+}
+
+static PyMethodDef apw_tr_methods[] = {
+    {"_versions", apw_tr_versions, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
 static int
 apw_tr_exec(PyObject *m)
 {
@@ -129,7 +171,7 @@ static struct PyModuleDef apw_tr_module = {
     .m_name = "approw._transport",
     .m_doc = apw_tr_doc,
     .m_size = sizeof(apw_tr_state),
-    .m_methods = NULL,
+    .m_methods = apw_tr_methods,
     .m_slots = apw_tr_slots,
     .m_traverse = apw_tr_traverse,
     .m_clear = apw_tr_clear,
