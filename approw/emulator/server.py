@@ -38,7 +38,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
-from . import rest
+from . import guard, rest
 from .context import RequestContext
 from .endpoint import encode, failure
 from .jsonlimits import loads_limited
@@ -297,8 +297,9 @@ class Handler(BaseHTTPRequestHandler):
             "Content-Type: " + content_type,
             "Content-Length: %d" % len(body),
             "X-Request-Id: " + request_id,
-            "Access-Control-Allow-Origin: *",
         ]
+        if not guard.guarded(self._path()):
+            lines.append("Access-Control-Allow-Origin: *")
         lines.extend("%s: %s" % pair for pair in extra)
         if self.close_connection:
             lines.append("Connection: close")
@@ -322,8 +323,13 @@ class Handler(BaseHTTPRequestHandler):
         body = self._read_body_or_fail(path)
         if body is None:
             return
+        if guard.guarded(path):  # the emulator's own routes: no CORS, same-origin or the pool secret
+            problem = guard.refusal(self.headers.get, self.client_address[0], self.server.emulator.pool.secret)
+            if problem is not None:
+                self._respond(403, error_body(path, 403, problem))
+                return
         if self.command == "OPTIONS":  # CORS preflight, for browser apps pointed at the emulator
-            self._respond(204, b"", extra=_CORS_HEADERS[1:])
+            self._respond(204, b"", extra=() if guard.guarded(path) else _CORS_HEADERS[1:])
             return
         try:
             handler, params = self.server.router.match(self.command, path)
