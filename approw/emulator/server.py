@@ -179,7 +179,7 @@ class Handler(BaseHTTPRequestHandler):
     def parse_request(self) -> bool:
         recorder = _LineRecorder(self.rfile)
         self._head_lines = recorder.lines
-        self.rfile = recorder
+        self.rfile = recorder  # type: ignore[assignment]  # reads like the file it wraps
         try:
             if not super().parse_request():
                 return False
@@ -188,7 +188,7 @@ class Handler(BaseHTTPRequestHandler):
         return self._check_framing()
 
     def _check_framing(self) -> bool:
-        problem = framing_problem(self.raw_requestline, self._head_lines)
+        problem = framing_problem(getattr(self, "raw_requestline", b""), self._head_lines)
         if problem is None:
             return True
         self._respond(400, error_body(self._path(), 400, problem), close=True)

@@ -42,6 +42,7 @@ from ..exceptions import ApprowException, ApprowWrongArgumentException
 from .constants import DEFAULT_ONERROR, REQUEST_ID_HEADER, SDK_VERSION
 from .options import ClientOptions, ShowsOptions
 from .retry import retry_delay
+from .sendable import ENCODE_ERRORS, unsendable
 from .utils import encrypt
 
 __all__ = ["ExecutorBase", "Variables", "RestResult", "Headers", "translate_core_error", "is_query",
@@ -238,7 +239,10 @@ class ExecutorBase(ShowsOptions):
         if "://" not in url:
             url = self.options.host + url
         if params:
-            query = urlencode(_drop_none(params), doseq=True)
+            try:
+                query = urlencode(_drop_none(params), doseq=True)
+            except ENCODE_ERRORS as e:
+                raise unsendable(e, params, "params") from e
             if query:
                 url += ("&" if "?" in url else "?") + query
         headers = self._rest_headers
@@ -246,10 +250,16 @@ class ExecutorBase(ShowsOptions):
         if json is not None:
             if not isinstance(json, dict):
                 raise ApprowWrongArgumentException("json must be a dict")
-            body = _core.dumps(_drop_none(json))
+            try:
+                body = _core.dumps(_drop_none(json))
+            except ENCODE_ERRORS as e:     # NaN, a set, a cycle ...: nothing was sent
+                raise unsendable(e, json, "body") from e
             headers += (("content-type", "application/json"),)
         elif data is not None:
-            body = urlencode(_drop_none(data)).encode("ascii")
+            try:
+                body = urlencode(_drop_none(data)).encode("ascii")
+            except ENCODE_ERRORS as e:
+                raise unsendable(e, data, "form") from e
             headers += (("content-type", "application/x-www-form-urlencoded"),)
         if token:
             headers += (("authorization", "Bearer " + token),)

@@ -23,6 +23,7 @@ from approw.v2.common.executor_base import (
 from approw.v2.common.operation import Call, R
 from approw.v2.common.options import ClientOptions
 from approw.v2.common.retry import async_sleep, remaining_ms
+from approw.v2.common.sendable import ENCODE_ERRORS, unsendable
 from approw.v2.common.transport import AsyncSessionLike, get_async_session
 
 __all__ = ["AsyncExecutor"]
@@ -84,6 +85,8 @@ class AsyncExecutor(ExecutorBase):
                     if isinstance(e, _core.GraphQLError):
                         self._graphql_failed(e)
                     raise translate_core_error(e) from e
+            except ENCODE_ERRORS as e:      # a variable JSON cannot hold: nothing was sent
+                raise unsendable(e, variables, "variables") from e
             else:
                 if debug:
                     log_call("POST", self.graphql_endpoint, self._started(until), attempt, answer[1],
