@@ -18,7 +18,8 @@ equals ``issuer``; ``aud`` contains ``audience`` (and ``azp``, when present, is 
 and ``iat`` are present, ``exp``/``nbf``/``iat`` hold within ``leeway`` seconds; ``nonce``
 equals the one given; ``at_hash`` matches the access token given.  The signature and the
 registered claims are checked in C (``approw._core.jwt_verify``, OpenSSL); the header is
-decoded once per distinct header (the C call does not return it).
+decoded once per distinct header (the C call does not return it).  A token over 16 KiB is
+refused first, before its header is decoded or cached and before any key is looked up.
 """
 import hmac
 import threading
@@ -39,6 +40,7 @@ Claims = Dict[str, Any]
 _EXPIRED, _INVALID = 2206, 2207
 _ALGORITHMS = ("RS256", "HS256")
 _HEADER_CACHE = 256
+_MAX_TOKEN = _core.JWT_MAX_BYTES  # what jwt_verify decodes at most (16 KiB)
 V = TypeVar("V", bound="TokenVerifierBase")
 _shared: Dict[Tuple[Any, ...], Any] = {}
 _shared_keys: Dict[Tuple[Any, ...], KeySet] = {}
@@ -158,6 +160,8 @@ class TokenVerifierBase:
         """``(alg, kid)`` of the token's header (decoded once per distinct header)."""
         if not isinstance(token, str):
             raise ApprowWrongArgumentException("token must be a str, not %s" % type(token).__name__)
+        if len(token) > _MAX_TOKEN:     # before any decoding, caching or key lookup
+            raise _refuse("the token is longer than %d bytes" % _MAX_TOKEN, "malformed")
         segment = token.partition(".")[0]
         found = self._headers.get(segment)
         if found is not None:
