@@ -10,6 +10,7 @@ session.  ``session`` defaults to the shared session for the options' transport 
 from typing import Any, Mapping, Optional, cast
 
 from approw import _core
+from approw.v2.common.checks import answered
 from approw.v2.common.constants import REQUEST_ID_HEADER
 from approw.v2.common.executor_base import (
     SAFE_METHODS,
@@ -90,6 +91,7 @@ class Executor(ExecutorBase):
             except ENCODE_ERRORS as e:      # a variable JSON cannot hold: nothing was sent
                 raise unsendable(e, variables, "variables") from e
             else:
+                answered()
                 if debug:
                     log_call("POST", self.graphql_endpoint, self._started(until), attempt, answer[1],
                              answer[2])
@@ -136,6 +138,7 @@ class Executor(ExecutorBase):
             else:
                 wait = self._retry_wait(None, response, attempt, safe, until)
                 if wait is None:
+                    answered()
                     if debug:
                         log_call(method, url, self._started(until), attempt, response.status,
                                  response.headers.get(REQUEST_ID_HEADER))

@@ -67,7 +67,10 @@ Header = Tuple[str, str]
 Headers = Tuple[Header, ...]
 #: ``raw``: the parsed JSON body; ``unwrap``: ``data`` of the ``{code, message, data}``
 #: envelope (errors go to ``on_error``); ``ignore``: the body is not read (returns ``None``);
-#: ``text``: the body as text (UTF-8), whatever the status.
+#: ``text``: the body as text (UTF-8).  In every mode an HTTP status of 300 or more raises
+#: ``ApprowHTTPError``, unless it is a 4xx/5xx whose body is a JSON object (the service's own
+#: refusal: an envelope, or an OAuth ``{"error": ...}``), which ``raw`` returns and ``unwrap``
+#: passes to ``on_error``.
 RestResult = Literal["raw", "unwrap", "ignore", "text"]
 
 
@@ -269,12 +272,20 @@ class ExecutorBase(ShowsOptions):
 
     def _rest_result(self, response: Any, url: str, result: RestResult) -> Any:
         """What a REST call returns for ``response`` (see :data:`RestResult`)."""
-        if result == "ignore":
-            return None
-        if result == "text":
-            return bytes(response.body).decode("utf-8", "replace")
         status: int = response.status
-        payload = self._parse(response, url)
+        if status < 300:
+            if result == "ignore":
+                return None
+            if result == "text":
+                return bytes(response.body).decode("utf-8", "replace")
+            payload = self._parse(response, url)
+        else:
+            payload = None if result in ("ignore", "text") else self._parse(response, url)
+            if not (status >= 400 and isinstance(payload, dict)):  # no answer of the service's own
+                raise exc.ApprowHTTPError(
+                    status if status >= 400 else 500,
+                    f"HTTP {status} from {_strip_query(url)}" + ("" if response.body else " with an empty body"),
+                    http_status=status, request_id=response.headers.get(REQUEST_ID_HEADER))
         if result == "raw":
             return payload
         if not isinstance(payload, dict) or "code" not in payload:
