@@ -8,6 +8,7 @@ OPENSSL_VERSION: str
 CJSON_VERSION: str
 RSA_MIN_BITS: int     # 1024: smaller RSA keys are refused for encryption and verification
 JWT_MAX_BYTES: int    # 16384: jwt_verify's default max_bytes
+DEFAULT_TIMEOUT_MS: int  # 10000: the default request and connect timeout of clients and Session
 
 Headers = Union[Mapping[str, str], Sequence[Tuple[str, str]], None]
 JSONValue = Any

@@ -163,7 +163,7 @@ apw_pem_decode(const unsigned char *p, size_t n, const char *keytype)
  * an exception set (a real error, or the CryptoError cached for a key text
  * that failed to load before), or NULL without one (not cached). */
 static PyObject *
-apw_cache_get(apw_state *st, PyObject *key)
+apw_cache_get(apw_core_state *st, PyObject *key)
 {
     PyObject *v = PyDict_GetItemWithError(st->pkey_cache, key);   /* borrowed */
 
@@ -176,7 +176,7 @@ apw_cache_get(apw_state *st, PyObject *key)
 
 /* Insert, evicting the oldest entry when full.  0 or -1. */
 static int
-apw_cache_put(apw_state *st, PyObject *key, PyObject *cap)
+apw_cache_put(apw_core_state *st, PyObject *key, PyObject *cap)
 {
     if (PyDict_GET_SIZE(st->pkey_cache) >= APW_PKEY_CACHE_MAX) {
         Py_ssize_t pos = 0;
@@ -199,7 +199,7 @@ apw_cache_put(apw_state *st, PyObject *key, PyObject *cap)
  * message, so a misconfigured key costs one decode, not one per call.  The
  * exception stays set. */
 static void
-apw_cache_failure(apw_state *st, PyObject *key)
+apw_cache_failure(apw_core_state *st, PyObject *key)
 {
     PyObject *et = NULL;
     PyObject *ev = NULL;
@@ -222,7 +222,7 @@ apw_cache_failure(apw_state *st, PyObject *key)
 /* Wrap a freshly built key in a capsule and cache it under `key`.  Takes
  * ownership of `k`.  New reference or NULL. */
 static PyObject *
-apw_cache_add(apw_state *st, PyObject *key, apw_pkey *k)
+apw_cache_add(apw_core_state *st, PyObject *key, apw_pkey *k)
 {
     PyObject *cap = PyCapsule_New(k, APW_PKEY_CAPSULE, apw_pkey_capsule_destructor);
     if (cap == NULL) {
@@ -238,7 +238,7 @@ apw_cache_add(apw_state *st, PyObject *key, apw_pkey *k)
 
 /* The cached key for a PEM (str or bytes).  New reference to a capsule. */
 PyObject *
-apw_pkey_from_pem(apw_state *st, PyObject *pem)
+apw_pkey_from_pem(apw_core_state *st, PyObject *pem)
 {
     PyObject *key = NULL;
     PyObject *cap = NULL;
@@ -323,7 +323,7 @@ done:
 
 /* Decode a base64url JWK member into a new BIGNUM.  NULL with an exception. */
 static BIGNUM *
-apw_jwk_bn(apw_state *st, PyObject *value, const char *name)
+apw_jwk_bn(apw_core_state *st, PyObject *value, const char *name)
 {
     apw_buf b = APW_BUF_INIT;
     unsigned char *raw = NULL;
@@ -362,7 +362,7 @@ done:
 /* Get a JWK member (str key) from a mapping: new reference, or NULL with
  * CryptoError (missing) or another exception. */
 PyObject *
-apw_jwk_member(apw_state *st, PyObject *jwk, PyObject *name, int required)
+apw_jwk_member(apw_core_state *st, PyObject *jwk, PyObject *name, int required)
 {
     PyObject *v;
 
@@ -384,7 +384,7 @@ apw_jwk_member(apw_state *st, PyObject *jwk, PyObject *name, int required)
 
 /* The cached key for an RSA JWK mapping {"kty": "RSA", "n": .., "e": ..}. */
 PyObject *
-apw_pkey_from_jwk(apw_state *st, PyObject *jwk)
+apw_pkey_from_jwk(apw_core_state *st, PyObject *jwk)
 {
     PyObject *kty = NULL;
     PyObject *n = NULL;
@@ -525,7 +525,7 @@ apw_py_rsa_encrypt(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
                    PyObject *kwnames)
 {
     static const char *const names[] = {"public_key_pem", "plaintext", NULL};
-    apw_state *st = apw_get_state(module);
+    apw_core_state *st = apw_core_get_state(module);
     PyObject *a[2];
     PyObject *cap = NULL;
     PyObject *out = NULL;
@@ -591,7 +591,7 @@ PyMethodDef apw_rsa_methods[] = {
 };
 
 int
-apw_rsa_exec(PyObject *module, apw_state *st)
+apw_rsa_exec(PyObject *module, apw_core_state *st)
 {
     if (PyModule_AddIntConstant(module, "RSA_MIN_BITS", APW_RSA_MIN_BITS) < 0) {
         return -1;

@@ -1,9 +1,11 @@
 /*
- * errors.c - OpenSSL failures -> Python exceptions, and the URL redaction
- * every transport message goes through (no userinfo, no query string).
- * libcurl failures are mapped in http_errors.c (approw._transport only).
+ * errors.c - error helpers of both modules: OpenSSL failures -> exceptions,
+ * raise-from (an exception with the current one as its cause), the URL
+ * redaction every transport message goes through (no userinfo, no query
+ * string), and adding an object to a module.  libcurl failures are mapped in
+ * transport/curl_errors.c.
  */
-#include "apw.h"
+#include "shared.h"
 
 #include <string.h>
 #include <openssl/err.h>
@@ -67,4 +69,47 @@ apw_redact_url(const char *url, char *out, size_t outlen)
         o += 4;
     }
     out[o] = '\0';
+}
+
+/* Raise `type(msg)` with the current exception as its __cause__. */
+PyObject *
+apw_raise_from(PyObject *type, const char *msg)
+{
+    PyObject *et = NULL;
+    PyObject *ev = NULL;
+    PyObject *tb = NULL;
+    PyObject *nt = NULL;
+    PyObject *nv = NULL;
+    PyObject *ntb = NULL;
+
+    PyErr_Fetch(&et, &ev, &tb);
+    PyErr_NormalizeException(&et, &ev, &tb);
+    if (tb != NULL && ev != NULL) {
+        (void)PyException_SetTraceback(ev, tb);
+    }
+    PyErr_SetString(type, msg);
+    PyErr_Fetch(&nt, &nv, &ntb);
+    PyErr_NormalizeException(&nt, &nv, &ntb);
+    if (nv != NULL && ev != NULL) {
+        Py_INCREF(ev);
+        PyException_SetContext(nv, ev);      /* steals */
+        Py_INCREF(ev);
+        PyException_SetCause(nv, ev);        /* steals */
+    }
+    PyErr_Restore(nt, nv, ntb);
+    Py_XDECREF(et);
+    Py_XDECREF(ev);
+    Py_XDECREF(tb);
+    return NULL;
+}
+
+int
+apw_add_ref(PyObject *module, const char *name, PyObject *obj)
+{
+    Py_INCREF(obj);
+    if (PyModule_AddObject(module, name, obj) < 0) {
+        Py_DECREF(obj);
+        return -1;
+    }
+    return 0;
 }

@@ -1,6 +1,6 @@
 /*
- * encoding.c - byte views of arguments, base64url, SHA-256, PKCE (RFC 7636
- * S256) and CSPRNG output (random_bytes, random_string).
+ * encoding.c - base64url, SHA-256, PKCE (RFC 7636 S256) and CSPRNG output
+ * (random_bytes, random_string).
  *
  * Hashing and random bytes are OpenSSL's (EVP_Digest, RAND_bytes).  base64url
  * is written out here because OpenSSL only has standard base64 and the JWT
@@ -26,101 +26,8 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
-int
-apw_buf_get(PyObject *obj, const char *what, int flags, apw_buf *b)
-{
-    if (PyUnicode_Check(obj)) {
-        if (flags & APW_BUF_SECRET) {
-            b->tmp = PyUnicode_AsUTF8String(obj);
-            if (b->tmp == NULL) {
-                return -1;
-            }
-            b->p = (const unsigned char *)PyBytes_AS_STRING(b->tmp);
-            b->n = (size_t)PyBytes_GET_SIZE(b->tmp);
-        }
-        else {
-            Py_ssize_t len;
-            const char *s = PyUnicode_AsUTF8AndSize(obj, &len);
-            if (s == NULL) {
-                return -1;
-            }
-            b->p = (const unsigned char *)s;
-            b->n = (size_t)len;
-        }
-        return 0;
-    }
-    if (PyBytes_Check(obj)) {
-        b->p = (const unsigned char *)PyBytes_AS_STRING(obj);
-        b->n = (size_t)PyBytes_GET_SIZE(obj);
-        return 0;
-    }
-    if ((flags & APW_BUF_BUFFER) && PyObject_CheckBuffer(obj)) {
-        if (PyObject_GetBuffer(obj, &b->view, PyBUF_SIMPLE) < 0) {
-            return -1;
-        }
-        b->has_view = 1;
-        b->p = (const unsigned char *)b->view.buf;
-        b->n = (size_t)b->view.len;
-        return 0;
-    }
-    PyErr_Format(PyExc_TypeError, "%s must be %s, not %.100s", what,
-                 (flags & APW_BUF_BUFFER) ? "str or a bytes-like object"
-                                          : "str or bytes",
-                 Py_TYPE(obj)->tp_name);
-    return -1;
-}
 
-void
-apw_buf_release(apw_buf *b)
-{
-    if (b->tmp != NULL) {
-        /* Only wipe a temporary nobody else can see: CPython shares the
-         * empty and the one-byte bytes objects. */
-        if (Py_REFCNT(b->tmp) == 1) {
-            OPENSSL_cleanse(PyBytes_AS_STRING(b->tmp),
-                            (size_t)PyBytes_GET_SIZE(b->tmp));
-        }
-        Py_CLEAR(b->tmp);
-    }
-    if (b->has_view) {
-        PyBuffer_Release(&b->view);
-        b->has_view = 0;
-    }
-    b->p = NULL;
-    b->n = 0;
-}
 
-/* Raise `type(msg)` with the current exception as its __cause__. */
-PyObject *
-apw_raise_from(PyObject *type, const char *msg)
-{
-    PyObject *et = NULL;
-    PyObject *ev = NULL;
-    PyObject *tb = NULL;
-    PyObject *nt = NULL;
-    PyObject *nv = NULL;
-    PyObject *ntb = NULL;
-
-    PyErr_Fetch(&et, &ev, &tb);
-    PyErr_NormalizeException(&et, &ev, &tb);
-    if (tb != NULL && ev != NULL) {
-        (void)PyException_SetTraceback(ev, tb);
-    }
-    PyErr_SetString(type, msg);
-    PyErr_Fetch(&nt, &nv, &ntb);
-    PyErr_NormalizeException(&nt, &nv, &ntb);
-    if (nv != NULL && ev != NULL) {
-        Py_INCREF(ev);
-        PyException_SetContext(nv, ev);      /* steals */
-        Py_INCREF(ev);
-        PyException_SetCause(nv, ev);        /* steals */
-    }
-    PyErr_Restore(nt, nv, ntb);
-    Py_XDECREF(et);
-    Py_XDECREF(ev);
-    Py_XDECREF(tb);
-    return NULL;
-}
 /* ------------------------------------------------------------------ base64 */
 
 static const char apw_b64url_alphabet[] =
@@ -388,7 +295,7 @@ apw_sha256_raw(const unsigned char *p, size_t n, unsigned char *md)
 static PyObject *
 apw_py_sha256(PyObject *module, PyObject *arg)
 {
-    apw_state *st = apw_get_state(module);
+    apw_core_state *st = apw_core_get_state(module);
     apw_buf in = APW_BUF_INIT;
     PyObject *out = NULL;
     unsigned char md[APW_SHA256_LEN];
@@ -409,7 +316,7 @@ done:
 static PyObject *
 apw_py_pkce_challenge(PyObject *module, PyObject *arg)
 {
-    apw_state *st = apw_get_state(module);
+    apw_core_state *st = apw_core_get_state(module);
     apw_buf in = APW_BUF_INIT;
     PyObject *out = NULL;
     unsigned char md[APW_SHA256_LEN];
@@ -456,43 +363,16 @@ apw_rand(unsigned char *p, size_t n)
     return 0;
 }
 
-/* Convert an int argument to a non-negative Py_ssize_t. */
-static int
-apw_nonneg_size(PyObject *obj, const char *what, Py_ssize_t *out)
-{
-    PyObject *idx;
-    Py_ssize_t v;
-
-    if (PyBool_Check(obj)) {
-        PyErr_Format(PyExc_TypeError, "%s must be an int, not bool", what);
-        return -1;
-    }
-    idx = PyNumber_Index(obj);
-    if (idx == NULL) {
-        return -1;
-    }
-    v = PyLong_AsSsize_t(idx);
-    Py_DECREF(idx);
-    if (v == -1 && PyErr_Occurred()) {
-        return -1;
-    }
-    if (v < 0) {
-        PyErr_Format(PyExc_ValueError, "%s must be >= 0, got %zd", what, v);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
 
 static PyObject *
 apw_py_random_bytes(PyObject *module, PyObject *arg)
 {
-    apw_state *st = apw_get_state(module);
+    apw_core_state *st = apw_core_get_state(module);
     Py_ssize_t n = 0;
     PyObject *out = NULL;
     int rc;
 
-    if (apw_nonneg_size(arg, "n", &n) < 0) {
+    if (apw_nonneg_size_arg(arg, "n", &n) < 0) {
         return NULL;
     }
     out = PyBytes_FromStringAndSize(NULL, n);
@@ -598,7 +478,7 @@ apw_py_random_string(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
 {
     static const char *const names[] = {"length", "alphabet", NULL};
     static const char lowercase[] = "abcdefghijklmnopqrstuvwxyz";
-    apw_state *st = apw_get_state(module);
+    apw_core_state *st = apw_core_get_state(module);
     PyObject *a[2];
     PyObject *alphabet = NULL;     /* owned */
     PyObject *out = NULL;
@@ -612,7 +492,7 @@ apw_py_random_string(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
     int rc;
 
     if (apw_parse_args("random_string", args, nargs, kwnames, names, 2, 1, a) < 0 ||
-        apw_nonneg_size(a[0], "length", &length) < 0) {
+        apw_nonneg_size_arg(a[0], "length", &length) < 0) {
         goto done;
     }
     if (a[1] == NULL) {

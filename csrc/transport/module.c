@@ -1,33 +1,56 @@
 /*
- * transport.c - the approw._transport module: Session (http.c) and
+ * module.c - the approw._transport module: Session (session.c) and
  * CURL_VERSION.  It is the only module that links libcurl, so that importing
  * approw._core does not load libcurl's dependency tree; approw._core imports
- * this module on first access to Session (see module.c).
+ * this module on first access to Session (core/module.c).
  *
- * Its state (apw_state, state.c) holds strong references to approw._core's
- * exception types and Response type, so everything raised here is the same
- * class the Python layer catches, plus its own interned strings, key cache
- * (JSON answers), GraphQL document cache and libcurl global-init flag.
+ * Its state (apw_tr_state, transport.h) holds approw._core itself (whose C API
+ * gives the JSON code, core_api.h) and strong references to its exception
+ * types and Response type, so everything raised here is the same class the
+ * Python layer catches; plus the Session type, the GraphQL document cache,
+ * the interned strings, the libcurl global-init flag and the signal thread.
  */
-#include "apw.h"
+#include "transport.h"
+
+apw_tr_state *
+apw_tr_get_state(PyObject *module)
+{
+    return (apw_tr_state *)PyModule_GetState(module);
+}
+
+apw_tr_state *
+apw_tr_get_state_by_type(PyTypeObject *tp)
+{
+    return (apw_tr_state *)PyType_GetModuleState(tp);
+}
 
 static int
 apw_tr_traverse(PyObject *module, visitproc visit, void *arg)
 {
-    return apw_state_traverse(apw_get_state(module), visit, arg);
+    apw_tr_state *st = apw_tr_get_state(module);
+
+    if (st != NULL) {
+        APW_TR_STATE_FIELDS(APW_VISIT_FIELD)
+    }
+    return 0;
 }
 
 static int
 apw_tr_clear(PyObject *module)
 {
-    apw_state_clear(apw_get_state(module));
+    apw_tr_state *st = apw_tr_get_state(module);
+
+    if (st != NULL) {
+        APW_TR_STATE_FIELDS(APW_CLEAR_FIELD)
+        st->api = NULL;
+    }
     return 0;
 }
 
 static void
 apw_tr_free(void *module)
 {
-    apw_state *st = apw_get_state((PyObject *)module);
+    apw_tr_state *st = apw_tr_get_state((PyObject *)module);
 
     (void)apw_tr_clear((PyObject *)module);
     if (st != NULL && st->curl_initialized) {
@@ -38,22 +61,25 @@ apw_tr_free(void *module)
     }
 }
 
-/* approw._core's exception types and Response type, into this state. */
+/* approw._core, its C API, its exception types and Response type. */
 static int
-apw_tr_borrow_types(apw_state *st)
+apw_tr_borrow_core(apw_tr_state *st)
 {
     PyObject *core = PyImport_ImportModule("approw._core");
-    int rc = -1;
 
     if (core == NULL) {
+        return -1;
+    }
+    st->core = core;
+    st->api = PyCapsule_Import(APW_CORE_API_CAPSULE, 0);
+    if (st->api == NULL) {
         return -1;
     }
 #define APW_BORROW(field, name)                                             \
     st->field = PyObject_GetAttrString(core, name);                         \
     if (st->field == NULL) {                                                \
-        goto done;                                                          \
+        return -1;                                                          \
     }
-    APW_BORROW(CoreError, "CoreError")
     APW_BORROW(TransportError, "TransportError")
     APW_BORROW(TimeoutError, "TimeoutError")
     APW_BORROW(ConnectionError, "ConnectionError")
@@ -62,25 +88,28 @@ apw_tr_borrow_types(apw_state *st)
     APW_BORROW(ResponseTooLargeError, "ResponseTooLargeError")
     APW_BORROW(HTTPError, "HTTPError")
     APW_BORROW(GraphQLError, "GraphQLError")
-    APW_BORROW(DecodeError, "DecodeError")
     APW_BORROW(ArgumentError, "ArgumentError")
     APW_BORROW(ResponseType, "Response")
 #undef APW_BORROW
-    rc = 0;
-done:
-    Py_DECREF(core);
-    return rc;
+    return 0;
+}
+
+static int
+apw_tr_init_strings(apw_tr_state *st)
+{
+    APW_TR_STRINGS(APW_INTERN_FIELD)
+    return 0;
 }
 
 static int
 apw_tr_exec(PyObject *m)
 {
-    apw_state *st = apw_get_state(m);
+    apw_tr_state *st = apw_tr_get_state(m);
     const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
 
-    if (apw_tr_borrow_types(st) < 0 || apw_state_init_strings(st) < 0 ||
+    if (apw_tr_borrow_core(st) < 0 || apw_tr_init_strings(st) < 0 ||
         PyModule_AddStringConstant(m, "CURL_VERSION", cv->version) < 0 ||
-        apw_http_exec(m, st) < 0) {
+        apw_session_exec(m, st) < 0) {
         return -1;
     }
     return 0;
@@ -99,7 +128,7 @@ static struct PyModuleDef apw_tr_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "approw._transport",
     .m_doc = apw_tr_doc,
-    .m_size = sizeof(apw_state),
+    .m_size = sizeof(apw_tr_state),
     .m_methods = NULL,
     .m_slots = apw_tr_slots,
     .m_traverse = apw_tr_traverse,

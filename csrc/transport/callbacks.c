@@ -1,10 +1,10 @@
 /*
- * http_cb.c - libcurl callbacks.  They run on the requesting thread with the
+ * callbacks.c - libcurl callbacks.  They run on the requesting thread with the
  * GIL released, so they only touch C memory: they append to the request's
  * apw_xfer buffers (within its limits), count send attempts, keep the
  * session's socket list, and lock the share.
  */
-#include "http.h"
+#include "transport.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -31,7 +31,7 @@
  *     X is not JSON serializable"; nesting deeper than APW_JSON_MAX_DEPTH (512)
  *     (which is how a circular structure ends) -> ValueError.
  */
-#include "apw.h"
+#include "core.h"
 
 #include <math.h>
 #include <string.h>
@@ -406,3 +406,9 @@ PyMethodDef apw_json_encode_methods[] = {
     {"dumps", (PyCFunction)apw_py_dumps, METH_O, apw_dumps_doc},
     {NULL, NULL, 0, NULL},
 };
+
+void
+apw_json_free(char *text)
+{
+    cJSON_free(text);
+}

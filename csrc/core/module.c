@@ -1,15 +1,17 @@
 /*
  * module.c - the approw._core module: definition, multi-phase init, the
- * exception types and the Response type, JSON and crypto functions.
+ * exception types and the Response type, JSON and crypto functions, and the C
+ * API capsule (_C_API, core_api.h) through which approw._transport uses the
+ * JSON code.
  *
- * Session lives in approw._transport (transport.c), the only module that links
+ * Session lives in approw._transport (csrc/transport), the only module that links
  * libcurl, whose dependency tree (34 shared objects here) is most of what
  * importing the core used to cost.  The first access to approw._core.Session
  * (or CURL_VERSION) imports it through the module's __getattr__ (PEP 562) and
  * caches the attribute in this module's dict.  Every PyObject the module owns
- * lives in apw_state (state.c); there are no static PyObject globals.
+ * lives in apw_core_state (state.c); there are no static PyObject globals.
  */
-#include "apw.h"
+#include "core.h"
 #include "crypto.h"
 
 #include <openssl/crypto.h>
@@ -18,13 +20,13 @@
 static int
 apw_traverse(PyObject *module, visitproc visit, void *arg)
 {
-    return apw_state_traverse(apw_get_state(module), visit, arg);
+    return apw_core_state_traverse(apw_core_get_state(module), visit, arg);
 }
 
 static int
 apw_clear(PyObject *module)
 {
-    apw_state_clear(apw_get_state(module));
+    apw_core_state_clear(apw_core_get_state(module));
     return 0;
 }
 
@@ -32,18 +34,6 @@ static void
 apw_free(void *module)
 {
     (void)apw_clear((PyObject *)module);
-}
-
-/* PyModule_AddObjectRef() exists from 3.10 only. */
-static int
-apw_add_ref(PyObject *module, const char *name, PyObject *obj)
-{
-    Py_INCREF(obj);
-    if (PyModule_AddObject(module, name, obj) < 0) {
-        Py_DECREF(obj);
-        return -1;
-    }
-    return 0;
 }
 
 /* Create approw._core.<name> with the given bases and add it to the module. */
@@ -73,13 +63,14 @@ apw_new_exception(PyObject *module, const char *name, const char *doc,
 }
 
 static int
-apw_init_exceptions(PyObject *m, apw_state *st)
+apw_init_exceptions(PyObject *m, apw_core_state *st)
 {
-#define APW_EXC(field, doc, b1, b2)                                         \
-    st->field = apw_new_exception(m, #field, doc, b1, b2);                  \
-    if (st->field == NULL) {                                                \
+#define APW_EXC_AT(slot, name, doc, b1, b2)                                 \
+    slot = apw_new_exception(m, #name, doc, b1, b2);                        \
+    if (slot == NULL) {                                                     \
         return -1;                                                          \
     }
+#define APW_EXC(field, doc, b1, b2) APW_EXC_AT(st->field, field, doc, b1, b2)
 
     APW_EXC(CoreError, "Base class of every error raised by approw._core.",
             PyExc_Exception, NULL)
@@ -114,7 +105,7 @@ apw_init_exceptions(PyObject *m, apw_state *st)
             "Retry-After header's text, or None), request_id (the answer's "
             "x-request-id header, or None).",
             st->CoreError, NULL)
-    APW_EXC(DecodeError, "Malformed JSON. Attributes: pos (byte offset).",
+    APW_EXC_AT(st->json.DecodeError, DecodeError, "Malformed JSON. Attributes: pos (byte offset).",
             st->CoreError, PyExc_ValueError)
     APW_EXC(ArgumentError,
             "An argument that cannot be used: CR, LF or NUL in a header name or "
@@ -138,6 +129,7 @@ apw_init_exceptions(PyObject *m, apw_state *st)
             "A registered claim is malformed or does not match (aud, iss, exp type).",
             st->JWTError, NULL)
 #undef APW_EXC
+#undef APW_EXC_AT
     return 0;
 }
 
@@ -155,13 +147,34 @@ static PyStructSequence_Desc apw_response_desc = {
     3,
 };
 
+/* approw._core._C_API: the JSON code, for approw._transport (core_api.h). */
+static int
+apw_init_api(PyObject *m, apw_core_state *st)
+{
+    PyObject *cap;
+    int rc;
+
+    st->api.json_decode = apw_json_decode;
+    st->api.json_encode = apw_json_encode;
+    st->api.json_free = apw_json_free;
+    st->api.json = &st->json;
+    cap = PyCapsule_New(&st->api, APW_CORE_API_CAPSULE, NULL);
+    if (cap == NULL) {
+        return -1;
+    }
+    rc = apw_add_ref(m, "_C_API", cap);
+    Py_DECREF(cap);
+    return rc;
+}
+
 static int
 apw_init_versions(PyObject *m)
 {
     char cjson[32];
 
     (void)PyOS_snprintf(cjson, sizeof(cjson), "%s", cJSON_Version());
-    if (PyModule_AddStringConstant(m, "OPENSSL_VERSION",
+    if (PyModule_AddIntConstant(m, "DEFAULT_TIMEOUT_MS", APW_DEFAULT_TIMEOUT_MS) < 0 ||
+        PyModule_AddStringConstant(m, "OPENSSL_VERSION",
                                    OpenSSL_version(OPENSSL_VERSION)) < 0 ||
         PyModule_AddStringConstant(m, "CJSON_VERSION", cjson) < 0) {
         return -1;
@@ -201,9 +214,10 @@ static PyMethodDef apw_core_methods[] = {
 static int
 apw_exec(PyObject *m)
 {
-    apw_state *st = apw_get_state(m);
+    apw_core_state *st = apw_core_get_state(m);
 
-    if (apw_init_exceptions(m, st) < 0 || apw_state_init_strings(st) < 0) {
+    if (apw_init_exceptions(m, st) < 0 || apw_core_state_init_strings(st) < 0 ||
+        apw_init_api(m, st) < 0) {
         return -1;
     }
 
@@ -245,7 +259,7 @@ static struct PyModuleDef apw_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = APW_MODULE_NAME,
     .m_doc = apw_module_doc,
-    .m_size = sizeof(apw_state),
+    .m_size = sizeof(apw_core_state),
     .m_methods = NULL,
     .m_slots = apw_slots,
     .m_traverse = apw_traverse,

@@ -1,15 +1,16 @@
 /*
- * crypto.h - internals shared by the crypto files:
- *   encoding.c  byte views of arguments, base64url, SHA-256, PKCE, random
+ * crypto.h - internals shared by the crypto files of approw._core:
+ *   encoding.c  base64url, SHA-256, PKCE, random
  *   rsa.c       RSA public keys (PEM / JWK, cached) and rsa_encrypt
- *   jwt.c       jwt_verify (RS256, HS256)
+ *   jwt.c       jwt_verify (RS256, HS256): structure, algorithm, signature
+ *   jwt_claims.c   its registered claims (exp, nbf, aud, iss)
  * Everything cryptographic is OpenSSL's own code (EVP); these files only
  * convert arguments, cache parsed keys and check token structure and claims.
  */
 #ifndef APW_CRYPTO_H
 #define APW_CRYPTO_H
 
-#include "apw.h"
+#include "core.h"
 
 #include <openssl/evp.h>
 
@@ -33,30 +34,6 @@
 #define APW_SHA256_LEN 32
 
 /* ------------------------------------------------------------ encoding.c */
-
-/* A read-only byte view of a str (UTF-8), bytes, or (optionally) any
- * C-contiguous buffer.  With APW_BUF_SECRET a str is encoded into a private
- * temporary bytes object that is cleansed on release. */
-#define APW_BUF_BUFFER 1   /* accept any buffer-protocol object */
-#define APW_BUF_SECRET 2   /* the content is secret: copy str to a cleansed temp */
-
-typedef struct apw_buf {
-    const unsigned char *p;
-    size_t n;
-    PyObject *tmp;     /* owned: UTF-8 copy of a secret str */
-    Py_buffer view;
-    int has_view;
-} apw_buf;
-
-#define APW_BUF_INIT {NULL, 0, NULL, {0}, 0}
-
-/* 0, or -1 with TypeError/UnicodeEncodeError/BufferError; always pair with
- * apw_buf_release (also after a failure). */
-int apw_buf_get(PyObject *obj, const char *what, int flags, apw_buf *b);
-void apw_buf_release(apw_buf *b);
-
-/* Raise `type(msg)` with the current exception as its __cause__.  NULL. */
-PyObject *apw_raise_from(PyObject *type, const char *msg);
 
 /* Decode base64url (padding optional; strict alphabet, canonical trailing
  * bits) into a new PyMem buffer the caller frees with PyMem_Free.  0, or -1
@@ -85,22 +62,32 @@ typedef struct apw_pkey {
 
 /* The cached key for a PEM (str or bytes) / an RSA JWK mapping: a new
  * reference to a capsule (see apw_pkey_borrow), or NULL with an exception. */
-PyObject *apw_pkey_from_pem(apw_state *st, PyObject *pem);
-PyObject *apw_pkey_from_jwk(apw_state *st, PyObject *jwk);
+PyObject *apw_pkey_from_pem(apw_core_state *st, PyObject *pem);
+PyObject *apw_pkey_from_jwk(apw_core_state *st, PyObject *jwk);
 /* A member of a JWK mapping (str key): new reference, or NULL with
  * CryptoError (missing and `required`), with another exception, or with none
  * (missing, not required). */
-PyObject *apw_jwk_member(apw_state *st, PyObject *jwk, PyObject *name, int required);
+PyObject *apw_jwk_member(apw_core_state *st, PyObject *jwk, PyObject *name, int required);
 /* The key inside a capsule from the two functions above (NULL + exception if
  * it is not one).  Valid while the caller holds the capsule. */
 apw_pkey *apw_pkey_borrow(PyObject *cap);
 
-int apw_rsa_exec(PyObject *module, apw_state *st);
+int apw_rsa_exec(PyObject *module, apw_core_state *st);
 extern PyMethodDef apw_rsa_methods[];
+
+/* ------------------------------------------------------------ jwt_claims.c */
+
+/* Check the registered claims (exp, nbf, aud, iss) of `claims`.  0 or -1. */
+int apw_jwt_claims(apw_core_state *st, PyObject *claims, double now, double leeway,
+                   PyObject *audiences, PyObject *issuer);
+/* The audience argument as a tuple of str (new reference), or NULL. */
+PyObject *apw_audience_tuple(PyObject *audience);
+/* Seconds since the epoch (wall clock). */
+double apw_jwt_now(void);
 
 /* ------------------------------------------------------------ jwt.c */
 
-int apw_jwt_exec(PyObject *module, apw_state *st);
+int apw_jwt_exec(PyObject *module, apw_core_state *st);
 extern PyMethodDef apw_jwt_methods[];
 
 #endif /* APW_CRYPTO_H */

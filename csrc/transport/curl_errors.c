@@ -1,10 +1,10 @@
 /*
- * http_errors.c - libcurl failures -> Python exceptions (approw._transport).
+ * curl_errors.c - libcurl failures -> Python exceptions (approw._transport).
  *
  * Messages carry the (redacted) URL and the library's own message.  Request
  * header values (tokens) are never part of a message: nothing here sees them.
  */
-#include "apw.h"
+#include "transport.h"
 
 typedef enum { APW_KIND_OTHER, APW_KIND_TIMEOUT, APW_KIND_CONNECT, APW_KIND_TLS } apw_kind;
 
@@ -51,7 +51,7 @@ apw_classify(CURLcode code)
 }
 
 PyObject *
-apw_raise_transport(apw_state *st, PyObject *type, const char *what, CURLcode code,
+apw_raise_transport(apw_tr_state *st, PyObject *type, const char *what, CURLcode code,
                     const char *url)
 {
     char safe_url[512];
@@ -86,7 +86,7 @@ done:
 }
 
 PyObject *
-apw_raise_curl(apw_state *st, CURLcode code, const char *errbuf, const char *url)
+apw_raise_curl(apw_tr_state *st, CURLcode code, const char *errbuf, const char *url)
 {
     char what[CURL_ERROR_SIZE + 64];
     const char *kind;

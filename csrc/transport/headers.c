@@ -1,0 +1,241 @@
+/*
+ * headers.c - request headers from Python (a mapping or (name, value) pairs,
+ * checked: a name is a token, a value has no CR, LF or NUL, and the error
+ * names the header, never its value) and the answer's headers back to Python.
+ */
+#include "transport.h"
+
+#include <string.h>
+#include <strings.h>
+
+static int
+apw_header_name_ok(const char *s, Py_ssize_t n)
+{
+    if (n == 0) {
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c >= 0x7f || c == ':') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int
+apw_header_value_ok(const char *s, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Append "name: value" (or "name;" for an empty value, which is how libcurl is
+ * told to send an empty header). */
+static int
+apw_header_append(apw_tr_state *st, struct curl_slist **list, PyObject *name, PyObject *value,
+                  int *has_ctype)
+{
+    const char *n;
+    const char *v;
+    Py_ssize_t nlen;
+    Py_ssize_t vlen;
+    char *line = NULL;
+    struct curl_slist *nl;
+
+    if (value == Py_None) {
+        return 0;                       /* absent header */
+    }
+    if (!PyUnicode_Check(name) || !PyUnicode_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "header names and values must be str");
+        return -1;
+    }
+    n = PyUnicode_AsUTF8AndSize(name, &nlen);
+    if (n == NULL) {
+        return -1;
+    }
+    v = PyUnicode_AsUTF8AndSize(value, &vlen);
+    if (v == NULL) {
+        return -1;
+    }
+    if (!apw_header_name_ok(n, nlen)) {
+        PyErr_Format(st->ArgumentError, "invalid header name %R", name);
+        return -1;
+    }
+    if (!apw_header_value_ok(v, vlen)) {
+        /* The value may be a secret: name the header only. */
+        PyErr_Format(st->ArgumentError,
+                     "value of header %R contains CR, LF or NUL characters", name);
+        return -1;
+    }
+    if (nlen == 12 && strncasecmp(n, "content-type", 12) == 0) {
+        *has_ctype = 1;
+    }
+    line = PyMem_RawMalloc((size_t)nlen + (size_t)vlen + 3);
+    if (line == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(line, n, (size_t)nlen);
+    if (vlen == 0) {
+        line[nlen] = ';';
+        line[nlen + 1] = '\0';
+    }
+    else {
+        line[nlen] = ':';
+        line[nlen + 1] = ' ';
+        memcpy(line + nlen + 2, v, (size_t)vlen);
+        line[nlen + 2 + vlen] = '\0';
+    }
+    nl = curl_slist_append(*list, line);
+    PyMem_RawFree(line);
+    if (nl == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *list = nl;
+    return 0;
+}
+
+/* Headers from a mapping or a sequence of (name, value) pairs; None = none. */
+int
+apw_headers_from_py(apw_tr_state *st, PyObject *headers, struct curl_slist **out, int *has_ctype)
+{
+    struct curl_slist *list = NULL;
+    PyObject *seq = NULL;
+    PyObject *items = NULL;
+
+    *has_ctype = 0;
+    if (headers == NULL || headers == Py_None) {
+        goto finish;
+    }
+    if (PyDict_Check(headers)) {
+        Py_ssize_t pos = 0;
+        PyObject *k;
+        PyObject *v;
+        while (PyDict_Next(headers, &pos, &k, &v)) {
+            if (apw_header_append(st, &list, k, v, has_ctype) < 0) {
+                goto error;
+            }
+        }
+        goto finish;
+    }
+    if (PyMapping_Check(headers) && !PyList_Check(headers) && !PyTuple_Check(headers)) {
+        items = PyMapping_Items(headers);
+        if (items == NULL) {
+            goto error;
+        }
+        headers = items;
+    }
+    seq = PySequence_Fast(headers,
+                          "headers must be a mapping or a sequence of (name, value) pairs");
+    if (seq == NULL) {
+        goto error;
+    }
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
+        PyObject *pair = PySequence_Fast_GET_ITEM(seq, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            PyErr_SetString(PyExc_TypeError,
+                            "headers must be a mapping or a sequence of (name, value) pairs");
+            goto error;
+        }
+        if (apw_header_append(st, &list, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1),
+                              has_ctype) < 0) {
+            goto error;
+        }
+    }
+finish:
+    /* Never wait for "100 Continue" (servers that ignore Expect cost 1 s). */
+    {
+        struct curl_slist *nl = curl_slist_append(list, "Expect:");
+        if (nl == NULL) {
+            PyErr_NoMemory();
+            goto error;
+        }
+        list = nl;
+    }
+    Py_XDECREF(seq);
+    Py_XDECREF(items);
+    *out = list;
+    return 0;
+error:
+    Py_XDECREF(seq);
+    Py_XDECREF(items);
+    curl_slist_free_all(list);
+    return -1;
+}
+
+/* Response headers -> dict of lower-case name -> value (last one wins). */
+PyObject *
+apw_headers_to_py(const apw_xfer *x)
+{
+    PyObject *dict = PyDict_New();
+    size_t i = 0;
+
+    if (dict == NULL) {
+        return NULL;
+    }
+    while (i < x->hdrs_len) {
+        const char *line = x->hdrs + i;
+        size_t end = i;
+        size_t colon;
+        size_t vstart;
+        size_t vend;
+        char name[256];
+        size_t nlen;
+        PyObject *k;
+        PyObject *v;
+        int rc;
+
+        while (end < x->hdrs_len && x->hdrs[end] != '\n') {
+            end++;
+        }
+        colon = i;
+        while (colon < end && x->hdrs[colon] != ':') {
+            colon++;
+        }
+        nlen = colon - i;
+        if (colon >= end || nlen == 0 || nlen >= sizeof(name)) {
+            i = end + 1;
+            continue;                   /* blank line, folded or odd line */
+        }
+        for (size_t j = 0; j < nlen; j++) {
+            char c = line[j];
+            name[j] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        }
+        vstart = colon + 1;
+        vend = end;
+        while (vstart < vend && (x->hdrs[vstart] == ' ' || x->hdrs[vstart] == '\t')) {
+            vstart++;
+        }
+        while (vend > vstart && (x->hdrs[vend - 1] == '\r' || x->hdrs[vend - 1] == ' ' ||
+                                 x->hdrs[vend - 1] == '\t')) {
+            vend--;
+        }
+        k = PyUnicode_DecodeLatin1(name, (Py_ssize_t)nlen, NULL);
+        v = PyUnicode_DecodeLatin1(x->hdrs + vstart, (Py_ssize_t)(vend - vstart), NULL);
+        rc = (k != NULL && v != NULL) ? PyDict_SetItem(dict, k, v) : -1;
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+        if (rc < 0) {
+            Py_DECREF(dict);
+            return NULL;
+        }
+        i = end + 1;
+    }
+    return dict;
+}
+
+/* A header value kept by the callbacks as str, or None when it was absent. */
+PyObject *
+apw_kept_header(const char *value)
+{
+    if (value[0] == '\0') {
+        return Py_NewRef(Py_None);
+    }
+    return PyUnicode_DecodeLatin1(value, (Py_ssize_t)strlen(value), NULL);
+}
