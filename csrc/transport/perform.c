@@ -18,7 +18,9 @@
  *   (queries, GET) is let through once, on the fresh connection libcurl opens.
  *   This also covers bodiless requests, which a non-rewindable body would not.
  *   A liveness check before reuse (libcurl's own) narrows the window but
- *   cannot close it.
+ *   cannot close it.  Any other failure after the request may have reached
+ *   the socket (a fresh connection closed, reset, half an answer, a timeout)
+ *   is AmbiguousRequestError too for such a request (outcome.c).
  * - Limits: the answer's body (after decompression) and header block are
  *   capped per Session (max_response_bytes, default 32 MiB; max_header_bytes,
  *   default 64 KiB); beyond them the transfer is aborted and
@@ -130,6 +132,13 @@ apw_raise_failed(apw_tr_state *st, ApwSession *s, const apw_req *rq, const apw_x
                             "before an answer came; it was not resent because it is "
                             "not idempotent, and it may have been applied",
                             cc, rq->url);
+    }
+    else if (apw_failure_is_ambiguous(x, cc)) {
+        (void)PyOS_snprintf(what, sizeof(what),
+                            "the request failed after it was sent (%.120s); it is not "
+                            "idempotent, so it was not resent, and it may have been applied",
+                            errbuf[0] != '\0' ? errbuf : curl_easy_strerror(cc));
+        apw_raise_transport(st, st->AmbiguousRequestError, what, cc, rq->url);
     }
     else if (x->body_too_large) {
         (void)PyOS_snprintf(what, sizeof(what),

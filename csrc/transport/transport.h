@@ -12,6 +12,7 @@
  *   ca.c           CA bundle discovery
  *   callbacks.c    libcurl callbacks (write, header, prerequest, sockets, share locks)
  *   curl_errors.c  libcurl failure codes -> exception types
+ *   outcome.c      whether a failed transfer may have been applied (ambiguous)
  * JSON comes from approw._core through its C API (core_api.h); the exception
  * types are approw._core's, borrowed into this module's state.
  *
@@ -242,6 +243,13 @@ int apw_session_after_fork(apw_tr_state *st, ApwSession *s);
  * works).  0 with *status and `x` filled, or -1 with an exception set. */
 int apw_perform(apw_tr_state *st, ApwSession *s, const apw_req *rq, apw_xfer *x,
                 long *status);
+
+/* ---------------------------------------------------------------- outcome.c */
+/* 1 when the failure `cc` of transfer `x` may have left its request applied
+ * by the server (it is not idempotent and may have reached the socket): it
+ * must be raised as AmbiguousRequestError and never retried.  0 when the
+ * request was never sent, may be sent again, or was answered. */
+int apw_failure_is_ambiguous(const apw_xfer *x, CURLcode cc);
 
 /* ---------------------------------------------------------------- ca.c */
 /* The CA file of a verifying Session given none: 0 with *out a PyMem_Raw path
