@@ -116,3 +116,13 @@ def test_raw_clients_check_their_arguments(fake, mgmt, call):
         call(mgmt)
     assert not fake.calls or all(c.operation == "accessToken" for c in fake.calls)
     assert "must be" in str(ei.value)
+
+
+@pytest.mark.parametrize("data", [5, "x", [], None, True])
+def test_graphql_data_that_is_not_an_object_is_an_http_error(fake, mgmt, data, monkeypatch):
+    def graphql(*args, **kwargs):
+        return data
+    monkeypatch.setattr(fake, "graphql", graphql)
+    with pytest.raises(ApprowHTTPError) as ei:
+        mgmt.users.detail("u1")
+    assert "not an object" in str(ei.value)

@@ -58,7 +58,9 @@ class Executor(ExecutorBase):
         # No variables: the request carries no "variables" key at all.
         data = self.graphql(operation.document, variables or None, token,
                                   safe=operation.kind == "query")
-        return cast(R, data.get(operation.root) if isinstance(data, dict) else None)
+        if not isinstance(data, dict):  # GraphQL answers carry an object (or errors, raised above)
+            raise self.malformed(f"the GraphQL answer's data is {type(data).__name__}, not an object")
+        return cast(R, data.get(operation.root))
 
     def graphql(self, document: str, variables: Variables = None,
                       token: Optional[str] = None, *, safe: Optional[bool] = None) -> Any:

@@ -315,6 +315,10 @@ class ExecutorBase(ShowsOptions):
             ) from e
 
     # ------------------------------------------------------------------ helpers
+    def malformed(self, why: str) -> exc.ApprowHTTPError:
+        """The exception for an answer of the wrong shape from the GraphQL endpoint."""
+        return exc.ApprowHTTPError(500, f"HTTP 200 from {self.graphql_endpoint}: {why}", http_status=200)
+
     def report(self, code: Any, message: Any, *, http_status: Optional[int] = None,
                data: Any = None, request_id: Optional[str] = None) -> None:
         """Pass a server error to ``options.on_error`` (returns only if ``on_error`` does)."""
