@@ -125,3 +125,19 @@ def test_an_over_cap_token_is_refused_before_decoding_caching_or_a_key_fetch(fak
     with pytest.raises(ApprowTokenError) as ei:
         verifier.verify(at_cap)                            # at the cap: decoded, and malformed
     assert "longer than" not in str(ei.value)
+
+
+@pytest.mark.parametrize("kwargs", [{"nonce": 5}, {"nonce": b"n"}, {"nonce": "\ud800"}, {"access_token": 5},
+                                    {"access_token": "\u00e9t\u00e9"}])
+def test_verify_checks_nonce_and_access_token(kwargs):
+    import asyncio
+
+    from approw.v2.authentication.verifier import AsyncTokenVerifier
+
+    for verifier in (TokenVerifier("https://idp.example.test/oidc", "app1", secret="s" * 32),
+                     AsyncTokenVerifier("https://idp.example.test/oidc", "app1", secret="s" * 32)):
+        with pytest.raises(ApprowWrongArgumentException) as ei:
+            result = verifier.verify("a.b.c", **kwargs)
+            if asyncio.iscoroutine(result):
+                asyncio.run(result)
+        assert next(iter(kwargs)) in str(ei.value)

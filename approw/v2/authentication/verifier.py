@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Tuple, Type, Ty
 
 from approw import _core
 
-from ..exceptions import ApprowTokenError, ApprowWrongArgumentException
+from ..exceptions import ApprowArgumentTypeError, ApprowTokenError, ApprowWrongArgumentException
 from .jwks import JWK, AsyncKeySet, KeySet
 
 if TYPE_CHECKING:
@@ -184,6 +184,20 @@ class TokenVerifierBase:
             self._headers[segment] = (alg, kid)
         return alg, kid
 
+    @staticmethod
+    def _arguments(nonce: Any, access_token: Any) -> None:
+        """``nonce`` and ``access_token``: None or text (an access token is ASCII)."""
+        for name, value in (("nonce", nonce), ("access_token", access_token)):
+            if value is not None and not isinstance(value, str):
+                raise ApprowArgumentTypeError("%s must be a str or None, not %s" % (name, type(value).__name__))
+        if nonce is not None:
+            try:
+                nonce.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ApprowWrongArgumentException("nonce holds an unpaired surrogate") from None
+        if access_token is not None and not access_token.isascii():
+            raise ApprowWrongArgumentException("access_token must be ASCII (a token is base64url text)")
+
     def _check(self, token: str, alg: str, key: Union[str, JWK], nonce: Optional[str],
                access_token: Optional[str]) -> Claims:
         """Signature and claims; the claims, or ``ApprowTokenError``."""
@@ -222,6 +236,7 @@ class TokenVerifier(TokenVerifierBase):
         """The token's claims when every check passes, else ``ApprowTokenError`` (``code``
         2206 expired, 2207 invalid; ``reason`` says which check).  ``nonce``: the nonce of your
         authorization request (ID tokens); ``access_token``: check the ID token's ``at_hash``."""
+        self._arguments(nonce, access_token)
         alg, kid = self._header(token)
         key = self._fixed_key(alg) or self.key_set.get(kid) or self.key_set.load(kid)
         return self._check(token, alg, key, nonce, access_token)
@@ -238,6 +253,7 @@ class AsyncTokenVerifier(TokenVerifierBase):
     async def verify(self, token: str, *, nonce: Optional[str] = None,
                      access_token: Optional[str] = None) -> Claims:
         """As :meth:`TokenVerifier.verify`."""
+        self._arguments(nonce, access_token)
         alg, kid = self._header(token)
         key = self._fixed_key(alg) or self.key_set.get(kid) or await self._async_keys.load(kid)
         return self._check(token, alg, key, nonce, access_token)
