@@ -126,3 +126,38 @@ def test_graphql_data_that_is_not_an_object_is_an_http_error(fake, mgmt, data, m
     with pytest.raises(ApprowHTTPError) as ei:
         mgmt.users.detail("u1")
     assert "not an object" in str(ei.value)
+
+
+ALL_CASES = all_cases()
+
+
+def _poison(value: Any) -> Any:
+    """Every str inside ``value`` replaced by one holding an unpaired surrogate."""
+    if isinstance(value, str):
+        return value + "\ud800"
+    if isinstance(value, dict):
+        return {k: _poison(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_poison(v) for v in value)
+    return value
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=[c.id for c in ALL_CASES])
+def test_unencodable_text_arguments_raise_approw_errors(case, fake, mgmt, auth, amgmt, aauth, rsa_key):
+    """A lone surrogate in any text argument: an ApprowException (or a result), never a bare
+    UnicodeEncodeError, whichever encoder (JSON, query string, form, RSA) meets it first."""
+    _script_others(fake, case)
+    if case.op != LOCAL:
+        if case in REST_CASES:
+            method, path = case.op.split(" ", 1)
+            fake.answer_rest(method, path, {"code": 200, "message": "", "data": None})
+        else:
+            fake.answer(case.op, None)
+    poisoned = Case(case.client, case.method, _poison(case.args), _poison(case.kwargs), op=case.op,
+                    variables=None, answer=None, returns=None, state_token=case.state_token, options=case.options)
+    try:
+        _run(poisoned, "sync", _clients("sync", poisoned, mgmt, auth, amgmt, aauth, rsa_key))
+    except ApprowException:
+        pass
+    except AssertionError as e:      # the fake's schema check: a server refuses such an enum value
+        assert "variables rejected by the schema" in str(e) and "enum" in str(e), e
