@@ -270,6 +270,8 @@ class Handler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes:
         encodings = self.headers.get_all("Transfer-Encoding") or []
         if encodings:
+            if self.request_version == "HTTP/1.0":  # RFC 9112 section 6.1: faulty framing
+                raise HttpError(400, "Transfer-Encoding is not allowed in an HTTP/1.0 request")
             if self.headers.get("Content-Length") is not None:
                 raise HttpError(400, "Request has both Content-Length and Transfer-Encoding")
             if len(encodings) > 1 or encodings[0].strip().lower() != "chunked":
