@@ -189,6 +189,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _check_framing(self) -> bool:
         problem = framing_problem(getattr(self, "raw_requestline", b""), self._head_lines)
+        hosts = len(self.headers.get_all("Host") or []) if problem is None else 1
+        if hosts > 1 or (hosts == 0 and self.request_version == "HTTP/1.1"):
+            problem = "An HTTP/1.1 request has exactly one Host header"   # RFC 9112 section 3.2
         if problem is None:
             return True
         self._respond(400, error_body(self._path(), 400, problem), close=True)

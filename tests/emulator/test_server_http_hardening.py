@@ -264,6 +264,8 @@ def _smuggle(head: bytes, body: bytes = SMUGGLED) -> bytes:
     _smuggle(b"X-C: a\rb\r\nContent-Length: 0\r\n"),                     # bare CR inside a value
     _smuggle(b"[X]: 1\r\nContent-Length: 0\r\n"),                        # not a token
     b"POST /graphql/v2 HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED,
+    _smuggle(b"Host: y\r\nContent-Length: 0\r\n"),                        # two Host headers
+    b"POST /graphql/v2 HTTP/1.1\r\nContent-Length: 0\r\n\r\n",              # none
 ])
 def test_smuggling_header_vectors_are_a_400_and_close(approw_emulator, request_bytes):
     r = Raw(approw_emulator.url)
