@@ -11,8 +11,11 @@ Framing is strict, because a lenient reader behind a proxy is a request-smugglin
 and a negative chunk size read "until EOF": ``Content-Length`` is 1-19 ASCII digits and
 appears once; ``Transfer-Encoding`` appears once and is exactly ``chunked``; a request
 with both is refused (400); a chunk size is 1-16 hex digits (optionally followed by
-``;extensions``) on a CRLF-terminated line, checked against the body limit before it is
-read; trailers are capped at 64 KiB.
+well-formed ``;name=value`` extensions) on a CRLF-terminated line, checked against the body
+limit before it is read; trailers are capped at 64 KiB.  The request line and every header
+and trailer line end with CRLF, are not folded, and name a token directly followed by ``:``
+(``Content-Length : 5`` is refused, not ignored); any other head is a 400 and the
+connection is closed, so no body is ever read as a second request.
 
 JSON bodies (GraphQL and REST, and ``variables`` sent as JSON text) nested deeper than
 ``jsonlimits.MAX_JSON_DEPTH`` (256) are refused with the service's code 2231 before they are
@@ -35,7 +38,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
-from . import rest
+from . import guard, rest
 from .context import RequestContext
 from .endpoint import encode, failure
 from .jsonlimits import loads_limited
@@ -50,7 +53,11 @@ GRAPHQL_PATH = "/graphql/v2"
 CONSOLE_PATH = "/_emulator/ui"  # no CORS headers there
 _MAX_TRAILER_BYTES = 64 * 1024
 _CONTENT_LENGTH = re.compile(r"[0-9]{1,19}\Z")
-_CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(?:;[^\r\n]*)?\r\n\Z")
+_TOKEN = rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_QUOTED = rb'"(?:[\t !#-\[\]-~\x80-\xff]|\\[\t -~\x80-\xff])*"'
+_CHUNK_EXT = rb"(?:[ \t]*;[ \t]*" + _TOKEN + rb"(?:[ \t]*=[ \t]*(?:" + _TOKEN + rb"|" + _QUOTED + rb"))?)*"
+_CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})" + _CHUNK_EXT + rb"[ \t]*\r\n\Z")
+_HEADER_LINE = re.compile(_TOKEN + rb":[^\r\n\x00]*\r\n\Z")
 _BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 _CORS_HEADERS = (
     ("Access-Control-Allow-Origin", "*"),
@@ -71,6 +78,44 @@ class HttpError(Exception):
 
 class ClientGone(Exception):
     """The client closed the connection in the middle of a request."""
+
+
+class _LineRecorder:
+    """Wraps ``rfile`` while the stdlib reads the header block, keeping the raw lines: its
+    parser accepts bare LF, obs-fold and ``Name : value`` (whitespace before the colon, a
+    header it then cannot find by name), which are checked here instead."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.lines: List[bytes] = []
+
+    def readline(self, limit: int = -1) -> bytes:
+        line: bytes = self.raw.readline(limit)
+        self.lines.append(line)
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
+def framing_problem(request_line: bytes, header_lines: List[bytes]) -> Optional[str]:
+    """Why a request head cannot be framed safely (RFC 9112 sections 2.2, 5.1 and 5.2), or None:
+    every line ends in CRLF, no line is folded, every field name is a token directly followed
+    by the colon, no value holds CR, LF or NUL."""
+    if not request_line.endswith(b"\r\n"):
+        return "The request line must end with CRLF"
+    for line in header_lines:
+        if line == b"\r\n":
+            return None
+        if line in (b"", b"\n"):
+            break
+        if line[:1] in (b" ", b"\t"):
+            return "Folded header lines (obs-fold) are not accepted"
+        if not _HEADER_LINE.match(line):
+            name = line.split(b":", 1)[0][:64].decode("latin-1")
+            return "Malformed header line %r (a field name is a token directly followed by ':', " \
+                   "a line ends with CRLF)" % name
+    return "The header block must end with CRLF"
 
 
 class Router:
@@ -133,7 +178,30 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         log.info("%s %s", self.client_address[0], format % args)
 
+    def parse_request(self) -> bool:
+        recorder = _LineRecorder(self.rfile)
+        self._head_lines = recorder.lines
+        self.rfile = recorder  # type: ignore[assignment]  # reads like the file it wraps
+        try:
+            if not super().parse_request():
+                return False
+        finally:
+            self.rfile = recorder.raw
+        return self._check_framing()
+
+    def _check_framing(self) -> bool:
+        problem = framing_problem(getattr(self, "raw_requestline", b""), self._head_lines)
+        hosts = len(self.headers.get_all("Host") or []) if problem is None else 1
+        if hosts > 1 or (hosts == 0 and self.request_version == "HTTP/1.1"):
+            problem = "An HTTP/1.1 request has exactly one Host header"   # RFC 9112 section 3.2
+        if problem is None:
+            return True
+        self._respond(400, error_body(self._path(), 400, problem), close=True)
+        return False
+
     def handle_expect_100(self) -> bool:
+        if not self._check_framing():
+            return False
         try:
             self._content_length()
         except HttpError as exc:
@@ -196,15 +264,19 @@ class Handler(BaseHTTPRequestHandler):
             line = self.rfile.readline(_MAX_TRAILER_BYTES + 1)
             if not line:
                 raise ClientGone()
-            if line in (b"\r\n", b"\n"):
+            if line == b"\r\n":
                 return b"".join(parts)
             trailers += len(line)
+            if not _HEADER_LINE.match(line) and trailers <= _MAX_TRAILER_BYTES:
+                raise HttpError(400, "Malformed trailer line in a chunked body")
             if trailers > _MAX_TRAILER_BYTES:
                 raise HttpError(400, "Chunked body trailers exceed %d bytes" % _MAX_TRAILER_BYTES)
 
     def _read_body(self) -> bytes:
         encodings = self.headers.get_all("Transfer-Encoding") or []
         if encodings:
+            if self.request_version == "HTTP/1.0":  # RFC 9112 section 6.1: faulty framing
+                raise HttpError(400, "Transfer-Encoding is not allowed in an HTTP/1.0 request")
             if self.headers.get("Content-Length") is not None:
                 raise HttpError(400, "Request has both Content-Length and Transfer-Encoding")
             if len(encodings) > 1 or encodings[0].strip().lower() != "chunked":
@@ -233,7 +305,7 @@ class Handler(BaseHTTPRequestHandler):
             "Content-Length: %d" % len(body),
             "X-Request-Id: " + request_id,
         ]
-        if not self._console:  # the web console is never shared with other origins
+        if not guard.guarded(self._path()):  # the emulator's own routes (the console too): no CORS
             lines.append("Access-Control-Allow-Origin: *")
         lines.extend("%s: %s" % pair for pair in extra)
         if self.close_connection:
@@ -259,8 +331,13 @@ class Handler(BaseHTTPRequestHandler):
         body = self._read_body_or_fail(path)
         if body is None:
             return
+        if guard.guarded(path):  # the emulator's own routes: no CORS, same-origin or the pool secret
+            problem = guard.refusal(self.headers.get, self.client_address[0], self.server.emulator.pool.secret)
+            if problem is not None:
+                self._respond(403, error_body(path, 403, problem))
+                return
         if self.command == "OPTIONS":  # CORS preflight, for browser apps pointed at the emulator
-            self._respond(403 if self._console else 204, b"", extra=() if self._console else _CORS_HEADERS[1:])
+            self._respond(403 if self._console else 204, b"", extra=() if guard.guarded(path) else _CORS_HEADERS[1:])
             return
         try:
             handler, params = self.server.router.match(self.command, path)

@@ -30,7 +30,8 @@
  * Integer policy: exact.  A number with integer syntax (no '.', no exponent)
  * always becomes an exact Python int of any size, limited by
  * sys.get_int_max_str_digits() (DecodeError beyond, with the position).
- * Floats come from PyOS_string_to_double (correctly rounded, like float()).
+ * Floats come from PyOS_string_to_double (correctly rounded, like float());
+ * one beyond the range of a double (1e400) is a DecodeError, not Infinity.
  * "1" -> int, "1.0" / "1e5" -> float, "-0" -> int 0, "-0.0" -> float -0.0.
  *
  * Syntax (what is JSON, and how strictly) and errors: json_scan.h.
@@ -208,6 +209,10 @@ apw_float_from_text(const char *s, size_t len)
     }
     if (end != tmp + len) {
         PyErr_SetString(PyExc_ValueError, "invalid JSON number text");
+        goto done;
+    }
+    if (!isfinite(d)) {                 /* 1e400: JSON has no Infinity */
+        PyErr_SetString(PyExc_ValueError, "Number out of the range of a float (Infinity)");
         goto done;
     }
     out = PyFloat_FromDouble(d);

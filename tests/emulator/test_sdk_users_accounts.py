@@ -156,3 +156,10 @@ def test_async_lookups(approw_emulator, unique):
     users, found, batch, exists, token, after = asyncio.run(scenario())
     assert found["id"] == users[0]["id"] and [u["id"] for u in batch] == [u["id"] for u in users]
     assert exists is True and after is False and token["token"]
+
+
+def test_search_with_a_huge_query_is_a_2231_not_a_500(management):
+    with pytest.raises(ApprowException) as ei:
+        management.users.search("a" * 60000)
+    assert ei.value.code == 2231 and "too long" in str(ei.value)
+    assert management.users.search("a" * 1000)["totalCount"] == 0

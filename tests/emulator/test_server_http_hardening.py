@@ -235,3 +235,75 @@ def test_a_token_with_deeply_nested_parts_is_refused_not_a_500(raw):
                  b"Authorization: Bearer %s\r\n\r\n" % token.encode())
         status, _, payload = raw.response()
         assert status == 200 and code(payload) == 2020, payload
+
+
+# ------------------------------------------------------------------ header-line smuggling vectors
+# Each of these is read differently by some proxy than by a lenient server; the request is
+# refused (400, connection closed) so its body can never be parsed as a second request.
+
+SMUGGLED = b"GET /_emulator/outbox HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+def _smuggle(head: bytes, body: bytes = SMUGGLED) -> bytes:
+    return b"POST /graphql/v2 HTTP/1.1\r\nHost: x\r\n" + head + b"\r\n" + body
+
+
+@pytest.mark.parametrize("request_bytes", [
+    _smuggle(b"Content-Length : %d\r\n" % len(SMUGGLED)),              # space before the colon
+    _smuggle(b"Content-Length\t: %d\r\n" % len(SMUGGLED)),
+    _smuggle(b"Transfer-Encoding : chunked\r\n", b"0\r\n\r\n" + SMUGGLED),
+    _smuggle(b"X-A: 1\r\n Transfer-Encoding: chunked\r\n", b"0\r\n\r\n" + SMUGGLED),   # obs-fold
+    _smuggle(b"X-A: 1\r\n\tContent-Length: 5\r\n"),
+    _smuggle(b"Content-Length: 0\nX-B: 1\r\n"),                         # bare LF in a header line
+    b"POST /graphql/v2 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\n",  # bare LF ends the header block
+    b"POST /graphql/v2 HTTP/1.1\nHost: x\r\nContent-Length: 0\r\n\r\n",  # bare LF after the request line
+    _smuggle(b"Content-Length: 5, 5\r\n"),
+    _smuggle(b"Content-Length: 0\r\nContent-Length: 0\r\n"),
+    _smuggle(b"Transfer-Encoding: chunked\r\nContent-Length: 0\r\n", b"0\r\n\r\n" + SMUGGLED),
+    _smuggle(b"X\x00Y: 1\r\nContent-Length: 0\r\n"),
+    _smuggle(b"X-C: a\rb\r\nContent-Length: 0\r\n"),                     # bare CR inside a value
+    _smuggle(b"[X]: 1\r\nContent-Length: 0\r\n"),                        # not a token
+    b"POST /graphql/v2 HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED,
+    _smuggle(b"Host: y\r\nContent-Length: 0\r\n"),                        # two Host headers
+    b"POST /graphql/v2 HTTP/1.1\r\nContent-Length: 0\r\n\r\n",              # none
+])
+def test_smuggling_header_vectors_are_a_400_and_close(approw_emulator, request_bytes):
+    r = Raw(approw_emulator.url)
+    try:
+        r.send(request_bytes)
+        status, headers, _ = r.response()
+        assert status == 400 and headers["connection"] == "close"
+        r.sock.settimeout(2)
+        assert r.buf == b"" and r.sock.recv(65536) == b""      # no second response
+    finally:
+        r.close()
+
+
+@pytest.mark.parametrize("size_line", [
+    b"5;\r\n", b"5;=v\r\n", b"5;a=\r\n", b"5;a=\"x\r\n", b"5;a b\r\n", b"5;a\x00\r\n", b"5;a=v;\r\n",
+    b"5\x00\r\n", b"5;a=\"\x7f\"\r\n",
+])
+def test_invalid_chunk_extensions_are_a_400(small, size_line):
+    r = Raw(small.url)
+    try:
+        r.send(chunked_post(size_line + b"{}   \r\n0\r\n\r\n"))
+        status, headers, body = r.response()
+        assert status == 400 and headers["connection"] == "close"
+        assert "chunk" in message(body).lower()
+    finally:
+        r.close()
+
+
+@pytest.mark.parametrize("ext", [b";a", b";a=b", b' ; a = "q \\" x" ;b=c', b";a=b\t;c"])
+def test_valid_chunk_extensions_are_accepted(raw, ext):
+    chunks = b"%X%s\r\n%s\r\n0\r\n\r\n" % (len(TYPENAME), ext, TYPENAME)
+    raw.send(chunked_post(chunks))
+    status, _, payload = raw.response()
+    assert status == 200 and json.loads(payload) == {"data": {"__typename": "Query"}}
+
+
+@pytest.mark.parametrize("ending", [b"0\r\n\n", b"0\r\nX-T: 1\n\r\n"])
+def test_bare_lf_in_the_chunked_trailer_is_a_400(raw, ending):
+    raw.send(chunked_post(b"%X\r\n%s\r\n%s" % (len(TYPENAME), TYPENAME, ending)))
+    status, headers, _ = raw.response()
+    assert status == 400 and headers["connection"] == "close"

@@ -97,3 +97,47 @@ def test_verifier_arguments():
     assert verifier.algorithms == ("RS256", "HS256") and verifier.issuer == "https://idp.example.test/oidc"
     assert verifier.key_set.jwks_uri == "https://idp.example.test/oidc/.well-known/jwks.json"
     assert "app1" in repr(verifier)
+
+
+def test_an_over_cap_token_is_refused_before_decoding_caching_or_a_key_fetch(fake):
+    """60 different 1 MB tokens with unknown kids once left 77 MiB in the header cache and
+    asked the provider for keys; now each is refused by its length alone."""
+    import asyncio
+    import base64
+    import json as _json
+
+    from approw.v2.authentication.verifier import AsyncTokenVerifier
+
+    fake.answer_rest("GET", "/oidc/.well-known/jwks.json", {"keys": [jwk("a")]})
+    verifier = TokenVerifier("https://idp.example.test/oidc", "app1")
+    averifier = AsyncTokenVerifier("https://idp.example.test/oidc", "app1")
+    for i in range(60):
+        header = {"alg": "RS256", "kid": "k%d" % i, "pad": "x" * (1 << 20)}
+        token = base64.urlsafe_b64encode(_json.dumps(header).encode()).decode().rstrip("=") + ".e30.sig"
+        with pytest.raises(ApprowTokenError) as ei:
+            verifier.verify(token)
+        assert ei.value.reason == "malformed" and "longer than" in str(ei.value)
+        with pytest.raises(ApprowTokenError):
+            asyncio.run(averifier.verify(token))
+    assert not verifier._headers and not averifier._headers
+    assert verifier.key_set.fetches == 0 and not fake.calls
+    at_cap = "a" * _core.JWT_MAX_BYTES
+    with pytest.raises(ApprowTokenError) as ei:
+        verifier.verify(at_cap)                            # at the cap: decoded, and malformed
+    assert "longer than" not in str(ei.value)
+
+
+@pytest.mark.parametrize("kwargs", [{"nonce": 5}, {"nonce": b"n"}, {"nonce": "\ud800"}, {"access_token": 5},
+                                    {"access_token": "\u00e9t\u00e9"}])
+def test_verify_checks_nonce_and_access_token(kwargs):
+    import asyncio
+
+    from approw.v2.authentication.verifier import AsyncTokenVerifier
+
+    for verifier in (TokenVerifier("https://idp.example.test/oidc", "app1", secret="s" * 32),
+                     AsyncTokenVerifier("https://idp.example.test/oidc", "app1", secret="s" * 32)):
+        with pytest.raises(ApprowWrongArgumentException) as ei:
+            result = verifier.verify("a.b.c", **kwargs)
+            if asyncio.iscoroutine(result):
+                asyncio.run(result)
+        assert next(iter(kwargs)) in str(ei.value)

@@ -119,6 +119,7 @@ class AccountMethods(AuthenticationBase):
         return self._rest_ok("/api/v2/users/unlink", {
             "primaryUserToken": primary_user_token, "provider": provider}, self._token)
 
+    @checked
     def logout(self) -> bool:
         """Log the current user out (server side and in this client); ``True``."""
         self._check_logged_in()

@@ -40,6 +40,7 @@ class ContactMethods(AuthenticationBase):
         return self._contact(self._exec(
             ops.bindPhone({"phone": phone, "phoneCode": code}), self._token))
 
+    @checked
     def unbind_phone(self) -> User:
         """Remove the current user's phone number (refused when it is their only way to log
         in)."""
@@ -81,6 +82,7 @@ class ContactMethods(AuthenticationBase):
         return self._contact(self._exec(
             ops.bindEmail({"email": email, "emailCode": code}), self._token))
 
+    @checked
     def unbind_email(self) -> User:
         """Remove the current user's e-mail address (refused when it is their only way to
         log in)."""

@@ -25,6 +25,7 @@ class CustomDataMethods(AuthenticationBase):
     def _me(self) -> str:
         return (self._check_logged_in())["id"]
 
+    @checked
     def get_udf_value(self) -> Dict[str, Any]:
         """The current user's custom data as ``{key: typed value}``."""
         user_id = self._me()
@@ -52,6 +53,7 @@ class CustomDataMethods(AuthenticationBase):
                          self._token)
         return True
 
+    @checked
     def list_udv(self) -> List[UdvItem]:
         """The current user's custom data as a list of ``{key, dataType, value, label}`` with
         typed values (superseded by :meth:`get_udf_value`)."""

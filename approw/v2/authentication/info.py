@@ -27,6 +27,7 @@ _MEDIUM = re.compile(r"(?=.*[a-zA-Z])(?=.*\d).{8,}", re.DOTALL)
 class InfoMethods(AuthenticationBase):
     """The current user's roles, permissions, organisations, applications and security."""
 
+    @checked
     def list_orgs(self) -> List[List[OrgNode]]:
         """The organisations the current user belongs to: one path per department, each a
         list of nodes from the organisation's root down to the department."""
@@ -34,6 +35,7 @@ class InfoMethods(AuthenticationBase):
                                                      token=self._token)
         return orgs
 
+    @checked
     def get_security_level(self) -> SecurityLevel:
         """How well the current user's account is protected: ``{email, phone, password, mfa,
         passwordSecurityLevel, score}`` (see :class:`SecurityLevel`)."""

@@ -18,7 +18,8 @@ equals ``issuer``; ``aud`` contains ``audience`` (and ``azp``, when present, is 
 and ``iat`` are present, ``exp``/``nbf``/``iat`` hold within ``leeway`` seconds; ``nonce``
 equals the one given; ``at_hash`` matches the access token given.  The signature and the
 registered claims are checked in C (``approw._core.jwt_verify``, OpenSSL); the header is
-decoded once per distinct header (the C call does not return it).
+decoded once per distinct header (the C call does not return it).  A token over 16 KiB is
+refused first, before its header is decoded or cached and before any key is looked up.
 
 **Revocation.**  A purely local check cannot know that a token was revoked (the user logged
 out, an administrator forced a logout, the password changed): such a token keeps verifying
@@ -37,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Tuple, Type, Ty
 
 from approw import _core
 
-from ..exceptions import ApprowTokenError, ApprowWrongArgumentException
+from ..exceptions import ApprowArgumentTypeError, ApprowTokenError, ApprowWrongArgumentException
 from .jwks import JWK, AsyncKeySet, KeySet
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ _EXPIRED, _INVALID = 2206, 2207
 _ALGORITHMS = ("RS256", "HS256")
 _HEADER_CACHE = 256
 _LIVE_CACHE = 10000
+_MAX_TOKEN = _core.JWT_MAX_BYTES  # what jwt_verify decodes at most (16 KiB)
 V = TypeVar("V", bound="TokenVerifierBase")
 _shared: Dict[Tuple[Any, ...], Any] = {}
 _shared_keys: Dict[Tuple[Any, ...], KeySet] = {}
@@ -193,6 +195,8 @@ class TokenVerifierBase:
         """``(alg, kid)`` of the token's header (decoded once per distinct header)."""
         if not isinstance(token, str):
             raise ApprowWrongArgumentException("token must be a str, not %s" % type(token).__name__)
+        if len(token) > _MAX_TOKEN:     # before any decoding, caching or key lookup
+            raise _refuse("the token is longer than %d bytes" % _MAX_TOKEN, "malformed")
         segment = token.partition(".")[0]
         found = self._headers.get(segment)
         if found is not None:
@@ -214,6 +218,20 @@ class TokenVerifierBase:
                 self._headers.clear()
             self._headers[segment] = (alg, kid)
         return alg, kid
+
+    @staticmethod
+    def _arguments(nonce: Any, access_token: Any) -> None:
+        """``nonce`` and ``access_token``: None or text (an access token is ASCII)."""
+        for name, value in (("nonce", nonce), ("access_token", access_token)):
+            if value is not None and not isinstance(value, str):
+                raise ApprowArgumentTypeError("%s must be a str or None, not %s" % (name, type(value).__name__))
+        if nonce is not None:
+            try:
+                nonce.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ApprowWrongArgumentException("nonce holds an unpaired surrogate") from None
+        if access_token is not None and not access_token.isascii():
+            raise ApprowWrongArgumentException("access_token must be ASCII (a token is base64url text)")
 
     def _check(self, token: str, alg: str, key: Union[str, JWK], nonce: Optional[str],
                access_token: Optional[str]) -> Claims:
@@ -295,6 +313,7 @@ class TokenVerifier(TokenVerifierBase):
         """The token's claims when every check passes, else ``ApprowTokenError`` (``code``
         2206 expired, 2207 invalid; ``reason`` says which check).  ``nonce``: the nonce of your
         authorization request (ID tokens); ``access_token``: check the ID token's ``at_hash``."""
+        self._arguments(nonce, access_token)
         alg, kid = self._header(token)
         key = self._fixed_key(alg) or self.key_set.get(kid) or self.key_set.load(kid)
         claims = self._check(token, alg, key, nonce, access_token)
@@ -323,6 +342,7 @@ class AsyncTokenVerifier(TokenVerifierBase):
     async def verify(self, token: str, *, nonce: Optional[str] = None,
                      access_token: Optional[str] = None) -> Claims:
         """As :meth:`TokenVerifier.verify`."""
+        self._arguments(nonce, access_token)
         alg, kid = self._header(token)
         key = self._fixed_key(alg) or self.key_set.get(kid) or await self._async_keys.load(kid)
         claims = self._check(token, alg, key, nonce, access_token)

@@ -23,9 +23,10 @@ types, page options) are the plain functions below, called by the methods that n
 import collections.abc
 import functools
 import typing
+from contextvars import ContextVar
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
 
-from ..exceptions import ApprowArgumentTypeError, ApprowWrongArgumentException
+from ..exceptions import ApprowArgumentTypeError, ApprowException, ApprowHTTPError, ApprowWrongArgumentException
 
 __all__ = ["checked", "RESOURCE_TYPES", "TARGET_TYPES", "resource_type", "target_type",
            "page_options", "is_list", "EMAIL_SCENES", "email_scene", "one_of", "resource_actions",
@@ -159,14 +160,49 @@ def checked(fn: F) -> F:
         @functools.wraps(fn)
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
             check(args, kwargs)
-            return await fn(*args, **kwargs)
+            before = _answers.get()
+            try:
+                return await fn(*args, **kwargs)
+            except ApprowException:
+                raise
+            except _BUILTIN_FAILURES as e:
+                raise _translate(fn, e, before) from e
         return typing.cast(F, async_wrapper)
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         check(args, kwargs)
-        return fn(*args, **kwargs)
+        before = _answers.get()
+        try:
+            return fn(*args, **kwargs)
+        except ApprowException:
+            raise
+        except _BUILTIN_FAILURES as e:
+            raise _translate(fn, e, before) from e
     return typing.cast(F, wrapper)
+
+
+# --------------------------------------------------------------------------- builtin failures
+#: How many answers the executor has received in this context (thread, or asyncio task):
+#: a method that fails with a builtin exception after an answer arrived was given an answer
+#: of a shape it cannot use; before any answer, it was given an argument it cannot use.
+_answers: ContextVar[int] = ContextVar("approw_answers", default=0)
+_BUILTIN_FAILURES = (TypeError, AttributeError, KeyError, IndexError, ValueError)
+
+
+def answered() -> None:
+    """Count an answer (the executor calls this when a request gets one)."""
+    _answers.set(_answers.get() + 1)
+
+
+def _translate(fn: Callable[..., Any], e: BaseException, before: int) -> ApprowException:
+    """``ApprowHTTPError`` for a builtin failure after an answer, an argument error before."""
+    name = fn.__qualname__.replace("Async", "", 1) if fn.__qualname__.startswith("Async") else fn.__qualname__
+    if _answers.get() != before:
+        return ApprowHTTPError(500, "%s: the server's answer does not have the expected shape (%s: %s)"
+                               % (name, type(e).__name__, e))
+    kind = ApprowArgumentTypeError if isinstance(e, TypeError) else ApprowWrongArgumentException
+    return kind("%s: an argument cannot be used (%s: %s)" % (name, type(e).__name__, e))
 
 
 # --------------------------------------------------------------------------- value checks

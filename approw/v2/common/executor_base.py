@@ -42,6 +42,7 @@ from ..exceptions import ApprowException, ApprowWrongArgumentException
 from .constants import DEFAULT_ONERROR, GRAPHQL_PATH, REQUEST_ID_HEADER, SDK_VERSION
 from .options import ClientOptions, ShowsOptions
 from .retry import retry_delay
+from .sendable import ENCODE_ERRORS, unsendable
 from .utils import encrypt
 
 __all__ = ["ExecutorBase", "Variables", "RestResult", "Headers", "translate_core_error", "is_query",
@@ -67,7 +68,10 @@ Header = Tuple[str, str]
 Headers = Tuple[Header, ...]
 #: ``raw``: the parsed JSON body; ``unwrap``: ``data`` of the ``{code, message, data}``
 #: envelope (errors go to ``on_error``); ``ignore``: the body is not read (returns ``None``);
-#: ``text``: the body as text (UTF-8), whatever the status.
+#: ``text``: the body as text (UTF-8).  In every mode an HTTP status of 300 or more raises
+#: ``ApprowHTTPError``, unless it is a 4xx/5xx whose body is a JSON object (the service's own
+#: refusal: an envelope, or an OAuth ``{"error": ...}``), which ``raw`` returns and ``unwrap``
+#: passes to ``on_error``.
 RestResult = Literal["raw", "unwrap", "ignore", "text"]
 
 
@@ -316,7 +320,10 @@ class ExecutorBase(ShowsOptions):
         if "://" not in url:
             url = self.options.host + url
         if params:
-            query = urlencode(_drop_none(params), doseq=True)
+            try:
+                query = urlencode(_drop_none(params), doseq=True)
+            except ENCODE_ERRORS as e:
+                raise unsendable(e, params, "params") from e
             if query:
                 url += ("&" if "?" in url else "?") + query
         headers = self._rest_headers
@@ -324,10 +331,16 @@ class ExecutorBase(ShowsOptions):
         if json is not None:
             if not isinstance(json, dict):
                 raise ApprowWrongArgumentException("json must be a dict")
-            body = _core.dumps(_drop_none(json))
+            try:
+                body = _core.dumps(_drop_none(json))
+            except ENCODE_ERRORS as e:     # NaN, a set, a cycle ...: nothing was sent
+                raise unsendable(e, json, "body") from e
             headers += (("content-type", "application/json"),)
         elif data is not None:
-            body = urlencode(_drop_none(data)).encode("ascii")
+            try:
+                body = urlencode(_drop_none(data)).encode("ascii")
+            except ENCODE_ERRORS as e:
+                raise unsendable(e, data, "form") from e
             headers += (("content-type", "application/x-www-form-urlencoded"),)
         if token:
             headers += (("authorization", "Bearer " + token),)
@@ -337,12 +350,20 @@ class ExecutorBase(ShowsOptions):
 
     def _rest_result(self, response: Any, url: str, result: RestResult) -> Any:
         """What a REST call returns for ``response`` (see :data:`RestResult`)."""
-        if result == "ignore":
-            return None
-        if result == "text":
-            return bytes(response.body).decode("utf-8", "replace")
         status: int = response.status
-        payload = self._parse(response, url)
+        if status < 300:
+            if result == "ignore":
+                return None
+            if result == "text":
+                return bytes(response.body).decode("utf-8", "replace")
+            payload = self._parse(response, url)
+        else:
+            payload = None if result in ("ignore", "text") else self._parse(response, url)
+            if not (status >= 400 and isinstance(payload, dict)):  # no answer of the service's own
+                raise exc.ApprowHTTPError(
+                    status if status >= 400 else 500,
+                    f"HTTP {status} from {_strip_query(url)}" + ("" if response.body else " with an empty body"),
+                    http_status=status, request_id=response.headers.get(REQUEST_ID_HEADER))
         if result == "raw":
             return payload
         if not isinstance(payload, dict) or "code" not in payload:
@@ -373,6 +394,10 @@ class ExecutorBase(ShowsOptions):
             ) from e
 
     # ------------------------------------------------------------------ helpers
+    def malformed(self, why: str) -> exc.ApprowHTTPError:
+        """The exception for an answer of the wrong shape from the GraphQL endpoint."""
+        return exc.ApprowHTTPError(500, f"HTTP 200 from {self.graphql_endpoint}: {why}", http_status=200)
+
     def report(self, code: Any, message: Any, *, http_status: Optional[int] = None,
                data: Any = None, request_id: Optional[str] = None,
                operation: Optional[str] = None) -> None:

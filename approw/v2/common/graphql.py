@@ -4,6 +4,7 @@
 executor (``client.graphqlClient``)."""
 from typing import Any, Optional
 
+from approw.v2.common.checks import checked
 from approw.v2.common.executor_base import Variables
 
 from .executor import Executor
@@ -18,6 +19,7 @@ class GraphqlClient:
         self._executor = executor
         self.endpoint = executor.graphql_endpoint
 
+    @checked
     def request(self, query: str, variables: Variables = None,
                       token: Optional[str] = None) -> Any:
         """Run ``query`` (document text); return the answer's ``data``."""

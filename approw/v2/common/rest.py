@@ -4,6 +4,8 @@
 (``client.restClient``)."""
 from typing import Any, Mapping, Optional
 
+from approw.v2.common.checks import checked
+
 from .executor import Executor
 
 __all__ = ["RestClient"]
@@ -15,6 +17,7 @@ class RestClient:
     def __init__(self, executor: Executor) -> None:
         self._executor = executor
 
+    @checked
     def request(
         self,
         method: str,

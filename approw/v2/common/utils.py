@@ -15,7 +15,8 @@ from urllib.parse import quote, urlencode
 
 from approw import _core
 
-from ..exceptions import ApprowException, ApprowWrongArgumentException
+from ..exceptions import ApprowArgumentTypeError, ApprowException, ApprowWrongArgumentException
+from .sendable import json_text
 from .shapes import AuthorizedResources
 
 __all__ = [
@@ -162,7 +163,7 @@ def serialize_udv_value(value: Any) -> str:
     JSON string of its ``isoformat()``."""
     if isinstance(value, (datetime.datetime, datetime.date)):
         value = value.isoformat()
-    return json.dumps(value)
+    return json_text(value, "value")
 
 
 def custom_data_params(custom_data: Optional[Mapping[str, Any]]) -> Optional[str]:
@@ -174,12 +175,16 @@ def custom_data_params(custom_data: Optional[Mapping[str, Any]]) -> Optional[str
         raise ApprowWrongArgumentException("custom_data must be a dict")
     if not custom_data:
         return None
+    for key, value in custom_data.items():
+        if not isinstance(key, str):
+            raise ApprowArgumentTypeError("custom_data keys must be str, not %s (%r)" % (type(key).__name__, key))
+        json_text(value, "custom_data[%r]" % key)
     return json.dumps([{"key": k, "value": v} for k, v in custom_data.items()])
 
 
 def context_json(context: Any) -> Any:
     """The ``context`` variable of register/login: JSON text when truthy, else unchanged."""
-    return json.dumps(context) if context else context
+    return json_text(context, "context") if context else context
 
 
 def pick_alias(value: Optional[T], alias: Optional[T], name: str, alias_name: str) -> Optional[T]:

@@ -19,7 +19,7 @@ import binascii
 import hmac
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Dict, Optional, Tuple
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from ...config import ID_TOKEN_ALGS, TOKEN_AUTH_METHODS
 from ...context import RequestContext
@@ -186,11 +186,31 @@ def from_wire(body: Any) -> Dict[str, Any]:
     return {WIRE[k]: v for k, v in body.items() if v is not None}
 
 
-def absolute_http(uri: Any) -> bool:
-    if not isinstance(uri, str) or any(c.isspace() for c in uri):
-        return False
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _target(uri: Any) -> Optional[SplitResult]:
+    """The parts of an absolute http(s) URI that is safe to redirect a browser to, else None:
+    a host and no userinfo (``http://rp@evil.example/`` goes to evil.example), no fragment,
+    no whitespace, control character or backslash (browsers read ``\\`` as ``/``), a valid port."""
+    if not isinstance(uri, str) or any(c.isspace() or ord(c) < 32 or c in "\\\x7f" for c in uri):
+        return None
     parts = urlsplit(uri)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and "#" not in uri
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc or "#" in uri:
+        return None
+    try:
+        parts.port
+    except ValueError:
+        return None
+    return parts
+
+
+def absolute_http(uri: Any) -> bool:
+    return _target(uri) is not None
+
+
+def _origin(parts: SplitResult) -> Tuple[str, str, int]:
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS[parts.scheme]
 
 
 _LOOPBACK = ("127.0.0.1", "::1")
@@ -220,11 +240,31 @@ def redirect_allowed(app: AppSettings, uri: Any) -> bool:
     return uri in app.redirect_uris or any(_loopback_match(r, uri) for r in app.redirect_uris)
 
 
-def service_allowed(app: AppSettings, service: Any) -> bool:
-    """A CAS service URL: below a registered redirect URI (prefix), or any when none is."""
-    if not absolute_http(service):
+def _below(service: SplitResult, registered: SplitResult) -> bool:
+    """``service`` is at or below ``registered``: same scheme, host and port, and a path that
+    equals the registered one or continues it after a ``/`` (``/cas`` covers ``/cas/x``, not
+    ``/cassette``); a registered query must be the start of the service's."""
+    if _origin(service) != _origin(registered):
         return False
-    return not app.redirect_uris or any(service.startswith(uri) for uri in app.redirect_uris)
+    base, path = registered.path or "/", service.path or "/"
+    if path != base and not path.startswith(base if base.endswith("/") else base + "/"):
+        return False
+    if registered.query:
+        return service.path == registered.path and (service.query == registered.query
+                                                     or service.query.startswith(registered.query + "&"))
+    return True
+
+
+def service_allowed(app: AppSettings, service: Any) -> bool:
+    """A CAS service URL: below a registered redirect URI (parsed, see :func:`_below`), or any
+    when none is registered."""
+    parts = _target(service)
+    if parts is None:
+        return False
+    if not app.redirect_uris:
+        return True
+    return any(_below(parts, registered) for registered in map(_target, app.redirect_uris)
+               if registered is not None)
 
 
 # --- client authentication ---------------------------------------------------------------------

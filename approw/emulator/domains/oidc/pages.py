@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from http.cookies import CookieError, SimpleCookie
 from typing import Dict, Iterable, Mapping, Optional, Tuple
+from urllib.parse import quote
 
 from ...domain import Raw, Request
 
@@ -52,8 +53,11 @@ def message(title: str, text: str, status: int = 200, headers: Tuple[Tuple[str, 
 
 
 def redirect(location: str, headers: Tuple[Tuple[str, str], ...] = ()) -> Raw:
+    """A 302 to ``location``; characters outside printable ASCII are percent-encoded (UTF-8),
+    as a browser does with an address it is given (a header holds only ASCII)."""
+    safe = "".join(chr(c) for c in range(33, 127))
     return Raw(b"", status=302, content_type="text/plain; charset=utf-8",
-               headers=(("Location", location),) + _NO_STORE + headers)
+               headers=(("Location", quote(location, safe=safe)),) + _NO_STORE + headers)
 
 
 def form_post(uri: str, fields: Mapping[str, str], headers: Tuple[Tuple[str, str], ...] = ()) -> Raw:

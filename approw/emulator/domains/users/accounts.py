@@ -74,6 +74,7 @@ _SELF_FORBIDDEN = {
     "blocked": FIELD_NOT_MODIFIABLE,
     "externalId": FIELD_NOT_MODIFIABLE,
 }
+MAX_SEARCH_QUERY = 1000  # characters; SQLite refuses LIKE patterns over 50,000 bytes
 SEARCH_DEFAULT_FIELDS = (
     "username nickname email phone company name givenName familyName middleName profile preferredUsername"
 ).split()
@@ -274,6 +275,8 @@ def search_where(query: str, fields: Optional[Sequence[Any]]) -> Tuple[str, List
     unknown = [f for f in names if f not in _SEARCHABLE]
     if unknown:
         raise ApprowError(SEARCH_FIELD_INVALID, "cannot search users by %s" % ", ".join(map(repr, unknown)))
+    if len(query) > MAX_SEARCH_QUERY:
+        raise invalid("query is too long (%d characters, at most %d)" % (len(query), MAX_SEARCH_QUERY))
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     clause = " OR ".join("%s LIKE ? ESCAPE '\\'" % state.user_field_sql(f) for f in names)
     return "(%s)" % clause, [pattern] * len(names)

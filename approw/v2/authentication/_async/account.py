@@ -117,6 +117,7 @@ class AsyncAccountMethods(AsyncAuthenticationBase):
         return await self._rest_ok("/api/v2/users/unlink", {
             "primaryUserToken": primary_user_token, "provider": provider}, self._token)
 
+    @checked
     async def logout(self) -> bool:
         """Log the current user out (server side and in this client); ``True``."""
         await self._check_logged_in()

@@ -38,6 +38,7 @@ class AsyncContactMethods(AsyncAuthenticationBase):
         return await self._contact(await self._exec(
             ops.bindPhone({"phone": phone, "phoneCode": code}), self._token))
 
+    @checked
     async def unbind_phone(self) -> User:
         """Remove the current user's phone number (refused when it is their only way to log
         in)."""
@@ -79,6 +80,7 @@ class AsyncContactMethods(AsyncAuthenticationBase):
         return await self._contact(await self._exec(
             ops.bindEmail({"email": email, "emailCode": code}), self._token))
 
+    @checked
     async def unbind_email(self) -> User:
         """Remove the current user's e-mail address (refused when it is their only way to
         log in)."""

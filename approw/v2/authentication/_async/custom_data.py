@@ -23,6 +23,7 @@ class AsyncCustomDataMethods(AsyncAuthenticationBase):
     async def _me(self) -> str:
         return (await self._check_logged_in())["id"]
 
+    @checked
     async def get_udf_value(self) -> Dict[str, Any]:
         """The current user's custom data as ``{key: typed value}``."""
         user_id = await self._me()
@@ -50,6 +51,7 @@ class AsyncCustomDataMethods(AsyncAuthenticationBase):
                          self._token)
         return True
 
+    @checked
     async def list_udv(self) -> List[UdvItem]:
         """The current user's custom data as a list of ``{key, dataType, value, label}`` with
         typed values (superseded by :meth:`get_udf_value`)."""

@@ -8,6 +8,7 @@ session.  ``session`` defaults to the shared session for the options' transport 
 from typing import Any, Mapping, Optional, cast
 
 from approw import _core
+from approw.v2.common.checks import answered
 from approw.v2.common.constants import REQUEST_ID_HEADER
 from approw.v2.common.executor_base import (
     SAFE_METHODS,
@@ -24,6 +25,7 @@ from approw.v2.common.executor_base import (
 from approw.v2.common.operation import Call, R
 from approw.v2.common.options import ClientOptions
 from approw.v2.common.retry import async_sleep, remaining_ms
+from approw.v2.common.sendable import ENCODE_ERRORS, unsendable
 from approw.v2.common.transport import AsyncSessionLike, get_async_session
 
 __all__ = ["AsyncExecutor"]
@@ -55,7 +57,9 @@ class AsyncExecutor(ExecutorBase):
         # No variables: the request carries no "variables" key at all.
         data = await self.graphql(operation.document, variables or None, token,
                                   safe=operation.kind == "query")
-        return cast(R, data.get(operation.root) if isinstance(data, dict) else None)
+        if not isinstance(data, dict):  # GraphQL answers carry an object (or errors, raised above)
+            raise self.malformed(f"the GraphQL answer's data is {type(data).__name__}, not an object")
+        return cast(R, data.get(operation.root))
 
     async def graphql(self, document: str, variables: Variables = None,
                       token: Optional[str] = None, *, safe: Optional[bool] = None) -> Any:
@@ -85,7 +89,10 @@ class AsyncExecutor(ExecutorBase):
                     if isinstance(e, _core.GraphQLError):
                         self._graphql_failed(e, document)
                     raise translate_core_error(e, operation_name(document), self._timeout_ms) from e
+            except ENCODE_ERRORS as e:      # a variable JSON cannot hold: nothing was sent
+                raise unsendable(e, variables, "variables") from e
             else:
+                answered()
                 if debug:
                     log_call("POST", self.graphql_endpoint, self._started(until), attempt, answer[1],
                              answer[2], document)
@@ -132,6 +139,7 @@ class AsyncExecutor(ExecutorBase):
             else:
                 wait = self._retry_wait(None, response, attempt, safe, until)
                 if wait is None:
+                    answered()
                     if debug:
                         log_call(method, url, self._started(until), attempt, response.status,
                                  response.headers.get(REQUEST_ID_HEADER))

@@ -2,6 +2,7 @@
 executor (``client.graphqlClient``)."""
 from typing import Any, Optional
 
+from approw.v2.common.checks import checked
 from approw.v2.common.executor_base import Variables
 
 from .executor import AsyncExecutor
@@ -16,6 +17,7 @@ class AsyncGraphqlClient:
         self._executor = executor
         self.endpoint = executor.graphql_endpoint
 
+    @checked
     async def request(self, query: str, variables: Variables = None,
                       token: Optional[str] = None) -> Any:
         """Run ``query`` (document text); return the answer's ``data``."""

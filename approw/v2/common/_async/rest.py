@@ -2,6 +2,8 @@
 (``client.restClient``)."""
 from typing import Any, Mapping, Optional
 
+from approw.v2.common.checks import checked
+
 from .executor import AsyncExecutor
 
 __all__ = ["AsyncRestClient"]
@@ -13,6 +15,7 @@ class AsyncRestClient:
     def __init__(self, executor: AsyncExecutor) -> None:
         self._executor = executor
 
+    @checked
     async def request(
         self,
         method: str,

@@ -307,8 +307,7 @@ class AsyncUsersManagementClient(AsyncUserAccessMethods, AsyncUserCustomDataMeth
         client IP, operation name and operator ARN (``operator_arn``; the reference's
         ``operato_arn`` spelling works too)."""
         arn = pick_alias(operato_arn, operator_arn, "operato_arn", "operator_arn")
-        body = await self._rest("GET", "/api/v2/analysis/user-action", result="raw", params={
+        data: Optional[Paginated] = await self._rest("GET", "/api/v2/analysis/user-action", params={
             "page": page, "limit": limit, "clientip": client_ip, "operation_name": operation_name,
             "operator_arn": arn})
-        data: Optional[Paginated] = body.get("data") if isinstance(body, dict) else None
         return data
