@@ -118,3 +118,26 @@ def test_a_client_used_from_two_loops_closes_both(shared, http_server):
     first.run_until_complete(asyncio.sleep(0))    # the close scheduled on its own loop
     assert multi.closed and multi.open_sockets == 0
     first.close()
+
+
+def test_clients_dropped_unclosed_keep_the_connections_then_the_last_close_releases(
+        shared, http_server):
+    async def main():
+        keeper = AsyncClientSession(shared)
+        await keeper.request("GET", http_server.url + "/echo")
+        multi = shared._multis[asyncio.get_running_loop()]
+        for i in range(5):                        # one client per "web request", dropped
+            per_request = AsyncClientSession(shared)
+            await per_request.request("GET", http_server.url + f"/echo?{i}")
+            del per_request
+        assert not multi.closed and multi.open_sockets == 1   # one connection, reused
+        closed_one = AsyncClientSession(shared)
+        await closed_one.request("GET", http_server.url + "/echo")
+        await closed_one.aclose()                 # the dropped ones no longer count
+        assert not multi.closed                   # keeper still open
+        await keeper.aclose()
+        return multi
+
+    before = open_fds()
+    multi = asyncio.run(main())
+    assert multi.closed and not shared._multis and open_fds() == before

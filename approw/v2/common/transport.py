@@ -30,8 +30,10 @@ asyncio clients
     :func:`open_async_session`): it counts the client as a user of every loop it calls from,
     and its ``aclose()`` (the client's ``aclose()`` / end of ``async with``) gives them back;
     when the last client of a loop is closed, that loop's transport is closed (its easy handles,
-    sockets and multi handle; a call still in flight fails with ``TransportError``).  A closed
-    loop's transport is closed when a client next joins a loop or is closed.
+    sockets and multi handle; a call still in flight fails with ``TransportError``).  A client
+    freed without ``aclose()`` stops counting but closes nothing, so clients made per request
+    and dropped keep the loop's connections for the next ones.  A closed loop's transport is
+    closed when a client next joins a loop or is closed.
 
 Tests
     :func:`set_session_factory` replaces the factory (e.g. with a fake session that records
@@ -39,6 +41,7 @@ Tests
     sessions, so no test needs sockets.  The asyncio clients then call the fake directly
     (awaited, no transport).
 """
+import collections
 import os
 import threading
 import weakref
@@ -140,12 +143,14 @@ class AsyncSession:
     """A session's calls as coroutines, on the running loop's ``Multi`` (see the module
     docstring).  Thread-safe: each loop (one per thread) gets its own transport."""
 
-    __slots__ = ("session", "_multis", "_users", "__weakref__")
+    __slots__ = ("session", "_multis", "_users", "_dropped", "__weakref__")
 
     def __init__(self, session: SessionLike) -> None:
         self.session = session
         self._multis: Dict[Any, Any] = {}   # event loop -> its Multi
         self._users: Dict[Any, int] = {}    # event loop -> AsyncClientSessions that joined it
+        # (loop, Multi) of AsyncClientSessions freed unclosed; counted out under _lock
+        self._dropped: "collections.deque[Tuple[Any, Any]]" = collections.deque()
         _async_sessions.add(self)
 
     def _multi(self) -> Any:
@@ -166,7 +171,13 @@ class AsyncSession:
         return multi
 
     def _sweep(self) -> None:
-        """Close the transports of closed loops (no loop call: nothing leaks).  Under _lock."""
+        """Count out the clients freed without aclose() (their loops' transports stay: a
+        client made per request and dropped must not cost the next one its connections), and
+        close the transports of closed loops (no loop call: nothing leaks).  Under _lock."""
+        while self._dropped:
+            loop, multi = self._dropped.popleft()
+            if self._multis.get(loop) is multi and self._users.get(loop, 0) > 0:
+                self._users[loop] -= 1
         for loop in [lp for lp in self._multis if lp.is_closed()]:
             self._users.pop(loop, None)
             self._multis.pop(loop).close()
@@ -232,6 +243,10 @@ class AsyncClientSession:
     module docstring); ``aclose()`` gives them back.  Closed, it refuses calls."""
 
     __slots__ = ("shared", "_multis", "closed")
+
+    def __del__(self) -> None:
+        # no lock here (the collector may run while this thread holds it): queued instead
+        self.shared._dropped.extend(self._multis.items())
 
     def __init__(self, shared: AsyncSession) -> None:
         self.shared = shared
