@@ -95,6 +95,8 @@ class Executor(ExecutorBase):
                                                     variables, timeout_ms=timeout_ms,
                                                     idempotent=safe, meta=debug)
             except _core.CoreError as e:
+                if self.closed:                 # closed while in flight: no retry
+                    raise self._refuse(operation_name(document)) from e
                 wait = self._retry_wait(e, None, attempt, safe, until)
                 if wait is None:
                     if debug:
@@ -144,6 +146,8 @@ class Executor(ExecutorBase):
                 response = self.session.request(method, url, headers, body,
                                                       timeout_ms=timeout_ms, idempotent=safe)
             except _core.CoreError as e:
+                if self.closed:
+                    raise self._refuse(f"{method} {url}") from e
                 wait = self._retry_wait(e, None, attempt, safe, until)
                 if wait is None:
                     if debug:

@@ -27,7 +27,7 @@ class ClientLifetime:
     def close(self) -> None:
         """Close the client: later calls raise ``ApprowClientClosedError``.  Its share of the
         connections is given back: the last asyncio client closed on an event loop closes that
-        loop's connections (a call still in flight on them fails with ``ApprowTransportError``);
+        loop's connections (a call still in flight on them fails at once);
         blocking clients share the process-wide ones.  Calling it again does nothing."""
         self._executor.close()
 

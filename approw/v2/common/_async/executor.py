@@ -93,6 +93,8 @@ class AsyncExecutor(ExecutorBase):
                                                     variables, timeout_ms=timeout_ms,
                                                     idempotent=safe, meta=debug)
             except _core.CoreError as e:
+                if self.closed:                 # closed while in flight: no retry
+                    raise self._refuse(operation_name(document)) from e
                 wait = self._retry_wait(e, None, attempt, safe, until)
                 if wait is None:
                     if debug:
@@ -142,6 +144,8 @@ class AsyncExecutor(ExecutorBase):
                 response = await self.session.request(method, url, headers, body,
                                                       timeout_ms=timeout_ms, idempotent=safe)
             except _core.CoreError as e:
+                if self.closed:
+                    raise self._refuse(f"{method} {url}") from e
                 wait = self._retry_wait(e, None, attempt, safe, until)
                 if wait is None:
                     if debug:
