@@ -34,7 +34,7 @@ class AuthenticationClient(TakesOptions, ClientLifetime, LoginMethods,
 
     Attributes: ``mfa`` (:class:`MfaAuthenticationClient`, second factors), ``options``,
     ``graphqlClient`` and ``restClient``.  ``with AuthenticationClient(options) as
-    client:`` or ``client.close()`` closes it (see :class:`ClientLifetime`).
+    client:`` or ``client.close()`` closes it.
     """
 
     mfa: MfaAuthenticationClient

@@ -60,7 +60,7 @@ class ManagementClient(TakesOptions, ClientLifetime, ManagementSubClient):
     ``graphqlClient`` and ``restClient`` (raw requests with this client's headers and errors).
 
     ``with ManagementClient(options) as client:`` or ``client.close()``
-    closes it (see :class:`ClientLifetime`).
+    closes it.
     """
 
     users: UsersManagementClient

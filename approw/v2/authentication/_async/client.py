@@ -32,7 +32,7 @@ class AsyncAuthenticationClient(TakesOptions, AsyncClientLifetime, AsyncLoginMet
 
     Attributes: ``mfa`` (:class:`AsyncMfaAuthenticationClient`, second factors), ``options``,
     ``graphqlClient`` and ``restClient``.  ``async with AsyncAuthenticationClient(options) as
-    client:`` or ``await client.aclose()`` closes it (see :class:`AsyncClientLifetime`).
+    client:`` or ``await client.aclose()`` closes it.
     """
 
     mfa: AsyncMfaAuthenticationClient

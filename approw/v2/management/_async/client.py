@@ -58,7 +58,7 @@ class AsyncManagementClient(TakesOptions, AsyncClientLifetime, AsyncManagementSu
     ``graphqlClient`` and ``restClient`` (raw requests with this client's headers and errors).
 
     ``async with AsyncManagementClient(options) as client:`` or ``await client.aclose()``
-    closes it (see :class:`AsyncClientLifetime`).
+    closes it.
     """
 
     users: AsyncUsersManagementClient
