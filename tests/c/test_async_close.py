@@ -4,6 +4,7 @@ client, over a shared ``AsyncSession``): the last client of a loop closes that l
 ``TransportError``), while one client of two closing leaves the other working; a loop closed
 with transfers in flight leaks no descriptor."""
 import asyncio
+import gc
 import os
 import time
 
@@ -17,6 +18,12 @@ def open_fds():
     return len(os.listdir("/proc/self/fd"))
 
 
+def baseline():
+    """The count before a test: what earlier tests left to the collector is freed first."""
+    gc.collect()
+    return open_fds()
+
+
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
 
 
@@ -27,7 +34,7 @@ def shared():
 
 
 def test_the_last_client_of_a_loop_closes_its_transport(shared, http_server):
-    before = open_fds()
+    before = baseline()
 
     async def main():
         a, b = AsyncClientSession(shared), AsyncClientSession(shared)
@@ -60,7 +67,7 @@ def test_closing_the_last_client_fails_its_calls_in_flight(shared, http_server):
         results = await asyncio.gather(*calls, return_exceptions=True)
         return results, time.monotonic() - started
 
-    before = open_fds()
+    before = baseline()
     results, waited = asyncio.run(main())
     assert waited < 1.0
     assert all(isinstance(r, _core.TransportError) and "closed" in str(r) for r in results)
@@ -68,7 +75,7 @@ def test_closing_the_last_client_fails_its_calls_in_flight(shared, http_server):
 
 
 def test_a_loop_closed_with_transfers_in_flight_leaks_no_descriptor(shared, http_server):
-    before = open_fds()
+    before = baseline()
     client = AsyncClientSession(shared)
     loop = asyncio.new_event_loop()
     tasks = [loop.create_task(client.request("GET", http_server.url + "/slow?ms=3000"))
@@ -84,7 +91,7 @@ def test_a_loop_closed_with_transfers_in_flight_leaks_no_descriptor(shared, http
 
 
 def test_a_closed_loop_is_released_when_another_client_joins_a_loop(shared, http_server):
-    before = open_fds()
+    before = baseline()
     first = AsyncClientSession(shared)
     loop = asyncio.new_event_loop()
     task = loop.create_task(first.request("GET", http_server.url + "/slow?ms=3000"))
@@ -138,6 +145,6 @@ def test_clients_dropped_unclosed_keep_the_connections_then_the_last_close_relea
         await keeper.aclose()
         return multi
 
-    before = open_fds()
+    before = baseline()
     multi = asyncio.run(main())
     assert multi.closed and not shared._multis and open_fds() == before

@@ -4,6 +4,7 @@ clients of a loop leaves the other working, a closed client refuses calls, and a
 with calls in flight leaks no descriptor.  (The emulator runs in this process, so its side of
 a closed connection goes away a moment after ours: the counts are polled for a while.)"""
 import asyncio
+import gc
 import os
 import time
 
@@ -43,6 +44,7 @@ def warm(approw_emulator):
             await client.users.list()
 
     asyncio.run(main())
+    gc.collect()                    # what earlier tests left to the collector
     count, deadline = -1, time.monotonic() + 5
     while open_fds() != count and time.monotonic() < deadline:   # until it stops changing
         count = open_fds()
