@@ -11,8 +11,9 @@ everything else -- layout, comments, docstrings -- is copied unchanged:
 * a module path ``approw.v2.<pkg>._async.<m>`` becomes ``approw.v2.<pkg>.<m>``;
 * a name ``AsyncXxx`` becomes ``Xxx``; ``__aenter__``/``__aexit__`` become ``__enter__``/
   ``__exit__``; the names in :data:`RENAMES` are renamed as listed;
-* in strings and comments, ``AsyncXxx`` becomes ``Xxx`` and ``await `` is dropped, so
-  docstrings name the sync classes.
+* in strings and comments, ``AsyncXxx`` becomes ``Xxx``, ``await `` is dropped,
+  ``async with`` becomes ``with`` and ``aclose(`` becomes ``close(``, so docstrings name the
+  sync classes and calls.
 
 Asynchronous sources import their ``_async`` siblings relatively (``from .base import ...``)
 and everything else absolutely (``from approw.v2.common.shapes import User``), so the same
@@ -44,11 +45,16 @@ RENAMES: Dict[str, str] = {
     "__anext__": "__next__",
     "StopAsyncIteration": "StopIteration",
     "get_async_session": "get_session",
+    "open_async_session": "get_session",
+    "close_async_session": "close_session",
+    "aclose": "close",
     "async_sleep": "sleep",
 }
 
 _ASYNC_NAME = re.compile(r"\bAsync(?=[A-Z])")
 _AWAIT_WORD = re.compile(r"\bawait ")
+_ASYNC_WITH = re.compile(r"\basync with ")
+_ACLOSE = re.compile(r"\baclose\(")
 
 
 def header(source: Path) -> str:
@@ -66,6 +72,7 @@ def _rename(name: str) -> str:
 
 
 def _text(text: str) -> str:
+    text = _ACLOSE.sub("close(", _ASYNC_WITH.sub("with ", text))
     return _AWAIT_WORD.sub("", _ASYNC_NAME.sub("", text))
 
 

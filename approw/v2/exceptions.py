@@ -66,6 +66,7 @@ __all__ = [
     "ApprowAmbiguousRequestError",
     "ApprowResponseTooLargeError",
     "ApprowHTTPError",
+    "ApprowClientClosedError",
     "NotFoundError",
     "UserNotFoundError",
     "VerificationCodeError",
@@ -182,6 +183,12 @@ class ApprowResponseTooLargeError(ApprowTransportError):
 class ApprowHTTPError(ApprowTransportError):
     """The server answered, but not with the JSON the SDK expects; ``code`` is the HTTP status
     (500 when the status itself was a success)."""
+
+
+class ApprowClientClosedError(ApprowException, RuntimeError):
+    """The client was closed (``close()``, ``aclose()`` or the end of its ``with`` /
+    ``async with`` block): it sends nothing more.  ``code`` is ``"closed"``; make a new
+    client."""
 
 
 # --------------------------------------------------------------------------- service codes

@@ -2,6 +2,7 @@
 # Do not edit: change that file and run `python tools/unasync.py`.
 """``AuthenticationClient``: the end-user client, one class composed of the area modules."""
 from approw.v2.authentication.types import AuthenticationClientOptions
+from approw.v2.common.lifetime import ClientLifetime
 from approw.v2.common.options import TakesOptions
 
 from .account import AccountMethods
@@ -15,8 +16,9 @@ from .protocols import ProtocolMethods
 __all__ = ["AuthenticationClient"]
 
 
-class AuthenticationClient(TakesOptions, LoginMethods, AccountMethods, ContactMethods,
-                                CustomDataMethods, InfoMethods, ProtocolMethods):
+class AuthenticationClient(TakesOptions, ClientLifetime, LoginMethods,
+                                AccountMethods, ContactMethods, CustomDataMethods,
+                                InfoMethods, ProtocolMethods):
     """Register, log in and act as one end user.  Create a new client per web request (clients
     are cheap: they share the process-wide HTTP session and its keep-alive connections), so
     users' login state never mixes.
@@ -31,7 +33,8 @@ class AuthenticationClient(TakesOptions, LoginMethods, AccountMethods, ContactMe
     the session state are in :class:`AuthenticationBase`.
 
     Attributes: ``mfa`` (:class:`MfaAuthenticationClient`, second factors), ``options``,
-    ``graphqlClient`` and ``restClient``.
+    ``graphqlClient`` and ``restClient``.  ``with AuthenticationClient(options) as
+    client:`` or ``client.close()`` closes it.
     """
 
     mfa: MfaAuthenticationClient

@@ -5,7 +5,8 @@
 The work that involves no waiting (headers, bodies, envelopes, errors) is in
 :class:`~approw.v2.common.executor_base.ExecutorBase`; this class adds the calls to the
 session.  ``session`` defaults to the shared session for the options' transport settings
-(``common/transport.py``).
+(``common/transport.py``).  ``close()`` closes the executor: calls then raise
+:class:`~approw.v2.exceptions.ApprowClientClosedError`.
 """
 from typing import Any, Mapping, Optional, cast
 
@@ -28,7 +29,8 @@ from approw.v2.common.operation import Call, R
 from approw.v2.common.options import ClientOptions
 from approw.v2.common.retry import sleep, remaining_ms
 from approw.v2.common.sendable import ENCODE_ERRORS, unsendable
-from approw.v2.common.transport import SessionLike, get_session
+from approw.v2.common.transport import SessionLike, close_session, get_session
+from approw.v2.exceptions import ApprowClientClosedError
 
 __all__ = ["Executor"]
 
@@ -36,7 +38,7 @@ __all__ = ["Executor"]
 class Executor(ExecutorBase):
     """Runs GraphQL operations and REST calls for one client."""
 
-    __slots__ = ("session",)
+    __slots__ = ("session", "closed")
 
     def __init__(
         self,
@@ -51,6 +53,18 @@ class Executor(ExecutorBase):
             ca_file=options.ca_bundle,
             max_response_bytes=options.max_response_bytes,
         )
+        self.closed = False
+
+    def close(self) -> None:
+        """Refuse further calls and release this client's part of the session (see
+        ``common/transport.py``).  Calling it again does nothing."""
+        if not self.closed:
+            self.closed = True
+            close_session(self.session)
+
+    @staticmethod
+    def _refuse(what: str) -> ApprowClientClosedError:
+        return ApprowClientClosedError("closed", f"{what}: this client was closed; make a new client")
 
     def call(self, call: Call[R], token: Optional[str] = None) -> R:
         """Run an operation with its variables (``operations.users({...})``); return
@@ -77,12 +91,16 @@ class Executor(ExecutorBase):
         debug = debug_enabled()                 # once per call: the only cost when not logging
         attempt = 0
         while True:
+            if self.closed:
+                raise self._refuse(operation_name(document))
             try:
                 # meta=True: (data, status, request id), for the log line
                 answer = self.session.graphql(self.graphql_endpoint, headers, document,
                                                     variables, timeout_ms=timeout_ms,
                                                     idempotent=safe, meta=debug)
             except _core.CoreError as e:
+                if self.closed:                 # closed while in flight: no retry
+                    raise self._refuse(operation_name(document)) from e
                 wait = self._retry_wait(e, None, attempt, safe, until)
                 if wait is None:
                     if debug:
@@ -129,10 +147,14 @@ class Executor(ExecutorBase):
         debug = debug_enabled()
         attempt = 0
         while True:
+            if self.closed:
+                raise self._refuse(f"{method} {url}")
             try:
                 response = self.session.request(method, url, headers, body,
                                                       timeout_ms=timeout_ms, idempotent=safe)
             except _core.CoreError as e:
+                if self.closed:
+                    raise self._refuse(f"{method} {url}") from e
                 wait = self._retry_wait(e, None, attempt, safe, until)
                 if wait is None:
                     if debug:

@@ -25,8 +25,15 @@ asyncio clients
     loop's ``add_reader``/``add_writer``/``call_later``) runs the transfers with the session's
     settings.  No thread is involved; a cancelled call stops its transfer at once.  Each loop
     has its own connections (reused by all its coroutines; HTTP/2 multiplexed over TLS when the
-    server offers it); a closed loop's transport is closed when another loop next makes one,
-    and a forked child starts without any (the parent's sockets are never touched).
+    server offers it), and a forked child starts without any (the parent's sockets are never
+    touched).  Each client holds an :class:`AsyncClientSession` (from
+    :func:`open_async_session`): it counts the client as a user of every loop it calls from,
+    and its ``aclose()`` (the client's ``aclose()`` / end of ``async with``) gives them back;
+    when the last client of a loop is closed, that loop's transport is closed (its easy handles,
+    sockets and multi handle; a call still in flight fails with ``TransportError``).  A client
+    freed without ``aclose()`` stops counting but closes nothing, so clients made per request
+    and dropped keep the loop's connections for the next ones.  A closed loop's transport is
+    closed when a client next joins a loop or is closed.
 
 Tests
     :func:`set_session_factory` replaces the factory (e.g. with a fake session that records
@@ -34,6 +41,7 @@ Tests
     sessions, so no test needs sockets.  The asyncio clients then call the fake directly
     (awaited, no transport).
 """
+import collections
 import os
 import threading
 import weakref
@@ -58,7 +66,11 @@ __all__ = [
     "SessionLike",
     "AsyncSessionLike",
     "AsyncSession",
+    "AsyncClientSession",
     "get_async_session",
+    "open_async_session",
+    "close_async_session",
+    "close_session",
     "SessionFactory",
     "get_session",
     "set_session_factory",
@@ -131,11 +143,14 @@ class AsyncSession:
     """A session's calls as coroutines, on the running loop's ``Multi`` (see the module
     docstring).  Thread-safe: each loop (one per thread) gets its own transport."""
 
-    __slots__ = ("session", "_multis", "__weakref__")
+    __slots__ = ("session", "_multis", "_users", "_dropped", "__weakref__")
 
     def __init__(self, session: SessionLike) -> None:
         self.session = session
         self._multis: Dict[Any, Any] = {}   # event loop -> its Multi
+        self._users: Dict[Any, int] = {}    # event loop -> AsyncClientSessions that joined it
+        # (loop, Multi) of AsyncClientSessions freed unclosed; counted out under _lock
+        self._dropped: "collections.deque[Tuple[Any, Any]]" = collections.deque()
         _async_sessions.add(self)
 
     def _multi(self) -> Any:
@@ -148,40 +163,61 @@ class AsyncSession:
         return multi
 
     def _new_multi(self, loop: Any) -> Any:
-        from approw import _transport
-
         with _lock:
-            for other in [lp for lp in self._multis if lp.is_closed()]:
-                self._multis.pop(other).close()   # a closed loop's: no loop call, no leak
+            self._sweep()
             multi = self._multis.get(loop)
             if multi is None:
-                multi = self._multis[loop] = _transport.Multi(cast(Any, self.session), loop)
+                multi = self._multis[loop] = _new_transport(self.session, loop)
         return multi
+
+    def _sweep(self) -> None:
+        """Count out the clients freed without aclose() (their loops' transports stay: a
+        client made per request and dropped must not cost the next one its connections), and
+        close the transports of closed loops (no loop call: nothing leaks).  Under _lock."""
+        while self._dropped:
+            loop, multi = self._dropped.popleft()
+            if self._multis.get(loop) is multi and self._users.get(loop, 0) > 0:
+                self._users[loop] -= 1
+        for loop in [lp for lp in self._multis if lp.is_closed()]:
+            self._users.pop(loop, None)
+            self._multis.pop(loop).close()
+
+    def _join(self, loop: Any) -> Any:
+        """Count one more client on ``loop``; its ``Multi`` (made if needed)."""
+        with _lock:
+            self._sweep()
+            multi = self._multis.get(loop)
+            if multi is None:
+                multi = self._multis[loop] = _new_transport(self.session, loop)
+            self._users[loop] = self._users.get(loop, 0) + 1
+        return multi
+
+    def _leave(self, loop: Any, multi: Any) -> None:
+        """One client fewer on ``loop``: the last one closes its transport."""
+        with _lock:
+            self._sweep()
+            if self._multis.get(loop) is not multi:
+                return                                   # already closed (loop closed, fork)
+            users = self._users.get(loop, 0) - 1
+            if users > 0:
+                self._users[loop] = users
+                return
+            self._users.pop(loop, None)
+            del self._multis[loop]
+        _close_on_its_loop(multi, loop)
 
     async def request(self, method: str, url: str, headers: Headers = (),
                       body: Union[bytes, str, None] = None, *, timeout_ms: Optional[int] = None,
                       idempotent: Optional[bool] = None) -> Any:
-        multi = self._multi()
-        future = multi.request(method, url, headers, body, timeout_ms=timeout_ms,
-                               idempotent=idempotent)
-        try:
-            return await future
-        except BaseException:
-            multi.cancel(future)   # cancelled (or interrupted): stop the transfer now
-            raise
+        return await _run_request(self._multi(), method, url, headers, body, timeout_ms,
+                                  idempotent)
 
     async def graphql(self, url: str, headers: Headers, document: str,
                       variables: Optional[Mapping[str, Any]] = None, *,
                       timeout_ms: Optional[int] = None, idempotent: bool = False,
                       meta: bool = False) -> Any:
-        multi = self._multi()
-        future = multi.graphql(url, headers, document, variables, timeout_ms=timeout_ms,
-                               idempotent=idempotent, meta=meta)
-        try:
-            return await future
-        except BaseException:
-            multi.cancel(future)
-            raise
+        return await _run_graphql(self._multi(), url, headers, document, variables, timeout_ms,
+                                  idempotent, meta)
 
     async def aclose(self) -> None:
         """Close the running loop's transport: its connections, and any request of this loop
@@ -189,14 +225,113 @@ class AsyncSession:
         import asyncio
 
         with _lock:
-            multi = self._multis.pop(asyncio.get_running_loop(), None)
+            loop = asyncio.get_running_loop()
+            multi = self._multis.pop(loop, None)
+            self._users.pop(loop, None)
         if multi is not None:
             multi.close()
 
     def _forget_after_fork(self) -> None:
-        multis, self._multis = list(self._multis.values()), {}
+        multis, self._multis, self._users = list(self._multis.values()), {}, {}
         for multi in multis:
             multi.close()   # in the child: the parent's sockets are replaced, never used
+
+
+class AsyncClientSession:
+    """One client's use of a shared :class:`AsyncSession`: the same calls, on the running
+    loop's transport, with the client counted as a user of each loop it calls from (see the
+    module docstring); ``aclose()`` gives them back.  Closed, it refuses calls."""
+
+    __slots__ = ("shared", "_multis", "closed")
+
+    def __del__(self) -> None:
+        # no lock here (the collector may run while this thread holds it): queued instead
+        self.shared._dropped.extend(self._multis.items())
+
+    def __init__(self, shared: AsyncSession) -> None:
+        self.shared = shared
+        self._multis: Dict[Any, Any] = {}   # event loop -> the Multi joined there
+        self.closed = False
+
+    def _multi(self) -> Any:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        multi = self._multis.get(loop)
+        if multi is None or multi.closed:       # first call on this loop, or after a fork
+            if self.closed:
+                raise _core.TransportError("the client was closed")
+            multi = self._multis[loop] = self.shared._join(loop)
+        return multi
+
+    async def request(self, method: str, url: str, headers: Headers = (),
+                      body: Union[bytes, str, None] = None, *, timeout_ms: Optional[int] = None,
+                      idempotent: Optional[bool] = None) -> Any:
+        return await _run_request(self._multi(), method, url, headers, body, timeout_ms,
+                                  idempotent)
+
+    async def graphql(self, url: str, headers: Headers, document: str,
+                      variables: Optional[Mapping[str, Any]] = None, *,
+                      timeout_ms: Optional[int] = None, idempotent: bool = False,
+                      meta: bool = False) -> Any:
+        return await _run_graphql(self._multi(), url, headers, document, variables, timeout_ms,
+                                  idempotent, meta)
+
+    async def aclose(self) -> None:
+        """Leave every loop this client used; the last client of a loop closes its transport
+        (calls of that loop still in flight fail with ``TransportError``).  Idempotent."""
+        self.closed = True
+        multis, self._multis = self._multis, {}
+        for loop, multi in multis.items():
+            self.shared._leave(loop, multi)
+
+
+async def _run_request(multi: Any, method: str, url: str, headers: Headers,
+                       body: Union[bytes, str, None], timeout_ms: Optional[int],
+                       idempotent: Optional[bool]) -> Any:
+    future = multi.request(method, url, headers, body, timeout_ms=timeout_ms,
+                           idempotent=idempotent)
+    try:
+        return await future
+    except BaseException:
+        multi.cancel(future)   # cancelled (or interrupted): stop the transfer now
+        raise
+
+
+async def _run_graphql(multi: Any, url: str, headers: Headers, document: str,
+                       variables: Optional[Mapping[str, Any]], timeout_ms: Optional[int],
+                       idempotent: bool, meta: bool) -> Any:
+    future = multi.graphql(url, headers, document, variables, timeout_ms=timeout_ms,
+                           idempotent=idempotent, meta=meta)
+    try:
+        return await future
+    except BaseException:
+        multi.cancel(future)
+        raise
+
+
+def _new_transport(session: SessionLike, loop: Any) -> Any:
+    from approw import _transport
+
+    return _transport.Multi(cast(Any, session), loop)
+
+
+def _close_on_its_loop(multi: Any, loop: Any) -> None:
+    """Close ``multi`` now when its loop is this thread's running loop or is closed; else
+    from that loop's thread (the loop's methods are not thread-safe)."""
+    import asyncio
+
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if loop is not running and not loop.is_closed():
+        try:
+            loop.call_soon_threadsafe(multi.close)
+            return
+        except RuntimeError:        # closed in between
+            pass
+    multi.close()
 
 
 class _InlineAsyncSession:
@@ -282,6 +417,25 @@ def get_async_session(*, verify: bool = True, ca_file: Optional[str] = None,
                 session = AsyncSession(sync) if _factory is None else _InlineAsyncSession(sync)
                 _async[key] = session
     return session
+
+
+def open_async_session(*, verify: bool = True, ca_file: Optional[str] = None,
+                       max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES) -> AsyncSessionLike:
+    """A client's own view of the shared asyncio session for these settings (an
+    :class:`AsyncClientSession`; a test factory's session is returned as it is)."""
+    shared = get_async_session(verify=verify, ca_file=ca_file,
+                               max_response_bytes=max_response_bytes)
+    return AsyncClientSession(shared) if isinstance(shared, AsyncSession) else shared
+
+
+async def close_async_session(session: AsyncSessionLike) -> None:
+    """Release a client's asyncio session (``aclose()``)."""
+    await session.aclose()
+
+
+def close_session(session: SessionLike) -> None:
+    """Release a client's session: nothing to do, since blocking clients share the
+    process-wide session (its connections serve every client; it lives until exit)."""
 
 
 def clear_sessions() -> None:

@@ -6,6 +6,7 @@ from typing import Optional
 from approw.v2.common import operations as ops
 from approw.v2.common.executor import Executor
 from approw.v2.common.graphql import GraphqlClient
+from approw.v2.common.lifetime import ClientLifetime
 from approw.v2.common.rest import RestClient
 from approw.v2.common.checks import checked
 from approw.v2.common.options import TakesOptions
@@ -32,7 +33,7 @@ from .whitelist import WhitelistManagementClient
 __all__ = ["ManagementClient"]
 
 
-class ManagementClient(TakesOptions, ManagementSubClient):
+class ManagementClient(TakesOptions, ClientLifetime, ManagementSubClient):
     """Administer a user pool.  Create one per process and share it (it is safe to use from
     many threads, or tasks); the management token is fetched on the first call, cached, and
     renewed before it expires.
@@ -57,6 +58,9 @@ class ManagementClient(TakesOptions, ManagementSubClient):
 
     Also: ``options``, ``tokenProvider`` (:class:`ManagementTokenProvider`),
     ``graphqlClient`` and ``restClient`` (raw requests with this client's headers and errors).
+
+    ``with ManagementClient(options) as client:`` or ``client.close()``
+    closes it.
     """
 
     users: UsersManagementClient

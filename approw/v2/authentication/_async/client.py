@@ -1,5 +1,6 @@
 """``AsyncAuthenticationClient``: the end-user client, one class composed of the area modules."""
 from approw.v2.authentication.types import AuthenticationClientOptions
+from approw.v2.common._async.lifetime import AsyncClientLifetime
 from approw.v2.common.options import TakesOptions
 
 from .account import AsyncAccountMethods
@@ -13,8 +14,9 @@ from .protocols import AsyncProtocolMethods
 __all__ = ["AsyncAuthenticationClient"]
 
 
-class AsyncAuthenticationClient(TakesOptions, AsyncLoginMethods, AsyncAccountMethods, AsyncContactMethods,
-                                AsyncCustomDataMethods, AsyncInfoMethods, AsyncProtocolMethods):
+class AsyncAuthenticationClient(TakesOptions, AsyncClientLifetime, AsyncLoginMethods,
+                                AsyncAccountMethods, AsyncContactMethods, AsyncCustomDataMethods,
+                                AsyncInfoMethods, AsyncProtocolMethods):
     """Register, log in and act as one end user.  Create a new client per web request (clients
     are cheap: they share the process-wide HTTP session and its keep-alive connections), so
     users' login state never mixes.
@@ -29,7 +31,8 @@ class AsyncAuthenticationClient(TakesOptions, AsyncLoginMethods, AsyncAccountMet
     the session state are in :class:`AsyncAuthenticationBase`.
 
     Attributes: ``mfa`` (:class:`AsyncMfaAuthenticationClient`, second factors), ``options``,
-    ``graphqlClient`` and ``restClient``.
+    ``graphqlClient`` and ``restClient``.  ``async with AsyncAuthenticationClient(options) as
+    client:`` or ``await client.aclose()`` closes it.
     """
 
     mfa: AsyncMfaAuthenticationClient

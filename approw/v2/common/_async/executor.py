@@ -3,7 +3,8 @@
 The work that involves no waiting (headers, bodies, envelopes, errors) is in
 :class:`~approw.v2.common.executor_base.ExecutorBase`; this class adds the calls to the
 session.  ``session`` defaults to the shared session for the options' transport settings
-(``common/transport.py``).
+(``common/transport.py``).  ``aclose()`` closes the executor: calls then raise
+:class:`~approw.v2.exceptions.ApprowClientClosedError`.
 """
 from typing import Any, Mapping, Optional, cast
 
@@ -26,7 +27,8 @@ from approw.v2.common.operation import Call, R
 from approw.v2.common.options import ClientOptions
 from approw.v2.common.retry import async_sleep, remaining_ms
 from approw.v2.common.sendable import ENCODE_ERRORS, unsendable
-from approw.v2.common.transport import AsyncSessionLike, get_async_session
+from approw.v2.common.transport import AsyncSessionLike, close_async_session, open_async_session
+from approw.v2.exceptions import ApprowClientClosedError
 
 __all__ = ["AsyncExecutor"]
 
@@ -34,7 +36,7 @@ __all__ = ["AsyncExecutor"]
 class AsyncExecutor(ExecutorBase):
     """Runs GraphQL operations and REST calls for one client."""
 
-    __slots__ = ("session",)
+    __slots__ = ("session", "closed")
 
     def __init__(
         self,
@@ -44,11 +46,23 @@ class AsyncExecutor(ExecutorBase):
         session: Optional[AsyncSessionLike] = None,
     ) -> None:
         super().__init__(options, send_app_id=send_app_id)
-        self.session = session or get_async_session(
+        self.session = session or open_async_session(
             verify=not options.use_unverified_ssl,
             ca_file=options.ca_bundle,
             max_response_bytes=options.max_response_bytes,
         )
+        self.closed = False
+
+    async def aclose(self) -> None:
+        """Refuse further calls and release this client's part of the session (see
+        ``common/transport.py``).  Calling it again does nothing."""
+        if not self.closed:
+            self.closed = True
+            await close_async_session(self.session)
+
+    @staticmethod
+    def _refuse(what: str) -> ApprowClientClosedError:
+        return ApprowClientClosedError("closed", f"{what}: this client was closed; make a new client")
 
     async def call(self, call: Call[R], token: Optional[str] = None) -> R:
         """Run an operation with its variables (``operations.users({...})``); return
@@ -75,12 +89,16 @@ class AsyncExecutor(ExecutorBase):
         debug = debug_enabled()                 # once per call: the only cost when not logging
         attempt = 0
         while True:
+            if self.closed:
+                raise self._refuse(operation_name(document))
             try:
                 # meta=True: (data, status, request id), for the log line
                 answer = await self.session.graphql(self.graphql_endpoint, headers, document,
                                                     variables, timeout_ms=timeout_ms,
                                                     idempotent=safe, meta=debug)
             except _core.CoreError as e:
+                if self.closed:                 # closed while in flight: no retry
+                    raise self._refuse(operation_name(document)) from e
                 wait = self._retry_wait(e, None, attempt, safe, until)
                 if wait is None:
                     if debug:
@@ -127,10 +145,14 @@ class AsyncExecutor(ExecutorBase):
         debug = debug_enabled()
         attempt = 0
         while True:
+            if self.closed:
+                raise self._refuse(f"{method} {url}")
             try:
                 response = await self.session.request(method, url, headers, body,
                                                       timeout_ms=timeout_ms, idempotent=safe)
             except _core.CoreError as e:
+                if self.closed:
+                    raise self._refuse(f"{method} {url}") from e
                 wait = self._retry_wait(e, None, attempt, safe, until)
                 if wait is None:
                     if debug:

@@ -4,6 +4,7 @@ from typing import Optional
 from approw.v2.common import operations as ops
 from approw.v2.common._async.executor import AsyncExecutor
 from approw.v2.common._async.graphql import AsyncGraphqlClient
+from approw.v2.common._async.lifetime import AsyncClientLifetime
 from approw.v2.common._async.rest import AsyncRestClient
 from approw.v2.common.checks import checked
 from approw.v2.common.options import TakesOptions
@@ -30,7 +31,7 @@ from .whitelist import AsyncWhitelistManagementClient
 __all__ = ["AsyncManagementClient"]
 
 
-class AsyncManagementClient(TakesOptions, AsyncManagementSubClient):
+class AsyncManagementClient(TakesOptions, AsyncClientLifetime, AsyncManagementSubClient):
     """Administer a user pool.  Create one per process and share it (it is safe to use from
     many threads, or tasks); the management token is fetched on the first call, cached, and
     renewed before it expires.
@@ -55,6 +56,9 @@ class AsyncManagementClient(TakesOptions, AsyncManagementSubClient):
 
     Also: ``options``, ``tokenProvider`` (:class:`AsyncManagementTokenProvider`),
     ``graphqlClient`` and ``restClient`` (raw requests with this client's headers and errors).
+
+    ``async with AsyncManagementClient(options) as client:`` or ``await client.aclose()``
+    closes it.
     """
 
     users: AsyncUsersManagementClient

@@ -1,0 +1,122 @@
+"""``async with`` / ``aclose()`` on the asyncio clients against the emulator: the descriptors
+are back to their count before once the last client of the loop is closed, closing one of two
+clients of a loop leaves the other working, a closed client refuses calls, and a loop closed
+with calls in flight leaks no descriptor.  (The emulator runs in this process, so its side of
+a closed connection goes away a moment after ours: the counts are polled for a while.)"""
+import asyncio
+import gc
+import os
+import time
+
+import pytest
+
+from approw import _core
+from approw.v2.authentication import AsyncAuthenticationClient
+from approw.v2.exceptions import ApprowClientClosedError
+from approw.v2.management import AsyncManagementClient, ManagementClientOptions
+
+pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+
+
+def open_fds():
+    return len(os.listdir("/proc/self/fd"))
+
+
+def settled_fds(expected, within=5.0):
+    """The descriptor count once it is back to ``expected`` (or after ``within`` s)."""
+    deadline = time.monotonic() + within
+    while open_fds() != expected and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return open_fds()
+
+
+def _client(emu):
+    return AsyncManagementClient(ManagementClientOptions(
+        user_pool_id=emu.user_pool_id, secret=emu.secret, host=emu.url,
+        enc_public_key=emu.public_key))
+
+
+@pytest.fixture()
+def warm(approw_emulator):
+    """The emulator's first-use work (schema, keys) done before counting descriptors."""
+    async def main():
+        async with _client(approw_emulator) as client:
+            await client.users.list()
+
+    asyncio.run(main())
+    gc.collect()                    # what earlier tests left to the collector
+    count, deadline = -1, time.monotonic() + 5
+    while open_fds() != count and time.monotonic() < deadline:   # until it stops changing
+        count = open_fds()
+        time.sleep(0.1)
+
+
+def test_async_with_gives_the_descriptors_back(approw_emulator, warm, unique):
+    before = open_fds()
+
+    async def main():
+        async with _client(approw_emulator) as client:
+            made = await client.users.create({"username": unique("close")})
+            found = await asyncio.gather(*(client.users.detail(made["id"]) for _ in range(32)))
+            assert {u["id"] for u in found} == {made["id"]}
+            during = open_fds()
+        with pytest.raises(ApprowClientClosedError, match="closed"):
+            await client.users.detail(made["id"])
+        return during
+
+    during = asyncio.run(main())
+    assert during > before
+    assert settled_fds(before) == before
+
+
+def test_closing_one_of_two_clients_leaves_the_other_working(approw_emulator, warm,
+                                                             auth_options, unique):
+    before = open_fds()
+
+    async def main():
+        admin = _client(approw_emulator)
+        user = AsyncAuthenticationClient(auth_options())
+        name, password = unique("two"), "pw-123456"
+        await user.register_by_username(name, password)
+        await admin.users.list()
+        async with admin:
+            pass                                   # closed; `user` still holds the loop
+        logged = await user.login_by_username(name, password)
+        me = await asyncio.gather(*(user.get_current_user() for _ in range(8)))
+        assert {u["id"] for u in me} == {logged["id"]}
+        with pytest.raises(ApprowClientClosedError):
+            await admin.users.list()
+        await user.aclose()
+
+    asyncio.run(main())
+    assert settled_fds(before) == before
+
+
+def test_a_loop_closed_with_calls_in_flight_leaks_nothing(approw_emulator, warm):
+    before = open_fds()
+    client = _client(approw_emulator)
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(client.users.list())           # token and connections
+    tasks = [loop.create_task(client.users.list(page=1, limit=50)) for _ in range(64)]
+    loop.run_until_complete(asyncio.sleep(0))               # all 64 transfers started
+    assert not all(t.done() for t in tasks)
+    loop.close()
+    del tasks
+    asyncio.run(client.aclose())                            # from another loop: no loop call
+    assert settled_fds(before) == before
+
+
+def test_the_last_client_closed_fails_its_calls_in_flight(approw_emulator, warm):
+    async def main():
+        client = _client(approw_emulator)
+        await client.users.list()
+        calls = [asyncio.ensure_future(client.users.list(page=1, limit=50)) for _ in range(32)]
+        await asyncio.sleep(0)
+        await client.aclose()
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    results = asyncio.run(main())
+    failed = [r for r in results if isinstance(r, BaseException)]
+    assert failed and all(isinstance(r, ApprowClientClosedError) for r in failed), failed
+    # raised where the transfer failed (not after a retry's wait)
+    assert all(isinstance(r.__cause__, _core.TransportError) for r in failed)
