@@ -38,38 +38,6 @@ def schema() -> GraphQLSchema:
     return _schema
 
 
-# --------------------------------------------------------------------------- core stand-ins
-# approw._core's loads/dumps/rsa_encrypt are written in parallel branches; until they are
-# merged, these stand-ins (stdlib json, `cryptography`) let the unit tests drive the Python
-# layer.  They are installed per test, only for names the extension does not have yet; once
-# the real functions exist this fixture does nothing and the tests run against them.
-def _rsa_encrypt(public_key_pem: Any, plaintext: Any) -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import padding
-
-    pem = public_key_pem.encode() if isinstance(public_key_pem, str) else public_key_pem
-    try:
-        key = serialization.load_pem_public_key(pem.strip())
-    except ValueError as e:
-        raise _core.CryptoError(f"bad public key: {e}") from None
-    data = plaintext.encode() if isinstance(plaintext, str) else plaintext
-    return base64.b64encode(key.encrypt(data, padding.PKCS1v15())).decode()  # type: ignore[union-attr]
-
-
-def _loads(data: Any) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError as e:
-        raise _core.DecodeError(str(e)) from None
-
-
-def _dumps(obj: Any) -> bytes:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-CORE_STANDINS = {"rsa_encrypt": _rsa_encrypt, "loads": _loads, "dumps": _dumps}
-
-
 # --------------------------------------------------------------------------- fake session
 class Call:
     def __init__(self, kind: str, method: str, url: str, headers: Any, body: Any = None,

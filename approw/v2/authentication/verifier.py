@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Tuple, Type, Ty
 
 from approw import _core
 
+from ..common.keys import public_key
 from ..exceptions import ApprowTokenError, ApprowWrongArgumentException
 from .jwks import JWK, AsyncKeySet, KeySet
 
@@ -65,8 +66,11 @@ def _refuse(message: str, reason: str, code: int = _INVALID) -> ApprowTokenError
 
 
 def at_hash(access_token: str) -> str:
-    """``at_hash`` of an access token for RS256/HS256: base64url of the left half of SHA-256."""
-    return _core.b64url_encode(_core.sha256(access_token.encode("ascii"))[:16])
+    """``at_hash`` of an access token for RS256/HS256: base64url of the left half of SHA-256
+    (once per token exchange, not per verification: hashlib, imported on first use)."""
+    import hashlib
+
+    return _core.b64url_encode(hashlib.sha256(access_token.encode("ascii")).digest()[:16])
 
 
 class TokenVerifierBase:
@@ -184,7 +188,9 @@ class TokenVerifierBase:
                access_token: Optional[str]) -> Claims:
         """Signature and claims; the claims, or ``ApprowTokenError``."""
         try:
-            claims = _core.jwt_verify(token, key, (alg,), leeway=self.leeway, audience=self._aud, issuer=self.issuer)
+            parsed = public_key(key) if alg == "RS256" else key
+            claims = _core.jwt_verify(token, parsed, (alg,), leeway=self.leeway, audience=self._aud,
+                                      issuer=self.issuer)
         except _core.CryptoError as e:
             reason = next((r for cls, r in _REASONS if isinstance(e, cls)), "key")
             if reason == "claims":

@@ -16,6 +16,8 @@ from urllib.parse import quote, urlencode
 from approw import _core
 
 from ..exceptions import ApprowException, ApprowWrongArgumentException
+from .keys import public_key
+from .randomness import random_string
 from .shapes import AuthorizedResources
 
 __all__ = [
@@ -49,8 +51,9 @@ T = TypeVar("T")
 
 def encrypt(plainText: str, publicKey: Any) -> str:  # noqa: N803 (reference names)
     """RSA PKCS#1 v1.5 encryption with the PEM ``publicKey``, standard base64 text (random
-    padding: every call gives a different result).  Runs in C; parsed keys are cached."""
-    return _core.rsa_encrypt(publicKey, plainText)
+    padding: every call gives a different result).  Runs in C; parsed keys are kept
+    (approw.v2.common.keys)."""
+    return _core.rsa_encrypt(public_key(publicKey), plainText)
 
 
 def is_number(s: Any) -> bool:
@@ -154,7 +157,7 @@ def get_random_string(length: int = 10) -> str:
     """``length`` random lowercase ASCII letters from a CSPRNG."""
     if isinstance(length, bool) or not isinstance(length, int) or length < 0:
         raise ApprowWrongArgumentException("length must be a non-negative int")
-    return _core.random_string(length)
+    return random_string(length)
 
 
 def serialize_udv_value(value: Any) -> str:
