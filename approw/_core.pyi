@@ -80,8 +80,8 @@ class Session:
     def __init__(
         self,
         *,
-        timeout_ms: int = 10000,
-        connect_timeout_ms: int = 10000,
+        timeout_ms: int = ...,
+        connect_timeout_ms: int = ...,
         verify: bool = True,
         ca_file: Optional[str] = None,        # the only CAs trusted; unreadable -> ArgumentError
         user_agent: Optional[str] = None,

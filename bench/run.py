@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterator, Optional
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / ".work"
-SCHEMA = ROOT / "approw" / "emulator" / "schema.graphql"
+SCHEMA = ROOT / "spec" / "schema.graphql"
 REFERENCE_REQ = "authing==4.5.15"
 
 sys.path.insert(0, str(HERE))

@@ -9,7 +9,7 @@ value``, or an exception instance to raise) and ``fake.answer_rest(method, path,
 status=200)``.  Every request is recorded in ``fake.calls``.
 
 Each GraphQL request is checked the way a server would: the document must parse and validate
-against ``approw/emulator/schema.graphql``, and the variables must coerce to the document's
+against ``spec/schema.graphql``, and the variables must coerce to the document's
 variable definitions (input-object fields, enums, non-null).  A method sending a wrong
 variable therefore fails here, not only end to end.
 """
@@ -26,7 +26,7 @@ from graphql.language import OperationDefinitionNode
 from approw import _core
 
 REPO = Path(__file__).resolve().parents[2]
-SCHEMA_PATH = REPO / "approw" / "emulator" / "schema.graphql"
+SCHEMA_PATH = REPO / "spec" / "schema.graphql"
 
 _schema: Optional[GraphQLSchema] = None
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Tuple, Type, Ty
 
 from approw import _core
 
+from ..common.constants import DEFAULT_TIMEOUT_MS
 from ..common.keys import public_key
 from ..exceptions import ApprowTokenError, ApprowWrongArgumentException
 from .jwks import JWK, AsyncKeySet, KeySet
@@ -87,7 +88,7 @@ class TokenVerifierBase:
         leeway: float = 30.0,
         cache_ttl: Optional[float] = None,
         refetch_interval: float = 60.0,
-        timeout: int = 10000,
+        timeout: int = DEFAULT_TIMEOUT_MS,
         ca_bundle: Optional[str] = None,
         use_unverified_ssl: bool = False,
         key_set: Optional[KeySet] = None,
