@@ -135,6 +135,10 @@ def _implemented(mgmt: Any, auth: Any) -> Dict[str, Set[str]]:
     clients so new sub-clients are picked up."""
     groups = {"auth": _public_methods(type(auth)),
               "mgmt": _public_methods(type(mgmt)) | {"_get_userpool_detail"}}
+    from approw.v2.management.client import _AREAS
+
+    for attr in _AREAS:         # areas are made on first access: make them all
+        getattr(mgmt, attr)
     for attr, value in vars(mgmt).items():
         if not attr.startswith("_") and hasattr(value, "_exec") and hasattr(value, "tokenProvider"):
             groups[attr] = _public_methods(type(value))

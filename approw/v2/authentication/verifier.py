@@ -20,7 +20,6 @@ equals the one given; ``at_hash`` matches the access token given.  The signature
 registered claims are checked in C (``approw._core.jwt_verify``, OpenSSL); the header is
 decoded once per distinct header (the C call does not return it).
 """
-import hmac
 import threading
 import time
 from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Tuple, Type, TypeVar, Union
@@ -205,6 +204,8 @@ class TokenVerifierBase:
         azp = claims.get("azp")
         if azp is not None and azp not in self.audience:
             raise _refuse("the token was issued to another party (azp)", "audience")
+        if nonce is not None or access_token is not None:
+            import hmac     # only for the optional nonce / at_hash checks
         if nonce is not None:
             sent = claims.get("nonce")
             if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), nonce.encode()):

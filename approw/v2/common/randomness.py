@@ -4,11 +4,9 @@ These run once per sign-in flow (a ``state``, a ``nonce``, a code verifier and i
 challenge), far from any hot path, so they use ``secrets`` and ``hashlib`` rather than C.
 Both modules are imported on first use: importing the SDK does not load them.
 """
-import string
-
 __all__ = ["random_string", "pkce_s256"]
 
-_LOWERCASE = string.ascii_lowercase
+_LOWERCASE = "abcdefghijklmnopqrstuvwxyz"
 
 
 def random_string(length: int, alphabet: str = _LOWERCASE) -> str:

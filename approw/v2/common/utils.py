@@ -7,9 +7,8 @@ values, :func:`custom_data_params` for the ``params`` variable of register/login
 (raw values), :func:`context_json` for the ``context`` variable.  JSON text the SDK writes
 itself uses Python's default ASCII-only encoding, as the reference does.
 """
-import datetime
-import json
 import re
+import sys
 from typing import Any, Dict, List, Mapping, Optional, Sequence, TypeVar
 from urllib.parse import quote, urlencode
 
@@ -66,6 +65,8 @@ def is_number(s: Any) -> bool:
 
 
 def _parse_datetime(value: Any) -> Any:
+    import datetime     # the custom-data conversions are off the per-call path
+
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
@@ -90,6 +91,8 @@ def _parse_datetime(value: Any) -> Any:
 
 
 def _typed_value(data_type: Any, value: Any) -> Any:
+    import json
+
     if data_type in ("NUMBER", "BOOLEAN", "OBJECT"):
         if not isinstance(value, (str, bytes)):
             return value
@@ -163,7 +166,10 @@ def get_random_string(length: int = 10) -> str:
 def serialize_udv_value(value: Any) -> str:
     """Wire text of one custom-data value: its JSON encoding; a ``datetime`` is sent as the
     JSON string of its ``isoformat()``."""
-    if isinstance(value, (datetime.datetime, datetime.date)):
+    import json
+
+    datetime = sys.modules.get("datetime")  # not imported: the value cannot be a datetime
+    if datetime is not None and isinstance(value, (datetime.datetime, datetime.date)):
         value = value.isoformat()
     return json.dumps(value)
 
@@ -177,12 +183,18 @@ def custom_data_params(custom_data: Optional[Mapping[str, Any]]) -> Optional[str
         raise ApprowWrongArgumentException("custom_data must be a dict")
     if not custom_data:
         return None
+    import json
+
     return json.dumps([{"key": k, "value": v} for k, v in custom_data.items()])
 
 
 def context_json(context: Any) -> Any:
     """The ``context`` variable of register/login: JSON text when truthy, else unchanged."""
-    return json.dumps(context) if context else context
+    if not context:
+        return context
+    import json
+
+    return json.dumps(context)
 
 
 def pick_alias(value: Optional[T], alias: Optional[T], name: str, alias_name: str) -> Optional[T]:
