@@ -342,7 +342,7 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
     apw_req rq = {0};
     apw_xfer x = {0};
     char *body = NULL;
-    int has_ctype;
+    PyObject *headers_owner = NULL;
     int meta = 0;
     long status = 0;
     apw_json_error jerr;
@@ -361,18 +361,10 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
         apw_bool_arg(a[5], 0, &x.idempotent) < 0 ||
         apw_bool_arg(a[6], 0, &meta) < 0 ||
         (body = apw_graphql_body(st, a[2], a[3], &rq.body_len)) == NULL ||
-        apw_headers_from_py(st, a[1], &rq.headers, &has_ctype) < 0) {
+        apw_json_headers(st, a[1], &rq.headers, &headers_owner) < 0) {
         goto done;
     }
     rq.body = body;
-    if (!has_ctype) {
-        struct curl_slist *nl = curl_slist_append(rq.headers, "Content-Type: application/json");
-        if (nl == NULL) {
-            PyErr_NoMemory();
-            goto done;
-        }
-        rq.headers = nl;
-    }
     Py_INCREF(op);
     if (apw_perform(st, self, &rq, &x, &status) < 0) {
         Py_DECREF(op);
@@ -411,7 +403,10 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
     }
 done:
     Py_XDECREF(answer);
-    curl_slist_free_all(rq.headers);
+    if (headers_owner == NULL) {
+        curl_slist_free_all(rq.headers);    /* not cached: ours */
+    }
+    Py_XDECREF(headers_owner);
     PyMem_RawFree(body);
     apw_xfer_release(&x);
     return res;
