@@ -83,8 +83,8 @@ class Session:
     def __init__(
         self,
         *,
-        timeout_ms: int = 10000,
-        connect_timeout_ms: int = 10000,
+        timeout_ms: int = ...,
+        connect_timeout_ms: int = ...,
         verify: bool = True,
         ca_file: Optional[str] = None,        # the only CAs trusted; unreadable -> ArgumentError
         user_agent: Optional[str] = None,
@@ -157,24 +157,28 @@ def loads(data: Union[bytes, bytearray, memoryview, str]) -> JSONValue:
 def dumps(obj: JSONValue) -> bytes: ...
 
 # ----------------------------------------------------------------- crypto
-def rsa_encrypt(public_key_pem: Union[str, bytes], plaintext: Union[str, bytes]) -> str:
+class PublicKey:
+    """An RSA public key (1024 to 16384 bits) parsed once: a PEM ("BEGIN PUBLIC KEY" or
+    "BEGIN RSA PUBLIC KEY") or a JWK mapping {"kty": "RSA", "n", "e"[, "alg"]}.
+    CryptoError when it cannot be used.  No cache: approw.v2.common.keys keeps them."""
+    def __init__(self, key: Union[str, bytes, Mapping[str, Any]]) -> None: ...
+    @property
+    def bits(self) -> int: ...
+    @property
+    def alg(self) -> Optional[str]:
+        """The algorithm the JWK named, or None."""
+
+def rsa_encrypt(public_key: Union[PublicKey, str, bytes], plaintext: Union[str, bytes]) -> str:
     """RSA PKCS#1 v1.5 encryption by OpenSSL (EVP_PKEY_encrypt), standard base64
-    (with padding).  PEM may be SubjectPublicKeyInfo ("BEGIN PUBLIC KEY") or
-    PKCS#1 ("BEGIN RSA PUBLIC KEY"); parsed keys are cached.  Keys under
-    RSA_MIN_BITS (1024) raise CryptoError."""
-def sha256(data: Union[bytes, str]) -> bytes: ...
+    (with padding).  A PEM is parsed for this call only: pass a PublicKey to reuse
+    one.  Keys under RSA_MIN_BITS (1024) raise CryptoError."""
 def b64url_encode(data: Union[bytes, str]) -> str:
     """base64url without padding."""
 def b64url_decode(data: Union[bytes, str]) -> bytes:
     """base64url, padding optional."""
-def pkce_challenge(verifier: Union[str, bytes]) -> str:
-    """RFC 7636 S256: b64url(SHA-256(ASCII(verifier))) without padding."""
-def random_bytes(n: int) -> bytes: ...
-def random_string(length: int, alphabet: str = "abcdefghijklmnopqrstuvwxyz") -> str:
-    """Uniformly random characters of `alphabet` from the OpenSSL CSPRNG."""
 def jwt_verify(
     token: Union[str, bytes],
-    key: Union[str, bytes, Mapping[str, Any]],
+    key: Union[PublicKey, str, bytes, Mapping[str, Any]],
     algorithms: Sequence[str],
     *,
     leeway: float = 0,
@@ -183,7 +187,7 @@ def jwt_verify(
     now: Optional[float] = None,
     max_bytes: int = 16384,
 ) -> dict[str, Any]:
-    """Verify a JWS compact token (RS256 with a PEM or JWK key of at least
+    """Verify a JWS compact token (RS256 with a PublicKey, PEM or JWK key of at least
     RSA_MIN_BITS, HS256 with a shared secret) and return its claims.  A token
     longer than max_bytes (default JWT_MAX_BYTES) raises JWTDecodeError before
     anything is decoded."""

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import hashlib
 import statistics
 import sys
 import threading
@@ -32,6 +31,7 @@ import timeit
 from approw import _core
 
 from approw.v2.common.constants import DEFAULT_ENCRYPT_PUBLICKEY  # noqa: E402 (API.md 1.3)
+from approw.v2.common.keys import public_key  # noqa: E402
 
 
 def _rounds(funcs: dict, number: int, reps: int) -> dict:
@@ -89,7 +89,7 @@ def main() -> int:
         return base64.b64encode(ckey.encrypt(msg.encode("utf-8"), pad)).decode()
 
     def ours_rsa() -> str:
-        return _core.rsa_encrypt(pem, msg)
+        return _core.rsa_encrypt(public_key(pem), msg)     # as the SDK: parsed keys kept
 
     # JWT material: a 2048-bit key (what identity providers use for RS256).
     priv = crsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -113,10 +113,10 @@ def main() -> int:
         return jwt.decode(rs_token, pub_pem, algorithms=["RS256"], audience="app1")
 
     def ours_jwt_rs() -> dict:
-        return _core.jwt_verify(rs_token, pub_pem, ["RS256"], audience="app1")
+        return _core.jwt_verify(rs_token, public_key(pub_pem), ["RS256"], audience="app1")
 
     def ours_jwt_jwk() -> dict:
-        return _core.jwt_verify(rs_token, jwk, ["RS256"], audience="app1")
+        return _core.jwt_verify(rs_token, public_key(jwk), ["RS256"], audience="app1")
 
     def ref_jwt_hs() -> dict:
         return jwt.decode(hs_token, secret, algorithms=["HS256"], audience="app1")
@@ -124,8 +124,7 @@ def main() -> int:
     def ours_jwt_hs() -> dict:
         return _core.jwt_verify(hs_token, secret, ["HS256"], audience="app1")
 
-    verifier = _core.random_string(64)
-    blob = _core.random_bytes(48)
+    blob = bytes(range(48))
 
     print(f"approw._core crypto timings ({_core.OPENSSL_VERSION}; Python {sys.version.split()[0]})")
     print(f"median of {args.reps} interleaved rounds, [min - max]; ratio = baseline median / row median\n")
@@ -148,25 +147,13 @@ def main() -> int:
     print(_row("PyJWT jwt.decode HS256", r["refh"], None, None))
     print(_row("approw._core.jwt_verify HS256", r["oursh"], r["refh"], None))
 
-    print("\nHashing, encoding, random (no targets; for information)")
+    print("\nbase64url (no target; for information)")
     r = _rounds({
-        "hs": lambda: hashlib.sha256(verifier.encode()).digest(),
-        "cs": lambda: _core.sha256(verifier),
-        "hp": lambda: base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode(),
-        "cp": lambda: _core.pkce_challenge(verifier),
         "he": lambda: base64.urlsafe_b64encode(blob).rstrip(b"=").decode(),
         "ce": lambda: _core.b64url_encode(blob),
-        "sr": lambda: "".join(__import__("secrets").choice("abcdefghijklmnopqrstuvwxyz") for _ in range(10)),
-        "cr": lambda: _core.random_string(10),
     }, n * 5, args.reps)
-    print(_row("hashlib.sha256(str.encode()).digest()", r["hs"], None, None))
-    print(_row("approw._core.sha256", r["cs"], r["hs"], None))
-    print(_row("hashlib + base64 PKCE challenge", r["hp"], None, None))
-    print(_row("approw._core.pkce_challenge", r["cp"], r["hp"], None))
     print(_row("base64.urlsafe_b64encode(48 B).rstrip", r["he"], None, None))
     print(_row("approw._core.b64url_encode(48 B)", r["ce"], r["he"], None))
-    print(_row("secrets.choice x 10 (lowercase)", r["sr"], None, None))
-    print(_row("approw._core.random_string(10)", r["cr"], r["sr"], None))
 
     if args.threads:
         _thread_table(args.reps)
@@ -195,7 +182,7 @@ def _thread_table(reps: int) -> None:
                 def work() -> None:
                     barrier.wait()
                     for _ in range(per):
-                        _core.rsa_encrypt(pem, "password")
+                        _core.rsa_encrypt(public_key(pem), "password")
 
                 ts = [threading.Thread(target=work) for _ in range(nthreads)]
                 for t in ts:
@@ -235,7 +222,7 @@ def _busy_rate(pem: str, reps: int) -> list:
             calls = 0
             t0 = time.perf_counter()
             while time.perf_counter() - t0 < 0.25:
-                _core.rsa_encrypt(pem, "password")
+                _core.rsa_encrypt(public_key(pem), "password")
                 calls += 1
             rates.append(calls / (time.perf_counter() - t0))
         finally:

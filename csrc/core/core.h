@@ -6,8 +6,9 @@
  *   json_decode.c  JSON text -> Python objects (loads; the transport's answers),
  *                  with the byte scanner in json_scan.h
  *   json_encode.c  Python objects -> JSON text through cJSON (dumps; request bodies)
- *   encoding.c     base64url, SHA-256, PKCE, random          (crypto.h)
- *   rsa.c          RSA public keys (cached) and rsa_encrypt  (crypto.h)
+ *   base64url.c    base64url                                 (crypto.h)
+ *   public_key.c   PublicKey: an RSA key parsed once          (crypto.h)
+ *   rsa.c          rsa_encrypt                               (crypto.h)
  *   jwt.c          jwt_verify                                (crypto.h)
  * Argument converters and error helpers are in ../shared (shared.h).
  * approw._core never links libcurl: importing it does not load libcurl's
@@ -66,8 +67,8 @@ typedef struct apw_core_state {
     PyObject *s_n;
     PyObject *s_e;
 
-    /* rsa.c: parsed public keys, keyed by the PEM text / JWK (n, e). */
-    PyObject *pkey_cache;
+    PyObject *PublicKeyType;    /* public_key.c */
+    PyObject *s_alg;
 
     apw_json_ctx json;          /* json_decode.c */
     apw_core_api api;           /* what approw._core._C_API points to (module.c) */
@@ -80,13 +81,14 @@ typedef struct apw_core_state {
     X(HTTPError) X(GraphQLError) X(ArgumentError) X(CryptoError)            \
     X(JWTError) X(JWTDecodeError) X(JWTAlgorithmError) X(JWTSignatureError) \
     X(JWTExpiredError) X(JWTNotYetValidError) X(JWTClaimsError)             \
-    X(ResponseType) X(s_kty) X(s_n) X(s_e) X(pkey_cache)
+    X(ResponseType) X(PublicKeyType) X(s_kty) X(s_n) X(s_e) X(s_alg)
 
 /* The interned strings among them. */
-#define APW_CORE_STRINGS(X) X(s_kty, "kty") X(s_n, "n") X(s_e, "e")
+#define APW_CORE_STRINGS(X) X(s_kty, "kty") X(s_n, "n") X(s_e, "e") X(s_alg, "alg")
 
 /* ---------------------------------------------------------------- state.c */
 apw_core_state *apw_core_get_state(PyObject *module);
+apw_core_state *apw_core_get_state_by_type(PyTypeObject *tp);
 int apw_core_state_traverse(apw_core_state *st, visitproc visit, void *arg);
 void apw_core_state_clear(apw_core_state *st);
 /* The interned strings (s_*).  0 or -1. */

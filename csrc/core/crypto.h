@@ -1,7 +1,8 @@
 /*
  * crypto.h - internals shared by the crypto files of approw._core:
- *   encoding.c  base64url, SHA-256, PKCE, random
- *   rsa.c       RSA public keys (PEM / JWK, cached) and rsa_encrypt
+ *   base64url.c base64url (the strict decoder of token parts)
+ *   public_key.c   PublicKey: an RSA public key (PEM / JWK) parsed once
+ *   rsa.c       rsa_encrypt
  *   jwt.c       jwt_verify (RS256, HS256): structure, algorithm, signature
  *   jwt_claims.c   its registered claims (exp, nbf, aud, iss)
  * Everything cryptographic is OpenSSL's own code (EVP); these files only
@@ -27,13 +28,13 @@
  * bits a public operation takes 4-50 us, against a 5 ms switch interval. */
 #define APW_RSA_NOGIL_BITS 3072
 
-/* Hashing / random generation of at least this many bytes releases the GIL
- * (the threshold CPython's hashlib uses). */
+/* Hashing at least this many bytes releases the GIL (the threshold CPython's
+ * hashlib uses). */
 #define APW_GIL_MINSIZE 2048
 
 #define APW_SHA256_LEN 32
 
-/* ------------------------------------------------------------ encoding.c */
+/* ------------------------------------------------------------ base64url.c */
 
 /* Decode base64url (padding optional; strict alphabet, canonical trailing
  * bits) into a new PyMem buffer the caller frees with PyMem_Free.  0, or -1
@@ -41,17 +42,13 @@
 int apw_b64url_decode_alloc(const unsigned char *in, size_t len, unsigned char **out,
                             size_t *out_len, const char **why);
 
-/* SHA-256 of n bytes (GIL released for large inputs).  0, or -1 with the
- * OpenSSL error queue filled. */
-int apw_sha256_raw(const unsigned char *p, size_t n, unsigned char *md);
+extern PyMethodDef apw_base64url_methods[];
 
-extern PyMethodDef apw_encoding_methods[];
+/* ------------------------------------------------------------ public_key.c */
 
-/* ------------------------------------------------------------ rsa.c */
-
-/* A parsed RSA public key with the contexts its operations use, built once
- * and cached (see rsa.c).  `enc` and `ver` are used with the GIL held only;
- * operations that release the GIL work on an EVP_PKEY_CTX_dup() copy. */
+/* A parsed RSA public key with the contexts its operations use.  `enc` and
+ * `ver` are used with the GIL held only; operations that release the GIL work
+ * on an EVP_PKEY_CTX_dup() copy. */
 typedef struct apw_pkey {
     EVP_PKEY *pkey;
     EVP_PKEY_CTX *enc;   /* encrypt-initialised, PKCS#1 v1.5 padding */
@@ -60,17 +57,23 @@ typedef struct apw_pkey {
     size_t size;         /* modulus size in bytes */
 } apw_pkey;
 
-/* The cached key for a PEM (str or bytes) / an RSA JWK mapping: a new
- * reference to a capsule (see apw_pkey_borrow), or NULL with an exception. */
-PyObject *apw_pkey_from_pem(apw_core_state *st, PyObject *pem);
-PyObject *apw_pkey_from_jwk(apw_core_state *st, PyObject *jwk);
+/* approw._core.PublicKey: immutable. */
+typedef struct ApwPublicKey {
+    PyObject_HEAD
+    apw_pkey *k;
+    PyObject *alg;       /* the JWK's `alg`, or NULL */
+} ApwPublicKey;
+
+/* `key` as a PublicKey: itself, or one parsed now from a PEM (str, bytes) or
+ * a JWK mapping (not kept).  New reference, or NULL with an exception. */
+PyObject *apw_public_key(apw_core_state *st, PyObject *key);
 /* A member of a JWK mapping (str key): new reference, or NULL with
  * CryptoError (missing and `required`), with another exception, or with none
  * (missing, not required). */
 PyObject *apw_jwk_member(apw_core_state *st, PyObject *jwk, PyObject *name, int required);
-/* The key inside a capsule from the two functions above (NULL + exception if
- * it is not one).  Valid while the caller holds the capsule. */
-apw_pkey *apw_pkey_borrow(PyObject *cap);
+int apw_public_key_exec(PyObject *module, apw_core_state *st);
+
+/* ------------------------------------------------------------ rsa.c */
 
 int apw_rsa_exec(PyObject *module, apw_core_state *st);
 extern PyMethodDef apw_rsa_methods[];

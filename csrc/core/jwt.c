@@ -36,32 +36,18 @@
 /* Default largest token accepted (bytes of compact serialisation). */
 #define APW_JWT_MAX_BYTES (16 * 1024)
 
-/* A JWK that names its algorithm must name RS256.  0 or -1. */
+/* A key whose JWK named an algorithm (`alg`: NULL when none) must have
+ * named RS256.  0 or -1 with JWTAlgorithmError. */
 static int
-apw_jwk_alg_check(apw_core_state *st, PyObject *jwk)
+apw_jwk_alg_check(apw_core_state *st, PyObject *alg)
 {
-    PyObject *name = PyUnicode_InternFromString("alg");
-    PyObject *v = NULL;
-    int rc = -1;
-
-    if (name == NULL) {
+    if (alg != NULL && !(PyUnicode_Check(alg) &&
+                         PyUnicode_CompareWithASCIIString(alg, "RS256") == 0)) {
+        PyErr_Format(st->JWTAlgorithmError,
+                     "the JWK is for algorithm %R, the token uses RS256", alg);
         return -1;
     }
-    v = apw_jwk_member(st, jwk, name, 0);
-    if (v == NULL && PyErr_Occurred()) {
-        goto done;
-    }
-    if (v != NULL && !(PyUnicode_Check(v) &&
-                       PyUnicode_CompareWithASCIIString(v, "RS256") == 0)) {
-        PyErr_Format(st->JWTAlgorithmError,
-                     "the JWK is for algorithm %R, the token uses RS256", v);
-        goto done;
-    }
-    rc = 0;
-done:
-    Py_XDECREF(v);
-    Py_DECREF(name);
-    return rc;
+    return 0;
 }
 
 /* ------------------------------------------------------------------ JWT */
@@ -191,6 +177,25 @@ apw_jwt_json(apw_core_state *st, const unsigned char *buf, size_t len, const cha
         return NULL;
     }
     return obj;
+}
+
+/* SHA-256 of n bytes; GIL released for large inputs (the caller's buffer
+ * stays valid: it is immutable or export-locked).  0, or -1 with the OpenSSL
+ * error queue filled. */
+static int
+apw_sha256_raw(const unsigned char *p, size_t n, unsigned char *md)
+{
+    int ok;
+
+    if (n >= APW_GIL_MINSIZE) {
+        Py_BEGIN_ALLOW_THREADS
+        ok = EVP_Digest(p, n, md, NULL, EVP_sha256(), NULL);
+        Py_END_ALLOW_THREADS
+    }
+    else {
+        ok = EVP_Digest(p, n, md, NULL, EVP_sha256(), NULL);
+    }
+    return ok == 1 ? 0 : -1;
 }
 
 /* RS256: SHA-256 of the signing input, then a PKCS#1 v1.5 verify on the
@@ -337,10 +342,11 @@ apw_jwt_options(apw_core_state *st, PyObject *const *a, apw_jwt_opts *o)
                      &o->max_bytes) < 0) {
         return -1;
     }
-    if (!(PyUnicode_Check(a[1]) || PyBytes_Check(a[1]) || PyMapping_Check(a[1]))) {
+    if (!(PyUnicode_Check(a[1]) || PyBytes_Check(a[1]) || PyMapping_Check(a[1]) ||
+          Py_IS_TYPE(a[1], (PyTypeObject *)st->PublicKeyType))) {
         PyErr_Format(PyExc_TypeError,
-                     "key must be a PEM str/bytes, a JWK mapping or an HMAC secret, "
-                     "not %.100s", Py_TYPE(a[1])->tp_name);
+                     "key must be a PublicKey, a PEM str/bytes, a JWK mapping or an HMAC "
+                     "secret, not %.100s", Py_TYPE(a[1])->tp_name);
         return -1;
     }
     return 0;
@@ -438,13 +444,13 @@ apw_jwt_alg(apw_core_state *st, PyObject *header, int allowed)
     return alg;
 }
 
-/* RS256 with a PEM or JWK key: 1 verified, 0 not, -1 with an exception set
- * (no exception: OpenSSL failed to run). */
+/* RS256 with a PublicKey, a PEM or a JWK: 1 verified, 0 not, -1 with an
+ * exception set (no exception: OpenSSL failed to run). */
 static int
 apw_jwt_rs256(apw_core_state *st, PyObject *key, const apw_jwt_parts *t)
 {
-    PyObject *cap;
-    apw_pkey *k;
+    PyObject *pk;
+    PyObject *alg = NULL;
     int ok = -1;
 
     if (PyUnicode_Check(key) || PyBytes_Check(key)) {
@@ -461,22 +467,25 @@ apw_jwt_rs256(apw_core_state *st, PyObject *key, const apw_jwt_parts *t)
                             "not a shared secret");
             return -1;
         }
-        cap = apw_pkey_from_pem(st, key);
     }
-    else {
-        if (apw_jwk_alg_check(st, key) < 0) {
+    else if (!Py_IS_TYPE(key, (PyTypeObject *)st->PublicKeyType)) {
+        /* A JWK mapping: its `alg` first, before its key material. */
+        alg = apw_jwk_member(st, key, st->s_alg, 0);
+        if ((alg == NULL && PyErr_Occurred()) || apw_jwk_alg_check(st, alg) < 0) {
+            Py_XDECREF(alg);
             return -1;
         }
-        cap = apw_pkey_from_jwk(st, key);
+        Py_XDECREF(alg);
     }
-    if (cap == NULL) {
+    pk = apw_public_key(st, key);
+    if (pk == NULL) {
         return -1;
     }
-    k = apw_pkey_borrow(cap);
-    if (k != NULL) {
-        ok = apw_rs256_verify(k, t->tok.p, t->signed_len, t->sig_raw, t->sig_len);
+    if (apw_jwk_alg_check(st, ((ApwPublicKey *)pk)->alg) == 0) {
+        ok = apw_rs256_verify(((ApwPublicKey *)pk)->k, t->tok.p, t->signed_len, t->sig_raw,
+                              t->sig_len);
     }
-    Py_DECREF(cap);
+    Py_DECREF(pk);
     return ok;
 }
 
@@ -489,7 +498,7 @@ apw_jwt_hs256(apw_core_state *st, PyObject *key, const apw_jwt_parts *t)
 
     if (!(PyUnicode_Check(key) || PyBytes_Check(key))) {
         PyErr_SetString(st->JWTAlgorithmError,
-                        "HS256 token needs a shared secret (str or bytes), not a JWK");
+                        "HS256 token needs a shared secret (str or bytes), not a public key");
         return -1;
     }
     if (apw_buf_get(key, "key", APW_BUF_SECRET, &secret) < 0) {

@@ -277,7 +277,7 @@ apw_exec(PyObject *m)
     if (PyModule_AddFunctions(m, apw_core_methods) < 0 ||
         PyModule_AddFunctions(m, apw_json_decode_methods) < 0 ||
         PyModule_AddFunctions(m, apw_json_encode_methods) < 0 ||
-        PyModule_AddFunctions(m, apw_encoding_methods) < 0 ||
+        PyModule_AddFunctions(m, apw_base64url_methods) < 0 ||
         PyModule_AddFunctions(m, apw_rsa_methods) < 0 ||
         PyModule_AddFunctions(m, apw_jwt_methods) < 0) {
         return -1;

@@ -12,6 +12,12 @@ apw_core_get_state(PyObject *module)
     return (apw_core_state *)PyModule_GetState(module);
 }
 
+apw_core_state *
+apw_core_get_state_by_type(PyTypeObject *tp)
+{
+    return (apw_core_state *)PyType_GetModuleState(tp);
+}
+
 int
 apw_core_state_traverse(apw_core_state *st, visitproc visit, void *arg)
 {

@@ -7,7 +7,6 @@
  */
 #include "shared.h"
 
-#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -72,14 +71,16 @@ apw_parse_args(const char *fname, PyObject *const *args, Py_ssize_t nargs,
     return 0;
 }
 
-/* An int (not a bool) of at least `min`: TypeError naming the `unit`, or
- * `valerr` saying it must be `bound`. */
-static int
-apw_bounded_int(PyObject *valerr, PyObject *obj, const char *name, const char *unit,
-                Py_ssize_t min, const char *bound, Py_ssize_t *out)
+int
+apw_int_arg(PyObject *valerr, PyObject *obj, const char *name, const char *unit,
+            Py_ssize_t min, const char *bound, Py_ssize_t dflt, Py_ssize_t *out)
 {
     Py_ssize_t v;
 
+    if (obj == NULL || obj == Py_None) {
+        *out = dflt;
+        return 0;
+    }
     if (!PyLong_Check(obj) || PyBool_Check(obj)) {
         PyErr_Format(PyExc_TypeError, "%s must be an int (%s), not %.80s", name, unit,
                      Py_TYPE(obj)->tp_name);
@@ -91,71 +92,6 @@ apw_bounded_int(PyObject *valerr, PyObject *obj, const char *name, const char *u
     }
     if (v < min) {
         PyErr_Format(valerr, "%s must be %s, got %zd", name, bound, v);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-int
-apw_ms_arg(PyObject *valerr, PyObject *obj, const char *name, long dflt, long *out)
-{
-    Py_ssize_t v;
-
-    if (obj == NULL || obj == Py_None) {
-        *out = dflt;
-        return 0;
-    }
-    if (apw_bounded_int(valerr, obj, name, "milliseconds", 0, ">= 0 (0 means no limit)",
-                        &v) < 0) {
-        return -1;
-    }
-    if (v > LONG_MAX) {
-        PyErr_Format(PyExc_OverflowError, "%s is too large", name);
-        return -1;
-    }
-    *out = (long)v;
-    return 0;
-}
-
-int
-apw_size_arg(PyObject *valerr, PyObject *obj, const char *name, size_t dflt, size_t *out)
-{
-    Py_ssize_t v;
-
-    if (obj == NULL || obj == Py_None) {
-        *out = dflt;
-        return 0;
-    }
-    if (apw_bounded_int(valerr, obj, name, "bytes", 1, "> 0", &v) < 0) {
-        return -1;
-    }
-    *out = (size_t)v;
-    return 0;
-}
-
-/* Convert an int argument to a non-negative Py_ssize_t. */
-int
-apw_nonneg_size_arg(PyObject *obj, const char *name, Py_ssize_t *out)
-{
-    PyObject *idx;
-    Py_ssize_t v;
-
-    if (PyBool_Check(obj)) {
-        PyErr_Format(PyExc_TypeError, "%s must be an int, not bool", name);
-        return -1;
-    }
-    idx = PyNumber_Index(obj);
-    if (idx == NULL) {
-        return -1;
-    }
-    v = PyLong_AsSsize_t(idx);
-    Py_DECREF(idx);
-    if (v == -1 && PyErr_Occurred()) {
-        return -1;
-    }
-    if (v < 0) {
-        PyErr_Format(PyExc_ValueError, "%s must be >= 0, got %zd", name, v);
         return -1;
     }
     *out = v;

@@ -75,13 +75,38 @@ int apw_parse_args(const char *fname, PyObject *const *args, Py_ssize_t nargs,
  * value of the wrong type raises TypeError, an unusable one `valerr` (the
  * module's ArgumentError, or ValueError).  0 or -1. */
 
-/* Non-negative milliseconds from an int (0 means no limit). */
-int apw_ms_arg(PyObject *valerr, PyObject *obj, const char *name, long dflt, long *out);
-/* A positive byte count from an int. */
-int apw_size_arg(PyObject *valerr, PyObject *obj, const char *name, size_t dflt,
-                 size_t *out);
-/* A non-negative size from any integer (__index__), bool refused (no default). */
-int apw_nonneg_size_arg(PyObject *obj, const char *name, Py_ssize_t *out);
+/* An int (not a bool) of at least `min` (TypeError naming the `unit`, else
+ * `valerr` saying it must be `bound`). */
+int apw_int_arg(PyObject *valerr, PyObject *obj, const char *name, const char *unit,
+                Py_ssize_t min, const char *bound, Py_ssize_t dflt, Py_ssize_t *out);
+
+/* Non-negative milliseconds (0 means no limit). */
+static inline int
+apw_ms_arg(PyObject *valerr, PyObject *obj, const char *name, long dflt, long *out)
+{
+    Py_ssize_t v = 0;
+
+    if (apw_int_arg(valerr, obj, name, "milliseconds", 0, ">= 0 (0 means no limit)", dflt,
+                    &v) < 0) {
+        return -1;
+    }
+    *out = (long)v;     /* Py_ssize_t is long on the platforms built (LP64) */
+    return 0;
+}
+
+/* A positive byte count. */
+static inline int
+apw_size_arg(PyObject *valerr, PyObject *obj, const char *name, size_t dflt, size_t *out)
+{
+    Py_ssize_t v = 0;
+
+    if (apw_int_arg(valerr, obj, name, "bytes", 1, "> 0", (Py_ssize_t)dflt, &v) < 0) {
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
 /* Truth value of any object. */
 int apw_bool_arg(PyObject *obj, int dflt, int *out);
 /* A finite float from an int or a float, bool refused (no default). */

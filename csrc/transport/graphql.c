@@ -335,33 +335,36 @@ const char *const apw_graphql_names[] = {"url", "headers", "document", "variable
 
 /* Arguments of graphql() (apw_graphql_names) into `rq` and `x`; *body gets
  * the request body (PyMem_Raw), *meta the meta flag.  rq->url points into the
- * url argument.  0, or -1 with an exception set (the caller frees rq->headers
- * and *body either way). */
+ * url argument.  rq->headers is the list kept for this headers tuple, owned by
+ * *headers_owner (hold it until the transfer is over), or, when *headers_owner
+ * is NULL, a list of the caller's own.  0, or -1 with an exception set (the
+ * caller releases rq->headers, *headers_owner and *body either way, as
+ * apw_graphql_release does). */
 int
 apw_graphql_prepare(apw_tr_state *st, ApwSession *s, PyObject *const *a, apw_req *rq,
-                    apw_xfer *x, char **body, int *meta)
+                    apw_xfer *x, char **body, int *meta, PyObject **headers_owner)
 {
-    int has_ctype;
-
     rq->method = "POST";
     if ((rq->url = apw_str_arg(st->ArgumentError, a[0], "url", NULL)) == NULL ||
         apw_ms_arg(st->ArgumentError, a[4], "timeout_ms", s->timeout_ms, &rq->timeout_ms) < 0 ||
         apw_bool_arg(a[5], 0, &x->idempotent) < 0 ||
         apw_bool_arg(a[6], 0, meta) < 0 ||
         (*body = apw_graphql_body(st, a[2], a[3], &rq->body_len)) == NULL ||
-        apw_headers_from_py(st, a[1], &rq->headers, &has_ctype) < 0) {
+        apw_json_headers(st, a[1], &rq->headers, headers_owner) < 0) {
         return -1;
     }
     rq->body = *body;
-    if (!has_ctype) {
-        struct curl_slist *nl = curl_slist_append(rq->headers, "Content-Type: application/json");
-        if (nl == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        rq->headers = nl;
-    }
     return 0;
+}
+
+void
+apw_graphql_release(apw_req *rq, PyObject *headers_owner)
+{
+    if (headers_owner == NULL) {
+        curl_slist_free_all(rq->headers);   /* not kept: the caller's own */
+    }
+    rq->headers = NULL;
+    Py_XDECREF(headers_owner);
 }
 
 /* What graphql() returns for a completed transfer: the answer's data (or
@@ -423,13 +426,14 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
     char *body = NULL;
     int meta = 0;
     long status = 0;
+    PyObject *headers_owner = NULL;
     PyObject *res = NULL;
 
     if (st == NULL || apw_session_ready(self) < 0 ||
         apw_parse_args("graphql", args, nargs, kwnames, apw_graphql_names, 4, 3, a) < 0) {
         return NULL;
     }
-    if (apw_graphql_prepare(st, self, a, &rq, &x, &body, &meta) < 0) {
+    if (apw_graphql_prepare(st, self, a, &rq, &x, &body, &meta, &headers_owner) < 0) {
         goto done;
     }
     Py_INCREF(op);
@@ -440,7 +444,7 @@ apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
     Py_DECREF(op);
     res = apw_graphql_answer(st, rq.url, status, &x, meta);
 done:
-    curl_slist_free_all(rq.headers);
+    apw_graphql_release(&rq, headers_owner);
     PyMem_RawFree(body);
     apw_xfer_release(&x);
     return res;

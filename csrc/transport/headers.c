@@ -26,12 +26,9 @@ apw_header_name_ok(const char *s, Py_ssize_t n)
 int
 apw_header_value_ok(const char *s, Py_ssize_t n)
 {
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0') {
-            return 0;
-        }
-    }
-    return 1;
+    /* memchr/strlen are the C library's vector loops: a token is hundreds of bytes. */
+    return memchr(s, '\r', (size_t)n) == NULL && memchr(s, '\n', (size_t)n) == NULL &&
+           strlen(s) == (size_t)n;
 }
 
 /* Append "name: value" (or "name;" for an empty value, which is how libcurl is
@@ -167,6 +164,91 @@ error:
     Py_XDECREF(items);
     curl_slist_free_all(list);
     return -1;
+}
+
+/* The capsule that owns a cached header list. */
+#define APW_HEADER_LIST "approw._transport.headers"
+
+static void
+apw_header_list_free(PyObject *cap)
+{
+    curl_slist_free_all(PyCapsule_GetPointer(cap, APW_HEADER_LIST));
+}
+
+/* The list of a tuple of headers, plus Content-Type: application/json when it has none,
+ * built once per distinct tuple and kept (APW_HEADER_CACHE_MAX lists at most; a full cache is
+ * emptied).  *owner receives a new reference to what owns the list: hold it until the
+ * transfer is over (an eviction meanwhile then frees nothing).  Headers that are not a tuple
+ * of str pairs, or not hashable, get a list of their own (*owner NULL, the caller frees the
+ * list).  0, or -1 with an exception set. */
+int
+apw_json_headers(apw_tr_state *st, PyObject *headers, struct curl_slist **out,
+                 PyObject **owner)
+{
+    PyObject *cap;
+    int has_ctype;
+    struct curl_slist *list = NULL;
+
+    *owner = NULL;
+    if (PyTuple_CheckExact(headers)) {
+        if (st->hdr_cache == NULL && (st->hdr_cache = PyDict_New()) == NULL) {
+            return -1;
+        }
+        cap = PyDict_GetItemWithError(st->hdr_cache, headers);         /* borrowed */
+        if (cap != NULL) {
+            *owner = Py_NewRef(cap);
+            *out = PyCapsule_GetPointer(cap, APW_HEADER_LIST);
+            return 0;
+        }
+        if (PyErr_Occurred()) {
+            if (!PyErr_ExceptionMatches(PyExc_TypeError)) {
+                return -1;
+            }
+            PyErr_Clear();                                              /* not hashable */
+            goto uncached;
+        }
+        if (apw_headers_from_py(st, headers, &list, &has_ctype) < 0 ||
+            (!has_ctype && apw_slist_add(&list, "Content-Type: application/json") < 0)) {
+            curl_slist_free_all(list);
+            return -1;
+        }
+        cap = PyCapsule_New(list, APW_HEADER_LIST, apw_header_list_free);
+        if (cap == NULL) {
+            curl_slist_free_all(list);
+            return -1;
+        }
+        if (PyDict_GET_SIZE(st->hdr_cache) >= APW_HEADER_CACHE_MAX) {
+            PyDict_Clear(st->hdr_cache);
+        }
+        if (PyDict_SetItem(st->hdr_cache, headers, cap) < 0) {
+            Py_DECREF(cap);
+            return -1;
+        }
+        *owner = cap;
+        *out = list;
+        return 0;
+    }
+uncached:
+    if (apw_headers_from_py(st, headers, &list, &has_ctype) < 0 ||
+        (!has_ctype && apw_slist_add(&list, "Content-Type: application/json") < 0)) {
+        curl_slist_free_all(list);
+        return -1;
+    }
+    *out = list;
+    return 0;
+}
+
+int
+apw_slist_add(struct curl_slist **list, const char *line)
+{
+    struct curl_slist *nl = curl_slist_append(*list, line);
+
+    if (nl == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *list = nl;
+    return 0;
 }
 
 /* Response headers -> dict of lower-case name -> value (last one wins). */

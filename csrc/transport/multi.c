@@ -322,7 +322,7 @@ apw_mx_graphql(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *
         return PyErr_NoMemory();
     }
     if (apw_graphql_prepare(st, (ApwSession *)m->session, a, &t->rq, &t->x, &t->body,
-                            &t->meta) < 0) {
+                            &t->meta, &t->headers_owner) < 0) {
         apw_mx_free(t);
         return NULL;
     }

@@ -19,7 +19,8 @@ typedef struct apw_mxfer {
     CURL *easy;
     PyObject *future;             /* strong */
     PyObject *keep[3];            /* argument objects whose buffers `rq` points into */
-    apw_req rq;                   /* headers owned */
+    apw_req rq;                   /* headers owned, unless headers_owner holds them */
+    PyObject *headers_owner;      /* strong: what keeps a graphql() header list, or NULL */
     char *body;                   /* PyMem_Raw: the GraphQL body or a copied buffer */
     apw_xfer x;
     int graphql;

@@ -17,7 +17,7 @@
 void
 apw_mx_free(apw_mxfer *t)
 {
-    curl_slist_free_all(t->rq.headers);
+    apw_graphql_release(&t->rq, t->headers_owner);   /* (request(): the list is ours) */
     PyMem_RawFree(t->body);
     apw_xfer_release(&t->x);
     Py_XDECREF(t->future);

@@ -146,6 +146,7 @@ typedef struct apw_tr_state {
 
     PyObject *SessionType;      /* session.c */
     PyObject *doc_cache;        /* graphql.c: JSON-escaped documents, keyed by the str */
+    PyObject *hdr_cache;        /* headers.c: header lists of graphql(), keyed by the tuple */
 
     /* Interned strings (module.c). */
     PyObject *s_data;
@@ -171,7 +172,7 @@ typedef struct apw_tr_state {
     X(core) X(TransportError) X(TimeoutError) X(ConnectionError) X(TLSError) \
     X(AmbiguousRequestError) X(ResponseTooLargeError) X(HTTPError)          \
     X(GraphQLError) X(ArgumentError) X(ResponseType) X(SessionType)         \
-    X(doc_cache) X(s_data) X(s_errors) X(s_message) X(s_code) X(s_extensions) \
+    X(doc_cache) X(hdr_cache) X(s_data) X(s_errors) X(s_message) X(s_code) X(s_extensions) \
     X(s_url) X(s_curl_code) X(s_status) X(s_body) X(s_retry_after)          \
     X(s_request_id)
 
@@ -223,6 +224,13 @@ int apw_header_value_ok(const char *s, Py_ssize_t n);
  * plus "Expect:"; *has_ctype tells whether Content-Type was among them. */
 int apw_headers_from_py(apw_tr_state *st, PyObject *headers, struct curl_slist **out,
                         int *has_ctype);
+/* Most header lists graphql() keeps (one per distinct headers tuple: per client and token). */
+#define APW_HEADER_CACHE_MAX 256
+/* graphql()'s header list: `headers` plus Content-Type (kept per tuple; see headers.c). */
+int apw_json_headers(apw_tr_state *st, PyObject *headers, struct curl_slist **out,
+                     PyObject **owner);
+/* Append a copy of `line`.  0, or -1 with MemoryError. */
+int apw_slist_add(struct curl_slist **list, const char *line);
 /* The answer's header lines -> dict of lower-case name -> value. */
 PyObject *apw_headers_to_py(const apw_xfer *x);
 /* A header value kept by the callbacks as str, or None when it was absent. */
@@ -256,7 +264,9 @@ int apw_request_prepare(apw_tr_state *st, ApwSession *s, PyObject *const *a, apw
                         apw_xfer *x, char **owned_body);
 PyObject *apw_response_new(apw_tr_state *st, long status, const apw_xfer *x);
 int apw_graphql_prepare(apw_tr_state *st, ApwSession *s, PyObject *const *a, apw_req *rq,
-                        apw_xfer *x, char **body, int *meta);
+                        apw_xfer *x, char **body, int *meta, PyObject **headers_owner);
+/* Release graphql()'s header list: the reference to its owner, or the list itself. */
+void apw_graphql_release(apw_req *rq, PyObject *headers_owner);
 PyObject *apw_graphql_answer(apw_tr_state *st, const char *url, long status,
                              const apw_xfer *x, int meta);
 

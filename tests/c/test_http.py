@@ -456,3 +456,28 @@ def test_session_unused_in_child_is_freed_safely(http_server):
     before = http_server.connections()
     assert s.request("GET", http_server.url + "/echo").status == 200
     assert http_server.connections() == before     # parent kept its connection
+
+
+def test_graphql_header_lists_are_kept_per_tuple(http_server):
+    """graphql() prepares the header list of a headers tuple once and reuses it; lists, dicts,
+    other tuples and tuples that cannot be hashed are sent as given; bad values are refused
+    every time (a refused tuple is never kept)."""
+    s = _core.Session()
+    url = http_server.url + "/graphql"
+    fixed = (("x-a", "1"), ("authorization", "Bearer t"))
+    cases = [(fixed, "Bearer t", "application/json"), (fixed, "Bearer t", "application/json"),
+             (tuple(list(fixed)), "Bearer t", "application/json"),
+             ([("authorization", "Bearer l")], "Bearer l", "application/json"),
+             ({"authorization": "Bearer d"}, "Bearer d", "application/json"),
+             (None, None, "application/json"),
+             ((("authorization", "Bearer u"), ("content-type", "application/json; x=1")),
+              "Bearer u", "application/json; x=1")]
+    for _ in range(2):
+        for headers, auth, ctype in cases:
+            echo = s.graphql(url, headers, "{ ping }")["echo"]
+            assert (echo["authorization"], echo["content_type"]) == (auth, ctype)
+    with pytest.raises(TypeError):
+        s.graphql(url, (["x-a", "1"],), "{ ping }")          # unhashable: not kept, refused
+    for _ in range(2):
+        with pytest.raises(_core.ArgumentError):
+            s.graphql(url, (("x-a", "1\r\nInjected: yes"),), "{ ping }")

@@ -1,22 +1,13 @@
 """Fixtures of the unit tests (test doubles in fakes.py): ``fake`` installs a FakeSession as the
 transport's session factory (no sockets); ``mgmt`` / ``auth`` are clients using it with a test
 RSA key (``rsa_key``), so encrypted passwords can be decrypted and checked."""
-from typing import Any, Iterator, List
+from typing import Any, Iterator
 
 import pytest
 
-from approw import _core
 from approw.v2.authentication import verifier
 from approw.v2.common import transport
-from fakes import CORE_STANDINS, FakeSession
-
-
-@pytest.fixture(autouse=True)
-def core_standins(monkeypatch: pytest.MonkeyPatch) -> List[str]:
-    missing = [name for name in CORE_STANDINS if not hasattr(_core, name)]
-    for name in missing:
-        monkeypatch.setattr(_core, name, CORE_STANDINS[name], raising=False)
-    return missing
+from fakes import FakeSession
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ value``, or an exception instance to raise) and ``fake.answer_rest(method, path,
 status=200)``.  Every request is recorded in ``fake.calls``.
 
 Each GraphQL request is checked the way a server would: the document must parse and validate
-against ``approw/emulator/schema.graphql``, and the variables must coerce to the document's
+against ``spec/schema.graphql``, and the variables must coerce to the document's
 variable definitions (input-object fields, enums, non-null).  A method sending a wrong
 variable therefore fails here, not only end to end.
 """
@@ -26,7 +26,7 @@ from graphql.language import OperationDefinitionNode
 from approw import _core
 
 REPO = Path(__file__).resolve().parents[2]
-SCHEMA_PATH = REPO / "approw" / "emulator" / "schema.graphql"
+SCHEMA_PATH = REPO / "spec" / "schema.graphql"
 
 _schema: Optional[GraphQLSchema] = None
 
@@ -36,38 +36,6 @@ def schema() -> GraphQLSchema:
     if _schema is None:
         _schema = build_schema(SCHEMA_PATH.read_text(encoding="utf-8"))
     return _schema
-
-
-# --------------------------------------------------------------------------- core stand-ins
-# approw._core's loads/dumps/rsa_encrypt are written in parallel branches; until they are
-# merged, these stand-ins (stdlib json, `cryptography`) let the unit tests drive the Python
-# layer.  They are installed per test, only for names the extension does not have yet; once
-# the real functions exist this fixture does nothing and the tests run against them.
-def _rsa_encrypt(public_key_pem: Any, plaintext: Any) -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import padding
-
-    pem = public_key_pem.encode() if isinstance(public_key_pem, str) else public_key_pem
-    try:
-        key = serialization.load_pem_public_key(pem.strip())
-    except ValueError as e:
-        raise _core.CryptoError(f"bad public key: {e}") from None
-    data = plaintext.encode() if isinstance(plaintext, str) else plaintext
-    return base64.b64encode(key.encrypt(data, padding.PKCS1v15())).decode()  # type: ignore[union-attr]
-
-
-def _loads(data: Any) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError as e:
-        raise _core.DecodeError(str(e)) from None
-
-
-def _dumps(obj: Any) -> bytes:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-CORE_STANDINS = {"rsa_encrypt": _rsa_encrypt, "loads": _loads, "dumps": _dumps}
 
 
 # --------------------------------------------------------------------------- fake session

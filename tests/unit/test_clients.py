@@ -213,3 +213,27 @@ def test_a_malformed_current_user_answer_is_an_sdk_error(fake: FakeSession,
     with pytest.raises(ApprowException) as ei:   # not a KeyError or AttributeError
         auth.update_profile({"nickname": "x"})
     assert ei.value.code == 500 and "/api/v2/users/me" in str(ei.value)
+
+
+def test_areas_are_loaded_on_first_use() -> None:
+    """Importing the packages loads no area; a management area's module is imported on the
+    first access to its attribute, and the sub-client is kept."""
+    import subprocess
+    import sys
+
+    code = ("import sys, approw.v2.management, approw.v2.authentication; "
+            "assert 'approw.v2.management.users' not in sys.modules; "
+            "assert 'approw._core' not in sys.modules and 'typing' not in sys.modules; "
+            "from approw.v2.management import ManagementClient, ManagementClientOptions; "
+            "assert 'approw.v2.management.users' not in sys.modules; "
+            "m = ManagementClient(ManagementClientOptions('pool', 'secret')); "
+            "u = m.users; assert 'approw.v2.management.users' in sys.modules; "
+            "assert m.users is u and type(u).__name__ == 'UsersManagementClient'; "
+            "assert 'approw.v2.management.acl' not in sys.modules")
+    result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    from approw.v2 import management
+
+    assert "ManagementClient" in dir(management)
+    with pytest.raises(AttributeError):
+        management.NoSuchThing  # noqa: B018

@@ -1,5 +1,5 @@
 """The ``approw`` logger (one DEBUG line per call, no secrets) and request ids on exceptions,
-over the fake transport.  tests/emulator/test_sdk_logging.py checks the same over sockets,
+over the fake transport.  tests/e2e/test_sdk_logging.py checks the same over sockets,
 through a whole login."""
 import logging
 from typing import Any, Iterator, List

@@ -1,6 +1,6 @@
 """Retries: safe requests (queries, GET) are sent again after a transient failure, within the
 call's timeout; mutations are never sent twice unless the caller allows it, and never after
-the service may have applied them.  Fake transport; tests/emulator/test_sdk_retries.py does
+the service may have applied them.  Fake transport; tests/e2e/test_sdk_retries.py does
 the same over sockets."""
 from typing import Any, Callable, List
 

@@ -5,7 +5,6 @@ from typing import Any
 
 import pytest
 
-from approw import _core
 from approw.v2.common import utils
 from approw.v2.exceptions import ApprowWrongArgumentException
 from fakes import decrypt
@@ -84,16 +83,29 @@ def test_random_string() -> None:
         utils.get_random_string(-1)
 
 
-def test_random_string_uses_core_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
+def test_randomness_helpers() -> None:
+    """approw.v2.common.randomness: the stdlib (secrets, hashlib) on the cold paths."""
+    import math
+    from collections import Counter
 
-    def fast(length: int, alphabet: str = "abcdefghijklmnopqrstuvwxyz") -> str:
-        calls.append(length)
-        return "q" * length
+    from approw.v2.common.randomness import pkce_s256, random_string
 
-    monkeypatch.setattr(_core, "random_string", fast, raising=False)
-    assert utils.get_random_string(7) == "qqqqqqq"
-    assert calls == [7]
+    # RFC 7636 appendix B
+    assert pkce_s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") == \
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    with pytest.raises(UnicodeEncodeError):
+        pkce_s256("vérifier")
+    assert random_string(5, "x") == "xxxxx"
+    assert random_string(20) != random_string(20)
+    # uniform over the alphabet (chi-squared, z = 6: never flaky, a 2:1 bias fails)
+    alphabet = "abcdefghijklmnopqrstuvwxyz"
+    total = 400 * len(alphabet)
+    counts = Counter(random_string(total, alphabet))
+    assert set(counts) <= set(alphabet)
+    expected = total / len(alphabet)
+    chi2 = sum((counts.get(ch, 0) - expected) ** 2 / expected for ch in alphabet)
+    df = len(alphabet) - 1
+    assert chi2 < df * (1 - 2 / (9 * df) + 6 * math.sqrt(2 / (9 * df))) ** 3
 
 
 def test_serialize_udv_value() -> None:

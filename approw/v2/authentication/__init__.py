@@ -6,28 +6,44 @@ The client is composed of one module per API area (``login``, ``account``, ..., 
 from ``_async/<area>.py``).  ``TokenVerifier`` (and ``AsyncTokenVerifier``) verify ID tokens
 and access tokens locally, with the provider's keys cached (``verifier.py``, ``jwks.py``).
 """
-from typing import TYPE_CHECKING, Any, List
+import importlib
 
-from .client import AuthenticationClient
-from .types import AuthenticationClientOptions
-from .verifier import AsyncTokenVerifier, TokenVerifier
-
+# Not typing.TYPE_CHECKING: importing typing costs more than this whole package.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._async.client import AsyncAuthenticationClient
+    from .client import AuthenticationClient
+    from .types import AuthenticationClientOptions
+    from .verifier import AsyncTokenVerifier, TokenVerifier
 
-__all__ = ["AuthenticationClient", "AuthenticationClientOptions", "AsyncAuthenticationClient",
-           "TokenVerifier", "AsyncTokenVerifier"]
+#: Public name -> the module that defines it, imported on first access (PEP 562).
+_EXPORTS = {
+    "AuthenticationClient": ".client",
+    "AuthenticationClientOptions": ".types",
+    "AsyncAuthenticationClient": "._async.client",
+    "TokenVerifier": ".verifier",
+    "AsyncTokenVerifier": ".verifier",
+}
+
+__all__ = [
+    "AuthenticationClient",
+    "AuthenticationClientOptions",
+    "AsyncAuthenticationClient",
+    "TokenVerifier",
+    "AsyncTokenVerifier",
+]
 
 
-def __getattr__(name: str) -> Any:
-    # The asyncio client is imported on first use: sync-only programs never load it.
-    if name == "AsyncAuthenticationClient":
-        from ._async.client import AsyncAuthenticationClient
+def __getattr__(name: str) -> "Any":
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value                  # later lookups do not come here
+    return value
 
-        return AsyncAuthenticationClient
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-
-def __dir__() -> List[str]:
-    # the lazily imported asyncio client too (tab completion, dir())
-    return sorted(set(globals()) | set(__all__))
+def __dir__() -> "list[str]":
+    return sorted(set(globals()) | set(_EXPORTS))

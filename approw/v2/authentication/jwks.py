@@ -30,7 +30,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from approw import _core
 
-from ..common.constants import SDK_VERSION
+from ..common.constants import DEFAULT_TIMEOUT_MS, SDK_VERSION
 from ..common.executor_base import translate_core_error
 from ..common.locks import AsyncLock
 from ..common.transport import get_async_session, get_session
@@ -99,7 +99,7 @@ class KeySet:
         *,
         cache_ttl: Optional[float] = None,
         refetch_interval: float = 60.0,
-        timeout_ms: int = 10000,
+        timeout_ms: int = DEFAULT_TIMEOUT_MS,
         verify: bool = True,
         ca_file: Optional[str] = None,
         clock: Callable[[], float] = time.monotonic,

@@ -17,9 +17,9 @@ import re
 from typing import Any, Dict, Optional, Tuple, cast
 from urllib.parse import urlencode
 
-from approw import _core
 from approw.v2.authentication.verifier import TokenVerifier
 from approw.v2.common.checks import checked
+from approw.v2.common.randomness import pkce_s256, random_string
 from approw.v2.common.shapes import JSONDict
 from approw.v2.exceptions import ApprowWrongArgumentException
 
@@ -109,7 +109,7 @@ class ProtocolMethods(AuthenticationBase):
         redirect = redirect_uri or self.options.redirect_uri
         if protocol == "oidc":
             return _query(host + "/oidc/auth", {
-                "nonce": nonce or _core.random_string(16), "state": state or _core.random_string(16),
+                "nonce": nonce or random_string(16), "state": state or random_string(16),
                 "scope": scope or "openid profile email phone address", "client_id": app_id,
                 "redirect_uri": redirect, "response_type": response_type or "code",
                 "response_mode": response_mode,
@@ -120,7 +120,7 @@ class ProtocolMethods(AuthenticationBase):
             if response_type and response_type not in ("code", "token"):
                 raise ApprowWrongArgumentException("response_type must be code or token")
             return _query(host + "/oauth/auth", {
-                "state": state or _core.random_string(16), "scope": scope or "user", "client_id": app_id,
+                "state": state or random_string(16), "scope": scope or "user", "client_id": app_id,
                 "redirect_uri": redirect, "response_type": response_type or "code",
             })
         if protocol == "saml":
@@ -139,7 +139,7 @@ class ProtocolMethods(AuthenticationBase):
             raise ApprowWrongArgumentException("length must be grater than 43")
         if length > 128:
             raise ApprowWrongArgumentException("length must be at most 128")
-        return _core.random_string(length)
+        return random_string(length)
 
     @checked
     def generate_code_challenge_digest(self, code_challenge: str, method: Optional[str] = None) -> str:
@@ -153,7 +153,7 @@ class ProtocolMethods(AuthenticationBase):
         method = method or "S256"
         if method not in ("S256", "plain"):
             raise ApprowWrongArgumentException("method must be S256 or plain")
-        return _core.pkce_challenge(code_challenge) if method == "S256" else code_challenge
+        return pkce_s256(code_challenge) if method == "S256" else code_challenge
 
     @checked
     def build_logout_url(self, expert: Any = None, redirect_uri: Optional[str] = None,

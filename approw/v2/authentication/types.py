@@ -7,6 +7,7 @@ from ..common.constants import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_ONERROR,
+    DEFAULT_TIMEOUT_MS,
 )
 from ..common.options import ClientOptions, OnError, check_header_safe
 from ..exceptions import ApprowWrongArgumentException
@@ -65,7 +66,7 @@ class AuthenticationClientOptions(ClientOptions):
         host: Optional[str] = None,
         enc_public_key: Optional[Union[str, bytes]] = None,
         on_error: Optional[OnError] = None,
-        timeout: Union[int, float] = 10000,
+        timeout: Union[int, float] = DEFAULT_TIMEOUT_MS,
         lang: Optional[str] = None,
         websocket_host: Optional[str] = None,
         protocol: Optional[str] = None,

@@ -31,13 +31,14 @@ refused (``reason`` ``revoked``) within ``revocation_ttl`` of its revocation, at
 one request per token per ``revocation_ttl``; when the service cannot be reached the
 transport error is raised (a token is never accepted unchecked).
 """
-import hmac
 import threading
 import time
 from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 from approw import _core
 
+from ..common.constants import DEFAULT_TIMEOUT_MS
+from ..common.keys import public_key
 from ..exceptions import ApprowArgumentTypeError, ApprowTokenError, ApprowWrongArgumentException
 from .jwks import JWK, AsyncKeySet, KeySet
 
@@ -86,8 +87,11 @@ def _not_a_jwt(token: str, why: str) -> str:
 
 
 def at_hash(access_token: str) -> str:
-    """``at_hash`` of an access token for RS256/HS256: base64url of the left half of SHA-256."""
-    return _core.b64url_encode(_core.sha256(access_token.encode("ascii"))[:16])
+    """``at_hash`` of an access token for RS256/HS256: base64url of the left half of SHA-256
+    (once per token exchange, not per verification: hashlib, imported on first use)."""
+    import hashlib
+
+    return _core.b64url_encode(hashlib.sha256(access_token.encode("ascii")).digest()[:16])
 
 
 class TokenVerifierBase:
@@ -104,7 +108,7 @@ class TokenVerifierBase:
         leeway: float = 30.0,
         cache_ttl: Optional[float] = None,
         refetch_interval: float = 60.0,
-        timeout: int = 10000,
+        timeout: int = DEFAULT_TIMEOUT_MS,
         ca_bundle: Optional[str] = None,
         use_unverified_ssl: bool = False,
         key_set: Optional[KeySet] = None,
@@ -237,7 +241,9 @@ class TokenVerifierBase:
                access_token: Optional[str]) -> Claims:
         """Signature and claims; the claims, or ``ApprowTokenError``."""
         try:
-            claims = _core.jwt_verify(token, key, (alg,), leeway=self.leeway, audience=self._aud, issuer=self.issuer)
+            parsed = public_key(key) if alg == "RS256" else key
+            claims = _core.jwt_verify(token, parsed, (alg,), leeway=self.leeway, audience=self._aud,
+                                      issuer=self.issuer)
         except _core.CryptoError as e:
             reason = next((r for cls, r in _REASONS if isinstance(e, cls)), "key")
             if reason == "claims":
@@ -251,6 +257,8 @@ class TokenVerifierBase:
         azp = claims.get("azp")
         if azp is not None and azp not in self.audience:
             raise _refuse("the token was issued to another party (azp)", "audience")
+        if nonce is not None or access_token is not None:
+            import hmac     # only for the optional nonce / at_hash checks
         if nonce is not None:
             sent = claims.get("nonce")
             if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), nonce.encode()):

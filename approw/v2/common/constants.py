@@ -2,6 +2,8 @@
 ``authentication.types``, where the reference SDK defines them)."""
 from typing import NoReturn
 
+from approw import _core
+
 from .. import __version__
 from ..exceptions import from_code
 
@@ -26,8 +28,9 @@ GRAPHQL_PATH = "/graphql/v2"
 #: ``request_id`` and in the debug log; the C transport reads the same name).
 REQUEST_ID_HEADER = "x-request-id"
 
-#: Request timeout in milliseconds (the documented unit and default).
-DEFAULT_TIMEOUT_MS = 10000
+#: Request timeout in milliseconds (the documented unit and default); defined in the C core,
+#: whose Session has the same default.
+DEFAULT_TIMEOUT_MS: int = _core.DEFAULT_TIMEOUT_MS
 
 #: How often a safe request (query, GET) is retried after a transient failure.
 DEFAULT_MAX_RETRIES = 2

@@ -8,6 +8,7 @@ session.  ``session`` defaults to the shared session for the options' transport 
 (``common/transport.py``).  ``close()`` closes the executor: calls then raise
 :class:`~approw.v2.exceptions.ApprowClientClosedError`.
 """
+from time import monotonic
 from typing import Any, Mapping, Optional, cast
 
 from approw import _core
@@ -86,7 +87,7 @@ class Executor(ExecutorBase):
         if safe is None:
             safe = is_query(document)
         headers = self._graphql_headers(token)
-        until = self._deadline()
+        until = monotonic() + self._timeout_s   # self._deadline(), without the call
         timeout_ms = self._timeout_ms           # the first attempt has the whole call's time
         debug = debug_enabled()                 # once per call: the only cost when not logging
         attempt = 0

@@ -236,7 +236,7 @@ class ExecutorBase(ShowsOptions):
     """The I/O-free half of an executor, for one client's options."""
 
     __slots__ = ("options", "graphql_endpoint", "_gql_headers", "_rest_headers", "_timeout_ms",
-                 "_timeout_s")
+                 "_timeout_s", "_token_headers")
 
     def __init__(self, options: ClientOptions, *, send_app_id: bool = False) -> None:
         self.options = options
@@ -255,6 +255,9 @@ class ExecutorBase(ShowsOptions):
             base + ([("x-approw-lang", lang)] if lang is not None else [])
         )
         self._rest_headers: Headers = tuple(base + [("x-approw-lang", lang or "")])
+        # (token, GraphQL headers with it): the same tuple while the token is the same, so
+        # the transport finds its prepared header list by identity (it keeps one per tuple).
+        self._token_headers: Tuple[Optional[str], Headers] = (None, self._gql_headers)
 
     def _deadline(self) -> float:
         """The ``time.monotonic()`` by which a call starting now must end."""
@@ -281,9 +284,14 @@ class ExecutorBase(ShowsOptions):
 
     # ------------------------------------------------------------------ GraphQL
     def _graphql_headers(self, token: Optional[str]) -> Headers:
-        if token:
-            return self._gql_headers + (("authorization", "Bearer " + token),)
-        return self._gql_headers
+        if not token:
+            return self._gql_headers
+        last = self._token_headers
+        if last[0] == token:
+            return last[1]
+        headers = self._gql_headers + (("authorization", "Bearer " + token),)
+        self._token_headers = (token, headers)  # one assignment: threads see one pair or the other
+        return headers
 
     def _graphql_failed(self, e: BaseException, document: Optional[str] = None) -> NoReturn:
         status = getattr(e, "status", None)

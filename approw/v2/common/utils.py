@@ -7,15 +7,16 @@ values, :func:`custom_data_params` for the ``params`` variable of register/login
 (raw values), :func:`context_json` for the ``context`` variable.  JSON text the SDK writes
 itself uses Python's default ASCII-only encoding, as the reference does.
 """
-import datetime
-import json
 import re
+import sys
 from typing import Any, Dict, List, Mapping, Optional, Sequence, TypeVar
 from urllib.parse import quote, urlencode
 
 from approw import _core
 
 from ..exceptions import ApprowArgumentTypeError, ApprowException, ApprowWrongArgumentException
+from .keys import public_key
+from .randomness import random_string
 from .sendable import json_text
 from .shapes import AuthorizedResources
 
@@ -50,8 +51,9 @@ T = TypeVar("T")
 
 def encrypt(plainText: str, publicKey: Any) -> str:  # noqa: N803 (reference names)
     """RSA PKCS#1 v1.5 encryption with the PEM ``publicKey``, standard base64 text (random
-    padding: every call gives a different result).  Runs in C; parsed keys are cached."""
-    return _core.rsa_encrypt(publicKey, plainText)
+    padding: every call gives a different result).  Runs in C; parsed keys are kept
+    (approw.v2.common.keys)."""
+    return _core.rsa_encrypt(public_key(publicKey), plainText)
 
 
 def is_number(s: Any) -> bool:
@@ -64,6 +66,8 @@ def is_number(s: Any) -> bool:
 
 
 def _parse_datetime(value: Any) -> Any:
+    import datetime     # the custom-data conversions are off the per-call path
+
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
@@ -88,6 +92,8 @@ def _parse_datetime(value: Any) -> Any:
 
 
 def _typed_value(data_type: Any, value: Any) -> Any:
+    import json
+
     if data_type in ("NUMBER", "BOOLEAN", "OBJECT"):
         if not isinstance(value, (str, bytes)):
             return value
@@ -155,13 +161,16 @@ def get_random_string(length: int = 10) -> str:
     """``length`` random lowercase ASCII letters from a CSPRNG."""
     if isinstance(length, bool) or not isinstance(length, int) or length < 0:
         raise ApprowWrongArgumentException("length must be a non-negative int")
-    return _core.random_string(length)
+    return random_string(length)
 
 
 def serialize_udv_value(value: Any) -> str:
     """Wire text of one custom-data value: its JSON encoding; a ``datetime`` is sent as the
     JSON string of its ``isoformat()``."""
-    if isinstance(value, (datetime.datetime, datetime.date)):
+    import json
+
+    datetime = sys.modules.get("datetime")  # not imported: the value cannot be a datetime
+    if datetime is not None and isinstance(value, (datetime.datetime, datetime.date)):
         value = value.isoformat()
     return json_text(value, "value")
 
@@ -179,6 +188,8 @@ def custom_data_params(custom_data: Optional[Mapping[str, Any]]) -> Optional[str
         if not isinstance(key, str):
             raise ApprowArgumentTypeError("custom_data keys must be str, not %s (%r)" % (type(key).__name__, key))
         json_text(value, "custom_data[%r]" % key)
+    import json
+
     return json.dumps([{"key": k, "value": v} for k, v in custom_data.items()])
 
 

@@ -6,27 +6,54 @@ One module per API area: ``users``, ``roles``, ``policies``, ``acl``, ``groups``
 ``userpool``, ``whitelist``, ``statistics``, ``mfa``, ``org``, ``applications``, ... (generated
 from ``_async/<area>.py``); ``check_type`` holds ``CheckType``.
 """
-from typing import TYPE_CHECKING, Any, List
+import importlib
 
-from .acl import AclManagementClient
-from .applications import ApplicationsManagementClient
-from .check_type import CheckType
-from .client import ManagementClient
-from .groups import GroupsManagementClient
-from .mfa import MfaManagementClient
-from .org import OrgManagementClient
-from .policies import PoliciesManagementClient, PolicyManagementClient
-from .roles import RolesManagementClient
-from .statistics import StatisticsManagementClient
-from .token_provider import ManagementTokenProvider
-from .types import ManagementClientOptions
-from .udf import UdfManagementClient
-from .userpool import UserpoolManagementClient
-from .users import UsersManagementClient
-from .whitelist import WhitelistManagementClient
-
+# Not typing.TYPE_CHECKING: importing typing costs more than this whole package.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._async.client import AsyncManagementClient
+    from .acl import AclManagementClient
+    from .applications import ApplicationsManagementClient
+    from .check_type import CheckType
+    from .client import ManagementClient
+    from .groups import GroupsManagementClient
+    from .mfa import MfaManagementClient
+    from .org import OrgManagementClient
+    from .policies import PoliciesManagementClient, PolicyManagementClient
+    from .roles import RolesManagementClient
+    from .statistics import StatisticsManagementClient
+    from .token_provider import ManagementTokenProvider
+    from .types import ManagementClientOptions
+    from .udf import UdfManagementClient
+    from .userpool import UserpoolManagementClient
+    from .users import UsersManagementClient
+    from .whitelist import WhitelistManagementClient
+
+#: Public name -> the module that defines it.  Importing this package loads none of them:
+#: each is imported on first access (PEP 562), so ``import approw.v2.management`` is cheap and a
+#: program loads only what it uses.
+_EXPORTS = {
+    "ManagementClient": ".client",
+    "ManagementClientOptions": ".types",
+    "ManagementTokenProvider": ".token_provider",
+    "UsersManagementClient": ".users",
+    "RolesManagementClient": ".roles",
+    "PolicyManagementClient": ".policies",
+    "PoliciesManagementClient": ".policies",
+    "AclManagementClient": ".acl",
+    "GroupsManagementClient": ".groups",
+    "CheckType": ".check_type",
+    "UdfManagementClient": ".udf",
+    "UserpoolManagementClient": ".userpool",
+    "WhitelistManagementClient": ".whitelist",
+    "StatisticsManagementClient": ".statistics",
+    "MfaManagementClient": ".mfa",
+    "OrgManagementClient": ".org",
+    "ApplicationsManagementClient": ".applications",
+    "AsyncManagementClient": "._async.client",
+}
 
 __all__ = [
     "ManagementClient",
@@ -50,15 +77,14 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # The asyncio client is imported on first use: sync-only programs never load it.
-    if name == "AsyncManagementClient":
-        from ._async.client import AsyncManagementClient
+def __getattr__(name: str) -> "Any":
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value                  # later lookups do not come here
+    return value
 
-        return AsyncManagementClient
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-
-def __dir__() -> List[str]:
-    # the lazily imported asyncio client too (tab completion, dir())
-    return sorted(set(globals()) | set(__all__))
+def __dir__() -> "list[str]":
+    return sorted(set(globals()) | set(_EXPORTS))

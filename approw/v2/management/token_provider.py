@@ -63,9 +63,9 @@ class ManagementTokenProvider(ShowsOptions):
 
     def getAccessToken(self) -> str:  # noqa: N802 (reference name)
         """A management token with at least one hour of validity left."""
-        token = self._fresh()
-        if token is not None:
-            return token
+        cached = self._cached           # the per-call path: _fresh() without the call
+        if cached is not None and cached[1] >= self._clock() + REFRESH_MARGIN_S:
+            return cached[0]
         with self._lock:
             token = self._fresh()
             if token is None:

@@ -5,7 +5,6 @@ code, LDAP and AD directories, sub-accounts), the SMS code they use, and
 A login that needs a second factor raises ``ApprowException`` (code 1635) whose ``data``
 carries the ``mfaToken`` to finish with (see ``AuthenticationClient.mfa``).
 """
-import ipaddress
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from approw.v2.authentication.types import AuthenticationClientOptions
@@ -311,6 +310,8 @@ def ad_host(options: AuthenticationClientOptions) -> str:
     hostname = get_hostname_from_url(options.host)
     if options.host.split("://", 1)[-1].startswith("[") or "." not in hostname:
         return options.host.rstrip("/")
+    import ipaddress    # once per client, when it first needs the websocket host
+
     try:
         ipaddress.ip_address(hostname)
         return options.host.rstrip("/")

@@ -1,5 +1,8 @@
 """``AsyncManagementClient``: the administrator's client, composed of one sub-client per area."""
-from typing import Optional
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
 from approw.v2.common import operations as ops
 from approw.v2.common._async.executor import AsyncExecutor
@@ -13,22 +16,41 @@ from approw.v2.exceptions import ApprowWrongArgumentException
 from approw.v2.management.check_type import CheckType
 from approw.v2.management.types import ManagementClientOptions
 
-from .acl import AsyncAclManagementClient
-from .applications import AsyncApplicationsManagementClient
 from .base import AsyncManagementSubClient
-from .groups import AsyncGroupsManagementClient
-from .mfa import AsyncMfaManagementClient
-from .org import AsyncOrgManagementClient
-from .policies import AsyncPolicyManagementClient
-from .roles import AsyncRolesManagementClient
-from .statistics import AsyncStatisticsManagementClient
 from .token_provider import AsyncManagementTokenProvider
-from .udf import AsyncUdfManagementClient
-from .userpool import AsyncUserpoolManagementClient
-from .users import AsyncUsersManagementClient
-from .whitelist import AsyncWhitelistManagementClient
+
+if TYPE_CHECKING:
+    from .acl import AsyncAclManagementClient
+    from .applications import AsyncApplicationsManagementClient
+    from .groups import AsyncGroupsManagementClient
+    from .mfa import AsyncMfaManagementClient
+    from .org import AsyncOrgManagementClient
+    from .policies import AsyncPolicyManagementClient
+    from .roles import AsyncRolesManagementClient
+    from .statistics import AsyncStatisticsManagementClient
+    from .udf import AsyncUdfManagementClient
+    from .userpool import AsyncUserpoolManagementClient
+    from .users import AsyncUsersManagementClient
+    from .whitelist import AsyncWhitelistManagementClient
 
 __all__ = ["AsyncManagementClient"]
+
+#: Sub-client attribute -> (module of this package, class).  An area's module is imported on
+#: the first access to its attribute, so a program pays only for the areas it uses.
+_AREAS: Dict[str, Tuple[str, str]] = {
+    "users": ("users", "AsyncUsersManagementClient"),
+    "roles": ("roles", "AsyncRolesManagementClient"),
+    "policies": ("policies", "AsyncPolicyManagementClient"),
+    "acl": ("acl", "AsyncAclManagementClient"),
+    "groups": ("groups", "AsyncGroupsManagementClient"),
+    "udf": ("udf", "AsyncUdfManagementClient"),
+    "userpool": ("userpool", "AsyncUserpoolManagementClient"),
+    "whitelist": ("whitelist", "AsyncWhitelistManagementClient"),
+    "statistics": ("statistics", "AsyncStatisticsManagementClient"),
+    "mfa": ("mfa", "AsyncMfaManagementClient"),
+    "org": ("org", "AsyncOrgManagementClient"),
+    "applications": ("applications", "AsyncApplicationsManagementClient"),
+}
 
 
 class AsyncManagementClient(TakesOptions, AsyncClientLifetime, AsyncManagementSubClient):
@@ -84,21 +106,18 @@ class AsyncManagementClient(TakesOptions, AsyncClientLifetime, AsyncManagementSu
         super().__init__(options, executor, AsyncManagementTokenProvider(options, executor))
         self.graphqlClient = AsyncGraphqlClient(executor)
         self.restClient = AsyncRestClient(executor)
-        area = (options, executor, self.tokenProvider)
-        self.users = AsyncUsersManagementClient(*area)
-        self.roles = AsyncRolesManagementClient(*area)
-        self.policies = AsyncPolicyManagementClient(*area)
-        self.acl = AsyncAclManagementClient(*area)
-        self.groups = AsyncGroupsManagementClient(*area)
         self.check = CheckType()
-        self.udf = AsyncUdfManagementClient(*area)
-        self.userpool = AsyncUserpoolManagementClient(*area)
-        self.whitelist = AsyncWhitelistManagementClient(*area)
-        self.statistics = AsyncStatisticsManagementClient(*area)
-        self.mfa = AsyncMfaManagementClient(*area)
-        self.org = AsyncOrgManagementClient(*area)
-        self.applications = AsyncApplicationsManagementClient(*area)
         self._userpool_detail: Optional[UserPool] = None
+
+    def __getattr__(self, name: str) -> Any:
+        """A sub-client, made on first access (its module imported then) and kept."""
+        area = _AREAS.get(name)
+        if area is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        module = importlib.import_module("." + area[0], __package__)
+        client = getattr(module, area[1])(self.options, self._executor, self.tokenProvider)
+        setattr(self, name, client)          # later accesses find it in the instance
+        return client
 
     @checked
     async def check_login_status(self, token: str) -> LoginStatus:

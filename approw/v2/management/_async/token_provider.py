@@ -61,9 +61,9 @@ class AsyncManagementTokenProvider(ShowsOptions):
 
     async def getAccessToken(self) -> str:  # noqa: N802 (reference name)
         """A management token with at least one hour of validity left."""
-        token = self._fresh()
-        if token is not None:
-            return token
+        cached = self._cached           # the per-call path: _fresh() without the call
+        if cached is not None and cached[1] >= self._clock() + REFRESH_MARGIN_S:
+            return cached[0]
         async with self._lock:
             token = self._fresh()
             if token is None:

@@ -1,0 +1,11 @@
+"""The SDK end to end against the emulator (fixtures: tests/helpers)."""
+from fixtures import (  # noqa: F401 (the fixtures tests/emulator and tests/e2e share)
+    auth_options,
+    authentication,
+    emu,
+    jwks,
+    login,
+    management,
+    new_phone,
+    unique,
+)
