@@ -2,7 +2,7 @@
 asyncio clients (over the fake session): a closed client refuses every call with
 ``ApprowClientClosedError`` and sends nothing; closing twice is harmless.  The release of the
 asyncio transport itself is tested in tests/c/test_async_transport.py and against the emulator
-in tests/emulator/test_sdk_async_native.py."""
+in tests/e2e/test_sdk_async_native.py."""
 import asyncio
 import inspect
 from typing import Any

@@ -125,7 +125,7 @@ def _rest_body(call: Any) -> Any:
 
 # --------------------------------------------------------------------------- parity
 def _public_methods(cls: type) -> Set[str]:
-    # ``iter`` returns a page iterator, not an answer: tests/emulator/test_paging.py has it;
+    # ``iter`` returns a page iterator, not an answer: tests/e2e/test_paging.py has it;
     # ``close`` / ``aclose`` send nothing: tests/unit/test_client_close.py has them
     return {name for name, _ in inspect.getmembers(cls, inspect.isfunction)
             if not name.startswith("_") and name not in ("iter", "close", "aclose")}
