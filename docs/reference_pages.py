@@ -6,7 +6,6 @@ annotations (``ManagementClient.users: UsersManagementClient`` -> ``management_c
 each an ``autoclass`` with every public member, inherited ones included (the area mixins).
 Nothing lists methods by hand: a method or sub-client added to the code shows up.
 """
-import typing
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
@@ -51,8 +50,10 @@ def _page(title: str, intro: str, classes: List[Tuple[str, type]], name: str = "
 
 
 def _areas(sync_client: type, async_client: type) -> Dict[str, Tuple[type, type]]:
-    sync_hints = typing.get_type_hints(sync_client)
-    async_hints = typing.get_type_hints(async_client)
+    from approw.v2.common.hints import type_hints  # (imported once the core is mocked)
+
+    sync_hints = type_hints(sync_client)
+    async_hints = type_hints(async_client)
     return {name: (cls, async_hints[name]) for name, cls in sync_hints.items()
             if name not in SKIP and isinstance(cls, type) and name in async_hints
             and not name.startswith("_")}

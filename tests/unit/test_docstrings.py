@@ -2,7 +2,6 @@
 hints): every public method of every client and sub-client, sync and asyncio, has one that
 starts with a summary sentence."""
 import inspect
-import typing
 from typing import Iterator, List, Tuple
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from approw.v2.authentication import AuthenticationClient, TokenVerifier
 from approw.v2.authentication._async.client import AsyncAuthenticationClient
 from approw.v2.authentication.verifier import AsyncTokenVerifier
+from approw.v2.common.hints import type_hints
 from approw.v2.management import ManagementClient
 from approw.v2.management._async.client import AsyncManagementClient
 
@@ -20,7 +20,7 @@ def _classes() -> Iterator[type]:
     for client in (ManagementClient, AsyncManagementClient, AuthenticationClient,
                    AsyncAuthenticationClient):
         yield client
-        for name, cls in typing.get_type_hints(client).items():
+        for name, cls in type_hints(client).items():
             if isinstance(cls, type) and name not in PLUMBING:
                 yield cls
     yield TokenVerifier

@@ -281,7 +281,9 @@ class TokenVerifierBase:
                                            ca_bundle=ca_bundle, use_unverified_ssl=unverified)
 
     def _remembered(self, token: str) -> Tuple[bytes, Optional[Tuple[float, Optional[int]]]]:
-        digest = _core.sha256(token.encode())
+        from hashlib import sha256  # only with check_revoked: not at import
+
+        digest = sha256(token.encode()).digest()
         found = self._live.get(digest)
         if found is not None and found[0] <= time.monotonic():
             found = None
