@@ -3,7 +3,10 @@
 ``approw.__version__`` is the installed distribution's version (``approw-py-sdk``), written
 into the package from its metadata when the wheel is built.
 """
-from typing import Any
+# (no typing import: importing it costs more than the whole SDK package)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 try:
     from ._version import __version__
@@ -13,7 +16,7 @@ except ImportError:  # pragma: no cover - a source tree that was never built
 __all__ = ["__version__"]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     # ``from approw import _core`` comes here before the submodule is imported; when the
     # compiled core cannot be found, say why and what to do instead of Python's bare "cannot
     # import name '_core' from 'approw'".
