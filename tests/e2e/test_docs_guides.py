@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any, Dict, List
@@ -54,8 +55,10 @@ CHILD = """if True:
 
 def run_in_a_child(page: Path, blocks: List[str]) -> str:
     """Run the blocks in order, in one namespace, in a new interpreter; what they printed."""
-    run = subprocess.run([sys.executable, "-c", CHILD], input=json.dumps([blocks, str(page)]),
-                         capture_output=True, text=True, timeout=300)
+    # isolated (-I) and outside the source tree: the child imports the installed package, not
+    # this clone's approw/ (which has no compiled core unless built in place)
+    run = subprocess.run([sys.executable, "-I", "-c", CHILD], input=json.dumps([blocks, str(page)]),
+                         capture_output=True, text=True, timeout=300, cwd=tempfile.gettempdir())
     assert run.returncode == 0, run.stderr[-4000:]
     return run.stdout
 
