@@ -92,7 +92,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (x.body_len > x.max_body) {
         abort();
     }
-    (void)apw_header_value_ok((const char *)data, (Py_ssize_t)size);
+    {
+        /* apw_header_value_ok reads a NUL-terminated string of n bytes (a str's UTF-8, as
+         * Python hands it): give it one, so an embedded NUL is what it must find */
+        char *value = malloc(size + 1);
+        if (value == NULL) {
+            abort();
+        }
+        memcpy(value, data, size);
+        value[size] = '\0';
+        if (apw_header_value_ok(value, (Py_ssize_t)size) !=
+            (memchr(data, '\r', size) == NULL && memchr(data, '\n', size) == NULL &&
+             memchr(data, '\0', size) == NULL)) {
+            abort();
+        }
+        free(value);
+    }
     apw_xfer_release(&x);
     return 0;
 }

@@ -218,7 +218,8 @@ PyObject *apw_session_graphql(PyObject *op, PyObject *const *args, Py_ssize_t na
 extern const char apw_session_graphql_doc[];
 
 /* ---------------------------------------------------------------- headers.c */
-/* A header value the SDK may send as given: no CR, LF or NUL. */
+/* A header value the SDK may send as given: no CR, LF or NUL.  `s` is NUL-terminated
+ * after its n bytes (a str's UTF-8 from PyUnicode_AsUTF8AndSize). */
 int apw_header_value_ok(const char *s, Py_ssize_t n);
 /* Headers from a mapping or a sequence of (name, value) pairs (None: none),
  * plus "Expect:"; *has_ctype tells whether Content-Type was among them. */
