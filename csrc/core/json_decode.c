@@ -30,8 +30,7 @@
  * Integer policy: exact.  A number with integer syntax (no '.', no exponent)
  * always becomes an exact Python int of any size, limited by
  * sys.get_int_max_str_digits() (DecodeError beyond, with the position).
- * Floats come from PyOS_string_to_double (correctly rounded, like float());
- * one beyond the range of a double (1e400) is a DecodeError, not Infinity.
+ * Floats: PyOS_string_to_double, rounded like float(); 1e400 is a DecodeError.
  * "1" -> int, "1.0" / "1e5" -> float, "-0" -> int 0, "-0.0" -> float -0.0.
  *
  * Syntax (what is JSON, and how strictly) and errors: json_scan.h.
@@ -664,7 +663,6 @@ apw_json_input(apw_json_ctx *st, PyObject *arg, const char **buf, size_t *len,
                  Py_TYPE(arg)->tp_name);
     return -1;
 }
-
 
 static PyObject *
 apw_py_loads(PyObject *module, PyObject *arg)
