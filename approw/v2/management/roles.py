@@ -43,12 +43,44 @@ class RolesManagementClient(ManagementSubClient):
     # ------------------------------------------------------------------ roles
     @checked
     def list(self, page: int = 1, limit: int = 10, namespace: Optional[str] = None) -> RolePage:
-        """One page of the roles of ``namespace``, ``{totalCount, list}``, newest first."""
+        """One page of the roles of a namespace, newest first.
+
+        Args:
+            page: the page, from 1.
+            limit: roles per page.
+            namespace: the namespace's code (``default`` when not given).
+
+        Returns:
+            ``{totalCount, list}`` (a :class:`~approw.v2.common.shapes.users.RolePage` dict; each
+            :class:`~approw.v2.common.shapes.users.Role` has ``id``, ``code``, ``namespace``,
+            ``description``).
+
+        Raises:
+            ApprowException: the namespace does not exist (3003).
+            ApprowArgumentTypeError: ``page`` or ``limit`` is not an int.
+
+        Example::
+
+            management_client.roles.create("editor", "Edits articles")
+            print([role["code"] for role in management_client.roles.list(limit=50)["list"]])
+        """
         return self._exec(ops.roles({"page": page, "limit": limit, "namespace": namespace}))
 
     def iter(self, limit: int = 100, namespace: Optional[str] = None) -> "Pager[Role]":
-        """Every role (of ``namespace``, or all), ``limit`` per request, lazily (see
-        :meth:`UsersManagementClient.iter`)."""
+        """Every role of a namespace, ``limit`` per request, fetched lazily.
+
+        Args:
+            limit: roles per request.
+            namespace: as in :meth:`list`.
+
+        Returns:
+            A pager yielding :class:`~approw.v2.common.shapes.users.Role` dicts (``for`` with the
+            sync client, ``async for`` with the asyncio one).
+
+        Raises:
+            ApprowWrongArgumentException: ``limit`` is not an int of at least 1 (at once); the
+                namespace is checked by the first request, as in :meth:`list`.
+        """
         from approw.v2.common.paging import Pager
 
         return Pager(self.list, limit=limit, namespace=namespace)
@@ -57,42 +89,130 @@ class RolesManagementClient(ManagementSubClient):
     def create(self, code: str, description: Optional[str] = None,
                      parentCode: Optional[str] = None,  # noqa: N803 (reference name)
                      namespace: Optional[str] = None) -> Role:
-        """Create a role; ``parentCode`` names a role of the same namespace whose permissions
-        this one inherits."""
+        """Create a role.
+
+        Args:
+            code: the role's code, unique in its namespace: 1 to 128 letters, digits, ``_`` or
+                ``-``.
+            description: a free text.
+            parentCode: the code of a role of the same namespace whose permissions this one
+                inherits.
+            namespace: the namespace's code (``default`` when not given).
+
+        Returns:
+            The new role (a :class:`~approw.v2.common.shapes.users.Role` dict), with its ``id``.
+
+        Raises:
+            AlreadyExistsError: the namespace has a role with this code (2026).
+            NotFoundError: the parent role does not exist (404).
+            ApprowException: ``code`` is empty or has other characters (2231); the namespace does
+                not exist (3003).
+            ApprowArgumentTypeError: an argument is not a str.
+
+        Example::
+
+            role = management_client.roles.create("editor", "Edits articles")
+            management_client.roles.add_users("editor", [user_id])
+        """
         return self._exec(ops.createRole(
             {"code": code, "description": description, "parent": parentCode, "namespace": namespace}))
 
     @checked
     def detail(self, code: str, namespace: Optional[str] = None) -> Optional[Role]:
-        """The role (with its ``parent``), or ``None``."""
+        """The role with this code, with its ``parent``, or ``None``.
+
+        Args:
+            code: the role's code.
+            namespace: the namespace's code (``default`` when not given).
+
+        Returns:
+            The role (a :class:`~approw.v2.common.shapes.users.Role` dict), or ``None`` when the
+            namespace has no role with this code.
+
+        Raises:
+            ApprowArgumentTypeError: ``code`` or ``namespace`` is not a str.
+        """
         return self._exec(ops.role({"code": code, "namespace": namespace}))
 
     @checked
     def update(self, code: str, description: Optional[str] = None,
                      newCode: Optional[str] = None,  # noqa: N803 (reference name)
                      namespace: Optional[str] = None) -> Role:
-        """Change a role's description, or rename it with ``newCode`` (its holders and
-        permissions stay)."""
+        """Change a role's description, or rename it (its holders and permissions stay).
+
+        Args:
+            code: the role's code.
+            description: the new description.
+            newCode: the new code.
+            namespace: the namespace's code (``default`` when not given).
+
+        Returns:
+            The updated role (a :class:`~approw.v2.common.shapes.users.Role` dict).
+
+        Raises:
+            NotFoundError: the role does not exist (404).
+            AlreadyExistsError: another role has the code ``newCode`` (2026).
+            ApprowArgumentTypeError: an argument is not a str.
+        """
         return self._exec(ops.updateRole(
             {"code": code, "description": description, "newCode": newCode, "namespace": namespace}))
 
     @checked
     def delete(self, code: str, namespace: Optional[str] = None) -> CommonMessage:
-        """Delete a role with its memberships, policy assignments, grants and custom data."""
+        """Delete a role with its memberships, policy assignments, grants and custom data.
+
+        Args:
+            code: the role's code.
+            namespace: the namespace's code (``default`` when not given).
+
+        Returns:
+            ``{code: 200, message}`` (a :class:`~approw.v2.common.shapes.common.CommonMessage`
+            dict).
+
+        Raises:
+            NotFoundError: the role does not exist (404).
+            ApprowArgumentTypeError: ``code`` or ``namespace`` is not a str.
+        """
         return self._exec(ops.deleteRole({"code": code, "namespace": namespace}))
 
     @checked
     def delete_many(self, code_list: Sequence[str], namespace: Optional[str] = None) -> CommonMessage:
-        """Delete several roles (all of them, or none if one does not exist)."""
+        """Delete several roles: all of them, or none when one does not exist.
+
+        Args:
+            code_list: the roles' codes.
+            namespace: the namespace's code (``default`` when not given).
+
+        Returns:
+            ``{code: 200, message}`` (a :class:`~approw.v2.common.shapes.common.CommonMessage`
+            dict).
+
+        Raises:
+            NotFoundError: a role does not exist (404); none was deleted.
+            ApprowArgumentTypeError: ``code_list`` is not a list of str.
+        """
         return self._exec(ops.deleteRoles({"codeList": code_list, "namespace": namespace}))
 
     # ------------------------------------------------------------------ holders
     @checked
     def list_users(self, code: str, page: int = 0, limit: int = 10, namespace: Optional[str] = None,
                          with_custom_data: bool = False) -> UserPage:
-        """One page of the users given the role (``page`` 0 is the first page, as 1).  With
-        ``with_custom_data`` each user's ``customData`` is a ``{key: typed value}`` dict.  An
-        unknown role raises ``ApprowException(500, 'role not exists')``."""
+        """One page of the users given the role.
+
+        Args:
+            code: the role's code.
+            page: the page; 0 (the default) and 1 are both the first page.
+            limit: users per page.
+            namespace: the namespace's code (``default`` when not given).
+            with_custom_data: also each user's ``customData``, a ``{key: typed value}`` dict.
+
+        Returns:
+            ``{totalCount, list}`` (a :class:`~approw.v2.common.shapes.users.UserPage` dict).
+
+        Raises:
+            ApprowException: the role does not exist (500, "role not exists").
+            ApprowArgumentTypeError: ``page`` or ``limit`` is not an int.
+        """
         variables: ops.RoleWithUsersVariables = {"code": code, "namespace": namespace, "page": page, "limit": limit}
         operation = ops.roleWithUsersWithCustomData if with_custom_data else ops.roleWithUsers
         users: UserPage = nested_users(self._exec(operation(variables)), "role", with_custom_data)
@@ -101,45 +221,128 @@ class RolesManagementClient(ManagementSubClient):
     @checked
     def add_users(self, code: str, userIds: Sequence[str],  # noqa: N803 (reference name)
                         namespace: Optional[str] = None) -> CommonMessage:
-        """Give the role to these users."""
+        """Give the role to these users (a holder already keeps it).
+
+        Args:
+            code: the role's code.
+            userIds: the users' IDs.
+            namespace: the namespace's code (``default`` when not given).
+
+        Returns:
+            ``{code: 200, message}`` (a :class:`~approw.v2.common.shapes.common.CommonMessage`
+            dict).
+
+        Raises:
+            NotFoundError: the role does not exist (404).
+            UserNotFoundError: an ID is not a user's (2004).
+            ApprowArgumentTypeError: ``userIds`` is not a list of str.
+        """
         return self._exec(ops.assignRole({"userIds": userIds, "roleCodes": [code], "namespace": namespace}))
 
     @checked
     def remove_users(self, code: str, userIds: Sequence[str],  # noqa: N803 (reference name)
                            namespace: Optional[str] = None) -> CommonMessage:
-        """Take the role from these users."""
+        """Take the role from these users (users who do not hold it are ignored).
+
+        Args:
+            code: the role's code.
+            userIds: the users' IDs.
+            namespace: the namespace's code (``default`` when not given).
+
+        Returns:
+            ``{code: 200, message}`` (a :class:`~approw.v2.common.shapes.common.CommonMessage`
+            dict).
+
+        Raises:
+            NotFoundError: the role does not exist (404).
+            ApprowArgumentTypeError: ``userIds`` is not a list of str.
+        """
         return self._exec(ops.revokeRole({"userIds": userIds, "roleCodes": [code], "namespace": namespace}))
 
     # ------------------------------------------------------------------ policies, permissions
     @checked
     def list_policies(self, code: str, page: int = 1, limit: int = 10,
                             namespace: Optional[str] = None) -> PolicyAssignmentPage:
-        """The policies assigned to the role: ``{totalCount, list: [{code, targetType,
-        targetIdentifier}]}``."""
+        """One page of the policies assigned to the role.
+
+        Args:
+            code: the role's code.
+            page: the page, from 1.
+            limit: assignments per page.
+            namespace: the namespace's code (``default`` when not given).
+
+        Returns:
+            ``{totalCount, list: [{code, targetType, targetIdentifier}]}`` (a
+            :class:`~approw.v2.common.shapes.users.PolicyAssignmentPage` dict).
+
+        Raises:
+            NotFoundError: the role does not exist (404).
+            ApprowException: the namespace does not exist (3003).
+            ApprowArgumentTypeError: ``page`` or ``limit`` is not an int.
+        """
         return self._exec(ops.policyAssignments(
             {"targetType": "ROLE", "targetIdentifier": code, "page": page, "limit": limit, "namespace": namespace}))
 
     @checked
     def add_policies(self, code: str, policies: Sequence[str], namespace: Optional[str] = None
                            ) -> CommonMessage:
-        """Assign these policies (codes, of the role's namespace) to the role; its users
-        inherit them."""
+        """Assign these policies to the role; its holders inherit them.
+
+        Args:
+            code: the role's code.
+            policies: policy codes, of the role's namespace.
+            namespace: the namespace's code (``default`` when not given).
+
+        Returns:
+            ``{code: 200, message}`` (a :class:`~approw.v2.common.shapes.common.CommonMessage`
+            dict).
+
+        Raises:
+            NotFoundError: a policy or the role does not exist (404).
+            ApprowArgumentTypeError: ``policies`` is not a list of str.
+        """
         return self._exec(ops.addPolicyAssignments(
             {"policies": policies, "targetType": "ROLE", "targetIdentifiers": [code], "namespace": namespace}))
 
     @checked
     def remove_policies(self, code: str, policies: Sequence[str], namespace: Optional[str] = None
                               ) -> CommonMessage:
-        """Remove these policies from the role."""
+        """Remove these policies from the role (assignments that do not exist are ignored).
+
+        Args:
+            code: the role's code.
+            policies: policy codes.
+            namespace: the namespace's code (``default`` when not given).
+
+        Returns:
+            ``{code: 200, message}`` (a :class:`~approw.v2.common.shapes.common.CommonMessage`
+            dict).
+
+        Raises:
+            NotFoundError: a policy does not exist (404).
+            ApprowArgumentTypeError: ``policies`` is not a list of str.
+        """
         return self._exec(ops.removePolicyAssignments(
             {"policies": policies, "targetType": "ROLE", "targetIdentifiers": [code], "namespace": namespace}))
 
     @checked
     def list_authorized_resources(self, code: str, namespace: Optional[str] = None,
                                         resource_type: Optional[str] = None) -> AuthorizedResources:
-        """The resources the role (and its parents) may act on: ``{totalCount, list: [{code,
-        type, actions}]}``; ``resource_type`` keeps one type.  An unknown role raises
-        ``ApprowException(500, 'role not exists')``."""
+        """The resources the role, and the roles it inherits from, may act on.
+
+        Args:
+            code: the role's code.
+            namespace: the namespace's code (``default`` when not given).
+            resource_type: keep one type: ``DATA``, ``API``, ``MENU``, ``UI`` or ``BUTTON``.
+
+        Returns:
+            ``{totalCount, list: [{code, type, actions}]}`` (a
+            :class:`~approw.v2.common.shapes.users.AuthorizedResources` dict).
+
+        Raises:
+            ApprowException: the role does not exist (500, "role not exists").
+            ApprowWrongArgumentException: ``resource_type`` is not one of the five types.
+        """
         if resource_type is not None:
             checks.resource_type(resource_type, "invalid argument: resource_type")
         role = self._exec(ops.listRoleAuthorizedResources(
@@ -150,33 +353,109 @@ class RolesManagementClient(ManagementSubClient):
     # ------------------------------------------------------------------ custom data
     @checked
     def get_udf_value(self, id: str) -> Dict[str, Any]:  # noqa: A002 (reference name)
-        """The role's custom data (role ``id``) as ``{key: typed value}``."""
+        """The role's custom data as a ``{key: typed value}`` dict.
+
+        Args:
+            id: the role's ID (its ``id``, not its code).
+
+        Returns:
+            ``{key: value}`` for each field that has a value (an empty dict when none has).
+
+        Raises:
+            NotFoundError: no role has this ID (404).
+            ApprowArgumentTypeError: ``id`` is not a str.
+        """
         return convert_udv_list_to_dict(self._exec(ops.udv({"targetType": "ROLE", "targetId": id})))
 
     @checked
     def get_udf_value_batch(self, ids: Sequence[str]) -> Dict[str, Dict[str, Any]]:
-        """The custom data of several roles: ``{role id: {key: typed value}}``."""
+        """The custom data of several roles.
+
+        Args:
+            ids: the roles' IDs.
+
+        Returns:
+            ``{role id: {key: typed value}}``.
+
+        Raises:
+            NotFoundError: an ID is not a role's (404).
+            ApprowArgumentTypeError: ``ids`` is not a list of str.
+        """
         return convert_udf_value_batch(self._exec(ops.udfValueBatch({"targetType": "ROLE", "targetIds": ids})))
 
     @checked
     def get_specific_udf_value(self, id: str, key: str) -> Any:  # noqa: A002 (reference name)
-        """One custom field's typed value for the role, or ``None``."""
+        """One custom field's typed value for the role, or ``None`` when it has none.
+
+        Args:
+            id: the role's ID.
+            key: the field's key.
+
+        Returns:
+            The value (number, bool, dict, ``datetime``, str), or ``None``.
+
+        Raises:
+            NotFoundError: no role has this ID (404).
+            ApprowArgumentTypeError: ``id`` or ``key`` is not a str.
+        """
         return (self.get_udf_value(id)).get(key)
 
     @checked
     def set_udf_value(self, id: str, data: Mapping[str, Any]) -> bool:  # noqa: A002 (reference name)
-        """Set custom fields of the role (``{key: value}``); ``True``."""
+        """Set custom fields of the role.
+
+        Args:
+            id: the role's ID.
+            data: ``{key: value}``, each key defined for ``ROLE`` with ``udf.set``; values of the
+                field's type (a ``datetime`` for ``DATETIME``), sent as JSON.
+
+        Returns:
+            ``True``.
+
+        Raises:
+            NotFoundError: no role has this ID (404).
+            ApprowException: a field is not defined for roles, or a value is not of its type
+                (2231).
+            ApprowWrongArgumentException: a value cannot be encoded as JSON (NaN, a set, ...).
+            ApprowArgumentTypeError: ``data`` is not a dict.
+        """
         self._exec(ops.setUdvBatch({"targetType": "ROLE", "targetId": id, "udvList": udv_input(data)}))
         return True
 
     @checked
     def set_udf_value_batch(self, data: Mapping[str, Any]) -> bool:
-        """Set custom fields of several roles: ``{role id: {key: value}}``; ``True``."""
+        """Set custom fields of several roles at once.
+
+        Args:
+            data: ``{role id: {key: value}}``; values as in :meth:`set_udf_value`.
+
+        Returns:
+            ``True``.
+
+        Raises:
+            NotFoundError: an ID is not a role's (404).
+            ApprowException: a field is not defined for roles, or a value is not of its type
+                (2231).
+            ApprowWrongArgumentException: a role's values are not a dict, or a value cannot be
+                encoded as JSON.
+        """
         self._exec(ops.setUdfValueBatch({"targetType": "ROLE", "input": udf_value_batch_input(data)}))
         return True
 
     @checked
     def remove_udf_value(self, id: str, key: str) -> bool:  # noqa: A002 (reference name)
-        """Remove one custom field's value from the role; ``True``."""
+        """Remove one custom field's value from the role (a field without a value is ignored).
+
+        Args:
+            id: the role's ID.
+            key: the field's key.
+
+        Returns:
+            ``True``.
+
+        Raises:
+            NotFoundError: no role has this ID (404).
+            ApprowArgumentTypeError: ``id`` or ``key`` is not a str.
+        """
         self._exec(ops.removeUdv({"targetType": "ROLE", "targetId": id, "key": key}))
         return True
