@@ -48,18 +48,48 @@ class UdfManagementClient(ManagementSubClient):
 
     @checked
     def list(self, targetType: str) -> List[UdfDefinition]:  # noqa: N803 (reference name)
-        """The custom fields defined for ``targetType`` (``USER``, ``ROLE``, ``NODE``, ``ORG``,
-        ...): ``[{targetType, dataType, key, label, options}]``."""
+        """The custom fields defined for one kind of target.
+
+        Args:
+            targetType: ``USER``, ``ROLE``, ``NODE``, ``ORG``, ``USERPOOL``, ``PERMISSION`` or
+                ``APPLICATION``.
+
+        Returns:
+            A list of ``{targetType, dataType, key, label, options}``
+            (:class:`~approw.v2.common.shapes.users.UdfDefinition` dicts), empty when none is
+            defined.
+
+        Raises:
+            ApprowWrongArgumentException: ``targetType`` is not one of the seven kinds.
+
+        Example::
+
+            management_client.udf.set("USER", "school", "STRING", "School")
+            print([field["key"] for field in management_client.udf.list("USER")])
+        """
         one_of("targetType", targetType, UDF_TARGET_TYPES)
         return self._exec(ops.udf({"targetType": targetType}))
 
     @checked
     def set(self, targetType: str, key: str, dataType: str, label: str,  # noqa: N803
                   options: Optional[str] = None) -> UdfDefinition:
-        """Define the custom field ``key`` for ``targetType``, or change its ``dataType``
-        (``STRING``, ``NUMBER``, ``DATETIME``, ``BOOLEAN``, ``OBJECT``, ``SELECT``) and
-        ``label``; ``options`` (JSON text) lists the choices of a ``SELECT`` field.  Returns
-        the definition."""
+        """Define a custom field for one kind of target, or change its data type and label.
+
+        Args:
+            targetType: the kind of target, as in :meth:`list`.
+            key: the field's key, not blank.
+            dataType: ``STRING``, ``NUMBER``, ``DATETIME``, ``BOOLEAN``, ``OBJECT`` or ``SELECT``.
+            label: the name shown for the field.
+            options: for a ``SELECT`` field, its choices as JSON text (stored as given).
+
+        Returns:
+            The definition (a :class:`~approw.v2.common.shapes.users.UdfDefinition` dict).
+
+        Raises:
+            ApprowWrongArgumentException: ``targetType`` or ``dataType`` is not one of its
+                values, or ``key`` is blank.
+            ApprowArgumentTypeError: ``key`` or ``label`` is not a str.
+        """
         one_of("targetType", targetType, UDF_TARGET_TYPES)
         one_of("dataType", dataType, UDF_DATA_TYPES)
         if not key.strip():
@@ -69,25 +99,69 @@ class UdfManagementClient(ManagementSubClient):
 
     @checked
     def remove(self, targetType: str, key: str) -> CommonMessage:  # noqa: N803
-        """Remove the custom field ``key`` of ``targetType`` and every value of it;
-        ``{code: 200, message}``."""
+        """Remove a custom field of one kind of target, and every value of it.
+
+        Args:
+            targetType: the kind of target, as in :meth:`list`.
+            key: the field's key.
+
+        Returns:
+            ``{code: 200, message}`` (a :class:`~approw.v2.common.shapes.common.CommonMessage`
+            dict).
+
+        Raises:
+            ApprowException: no such field is defined for ``targetType`` (2231).
+            ApprowWrongArgumentException: ``targetType`` is not one of the seven kinds.
+        """
         one_of("targetType", targetType, UDF_TARGET_TYPES)
         return self._exec(ops.removeUdf({"targetType": targetType, "key": key}))
 
     @checked
     def list_udf_value(self, target_type: str, target_id: str) -> List[UdvItem]:
-        """The values one target holds, as the server sends them: ``[{key, dataType, value,
-        label}]`` with ``value`` as text (``'18'``, ``'true'``, ``'{"a": 1}'``)."""
+        """The custom field values one target holds, as the service sends them.
+
+        Args:
+            target_type: the kind of target, as in :meth:`list`.
+            target_id: the target's ID (a user's, a role's, ...).
+
+        Returns:
+            A list of ``{key, dataType, value, label}``
+            (:class:`~approw.v2.common.shapes.users.UdvItem` dicts) with ``value`` as JSON text
+            (``'18'``, ``'true'``, ``'"MIT"'``).
+
+        Raises:
+            UserNotFoundError: for ``USER``, no user has this ID (2004).
+            NotFoundError: for ``ROLE``, no role has this ID (404); for ``USERPOOL``, the ID is
+                not the pool's (2224).
+            ApprowWrongArgumentException: ``target_type`` is not one of the seven kinds.
+        """
         one_of("target_type", target_type, UDF_TARGET_TYPES)
         return self._exec(ops.udv({"targetType": target_type, "targetId": target_id}))
 
     @checked
     def set_udf_value_batch(self, target_type: str, target_id: str,
                                   udf_value_list: Sequence[Mapping[str, Any]]) -> List[UdvItem]:
-        """Set several values of one target: ``udf_value_list`` is ``[{key, value}]``, each
-        ``value`` JSON text (``'"MIT"'``, ``'18'``) or a Python value to encode (``18``,
-        ``True``, a ``datetime``).  Returns the target's values afterwards (as
-        :meth:`list_udf_value`)."""
+        """Set several custom field values of one target.
+
+        Args:
+            target_type: the kind of target, as in :meth:`list`.
+            target_id: the target's ID.
+            udf_value_list: ``[{"key": ..., "value": ...}]``; a ``value`` that is a str is sent as
+                JSON text as it is (``'"MIT"'``, ``'18'``), any other is encoded (``18``,
+                ``True``, a ``datetime``).
+
+        Returns:
+            The target's values afterwards, as :meth:`list_udf_value` returns them.
+
+        Raises:
+            UserNotFoundError: for ``USER``, no user has this ID (2004).
+            NotFoundError: for ``ROLE``, no role has this ID (404); for ``USERPOOL``, the ID is
+                not the pool's (2224).
+            ApprowException: a key is not defined for ``target_type``, or a value is not of its
+                field's type (2231).
+            ApprowWrongArgumentException: ``target_type`` is not one of the seven kinds, or an
+                item is not a dict with a non-empty str ``key``.
+        """
         one_of("target_type", target_type, UDF_TARGET_TYPES)
         return self._exec(ops.setUdvBatch({"targetType": target_type, "targetId": target_id,
                                                  "udvList": _udv_list(udf_value_list)}))
