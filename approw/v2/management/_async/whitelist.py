@@ -44,33 +44,92 @@ class AsyncWhitelistManagementClient(AsyncManagementSubClient):
 
     @checked
     async def list(self, type: str) -> List[WhitelistEntry]:  # noqa: A002 (reference name)
-        """The values on the ``type`` list (``USERNAME``, ``EMAIL`` or ``PHONE``):
-        ``[{value, createdAt, updatedAt}]``, oldest first."""
+        """The values on one whitelist, oldest first.
+
+        Args:
+            type: ``USERNAME``, ``EMAIL`` or ``PHONE``, in any case.
+
+        Returns:
+            A list of ``{value, createdAt, updatedAt}``
+            (:class:`~approw.v2.common.shapes.pool.WhitelistEntry` dicts).
+
+        Raises:
+            ApprowWrongArgumentException: ``type`` is not one of the three kinds.
+
+        Example::
+
+            management_client.whitelist.add("EMAIL", ["alice@example.com"])
+            print([entry["value"] for entry in management_client.whitelist.list("EMAIL")])
+        """
         return await self._exec(ops.whitelist({"type": _type(type)}))
 
     @checked
     async def add(self, type: str, list: Sequence[str]  # noqa: A002 (reference names)
                   ) -> List[Optional[WhitelistEntry]]:
-        """Put ``list`` (usernames, e-mail addresses -- compared in any case -- or phone
-        numbers) on the ``type`` list; returns their entries (values listed before keep their
-        dates)."""
+        """Put values on one whitelist (values listed before keep their dates).
+
+        Args:
+            type: ``USERNAME``, ``EMAIL`` or ``PHONE``, in any case.
+            list: the usernames, e-mail addresses (compared in any case) or phone numbers; at
+                least one, none blank.
+
+        Returns:
+            Their entries (:class:`~approw.v2.common.shapes.pool.WhitelistEntry` dicts).
+
+        Raises:
+            ApprowWrongArgumentException: ``type`` is not one of the three kinds, or ``list`` is
+                empty or has a blank value.
+            ApprowArgumentTypeError: ``list`` is not a list of str.
+        """
         return await self._exec(ops.addWhitelist({"type": _type(type), "list": _values(list)}))
 
     @checked
     async def remove(self, type: str, list: Sequence[str]  # noqa: A002 (reference names)
                      ) -> List[Optional[WhitelistEntry]]:
-        """Take ``list`` off the ``type`` list; returns the entries removed (values that were
-        not listed are ignored)."""
+        """Take values off one whitelist (values that were not listed are ignored).
+
+        Args:
+            type: ``USERNAME``, ``EMAIL`` or ``PHONE``, in any case.
+            list: the values; at least one, none blank.
+
+        Returns:
+            The entries removed (:class:`~approw.v2.common.shapes.pool.WhitelistEntry` dicts).
+
+        Raises:
+            ApprowWrongArgumentException: ``type`` is not one of the three kinds, or ``list`` is
+                empty or has a blank value.
+            ApprowArgumentTypeError: ``list`` is not a list of str.
+        """
         return await self._exec(ops.removeWhitelist({"type": _type(type), "list": _values(list)}))
 
     @checked
     async def enable(self, type: str) -> UserPool:  # noqa: A002 (reference name)
-        """Enforce the ``type`` list at sign-up; returns the pool's settings."""
+        """Enforce one whitelist at sign-up: only its values may register.
+
+        Args:
+            type: ``USERNAME``, ``EMAIL`` or ``PHONE``, in any case.
+
+        Returns:
+            The pool's settings afterwards, as ``userpool.detail`` returns them.
+
+        Raises:
+            ApprowWrongArgumentException: ``type`` is not one of the three kinds.
+        """
         return await self._switch(type, True)
 
     @checked
     async def disable(self, type: str) -> UserPool:  # noqa: A002 (reference name)
-        """Stop enforcing the ``type`` list (its values are kept); returns the pool's settings."""
+        """Stop enforcing one whitelist (its values are kept).
+
+        Args:
+            type: ``USERNAME``, ``EMAIL`` or ``PHONE``, in any case.
+
+        Returns:
+            The pool's settings afterwards, as ``userpool.detail`` returns them.
+
+        Raises:
+            ApprowWrongArgumentException: ``type`` is not one of the three kinds.
+        """
         return await self._switch(type, False)
 
     async def _switch(self, type: str, on: bool) -> UserPool:  # noqa: A002
