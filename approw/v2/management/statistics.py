@@ -67,10 +67,35 @@ class StatisticsManagementClient(ManagementSubClient):
                                 user_ids: Optional[Sequence[str]] = None,
                                 page: Optional[int] = None,
                                 limit: Optional[int] = None) -> Optional[UserActionLogPage]:
-        """One page (default: the first 10) of the user action log, newest first, keeping the
-        entries from ``client_ip``, of the ``operation_names`` (``login``, ``loginFailed``,
-        ``register``, ...) and of the ``user_ids`` given: ``{totalCount, list: [{userId,
-        username, operationName, operationDesc, clientIp, appId, appName, timestamp, ...}]}``."""
+        """One page of the user action log, newest first, filtered.
+
+        Args:
+            client_ip: keep the entries from this IP address.
+            operation_names: keep the entries of these operations (``login``, ``loginFailed``,
+                ``register``, ...).
+            user_ids: keep the entries of these users.
+            page: the page, from 1 (default 1).
+            limit: entries per page, 1 to 1000 (default 10).
+
+        Returns:
+            ``{totalCount, list}`` (a :class:`~approw.v2.common.shapes.pool.UserActionLogPage`
+            dict); each :class:`~approw.v2.common.shapes.pool.UserActionLog` has ``userId``,
+            ``username``, ``operationName``, ``operationDesc``, ``clientIp``, ``appId``,
+            ``appName``, ``timestamp``, ...  ``None`` when an ``on_error`` option returned
+            instead of raising.
+
+        Raises:
+            ApprowException: ``limit`` is 0 or above 1000 (2231).
+            ApprowWrongArgumentException: ``page`` or ``limit`` is negative.
+            ApprowArgumentTypeError: ``page`` or ``limit`` is not an int, or a filter list not a
+                list of str.
+
+        Example::
+
+            log = management_client.statistics.list_user_actions(user_ids=[user_id], limit=50)
+            for entry in log["list"]:
+                print(entry["timestamp"], entry["operationName"])
+        """
         arns = [f"arn:cn:approw:{self.options.user_pool_id}:user:{u}" for u in user_ids or []]
         page_: Optional[UserActionLogPage] = self._page(
             "/api/v2/analysis/user-action", _query(client_ip, operation_names, arns, page, limit),
@@ -83,11 +108,29 @@ class StatisticsManagementClient(ManagementSubClient):
                               operator_arns: Optional[Sequence[str]] = None,
                               page: Optional[int] = None,
                               limit: Optional[int] = None) -> Optional[AuditLogPage]:
-        """One page (default: the first 10) of the audit log, newest first, keeping the
-        entries from ``client_ip``, of the ``operation_names`` (``createUser``,
-        ``updateUserpool``, ...) and by the ``operator_arns`` given: ``{totalCount, list:
-        [{operatorType, operatorId, operatorName, operationName, resourceType, resourceDesc,
-        resource_arn, clientIp, timestamp, ...}]}``."""
+        """One page of the audit log (changes made with the management API), newest first, filtered.
+
+        Args:
+            client_ip: keep the entries from this IP address.
+            operation_names: keep the entries of these operations (``createUser``,
+                ``updateUserpool``, ...).
+            operator_arns: keep the entries by these operators (ARNs).
+            page: the page, from 1 (default 1).
+            limit: entries per page, 1 to 1000 (default 10).
+
+        Returns:
+            ``{totalCount, list}`` (a :class:`~approw.v2.common.shapes.pool.AuditLogPage` dict);
+            each :class:`~approw.v2.common.shapes.pool.AuditLog` has ``operatorType``,
+            ``operatorId``, ``operatorName``, ``operationName``, ``resourceType``,
+            ``resourceDesc``, ``resource_arn``, ``clientIp``, ``timestamp``, ...  ``None`` when
+            an ``on_error`` option returned instead of raising.
+
+        Raises:
+            ApprowException: ``limit`` is 0 or above 1000 (2231).
+            ApprowWrongArgumentException: ``page`` or ``limit`` is negative.
+            ApprowArgumentTypeError: ``page`` or ``limit`` is not an int, or a filter list not a
+                list of str.
+        """
         page_: Optional[AuditLogPage] = self._page(
             "/api/v2/analysis/audit",
             _query(client_ip, operation_names, list(operator_arns or []), page, limit), _audit_log)
