@@ -28,7 +28,11 @@ REFRESH_MARGIN_S = 3600
 
 
 class ManagementTokenProvider(ShowsOptions):
-    """Caches the management token of one management client."""
+    """Fetches, caches and renews the management token of one management client.
+
+    Made by :class:`ManagementClient` (its ``tokenProvider``) and shared by its
+    sub-clients; you need it only to read the token, e.g. to call the API without the SDK.
+    """
 
     def __init__(
         self,
@@ -62,7 +66,20 @@ class ManagementTokenProvider(ShowsOptions):
         return None
 
     def getAccessToken(self) -> str:  # noqa: N802 (reference name)
-        """A management token with at least one hour of validity left."""
+        """A management token with at least one hour of validity left.
+
+        The cached token when it has that long left; otherwise a new one is fetched with the
+        pool's secret (one request, however many callers ask at once).  A token given as
+        ``options.access_token`` is returned as it is.
+
+        Returns:
+            The token (a JWT), for an ``Authorization: Bearer`` header.
+
+        Raises:
+            PermissionDeniedError: the pool secret is wrong (1001).
+            NotFoundError: the user pool does not exist (2224).
+            ApprowException: the service's answer has no token or no expiry (500).
+        """
         cached = self._cached           # the per-call path: _fresh() without the call
         if cached is not None and cached[1] >= self._clock() + REFRESH_MARGIN_S:
             return cached[0]
