@@ -81,6 +81,21 @@ class AsyncManagementClient(TakesOptions, AsyncClientLifetime, AsyncManagementSu
 
     ``async with AsyncManagementClient(options) as client:`` or ``await client.aclose()``
     closes it.
+
+    Args:
+        options: the pool's ID and secret, the service's URL and the connection settings
+            (:class:`~approw.v2.management.types.ManagementClientOptions`).
+
+    Raises:
+        ApprowWrongArgumentException: ``options`` is not a ``ManagementClientOptions``.
+
+    Example::
+
+        options = ManagementClientOptions(user_pool_id=POOL_ID, secret=POOL_SECRET,
+                                          host="http://127.0.0.1:8080")
+        async with AsyncManagementClient(options) as management_client:
+            page = await management_client.users.list(limit=10)
+            print(page["totalCount"])
     """
 
     users: AsyncUsersManagementClient
@@ -121,8 +136,20 @@ class AsyncManagementClient(TakesOptions, AsyncClientLifetime, AsyncManagementSu
 
     @checked
     async def check_login_status(self, token: str) -> LoginStatus:
-        """Whether a user's token is valid: ``{code, message, status, exp, iat, data: {id,
-        userPoolId, arn}}`` (sent without the management token)."""
+        """Whether a user's token is valid (sent without the management token).
+
+        Args:
+            token: the user's token (a JWT, without a ``Bearer`` prefix).
+
+        Returns:
+            ``{code, message, status, exp, iat, data: {id, userPoolId, arn}}`` (a
+            :class:`~approw.v2.common.shapes.users.LoginStatus` dict): ``status`` true and
+            ``code`` 200 for a valid token; for an invalid or expired one ``status`` false, the
+            reason's ``code`` (2206 expired, 2207 invalid) and ``data`` ``None``; not raised.
+
+        Raises:
+            ApprowArgumentTypeError: ``token`` is not a str.
+        """
         return await self._exec(ops.checkLoginStatus({"token": token}), auth=False)
 
     async def _get_userpool_detail(self) -> UserPool:
