@@ -37,8 +37,8 @@ __all__ = ["RolesManagementClient"]
 
 
 class RolesManagementClient(ManagementSubClient):
-    """Manage roles, who holds them and their policies (every call carries the management
-    token)."""
+    """The roles of the pool, ``management_client.roles``: roles, who holds them, their policies,
+    permissions and custom data (every call carries the management token)."""
 
     # ------------------------------------------------------------------ roles
     @checked
@@ -130,6 +130,7 @@ class RolesManagementClient(ManagementSubClient):
             namespace has no role with this code.
 
         Raises:
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: ``code`` or ``namespace`` is not a str.
         """
         return self._exec(ops.role({"code": code, "namespace": namespace}))
@@ -152,6 +153,7 @@ class RolesManagementClient(ManagementSubClient):
         Raises:
             NotFoundError: the role does not exist (404).
             AlreadyExistsError: another role has the code ``newCode`` (2026).
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: an argument is not a str.
         """
         return self._exec(ops.updateRole(
@@ -171,6 +173,7 @@ class RolesManagementClient(ManagementSubClient):
 
         Raises:
             NotFoundError: the role does not exist (404).
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: ``code`` or ``namespace`` is not a str.
         """
         return self._exec(ops.deleteRole({"code": code, "namespace": namespace}))
@@ -189,6 +192,7 @@ class RolesManagementClient(ManagementSubClient):
 
         Raises:
             NotFoundError: a role does not exist (404); none was deleted.
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: ``code_list`` is not a list of str.
         """
         return self._exec(ops.deleteRoles({"codeList": code_list, "namespace": namespace}))
@@ -210,7 +214,8 @@ class RolesManagementClient(ManagementSubClient):
             ``{totalCount, list}`` (a :class:`~approw.v2.common.shapes.users.UserPage` dict).
 
         Raises:
-            ApprowException: the role does not exist (500, "role not exists").
+            ApprowException: the role does not exist (500, "role not exists"); the namespace does
+                not exist (3003).
             ApprowArgumentTypeError: ``page`` or ``limit`` is not an int.
         """
         variables: ops.RoleWithUsersVariables = {"code": code, "namespace": namespace, "page": page, "limit": limit}
@@ -235,6 +240,7 @@ class RolesManagementClient(ManagementSubClient):
         Raises:
             NotFoundError: the role does not exist (404).
             UserNotFoundError: an ID is not a user's (2004).
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: ``userIds`` is not a list of str.
         """
         return self._exec(ops.assignRole({"userIds": userIds, "roleCodes": [code], "namespace": namespace}))
@@ -255,6 +261,7 @@ class RolesManagementClient(ManagementSubClient):
 
         Raises:
             NotFoundError: the role does not exist (404).
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: ``userIds`` is not a list of str.
         """
         return self._exec(ops.revokeRole({"userIds": userIds, "roleCodes": [code], "namespace": namespace}))
@@ -299,6 +306,7 @@ class RolesManagementClient(ManagementSubClient):
 
         Raises:
             NotFoundError: a policy or the role does not exist (404).
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: ``policies`` is not a list of str.
         """
         return self._exec(ops.addPolicyAssignments(
@@ -320,6 +328,7 @@ class RolesManagementClient(ManagementSubClient):
 
         Raises:
             NotFoundError: a policy does not exist (404).
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: ``policies`` is not a list of str.
         """
         return self._exec(ops.removePolicyAssignments(
@@ -340,7 +349,8 @@ class RolesManagementClient(ManagementSubClient):
             :class:`~approw.v2.common.shapes.users.AuthorizedResources` dict).
 
         Raises:
-            ApprowException: the role does not exist (500, "role not exists").
+            ApprowException: the role does not exist (500, "role not exists"); the namespace does
+                not exist (3003).
             ApprowWrongArgumentException: ``resource_type`` is not one of the five types.
         """
         if resource_type is not None:

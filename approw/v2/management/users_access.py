@@ -39,7 +39,8 @@ class UserAccessMethods(ManagementSubClient):
             role has ``code``, ``namespace``, ``description``).
 
         Raises:
-            ApprowException: no user has this ID (500, "user not exists").
+            ApprowException: no user has this ID (500, "user not exists"); the namespace does not
+                exist (3003).
             ApprowArgumentTypeError: ``userId`` or ``namespace`` is not a str.
         """
         user = self._exec(ops.getUserRoles({"id": userId, "namespace": namespace}))
@@ -102,7 +103,8 @@ class UserAccessMethods(ManagementSubClient):
             ``True`` or ``False``.
 
         Raises:
-            ApprowException: no user has this ID (500, "user not exists").
+            ApprowException: no user has this ID (500, "user not exists"); the namespace does not
+                exist (3003).
             ApprowArgumentTypeError: an argument is not a str.
         """
         roles = self.list_roles(user_id, namespace)

@@ -35,8 +35,8 @@ __all__ = ["AsyncRolesManagementClient"]
 
 
 class AsyncRolesManagementClient(AsyncManagementSubClient):
-    """Manage roles, who holds them and their policies (every call carries the management
-    token)."""
+    """The roles of the pool, ``management_client.roles``: roles, who holds them, their policies,
+    permissions and custom data (every call carries the management token)."""
 
     # ------------------------------------------------------------------ roles
     @checked
@@ -128,6 +128,7 @@ class AsyncRolesManagementClient(AsyncManagementSubClient):
             namespace has no role with this code.
 
         Raises:
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: ``code`` or ``namespace`` is not a str.
         """
         return await self._exec(ops.role({"code": code, "namespace": namespace}))
@@ -150,6 +151,7 @@ class AsyncRolesManagementClient(AsyncManagementSubClient):
         Raises:
             NotFoundError: the role does not exist (404).
             AlreadyExistsError: another role has the code ``newCode`` (2026).
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: an argument is not a str.
         """
         return await self._exec(ops.updateRole(
@@ -169,6 +171,7 @@ class AsyncRolesManagementClient(AsyncManagementSubClient):
 
         Raises:
             NotFoundError: the role does not exist (404).
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: ``code`` or ``namespace`` is not a str.
         """
         return await self._exec(ops.deleteRole({"code": code, "namespace": namespace}))
@@ -187,6 +190,7 @@ class AsyncRolesManagementClient(AsyncManagementSubClient):
 
         Raises:
             NotFoundError: a role does not exist (404); none was deleted.
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: ``code_list`` is not a list of str.
         """
         return await self._exec(ops.deleteRoles({"codeList": code_list, "namespace": namespace}))
@@ -208,7 +212,8 @@ class AsyncRolesManagementClient(AsyncManagementSubClient):
             ``{totalCount, list}`` (a :class:`~approw.v2.common.shapes.users.UserPage` dict).
 
         Raises:
-            ApprowException: the role does not exist (500, "role not exists").
+            ApprowException: the role does not exist (500, "role not exists"); the namespace does
+                not exist (3003).
             ApprowArgumentTypeError: ``page`` or ``limit`` is not an int.
         """
         variables: ops.RoleWithUsersVariables = {"code": code, "namespace": namespace, "page": page, "limit": limit}
@@ -233,6 +238,7 @@ class AsyncRolesManagementClient(AsyncManagementSubClient):
         Raises:
             NotFoundError: the role does not exist (404).
             UserNotFoundError: an ID is not a user's (2004).
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: ``userIds`` is not a list of str.
         """
         return await self._exec(ops.assignRole({"userIds": userIds, "roleCodes": [code], "namespace": namespace}))
@@ -253,6 +259,7 @@ class AsyncRolesManagementClient(AsyncManagementSubClient):
 
         Raises:
             NotFoundError: the role does not exist (404).
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: ``userIds`` is not a list of str.
         """
         return await self._exec(ops.revokeRole({"userIds": userIds, "roleCodes": [code], "namespace": namespace}))
@@ -297,6 +304,7 @@ class AsyncRolesManagementClient(AsyncManagementSubClient):
 
         Raises:
             NotFoundError: a policy or the role does not exist (404).
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: ``policies`` is not a list of str.
         """
         return await self._exec(ops.addPolicyAssignments(
@@ -318,6 +326,7 @@ class AsyncRolesManagementClient(AsyncManagementSubClient):
 
         Raises:
             NotFoundError: a policy does not exist (404).
+            ApprowException: the namespace does not exist (3003).
             ApprowArgumentTypeError: ``policies`` is not a list of str.
         """
         return await self._exec(ops.removePolicyAssignments(
@@ -338,7 +347,8 @@ class AsyncRolesManagementClient(AsyncManagementSubClient):
             :class:`~approw.v2.common.shapes.users.AuthorizedResources` dict).
 
         Raises:
-            ApprowException: the role does not exist (500, "role not exists").
+            ApprowException: the role does not exist (500, "role not exists"); the namespace does
+                not exist (3003).
             ApprowWrongArgumentException: ``resource_type`` is not one of the five types.
         """
         if resource_type is not None:

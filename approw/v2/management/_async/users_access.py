@@ -37,7 +37,8 @@ class AsyncUserAccessMethods(AsyncManagementSubClient):
             role has ``code``, ``namespace``, ``description``).
 
         Raises:
-            ApprowException: no user has this ID (500, "user not exists").
+            ApprowException: no user has this ID (500, "user not exists"); the namespace does not
+                exist (3003).
             ApprowArgumentTypeError: ``userId`` or ``namespace`` is not a str.
         """
         user = await self._exec(ops.getUserRoles({"id": userId, "namespace": namespace}))
@@ -100,7 +101,8 @@ class AsyncUserAccessMethods(AsyncManagementSubClient):
             ``True`` or ``False``.
 
         Raises:
-            ApprowException: no user has this ID (500, "user not exists").
+            ApprowException: no user has this ID (500, "user not exists"); the namespace does not
+                exist (3003).
             ApprowArgumentTypeError: an argument is not a str.
         """
         roles = await self.list_roles(user_id, namespace)
