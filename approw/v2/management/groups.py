@@ -19,7 +19,8 @@ __all__ = ["GroupsManagementClient"]
 
 
 class GroupsManagementClient(ManagementSubClient):
-    """Manage groups and their members (every call carries the management token)."""
+    """The user groups of the pool, ``management_client.groups``, addressed by code: groups and
+    their members (every call carries the management token)."""
 
     @checked
     def list(self, page: int = 1, limit: int = 10) -> GroupPage:

@@ -59,7 +59,8 @@ def _query(client_ip: Optional[str], operation_names: Optional[Sequence[str]], o
 
 
 class StatisticsManagementClient(ManagementSubClient):
-    """The user action log and the audit log (every call carries the management token)."""
+    """The user action log and the audit log, ``management_client.statistics`` (every call
+    carries the management token)."""
 
     @checked
     def list_user_actions(self, client_ip: Optional[str] = None,

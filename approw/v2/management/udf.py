@@ -43,8 +43,8 @@ def _udv_list(udf_value_list: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any
 
 
 class UdfManagementClient(ManagementSubClient):
-    """Define custom fields and read or write the values targets hold (every call carries the
-    management token)."""
+    """Custom fields, ``management_client.udf``: define them and read or write the values targets
+    hold (every call carries the management token)."""
 
     @checked
     def list(self, targetType: str) -> List[UdfDefinition]:  # noqa: N803 (reference name)

@@ -34,7 +34,8 @@ def _env_key(key: str) -> str:
 
 
 class UserpoolManagementClient(ManagementSubClient):
-    """The user pool itself (every call carries the management token)."""
+    """The user pool itself, ``management_client.userpool``: its settings, environment variables
+    and secret (every call carries the management token)."""
 
     @checked
     def detail(self) -> UserPool:

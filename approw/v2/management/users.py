@@ -45,7 +45,8 @@ QUERY_FIELDS = ("id", "username", "phone", "email", "externalId")
 
 
 class UsersManagementClient(UserAccessMethods, UserCustomDataMethods, ManagementSubClient):
-    """Manage the users of the pool (every call carries the management token)."""
+    """The users of the pool, ``management_client.users``: accounts, sessions, and the users'
+    roles, groups, policies, permissions and custom data (with the management token)."""
 
     # ------------------------------------------------------------------ listing and lookup
     @checked
@@ -271,8 +272,7 @@ class UsersManagementClient(UserAccessMethods, UserCustomDataMethods, Management
             external_id: the ID in your own system (``externalId``).
 
         Returns:
-            ``True`` when a user matches every criterion given; ``False`` otherwise, and when
-            none is given.
+            ``True`` when a user matches every criterion given, else ``False`` (also with none).
 
         Raises:
             ApprowArgumentTypeError: a criterion is not a str.

@@ -42,7 +42,8 @@ def _values(values: Sequence[str]) -> List[str]:
 
 
 class WhitelistManagementClient(ManagementSubClient):
-    """The registration whitelists (every call carries the management token)."""
+    """The registration whitelists, ``management_client.whitelist`` (every call carries the
+    management token)."""
 
     @checked
     def list(self, type: str) -> List[WhitelistEntry]:  # noqa: A002 (reference name)

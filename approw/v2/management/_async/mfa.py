@@ -46,7 +46,8 @@ def _check_secret(secret: str) -> None:
 
 
 class AsyncMfaManagementClient(AsyncManagementSubClient):
-    """Users' second factors (every call carries the management token)."""
+    """Users' second factors as an administrator sees them, ``management_client.mfa`` (every
+    call carries the management token)."""
 
     @checked
     async def get_status(self, user_id: str) -> MfaStatus:

@@ -57,7 +57,8 @@ def _query(client_ip: Optional[str], operation_names: Optional[Sequence[str]], o
 
 
 class AsyncStatisticsManagementClient(AsyncManagementSubClient):
-    """The user action log and the audit log (every call carries the management token)."""
+    """The user action log and the audit log, ``management_client.statistics`` (every call
+    carries the management token)."""
 
     @checked
     async def list_user_actions(self, client_ip: Optional[str] = None,

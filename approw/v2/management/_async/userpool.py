@@ -32,7 +32,8 @@ def _env_key(key: str) -> str:
 
 
 class AsyncUserpoolManagementClient(AsyncManagementSubClient):
-    """The user pool itself (every call carries the management token)."""
+    """The user pool itself, ``management_client.userpool``: its settings, environment variables
+    and secret (every call carries the management token)."""
 
     @checked
     async def detail(self) -> UserPool:

@@ -40,7 +40,8 @@ def _values(values: Sequence[str]) -> List[str]:
 
 
 class AsyncWhitelistManagementClient(AsyncManagementSubClient):
-    """The registration whitelists (every call carries the management token)."""
+    """The registration whitelists, ``management_client.whitelist`` (every call carries the
+    management token)."""
 
     @checked
     async def list(self, type: str) -> List[WhitelistEntry]:  # noqa: A002 (reference name)
