@@ -23,31 +23,45 @@ __all__ = [
 class ManagementClientOptions(ClientOptions):
     """Options of a :class:`ManagementClient` (user pool administrator).
 
-    :param user_pool_id: user pool ID (sent as ``x-approw-userpool-id``).
-    :param secret: user pool secret; only used to obtain the management token (not needed
-        with ``access_token``).
-    :param host: API base URL, default ``https://core.approw.com`` (a private deployment's URL,
-        with scheme); when not given and ``APPROW_EMULATOR_HOST`` is set, that local emulator.
-    :param enc_public_key: PEM RSA public key used to encrypt passwords; default
-        ``DEFAULT_ENCRYPT_PUBLICKEY`` (the Approw cloud's), or the emulator's (fetched when first
-        needed) for the emulator of ``APPROW_EMULATOR_HOST``.
-    :param on_error: ``on_error(code, message)``, called for every error the server reports;
-        default ``DEFAULT_ONERROR`` raises ``ApprowException``.
-    :param timeout: request timeout in **milliseconds** (default 10000).  Values below 100 warn:
-        they are probably seconds.
-    :param lang: language of server messages, ``zh-CN`` or ``en-US`` (``x-approw-lang``).
-    :param use_unverified_ssl: do not verify the server's TLS certificate (testing only).
-    :param ca_bundle: path of a CA certificate file (PEM) to verify the server against instead
-        of the system store.
-    :param access_token: a management token obtained elsewhere, used instead of fetching one
-        with ``secret`` (then ``secret`` may be omitted; the token is used until it expires).
-    :param max_retries: retries of a safe request (a query) after a transient failure, within
-        ``timeout`` (default 2; see :class:`~approw.v2.common.options.ClientOptions`).
-    :param retry_mutations: also retry mutations, when the service certainly did not apply
-        them (default ``False``).
-    :param max_response_bytes: the largest answer accepted (default 32 MiB).
+    Args:
+        user_pool_id: user pool ID (sent as ``x-approw-userpool-id``).
+        secret: user pool secret; only used to obtain the management token (not needed with
+            ``access_token``).
+        host: API base URL, default ``https://core.approw.com`` (a private deployment's URL,
+            with scheme, without ``/graphql/v2``); when not given and ``APPROW_EMULATOR_HOST``
+            is set, that local emulator.
+        enc_public_key: PEM RSA public key used to encrypt passwords; default
+            ``DEFAULT_ENCRYPT_PUBLICKEY`` (the Approw cloud's), or the emulator's (fetched when
+            first needed) for the emulator of ``APPROW_EMULATOR_HOST``.
+        on_error: ``on_error(code, message)``, called for every error the server reports;
+            default ``DEFAULT_ONERROR`` raises ``ApprowException``.
+        timeout: request timeout in **milliseconds** (default 10000).  Values below 100 warn:
+            they are probably seconds.
+        lang: language of server messages, ``zh-CN`` or ``en-US`` (``x-approw-lang``).
+        use_unverified_ssl: do not verify the server's TLS certificate (testing only).
+        ca_bundle: path of a CA certificate file (PEM) to verify the server against instead of
+            the system store.
+        access_token: a management token obtained elsewhere, used instead of fetching one with
+            ``secret`` (then ``secret`` may be omitted; the token is used until it expires).
+        max_retries: retries of a safe request (a query) after a transient failure, within
+            ``timeout`` (default 2; see :class:`~approw.v2.common.options.ClientOptions`).
+        retry_mutations: also retry mutations, when the service certainly did not apply them
+            (default ``False``).
+        max_response_bytes: the largest answer accepted (default 32 MiB).
 
     The last five are keyword-only and new in this SDK.
+
+    Raises:
+        ApprowWrongArgumentException: an option is invalid: ``user_pool_id`` empty, neither
+            ``secret`` nor ``access_token``, ``host`` not an absolute URL or ending in
+            ``/graphql/v2``, a ``timeout`` that is not a positive number, an unreadable
+            ``ca_bundle``, a value with CR, LF or NUL characters, ...
+
+    Example::
+
+        options = ManagementClientOptions(user_pool_id=POOL_ID, secret=POOL_SECRET,
+                                          host="http://127.0.0.1:8080", timeout=5000)
+        management_client = ManagementClient(options)
     """
 
     user_pool_id: str
