@@ -43,8 +43,7 @@ class ApplicationsManagementClient(
 
     Reached as ``management_client.applications``; every call carries the management token.
     The resource and role methods work in the application's namespace (its code is the
-    application ID): for an application that does not exist they raise ``ApprowException``
-    (3003, no such namespace).
+    application ID).
     """
 
     def __init__(self, options: ManagementClientOptions, executor: Executor,
@@ -259,6 +258,7 @@ class ApplicationsManagementClient(
         Raises:
             ApprowWrongArgumentException: ``resource_type`` is not one of the five types, or
                 ``page`` or ``limit`` is negative.
+            ApprowException: no application has this ID (3003).
         """
         if resource_type is not None:
             checks.resource_type(resource_type)
@@ -282,8 +282,8 @@ class ApplicationsManagementClient(
             ApprowWrongArgumentException: ``resource_type`` is not one of the five types, or
                 an action lacks ``name`` or ``description``.
             AlreadyExistsError: the application has a resource with this code (2026).
-            ApprowException: ``code`` is malformed, or an action name is empty or repeated
-                (2231).
+            ApprowException: no application has this ID (3003); ``code`` is malformed, or
+                an action name is empty or repeated (2231).
         """
         checks.resource_type(resource_type)
         return self._acl.create_resource(app_id, code, resource_type, actions, description)
@@ -306,6 +306,7 @@ class ApplicationsManagementClient(
         Raises:
             ApprowWrongArgumentException: ``resource_type`` or ``actions`` is malformed.
             NotFoundError: the application has no resource with this code (404).
+            ApprowException: no application has this ID (3003).
         """
         if resource_type is not None:
             checks.resource_type(resource_type)
@@ -324,6 +325,7 @@ class ApplicationsManagementClient(
 
         Raises:
             NotFoundError: the application has no resource with this code (404).
+            ApprowException: no application has this ID (3003).
         """
         return self._acl.delete_resource(app_id, code)
 
@@ -341,6 +343,7 @@ class ApplicationsManagementClient(
 
         Raises:
             ApprowWrongArgumentException: ``code`` is empty.
+            ApprowException: no application has this ID (3003).
         """
         return self._acl.find_resource_by_code(code, app_id)
 

@@ -41,8 +41,7 @@ class AsyncApplicationsManagementClient(
 
     Reached as ``management_client.applications``; every call carries the management token.
     The resource and role methods work in the application's namespace (its code is the
-    application ID): for an application that does not exist they raise ``ApprowException``
-    (3003, no such namespace).
+    application ID).
     """
 
     def __init__(self, options: ManagementClientOptions, executor: AsyncExecutor,
@@ -257,6 +256,7 @@ class AsyncApplicationsManagementClient(
         Raises:
             ApprowWrongArgumentException: ``resource_type`` is not one of the five types, or
                 ``page`` or ``limit`` is negative.
+            ApprowException: no application has this ID (3003).
         """
         if resource_type is not None:
             checks.resource_type(resource_type)
@@ -280,8 +280,8 @@ class AsyncApplicationsManagementClient(
             ApprowWrongArgumentException: ``resource_type`` is not one of the five types, or
                 an action lacks ``name`` or ``description``.
             AlreadyExistsError: the application has a resource with this code (2026).
-            ApprowException: ``code`` is malformed, or an action name is empty or repeated
-                (2231).
+            ApprowException: no application has this ID (3003); ``code`` is malformed, or
+                an action name is empty or repeated (2231).
         """
         checks.resource_type(resource_type)
         return await self._acl.create_resource(app_id, code, resource_type, actions, description)
@@ -304,6 +304,7 @@ class AsyncApplicationsManagementClient(
         Raises:
             ApprowWrongArgumentException: ``resource_type`` or ``actions`` is malformed.
             NotFoundError: the application has no resource with this code (404).
+            ApprowException: no application has this ID (3003).
         """
         if resource_type is not None:
             checks.resource_type(resource_type)
@@ -322,6 +323,7 @@ class AsyncApplicationsManagementClient(
 
         Raises:
             NotFoundError: the application has no resource with this code (404).
+            ApprowException: no application has this ID (3003).
         """
         return await self._acl.delete_resource(app_id, code)
 
@@ -339,6 +341,7 @@ class AsyncApplicationsManagementClient(
 
         Raises:
             ApprowWrongArgumentException: ``code`` is empty.
+            ApprowException: no application has this ID (3003).
         """
         return await self._acl.find_resource_by_code(code, app_id)
 
