@@ -17,8 +17,7 @@ __all__ = ["ApplicationRoleMethods"]
 class ApplicationRoleMethods(ApplicationsBase):
     """The roles of applications, a part of ``management_client.applications``.
 
-    The roles live in the application's namespace; for an application that does not exist
-    every method raises ``ApprowException`` (3003, no such namespace).
+    The roles live in the application's namespace (its code is the application ID).
     """
 
     @checked
@@ -36,7 +35,8 @@ class ApplicationRoleMethods(ApplicationsBase):
 
         Raises:
             AlreadyExistsError: the application has a role with this code (2026).
-            ApprowException: ``code`` is malformed (2231).
+            ApprowException: no application has this ID (3003), or ``code`` is malformed
+                (2231).
         """
         return self._roles.create(code, description, namespace=app_id)
 
@@ -53,6 +53,7 @@ class ApplicationRoleMethods(ApplicationsBase):
 
         Raises:
             NotFoundError: the application has no role with this code (404).
+            ApprowException: no application has this ID (3003).
         """
         return self._roles.delete(code, app_id)
 
@@ -69,6 +70,7 @@ class ApplicationRoleMethods(ApplicationsBase):
 
         Raises:
             NotFoundError: one of the roles does not exist (404); nothing is deleted.
+            ApprowException: no application has this ID (3003).
         """
         return self._roles.delete_many(codes, app_id)
 
@@ -89,7 +91,8 @@ class ApplicationRoleMethods(ApplicationsBase):
         Raises:
             NotFoundError: the application has no role with this code (404).
             AlreadyExistsError: another of its roles has ``new_code`` (2026).
-            ApprowException: ``new_code`` is malformed (2231).
+            ApprowException: no application has this ID (3003), or ``new_code`` is
+                malformed (2231).
         """
         return self._roles.update(code, description, new_code, app_id)
 
@@ -107,6 +110,7 @@ class ApplicationRoleMethods(ApplicationsBase):
 
         Raises:
             ApprowArgumentTypeError: ``app_id`` or ``code`` is not a str.
+            ApprowException: no application has this ID (3003).
         """
         return self._roles.detail(code, app_id)
 
@@ -124,6 +128,7 @@ class ApplicationRoleMethods(ApplicationsBase):
 
         Raises:
             ApprowArgumentTypeError: ``page`` or ``limit`` is not an int.
+            ApprowException: no application has this ID (3003).
         """
         return self._roles.list(page, limit, app_id)
 
@@ -141,8 +146,8 @@ class ApplicationRoleMethods(ApplicationsBase):
             ``{totalCount, list}`` (a :class:`~approw.v2.common.shapes.users.UserPage` dict).
 
         Raises:
-            ApprowException: the application has no role with this code (500, ``role not
-                exists``).
+            ApprowException: no application has this ID (3003), or it has no role with this
+                code (500, ``role not exists``).
         """
         return self._roles.list_users(code, page, limit, app_id)
 
@@ -161,7 +166,8 @@ class ApplicationRoleMethods(ApplicationsBase):
         Raises:
             NotFoundError: the application has no role with this code (404).
             UserNotFoundError: a user does not exist (2004); no one gets the role.
-            ApprowException: ``user_ids`` is empty (2231).
+            ApprowException: no application has this ID (3003), or ``user_ids`` is empty
+                (2231).
         """
         return self._roles.add_users(code, user_ids, app_id)
 
@@ -179,7 +185,8 @@ class ApplicationRoleMethods(ApplicationsBase):
 
         Raises:
             NotFoundError: the application has no role with this code (404).
-            ApprowException: ``user_ids`` is empty (2231).
+            ApprowException: no application has this ID (3003), or ``user_ids`` is empty
+                (2231).
         """
         return self._roles.remove_users(code, user_ids, app_id)
 
@@ -200,7 +207,7 @@ class ApplicationRoleMethods(ApplicationsBase):
 
         Raises:
             ApprowWrongArgumentException: ``resource_type`` is not one of the five types.
-            ApprowException: the application has no role with this code (500, ``role not
-                exists``).
+            ApprowException: no application has this ID (3003), or it has no role with this
+                code (500, ``role not exists``).
         """
         return self._roles.list_authorized_resources(code, app_id, resource_type)

@@ -15,8 +15,7 @@ __all__ = ["AsyncApplicationRoleMethods"]
 class AsyncApplicationRoleMethods(AsyncApplicationsBase):
     """The roles of applications, a part of ``management_client.applications``.
 
-    The roles live in the application's namespace; for an application that does not exist
-    every method raises ``ApprowException`` (3003, no such namespace).
+    The roles live in the application's namespace (its code is the application ID).
     """
 
     @checked
@@ -34,7 +33,8 @@ class AsyncApplicationRoleMethods(AsyncApplicationsBase):
 
         Raises:
             AlreadyExistsError: the application has a role with this code (2026).
-            ApprowException: ``code`` is malformed (2231).
+            ApprowException: no application has this ID (3003), or ``code`` is malformed
+                (2231).
         """
         return await self._roles.create(code, description, namespace=app_id)
 
@@ -51,6 +51,7 @@ class AsyncApplicationRoleMethods(AsyncApplicationsBase):
 
         Raises:
             NotFoundError: the application has no role with this code (404).
+            ApprowException: no application has this ID (3003).
         """
         return await self._roles.delete(code, app_id)
 
@@ -67,6 +68,7 @@ class AsyncApplicationRoleMethods(AsyncApplicationsBase):
 
         Raises:
             NotFoundError: one of the roles does not exist (404); nothing is deleted.
+            ApprowException: no application has this ID (3003).
         """
         return await self._roles.delete_many(codes, app_id)
 
@@ -87,7 +89,8 @@ class AsyncApplicationRoleMethods(AsyncApplicationsBase):
         Raises:
             NotFoundError: the application has no role with this code (404).
             AlreadyExistsError: another of its roles has ``new_code`` (2026).
-            ApprowException: ``new_code`` is malformed (2231).
+            ApprowException: no application has this ID (3003), or ``new_code`` is
+                malformed (2231).
         """
         return await self._roles.update(code, description, new_code, app_id)
 
@@ -105,6 +108,7 @@ class AsyncApplicationRoleMethods(AsyncApplicationsBase):
 
         Raises:
             ApprowArgumentTypeError: ``app_id`` or ``code`` is not a str.
+            ApprowException: no application has this ID (3003).
         """
         return await self._roles.detail(code, app_id)
 
@@ -122,6 +126,7 @@ class AsyncApplicationRoleMethods(AsyncApplicationsBase):
 
         Raises:
             ApprowArgumentTypeError: ``page`` or ``limit`` is not an int.
+            ApprowException: no application has this ID (3003).
         """
         return await self._roles.list(page, limit, app_id)
 
@@ -139,8 +144,8 @@ class AsyncApplicationRoleMethods(AsyncApplicationsBase):
             ``{totalCount, list}`` (a :class:`~approw.v2.common.shapes.users.UserPage` dict).
 
         Raises:
-            ApprowException: the application has no role with this code (500, ``role not
-                exists``).
+            ApprowException: no application has this ID (3003), or it has no role with this
+                code (500, ``role not exists``).
         """
         return await self._roles.list_users(code, page, limit, app_id)
 
@@ -159,7 +164,8 @@ class AsyncApplicationRoleMethods(AsyncApplicationsBase):
         Raises:
             NotFoundError: the application has no role with this code (404).
             UserNotFoundError: a user does not exist (2004); no one gets the role.
-            ApprowException: ``user_ids`` is empty (2231).
+            ApprowException: no application has this ID (3003), or ``user_ids`` is empty
+                (2231).
         """
         return await self._roles.add_users(code, user_ids, app_id)
 
@@ -177,7 +183,8 @@ class AsyncApplicationRoleMethods(AsyncApplicationsBase):
 
         Raises:
             NotFoundError: the application has no role with this code (404).
-            ApprowException: ``user_ids`` is empty (2231).
+            ApprowException: no application has this ID (3003), or ``user_ids`` is empty
+                (2231).
         """
         return await self._roles.remove_users(code, user_ids, app_id)
 
@@ -198,7 +205,7 @@ class AsyncApplicationRoleMethods(AsyncApplicationsBase):
 
         Raises:
             ApprowWrongArgumentException: ``resource_type`` is not one of the five types.
-            ApprowException: the application has no role with this code (500, ``role not
-                exists``).
+            ApprowException: no application has this ID (3003), or it has no role with this
+                code (500, ``role not exists``).
         """
         return await self._roles.list_authorized_resources(code, app_id, resource_type)
