@@ -19,10 +19,7 @@ __all__ = ["OrgRoleMethods"]
 
 
 class OrgRoleMethods(ManagementSubClient):
-    """The roles and permissions of organisation nodes, a part of ``management_client.org``.
-
-    A namespace that does not exist raises ``ApprowException`` (3003).
-    """
+    """The roles and permissions of organisation nodes, a part of ``management_client.org``."""
 
     @checked
     def add_roles(self, node_id: str, role_list: Sequence[str], namespace: Optional[str] = None) -> CommonMessage:
@@ -38,7 +35,8 @@ class OrgRoleMethods(ManagementSubClient):
 
         Raises:
             NotFoundError: a role or the node does not exist (404); nothing changes.
-            ApprowException: ``role_list`` is empty (2231).
+            ApprowException: ``role_list`` is empty (2231), or the namespace does not exist
+                (3003).
         """
         return self._exec(ops.assignRole({"nodeCodes": [node_id], "roleCodes": role_list, "namespace": namespace}))
 
@@ -57,7 +55,8 @@ class OrgRoleMethods(ManagementSubClient):
 
         Raises:
             NotFoundError: a role does not exist (404); nothing changes.
-            ApprowException: ``role_list`` is empty (2231).
+            ApprowException: ``role_list`` is empty (2231), or the namespace does not exist
+                (3003).
         """
         return self._exec(ops.revokeRole({"nodeCodes": [node_id], "roleCodes": role_list, "namespace": namespace}))
 
@@ -73,7 +72,8 @@ class OrgRoleMethods(ManagementSubClient):
             ``{totalCount, list}`` (a :class:`~approw.v2.common.shapes.users.RolePage` dict).
 
         Raises:
-            ApprowException: no node has this ID (500, ``department not exists``).
+            ApprowException: no node has this ID (500, ``department not exists``), or the
+                namespace does not exist (3003).
         """
         node = self._exec(ops.getNodeRoles({"id": node_id, "namespace": namespace}))
         found: RolePage = required_field(node, "roles", "department")
@@ -96,7 +96,8 @@ class OrgRoleMethods(ManagementSubClient):
 
         Raises:
             ApprowWrongArgumentException: ``resource_type`` is not one of the five types.
-            ApprowException: no node has this ID (500, ``department not exists``).
+            ApprowException: no node has this ID (500, ``department not exists``), or the
+                namespace does not exist (3003).
         """
         if resource_type is not None:
             checks.resource_type(resource_type, "invalid argument: resource_type")
@@ -121,7 +122,7 @@ class OrgRoleMethods(ManagementSubClient):
         Raises:
             ApprowWrongArgumentException: ``resource_type`` is not one of the five types.
             ApprowException: the organisation has no node with this code (500, ``department
-                not exists``).
+                not exists``), or the namespace does not exist (3003).
         """
         if resource_type is not None:
             checks.resource_type(resource_type, "invalid argument: resource_type")

@@ -17,10 +17,7 @@ __all__ = ["AsyncOrgRoleMethods"]
 
 
 class AsyncOrgRoleMethods(AsyncManagementSubClient):
-    """The roles and permissions of organisation nodes, a part of ``management_client.org``.
-
-    A namespace that does not exist raises ``ApprowException`` (3003).
-    """
+    """The roles and permissions of organisation nodes, a part of ``management_client.org``."""
 
     @checked
     async def add_roles(self, node_id: str, role_list: Sequence[str], namespace: Optional[str] = None) -> CommonMessage:
@@ -36,7 +33,8 @@ class AsyncOrgRoleMethods(AsyncManagementSubClient):
 
         Raises:
             NotFoundError: a role or the node does not exist (404); nothing changes.
-            ApprowException: ``role_list`` is empty (2231).
+            ApprowException: ``role_list`` is empty (2231), or the namespace does not exist
+                (3003).
         """
         return await self._exec(ops.assignRole({"nodeCodes": [node_id], "roleCodes": role_list, "namespace": namespace}))
 
@@ -55,7 +53,8 @@ class AsyncOrgRoleMethods(AsyncManagementSubClient):
 
         Raises:
             NotFoundError: a role does not exist (404); nothing changes.
-            ApprowException: ``role_list`` is empty (2231).
+            ApprowException: ``role_list`` is empty (2231), or the namespace does not exist
+                (3003).
         """
         return await self._exec(ops.revokeRole({"nodeCodes": [node_id], "roleCodes": role_list, "namespace": namespace}))
 
@@ -71,7 +70,8 @@ class AsyncOrgRoleMethods(AsyncManagementSubClient):
             ``{totalCount, list}`` (a :class:`~approw.v2.common.shapes.users.RolePage` dict).
 
         Raises:
-            ApprowException: no node has this ID (500, ``department not exists``).
+            ApprowException: no node has this ID (500, ``department not exists``), or the
+                namespace does not exist (3003).
         """
         node = await self._exec(ops.getNodeRoles({"id": node_id, "namespace": namespace}))
         found: RolePage = required_field(node, "roles", "department")
@@ -94,7 +94,8 @@ class AsyncOrgRoleMethods(AsyncManagementSubClient):
 
         Raises:
             ApprowWrongArgumentException: ``resource_type`` is not one of the five types.
-            ApprowException: no node has this ID (500, ``department not exists``).
+            ApprowException: no node has this ID (500, ``department not exists``), or the
+                namespace does not exist (3003).
         """
         if resource_type is not None:
             checks.resource_type(resource_type, "invalid argument: resource_type")
@@ -119,7 +120,7 @@ class AsyncOrgRoleMethods(AsyncManagementSubClient):
         Raises:
             ApprowWrongArgumentException: ``resource_type`` is not one of the five types.
             ApprowException: the organisation has no node with this code (500, ``department
-                not exists``).
+                not exists``), or the namespace does not exist (3003).
         """
         if resource_type is not None:
             checks.resource_type(resource_type, "invalid argument: resource_type")
