@@ -94,7 +94,8 @@ class AsyncAclManagementClient(AsyncAclResourceMethods):
         Raises:
             ApprowWrongArgumentException: ``opts`` is not a list of dicts with
                 ``targetType`` and ``targetIdentifier``, or has unknown keys.
-            ApprowArgumentTypeError: ``resource_type`` is not one of the five types.
+            ApprowArgumentTypeError: ``resource_type`` is not one of the five types, or a
+                value in ``opts`` has the wrong type.
             UserNotFoundError: a ``USER`` target does not exist (2004).
             NotFoundError: another target does not exist (404).
             ApprowException: ``opts`` is empty or an action name is malformed (2231).
