@@ -104,9 +104,9 @@ class AsyncOrgManagementClient(AsyncOrgMemberMethods, AsyncOrgRoleMethods):
             sort_by: as in :meth:`list`.
 
         Returns:
-            A pager of :class:`~approw.v2.common.shapes.org.Org` dicts (``for``, or ``async
-            for`` with the asyncio client); a page is fetched only when the previous one
-            has been consumed.
+            A pager of :class:`~approw.v2.common.shapes.org.Org` dicts (``for``, or
+            ``async for`` with the asyncio client); a page is fetched only when the previous
+            one has been consumed.
         """
         from approw.v2.common._async.paging import AsyncPager
 
