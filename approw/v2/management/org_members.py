@@ -25,12 +25,12 @@ class OrgMemberMethods(ManagementSubClient):
     def add_members(self, node_id: str, user_ids: Sequence[str], is_leader: Optional[bool] = None) -> OrgNode:
         """Make users members of a node; a user's first department becomes their main one.
 
-        Adding a member again changes nothing.
+        Users who are members already stay so (``is_leader``, when given, applies to them too).
 
         Args:
             node_id: the node's ID.
             user_ids: the users' IDs.
-            is_leader: make them leaders of the node.
+            is_leader: ``True`` to make them leaders of the node, ``False`` to make them not.
 
         Returns:
             The node with its first page of members as ``users`` (an
@@ -73,6 +73,8 @@ class OrgMemberMethods(ManagementSubClient):
     @checked
     def remove_members(self, node_id: str, user_ids: Sequence[str]) -> OrgNode:
         """Remove users from a node; users who are not members are skipped.
+
+        A main department that ends passes to the user's earliest remaining department.
 
         Args:
             node_id: the node's ID.
