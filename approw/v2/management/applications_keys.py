@@ -26,12 +26,28 @@ _ACCOUNTS = "/api/v2/applications/programmatic-access-accounts"
 
 
 class ApplicationAccessKeyMethods(ApplicationsBase):
-    """Programmatic access accounts of applications."""
+    """Programmatic access accounts of applications, a part of
+    ``management_client.applications``."""
 
     @checked
     def list_programmatic_access_accounts(self, app_id: str, page: int = 1,
                                                 limit: int = 10) -> AccessKeyAccountPage:
-        """One page of the application's accounts, newest first, ``{totalCount, list}``."""
+        """One page of the application's programmatic access accounts, newest first.
+
+        Args:
+            app_id: the application's ID.
+            page: the page, from 1.
+            limit: accounts per page.
+
+        Returns:
+            ``{totalCount, list}`` (an
+            :class:`~approw.v2.common.shapes.org.AccessKeyAccountPage` dict), each account
+            with its ``id`` (access key), ``secret``, ``enabled`` and ``tokenLifetime``.
+
+        Raises:
+            ApprowWrongArgumentException: ``page`` or ``limit`` is negative.
+            NotFoundError: no application has this ID (2011).
+        """
         checks.page_options(page, limit)
         found: AccessKeyAccountPage = self._rest(
             "GET", self._app_url(app_id, "programmatic-access-accounts"), params={"page": page, "limit": limit})
@@ -40,8 +56,24 @@ class ApplicationAccessKeyMethods(ApplicationsBase):
     @checked
     def create_programmatic_access_account(self, app_id: str, token_lifetime: Optional[int] = None,
                                                  remarks: Optional[str] = None) -> AccessKeyAccount:
-        """A new, enabled account; its tokens live ``token_lifetime`` seconds (the service's
-        default when not given).  Returns it with its ``id`` and ``secret``."""
+        """Create an enabled programmatic access account for the application.
+
+        Args:
+            app_id: the application's ID.
+            token_lifetime: how long its tokens live, in seconds (1 s to 10 years); 600
+                when not given.
+            remarks: a note, at most 1,000 characters.
+
+        Returns:
+            The account with its ``id`` (access key) and ``secret`` (secret key) (an
+            :class:`~approw.v2.common.shapes.org.AccessKeyAccount` dict).
+
+        Raises:
+            ApprowWrongArgumentException: ``token_lifetime`` is below 1.
+            NotFoundError: no application has this ID (2011).
+            ApprowException: ``token_lifetime`` is over 10 years or ``remarks`` too long
+                (2231).
+        """
         if token_lifetime is not None and (isinstance(token_lifetime, bool) or token_lifetime < 1):
             raise ApprowWrongArgumentException("token_lifetime must be a positive number of seconds")
         created: AccessKeyAccount = self._rest(
@@ -51,27 +83,74 @@ class ApplicationAccessKeyMethods(ApplicationsBase):
 
     @checked
     def delete_programmatic_access_account(self, account_id: str) -> bool:
-        """Delete an account (its grants and policy assignments go with it); ``True``."""
+        """Delete a programmatic access account with its grants and policy assignments.
+
+        Args:
+            account_id: the account's ``id`` (its access key).
+
+        Returns:
+            ``True``.
+
+        Raises:
+            NotFoundError: no account has this ID (404).
+        """
         return self._rest_ok("DELETE", _ACCOUNTS, params={"id": account_id})
 
     @checked
     def enable_programmatic_access_account(self, account_id: str) -> AccessKeyAccount:
-        """Let the account get tokens again; returns it."""
+        """Let a disabled account get tokens again.
+
+        Args:
+            account_id: the account's ``id`` (its access key).
+
+        Returns:
+            The account, ``enabled`` true (an
+            :class:`~approw.v2.common.shapes.org.AccessKeyAccount` dict).
+
+        Raises:
+            NotFoundError: no account has this ID (404).
+        """
         changed: AccessKeyAccount = self._rest("PATCH", _ACCOUNTS, json={"id": account_id, "enabled": True})
         return changed
 
     @checked
     def disable_programmatic_access_account(self, account_id: str) -> AccessKeyAccount:
-        """Refuse the account's ``client_credentials`` requests (tokens already issued stay
-        valid until they expire); returns it."""
+        """Refuse the account's ``client_credentials`` requests from now on.
+
+        Tokens already issued stay valid until they expire.
+
+        Args:
+            account_id: the account's ``id`` (its access key).
+
+        Returns:
+            The account, ``enabled`` false (an
+            :class:`~approw.v2.common.shapes.org.AccessKeyAccount` dict).
+
+        Raises:
+            NotFoundError: no account has this ID (404).
+        """
         changed: AccessKeyAccount = self._rest("PATCH", _ACCOUNTS, json={"id": account_id, "enabled": False})
         return changed
 
     @checked
     def refresh_programmatic_access_account_secret(self, account_id: str,
                                                          secret: Optional[str] = None) -> AccessKeyAccount:
-        """Give the account a new secret key: ``secret``, or 32 random letters; the old one
-        is refused from now on.  Returns the account with its new ``secret``."""
+        """Give the account a new secret key; the old one is refused from now on.
+
+        Args:
+            account_id: the account's ``id`` (its access key).
+            secret: the new secret key, 8 to 256 printable characters; 32 random
+                lowercase letters when not given.
+
+        Returns:
+            The account with its new ``secret`` (an
+            :class:`~approw.v2.common.shapes.org.AccessKeyAccount` dict).
+
+        Raises:
+            ApprowWrongArgumentException: ``secret`` is empty.
+            NotFoundError: no account has this ID (404).
+            ApprowException: ``secret`` is too short, too long or the current one (2231).
+        """
         if secret is not None and not secret:
             raise ApprowWrongArgumentException("secret must not be empty")
         new_secret = secret if secret is not None else get_random_string(32)

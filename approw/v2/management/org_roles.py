@@ -19,25 +19,62 @@ __all__ = ["OrgRoleMethods"]
 
 
 class OrgRoleMethods(ManagementSubClient):
-    """Roles and permissions of organisation nodes."""
+    """The roles and permissions of organisation nodes, a part of ``management_client.org``."""
 
     @checked
     def add_roles(self, node_id: str, role_list: Sequence[str], namespace: Optional[str] = None) -> CommonMessage:
-        """Give a node these roles (codes, in ``namespace`` or ``default``); its members and
-        the members of its descendants hold them."""
+        """Give a node these roles; its members and its descendants' members hold them.
+
+        Args:
+            node_id: the node's ID.
+            role_list: the role codes.
+            namespace: the roles' namespace code; ``default`` when not given.
+
+        Returns:
+            ``{code: 200, message}`` (a :class:`~approw.v2.common.shapes.common.CommonMessage`).
+
+        Raises:
+            NotFoundError: a role or the node does not exist (404); nothing changes.
+            ApprowException: ``role_list`` is empty (2231), or the namespace does not exist
+                (3003).
+        """
         return self._exec(ops.assignRole({"nodeCodes": [node_id], "roleCodes": role_list, "namespace": namespace}))
 
     @checked
     def remove_roles(self, node_id: str, role_list: Sequence[str],
                            namespace: Optional[str] = None) -> CommonMessage:
-        """Take these roles (codes, in ``namespace`` or ``default``) from a node."""
+        """Take these roles from a node (a node that does not exist is skipped).
+
+        Args:
+            node_id: the node's ID.
+            role_list: the role codes.
+            namespace: the roles' namespace code; ``default`` when not given.
+
+        Returns:
+            ``{code: 200, message}`` (a :class:`~approw.v2.common.shapes.common.CommonMessage`).
+
+        Raises:
+            NotFoundError: a role does not exist (404); nothing changes.
+            ApprowException: ``role_list`` is empty (2231), or the namespace does not exist
+                (3003).
+        """
         return self._exec(ops.revokeRole({"nodeCodes": [node_id], "roleCodes": role_list, "namespace": namespace}))
 
     @checked
     def list_roles(self, node_id: str, namespace: Optional[str] = None) -> RolePage:
-        """The roles of a node and of its ancestors, ``{totalCount, list}`` (of every namespace
-        or of ``namespace``).  An unknown node raises ``ApprowException(500, 'department not
-        exists')``."""
+        """The roles of a node and of its ancestors, without repeats (not paged).
+
+        Args:
+            node_id: the node's ID.
+            namespace: only roles of this namespace; of every namespace when not given.
+
+        Returns:
+            ``{totalCount, list}`` (a :class:`~approw.v2.common.shapes.users.RolePage` dict).
+
+        Raises:
+            ApprowException: no node has this ID (500, ``department not exists``), or the
+                namespace does not exist (3003).
+        """
         node = self._exec(ops.getNodeRoles({"id": node_id, "namespace": namespace}))
         found: RolePage = required_field(node, "roles", "department")
         return found
@@ -45,10 +82,23 @@ class OrgRoleMethods(ManagementSubClient):
     @checked
     def list_authorized_resources(self, node_id: str, namespace: Optional[str] = None,
                                         resource_type: Optional[str] = None) -> AuthorizedResources:
-        """The resources a node (with its ancestors and their roles) may act on:
-        ``{totalCount, list: [{code, type, actions}]}``, of every namespace or of
-        ``namespace``.  An unknown node raises ``ApprowException(500, 'department not
-        exists')``."""
+        """The resources a node may act on, with what its ancestors and their roles hold.
+
+        Args:
+            node_id: the node's ID.
+            namespace: only resources of this namespace; of every namespace when not given.
+            resource_type: only resources of this type (``DATA``, ``API``, ``MENU``, ``UI``
+                or ``BUTTON``).
+
+        Returns:
+            ``{totalCount, list: [{code, type, actions}]}`` (an
+            :class:`~approw.v2.common.shapes.users.AuthorizedResources` dict).
+
+        Raises:
+            ApprowWrongArgumentException: ``resource_type`` is not one of the five types.
+            ApprowException: no node has this ID (500, ``department not exists``), or the
+                namespace does not exist (3003).
+        """
         if resource_type is not None:
             checks.resource_type(resource_type, "invalid argument: resource_type")
         node = self._exec(ops.listNodeByIdAuthorizedResources(
@@ -58,8 +108,22 @@ class OrgRoleMethods(ManagementSubClient):
     @checked
     def list_authorized_resources_by_node_code(self, org_id: str, code: str, namespace: Optional[str] = None,
                                                      resource_type: Optional[str] = None) -> AuthorizedResources:
-        """As :meth:`list_authorized_resources`, for the node of organisation ``org_id`` with
-        this code."""
+        """The resources the node with this code may act on, as in :meth:`list_authorized_resources`.
+
+        Args:
+            org_id: the organisation's ID.
+            code: the node's code.
+            namespace, resource_type: as in :meth:`list_authorized_resources`.
+
+        Returns:
+            ``{totalCount, list: [{code, type, actions}]}`` (an
+            :class:`~approw.v2.common.shapes.users.AuthorizedResources` dict).
+
+        Raises:
+            ApprowWrongArgumentException: ``resource_type`` is not one of the five types.
+            ApprowException: the organisation has no node with this code (500, ``department
+                not exists``), or the namespace does not exist (3003).
+        """
         if resource_type is not None:
             checks.resource_type(resource_type, "invalid argument: resource_type")
         node = self._exec(ops.listNodeByCodeAuthorizedResources(

@@ -14,26 +14,74 @@ _FIELDS = ("title", "required", "lang")
 
 
 class AsyncApplicationAgreementMethods(AsyncApplicationsBase):
-    """Agreements of applications (their ids are numbers)."""
+    """The agreements of applications, a part of ``management_client.applications``.
+
+    An agreement's ``id`` is a number.  Every method raises ``NotFoundError`` (2011) for an
+    application that does not exist.
+    """
 
     @checked
     async def create_agreement(self, app_id: str, title: str, required: bool = True, lang: str = "zh-CN") -> Agreement:
-        """Add an agreement (last in order): ``title`` (may hold links), whether users must
-        accept it, its language (``zh-CN``, ``en-US``, ...)."""
+        """Add an agreement to the application's sign-up page, last in order.
+
+        Args:
+            app_id: the application's ID.
+            title: its text, at most 2,000 characters (it may hold links).
+            required: whether users must accept it to sign up.
+            lang: its language tag (``zh-CN``, ``en-US``, ...).
+
+        Returns:
+            The agreement with its numeric ``id`` (an
+            :class:`~approw.v2.common.shapes.org.Agreement` dict).
+
+        Raises:
+            NotFoundError: no application has this ID (2011).
+            ApprowException: ``title`` is empty or too long, or ``lang`` is not a language
+                tag (2231).
+        """
         created: Agreement = await self._rest("POST", self._app_url(app_id, "agreements"),
                                               json={"title": title, "required": required, "lang": lang})
         return created
 
     @checked
     async def list_agreement(self, app_id: str) -> AgreementPage:
-        """The application's agreements in order, ``{totalCount, list}``."""
+        """The application's agreements, in their order (not paged).
+
+        Args:
+            app_id: the application's ID.
+
+        Returns:
+            ``{totalCount, list}`` (an :class:`~approw.v2.common.shapes.org.AgreementPage`
+            dict), each agreement with ``id``, ``title``, ``required``, ``lang`` and
+            ``order``.
+
+        Raises:
+            NotFoundError: no application has this ID (2011).
+        """
         found: AgreementPage = await self._rest("GET", self._app_url(app_id, "agreements"))
         return found
 
     @checked
     async def modify_agreement(self, app_id: str, agreement_id: Union[int, str],
                                updates: Mapping[str, Any]) -> Agreement:
-        """Change an agreement's ``title``, ``required`` or ``lang`` (those given)."""
+        """Change an agreement's ``title``, ``required`` or ``lang`` (those given).
+
+        Args:
+            app_id: the application's ID.
+            agreement_id: the agreement's numeric ``id``.
+            updates: ``{"title": ..., "required": ..., "lang": ...}``, any of them.
+
+        Returns:
+            The agreement as changed (an :class:`~approw.v2.common.shapes.org.Agreement`
+            dict).
+
+        Raises:
+            ApprowWrongArgumentException: ``updates`` has another key.
+            NotFoundError: no application has this ID (2011), or it has no such agreement
+                (404).
+            ApprowException: a value is malformed, or ``agreement_id`` is not a number
+                (2231).
+        """
         unknown = sorted(set(updates) - set(_FIELDS))
         if unknown:
             raise ApprowWrongArgumentException(
@@ -44,10 +92,35 @@ class AsyncApplicationAgreementMethods(AsyncApplicationsBase):
 
     @checked
     async def delete_agreement(self, app_id: str, agreement_id: Union[int, str]) -> bool:
-        """Delete an agreement; ``True``."""
+        """Delete an agreement of the application.
+
+        Args:
+            app_id: the application's ID.
+            agreement_id: the agreement's numeric ``id``.
+
+        Returns:
+            ``True``.
+
+        Raises:
+            NotFoundError: no application has this ID (2011), or it has no such agreement
+                (404).
+        """
         return await self._rest_ok("DELETE", self._app_url(app_id, "agreements", agreement_id))
 
     @checked
     async def sort_agreement(self, app_id: str, order: Sequence[Union[int, str]]) -> bool:
-        """Put the agreements in this order (``order`` lists every agreement id once); ``True``."""
+        """Put the application's agreements in this order.
+
+        Args:
+            app_id: the application's ID.
+            order: every agreement ``id`` of the application, each once.
+
+        Returns:
+            ``True``.
+
+        Raises:
+            NotFoundError: no application has this ID (2011).
+            ApprowException: ``order`` misses an agreement, repeats one or names another
+                (2231).
+        """
         return await self._rest_ok("POST", self._app_url(app_id, "agreements", "sort"), json={"ids": order})
