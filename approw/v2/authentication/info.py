@@ -72,6 +72,7 @@ class InfoMethods(AuthenticationBase):
 
         Raises:
             TokenInvalidError: nobody is logged in, or the token is no longer valid (2020).
+            ApprowException: ``namespace`` does not exist (3003).
         """
         user = self._check_logged_in()
         found = self._exec(ops.getUserRoles({"id": user["id"], "namespace": namespace}),
@@ -92,6 +93,7 @@ class InfoMethods(AuthenticationBase):
 
         Raises:
             TokenInvalidError: nobody is logged in, or the token is no longer valid (2020).
+            ApprowException: ``namespace`` does not exist (3003).
         """
         roles = self.list_roles(namespace)
         if not roles.get("totalCount"):
@@ -136,6 +138,7 @@ class InfoMethods(AuthenticationBase):
         Raises:
             ApprowWrongArgumentException: ``resource_type`` is not one of those.
             TokenInvalidError: nobody is logged in, or the token is no longer valid (2020).
+            ApprowException: ``namespace`` does not exist (3003).
         """
         if resource_type is not None:
             _resource_type(resource_type)

@@ -70,6 +70,7 @@ class AsyncInfoMethods(AsyncAuthenticationBase):
 
         Raises:
             TokenInvalidError: nobody is logged in, or the token is no longer valid (2020).
+            ApprowException: ``namespace`` does not exist (3003).
         """
         user = await self._check_logged_in()
         found = await self._exec(ops.getUserRoles({"id": user["id"], "namespace": namespace}),
@@ -90,6 +91,7 @@ class AsyncInfoMethods(AsyncAuthenticationBase):
 
         Raises:
             TokenInvalidError: nobody is logged in, or the token is no longer valid (2020).
+            ApprowException: ``namespace`` does not exist (3003).
         """
         roles = await self.list_roles(namespace)
         if not roles.get("totalCount"):
@@ -134,6 +136,7 @@ class AsyncInfoMethods(AsyncAuthenticationBase):
         Raises:
             ApprowWrongArgumentException: ``resource_type`` is not one of those.
             TokenInvalidError: nobody is logged in, or the token is no longer valid (2020).
+            ApprowException: ``namespace`` does not exist (3003).
         """
         if resource_type is not None:
             _resource_type(resource_type)
