@@ -155,8 +155,9 @@ class InfoMethods(AuthenticationBase):
             password: the password to rate.
 
         Returns:
-            3 (high: a lower-case letter, an upper-case letter and a digit, at least 12
-            characters), 2 (medium: a letter and a digit, at least 8 characters) or 1 (low).
+            The level, 1 to 3.  3 is high (a lower-case letter, an upper-case letter and a
+            digit, at least 12 characters), 2 medium (a letter and a digit, at least 8
+            characters), 1 low.
 
         Raises:
             ApprowArgumentTypeError: ``password`` is not a str.

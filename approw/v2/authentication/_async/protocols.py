@@ -411,8 +411,8 @@ class AsyncProtocolMethods(AsyncAuthenticationBase):
             service: the service URL the ticket was issued for.
 
         Returns:
-            ``{"valid": True, "username": ...}`` or ``{"valid": False, "message": "ticket is
-            not valid"}``.
+            For a valid ticket ``{"valid": True, "username": ...}``, else
+            ``{"valid": False, "message": "ticket is not valid"}``.
 
         Raises:
             ApprowHTTPError: the endpoint answered an HTTP error (e.g. 404 for a wrong
