@@ -301,8 +301,8 @@ def from_code(code: Any, errmsg: Any = None, *, http_status: Optional[int] = Non
         operation: the GraphQL operation name or the REST path of the request.
 
     Returns:
-        The exception (not raised): an instance of the class whose ``codes`` hold ``code``
-        (see the table of the module docstring), else an :class:`ApprowException`.
+        The exception, not raised yet.  It is an instance of the class whose ``codes`` hold
+        ``code`` (see the table of the module docstring), else an :class:`ApprowException`.
 
     Raises:
         ApprowException: never; it only builds the exception.
