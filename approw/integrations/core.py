@@ -27,7 +27,7 @@ from approw.v2.exceptions import (ApprowException, ApprowTokenError, ApprowTrans
 from approw.v2.management import ManagementClient
 
 from .cache import MISSING, TTLCache
-from .settings import ApprowSettings
+from .config import ApprowSettings
 
 __all__ = ["ApprowSettings", "Principal", "Guard", "AsyncGuard", "error_response", "bearer_token",
            "HttpAnswer"]
@@ -61,6 +61,18 @@ class Principal:
 
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any], token: str) -> "Principal":
+        """The principal of a verified token's claims (the guards call it).
+
+        Args:
+            claims: the token's claims (the pool's ID tokens keep the user in ``data``).
+            token: the token itself.
+
+        Returns:
+            The principal; ``user_id`` is ``""`` when the claims name no user.
+
+        Raises:
+            ApprowException: never; claims of unexpected types are left out.
+        """
         found = claims.get("data")
         data: Mapping[str, Any] = found if isinstance(found, dict) else {}
         aud = claims.get("aud")
@@ -87,7 +99,17 @@ class Principal:
     is_anonymous = False
 
     def has_scope(self, scope: str) -> bool:
-        """Whether the token grants ``scope``."""
+        """Whether the token grants a scope.
+
+        Args:
+            scope: the scope, e.g. ``read:orders``.
+
+        Returns:
+            ``True`` when it is among the principal's ``scopes``.
+
+        Raises:
+            ApprowException: never.
+        """
         return scope in self.scopes
 
 
@@ -125,8 +147,18 @@ def claims_allow(principal: Principal, resource: str, action: str, namespace: Op
 
 
 def bearer_token(authorization: Optional[str]) -> str:
-    """The token of an ``Authorization: Bearer <token>`` header; ``ApprowTokenError``
-    (``reason`` ``missing``) when there is none."""
+    """The token of an ``Authorization: Bearer <token>`` header.
+
+    Args:
+        authorization: the header's value (``None`` when the request has none).
+
+    Returns:
+        The token.
+
+    Raises:
+        ApprowTokenError: no header, another scheme, or no token (code 2020, ``reason``
+            ``missing``).
+    """
     scheme, _, token = (authorization or "").strip().partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
@@ -147,8 +179,18 @@ class _GuardBase:
         self.cache = cache if cache is not None else TTLCache(settings.cache_ttl, settings.cache_size)
 
     def invalidate(self, user_id: Optional[str] = None) -> int:
-        """Forget the cached permission and role answers of ``user_id`` (of everyone when
-        ``None``): call it after changing a user's roles, groups or policies."""
+        """Forget cached permission and role answers: call it after changing a user's roles,
+        groups or policies.
+
+        Args:
+            user_id: the user whose answers to forget; ``None``: everyone's.
+
+        Returns:
+            How many answers were forgotten.
+
+        Raises:
+            ApprowException: never.
+        """
         return self.cache.invalidate(user_id)
 
     def _principal(self, claims: Mapping[str, Any], token: str) -> Principal:
@@ -159,7 +201,21 @@ class _GuardBase:
 
 
 class Guard(_GuardBase):
-    """Authenticate requests and check permissions from threads (see the module docstring)."""
+    """Authenticate requests and check permissions from threads (see the module docstring).
+
+    ``management``: the ``ManagementClient`` of the settings' pool; ``cache``: the permission
+    and role answers.
+
+    Args:
+        settings: where the service is and what to accept.
+        cache: a cache to share (default: one of ``settings.cache_ttl`` and
+            ``settings.cache_size``).
+        verifier: a token verifier to share (default: one made from the settings).
+
+    Raises:
+        ApprowWrongArgumentException: ``settings`` is not an ``ApprowSettings``, or the
+            verifier refuses them.
+    """
 
     def __init__(self, settings: ApprowSettings, cache: Optional[TTLCache] = None,
                  verifier: Optional[TokenVerifier] = None) -> None:
@@ -175,15 +231,58 @@ class Guard(_GuardBase):
         return self._management
 
     def authentication(self, token: Optional[str] = None) -> AuthenticationClient:
-        """A new end-user client (one per request: clients are cheap)."""
+        """A new end-user client (one per request: clients are cheap).
+
+        Args:
+            token: a user's token for the client to act with (e.g. the principal's).
+
+        Returns:
+            An :class:`~approw.v2.authentication.AuthenticationClient`.
+
+        Raises:
+            ApprowWrongArgumentException: the settings make no valid client options.
+        """
         return AuthenticationClient(self.settings.authentication_options(token))
 
     def authenticate(self, authorization: Optional[str]) -> Principal:
-        """The principal of an ``Authorization`` header (see the module docstring)."""
+        """The principal of an ``Authorization`` header, its bearer token verified locally.
+
+        Args:
+            authorization: the header's value (``None`` when the request has none).
+
+        Returns:
+            The :class:`Principal` of the token.
+
+        Raises:
+            ApprowTokenError: no bearer token (2020, ``reason`` ``missing``), or the token
+                is refused (2206 expired, 2207 otherwise).
+            ApprowTransportError: the provider's keys (or, with ``check_revoked``, the
+                token's status) could not be fetched.
+        """
         token = bearer_token(authorization)
         return self._principal(self.verifier.verify(token), token)
 
     def is_allowed(self, principal: Principal, resource: str, action: str, namespace: Optional[str] = None) -> bool:
+        """Whether the principal may perform an action on a resource.
+
+        Answered from the token's ``permissions`` claim when it has one, else by the
+        management API (``acl.is_allowed``), cached ``cache_ttl`` seconds.
+
+        Args:
+            principal: the authenticated user.
+            resource: the resource's code (``order:*`` style patterns match in claims).
+            action: the action, e.g. ``order:read``.
+            namespace: the permission group's code; default the pool's default one.
+
+        Returns:
+            ``True`` when it is allowed.
+
+        Raises:
+            ApprowWrongArgumentException: the settings lack ``user_pool_id`` / ``secret``
+                and the token carries no permissions.
+            ApprowException: the management API refused the question (e.g. 3003 unknown
+                namespace) or could not be reached (an ``ApprowTransportError``).
+        """
         found = claims_allow(principal, resource, action, namespace)
         if found is not None:
             return found
@@ -195,6 +294,25 @@ class Guard(_GuardBase):
         return bool(cached)
 
     def has_role(self, principal: Principal, code: str, namespace: Optional[str] = None) -> bool:
+        """Whether the principal has a role.
+
+        Answered from the token's ``roles`` claim when it has one, else by the management
+        API (``users.list_roles``), cached ``cache_ttl`` seconds.
+
+        Args:
+            principal: the authenticated user.
+            code: the role's code.
+            namespace: the permission group's code; default all.
+
+        Returns:
+            ``True`` when the principal has it.
+
+        Raises:
+            ApprowWrongArgumentException: the settings lack ``user_pool_id`` / ``secret``
+                and the token carries no roles.
+            ApprowException: the management API refused the question or could not be
+                reached.
+        """
         if principal.roles is not None:
             return code in principal.roles
         key = (principal.user_id, "roles", namespace)
@@ -207,19 +325,46 @@ class Guard(_GuardBase):
 
     def require_permission(self, principal: Principal, resource: str, action: str,
                            namespace: Optional[str] = None) -> None:
-        """``PermissionDeniedError`` unless the principal may perform ``action`` on ``resource``."""
+        """Refuse a principal that may not perform an action on a resource.
+
+        Args:
+            principal, resource, action, namespace: as in :meth:`is_allowed`.
+
+        Raises:
+            PermissionDeniedError: it is not allowed (1001; :func:`error_response` makes it
+                a 403).
+            ApprowException: as :meth:`is_allowed`.
+        """
         if not self.is_allowed(principal, resource, action, namespace):
             raise denied("needs permission %r on %r" % (action, resource))
 
     def require_role(self, principal: Principal, code: str, namespace: Optional[str] = None) -> None:
-        """``PermissionDeniedError`` unless the principal has the role ``code``."""
+        """Refuse a principal that lacks a role.
+
+        Args:
+            principal, code, namespace: as in :meth:`has_role`.
+
+        Raises:
+            PermissionDeniedError: the principal lacks it (1001; a 403).
+            ApprowException: as :meth:`has_role`.
+        """
         if not self.has_role(principal, code, namespace):
             raise denied("needs the role %r" % code)
 
 
 class AsyncGuard(_GuardBase):
     """:class:`Guard` for coroutines: the same methods, awaited (``authenticate``,
-    ``is_allowed``, ``has_role``, ``require_permission``, ``require_role``)."""
+    ``is_allowed``, ``has_role``, ``require_permission``, ``require_role``).
+
+    Args:
+        settings: where the service is and what to accept.
+        cache: a cache to share (default: one made from the settings).
+        verifier: an ``AsyncTokenVerifier`` to share (default: one made from the settings).
+
+    Raises:
+        ApprowWrongArgumentException: ``settings`` is not an ``ApprowSettings``, or the
+            verifier refuses them.
+    """
 
     def __init__(self, settings: ApprowSettings, cache: Optional[TTLCache] = None,
                  verifier: Optional[AsyncTokenVerifier] = None) -> None:
@@ -237,22 +382,60 @@ class AsyncGuard(_GuardBase):
         return self._management
 
     def authentication(self, token: Optional[str] = None) -> Any:
-        """A new ``AsyncAuthenticationClient`` (one per request: clients are cheap)."""
+        """A new end-user client for coroutines (one per request: clients are cheap).
+
+        Args:
+            token: a user's token for the client to act with (e.g. the principal's).
+
+        Returns:
+            An ``AsyncAuthenticationClient``.
+
+        Raises:
+            ApprowWrongArgumentException: the settings make no valid client options.
+        """
         from approw.v2.authentication import AsyncAuthenticationClient
 
         return AsyncAuthenticationClient(self.settings.authentication_options(token))
 
     def close(self) -> None:
-        """Drop the management client and the cached answers (the application stops)."""
+        """Drop the management client and the cached answers (the application stops).
+
+        Raises:
+            ApprowException: never.
+        """
         self._management = None
         self.cache.clear()
 
     async def authenticate(self, authorization: Optional[str]) -> Principal:
+        """The principal of an ``Authorization`` header, as :meth:`Guard.authenticate`.
+
+        Args:
+            authorization: the header's value (``None`` when the request has none).
+
+        Returns:
+            The :class:`Principal` of the token.
+
+        Raises:
+            ApprowTokenError: no bearer token (2020), or the token is refused (2206, 2207).
+            ApprowTransportError: the provider's keys could not be fetched.
+        """
         token = bearer_token(authorization)
         return self._principal(await self.verifier.verify(token), token)
 
     async def is_allowed(self, principal: Principal, resource: str, action: str,
                          namespace: Optional[str] = None) -> bool:
+        """Whether the principal may perform an action on a resource, as
+        :meth:`Guard.is_allowed`.
+
+        Args:
+            principal, resource, action, namespace: as in :meth:`Guard.is_allowed`.
+
+        Returns:
+            ``True`` when it is allowed.
+
+        Raises:
+            ApprowException: as :meth:`Guard.is_allowed`.
+        """
         found = claims_allow(principal, resource, action, namespace)
         if found is not None:
             return found
@@ -264,6 +447,17 @@ class AsyncGuard(_GuardBase):
         return bool(cached)
 
     async def has_role(self, principal: Principal, code: str, namespace: Optional[str] = None) -> bool:
+        """Whether the principal has a role, as :meth:`Guard.has_role`.
+
+        Args:
+            principal, code, namespace: as in :meth:`Guard.has_role`.
+
+        Returns:
+            ``True`` when the principal has it.
+
+        Raises:
+            ApprowException: as :meth:`Guard.has_role`.
+        """
         if principal.roles is not None:
             return code in principal.roles
         key = (principal.user_id, "roles", namespace)
@@ -276,10 +470,28 @@ class AsyncGuard(_GuardBase):
 
     async def require_permission(self, principal: Principal, resource: str, action: str,
                                  namespace: Optional[str] = None) -> None:
+        """Refuse a principal that may not perform an action on a resource.
+
+        Args:
+            principal, resource, action, namespace: as in :meth:`Guard.is_allowed`.
+
+        Raises:
+            PermissionDeniedError: it is not allowed (1001; a 403).
+            ApprowException: as :meth:`Guard.is_allowed`.
+        """
         if not await self.is_allowed(principal, resource, action, namespace):
             raise denied("needs permission %r on %r" % (action, resource))
 
     async def require_role(self, principal: Principal, code: str, namespace: Optional[str] = None) -> None:
+        """Refuse a principal that lacks a role.
+
+        Args:
+            principal, code, namespace: as in :meth:`Guard.has_role`.
+
+        Raises:
+            PermissionDeniedError: the principal lacks it (1001; a 403).
+            ApprowException: as :meth:`Guard.has_role`.
+        """
         if not await self.has_role(principal, code, namespace):
             raise denied("needs the role %r" % code)
 
@@ -302,8 +514,24 @@ def _retry_after(error: BaseException) -> Optional[str]:
 
 
 def error_response(error: ApprowException, realm: str = "approw") -> HttpAnswer:
-    """``(status, headers, body)`` for an SDK error (see the module docstring); the body is
-    ``{"error": ..., "error_description": ..., "code": <service code>}``."""
+    """The HTTP answer for an SDK error (RFC 6750 for token and permission errors).
+
+    401 for a missing or refused token (``TokenInvalidError``), 403 for a denied permission
+    (``PermissionDeniedError``), 503 with the service's ``Retry-After`` when the service
+    cannot be reached or rate-limits (``ApprowTransportError``, ``RateLimitedError``), 409
+    for an existing user (``UserExistsError``), 400 otherwise.
+
+    Args:
+        error: the exception.
+        realm: the realm named in ``WWW-Authenticate``.
+
+    Returns:
+        ``(status, headers, body)``, the body being
+        ``{"error": ..., "error_description": ..., "code": <service code>}``.
+
+    Raises:
+        ApprowException: never; every error gets an answer.
+    """
     description = str(error.message if error.message is not None else error)
     code: Union[int, str, None] = error.code if isinstance(error.code, (int, str)) else None
     challenge = "Bearer realm=%s" % _quoted(realm)

@@ -14,18 +14,29 @@ __all__ = ["ApprowSettings"]
 
 @dataclass(frozen=True)
 class ApprowSettings:
-    """Where the service is and what to accept.
+    """Where the service is and what to accept (immutable; every field checked when built).
 
-    ``host``: the service (``https://YOUR_APP.approw.com``, or an emulator's URL);
-    ``app_id``: your application (the tokens' audience); ``user_pool_id`` and ``secret``: the
-    pool's management credentials, needed for permission and role checks that the token's
-    claims cannot answer (and for :attr:`Guard.management`); ``app_secret``: accept HS256 ID
-    tokens signed with it; ``enc_public_key``: the service's password-encryption key (for the
-    end-user clients' sign-up and sign-in); ``audience``: accepted audiences (default
-    ``app_id``); ``issuer``: default ``{host}/oidc``; ``check_revoked`` and ``revocation_ttl``:
-    ask the service whether a token was revoked (see ``TokenVerifier``); ``cache_ttl`` and
-    ``cache_size``: the permission cache (``cache_ttl=0`` asks every time); ``timeout`` (ms)
-    and ``ca_bundle``: the transport; ``realm``: named in ``WWW-Authenticate``."""
+    Args:
+        host: the service (``https://YOUR_APP.approw.com``, or an emulator's URL).
+        app_id: your application (the tokens' audience).
+        user_pool_id, secret: the pool's management credentials, needed for permission and
+            role checks that the token's claims cannot answer (and for
+            :attr:`~approw.integrations.core.Guard.management`).
+        app_secret: accept HS256 ID tokens signed with it.
+        enc_public_key: the service's password-encryption key (for the end-user clients'
+            sign-up and sign-in).
+        audience: accepted audiences (default ``[app_id]``).
+        issuer: the tokens' issuer (default ``{host}/oidc``).
+        check_revoked, revocation_ttl: ask the service whether a token was revoked, and
+            remember the answer that many seconds (see ``TokenVerifier``).
+        cache_ttl, cache_size: the permission cache (``cache_ttl=0`` asks every time).
+        timeout, ca_bundle: the transport (``timeout`` in milliseconds).
+        realm: named in ``WWW-Authenticate``.
+
+    Raises:
+        ApprowWrongArgumentException: a field has the wrong type or value (``host`` not a
+            URL, ``app_id`` empty, a negative time, ...).
+    """
 
     host: str
     app_id: str
@@ -67,8 +78,20 @@ class ApprowSettings:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> "ApprowSettings":
-        """Settings from a mapping with these field names in upper case (``HOST``, ``APP_ID``,
-        ...; Flask's ``app.config["APPROW"]``, Django's ``settings.APPROW``)."""
+        """Settings from a mapping with the field names in upper case.
+
+        Args:
+            values: ``{"HOST": ..., "APP_ID": ..., ...}`` (Flask's ``app.config["APPROW"]``,
+                Django's ``settings.APPROW``); text values of numeric and boolean fields are
+                converted.
+
+        Returns:
+            The settings.
+
+        Raises:
+            ApprowWrongArgumentException: an unknown key, ``HOST`` or ``APP_ID`` missing, or
+                a value that is invalid for its field.
+        """
         known = {name.upper(): name for name in cls.__dataclass_fields__}
         unknown = sorted(set(values) - set(known))
         if unknown:
@@ -82,22 +105,50 @@ class ApprowSettings:
     @classmethod
     def from_env(cls, prefix: str = "APPROW_", environ: Optional[Mapping[str, str]] = None) -> "ApprowSettings":
         """Settings from environment variables: ``APPROW_HOST``, ``APPROW_APP_ID``,
-        ``APPROW_USER_POOL_ID``, ``APPROW_SECRET``, ... (numbers and ``true``/``false`` are
-        converted)."""
+        ``APPROW_USER_POOL_ID``, ``APPROW_SECRET``, ...
+
+        Args:
+            prefix: the variables' common prefix.
+            environ: the variables (default ``os.environ``); numbers and ``true``/``false``
+                are converted.
+
+        Returns:
+            The settings.
+
+        Raises:
+            ApprowWrongArgumentException: as :meth:`from_mapping` (e.g. an unknown
+                ``APPROW_`` variable).
+        """
         import os
 
         source = os.environ if environ is None else environ
         return cls.from_mapping({k[len(prefix):]: v for k, v in source.items() if k.startswith(prefix)})
 
     def authentication_options(self, token: Optional[str] = None) -> AuthenticationClientOptions:
-        """Options of an end-user client for this application (``token``: a user's token)."""
+        """Options of an end-user client for this application.
+
+        Args:
+            token: a user's token for the client to act with.
+
+        Returns:
+            An :class:`~approw.v2.authentication.AuthenticationClientOptions`.
+
+        Raises:
+            ApprowWrongArgumentException: the options refuse a setting.
+        """
         return AuthenticationClientOptions(app_id=self.app_id, host=self.host, token=token,
                                            enc_public_key=self.enc_public_key, timeout=self.timeout,
                                            ca_bundle=self.ca_bundle)
 
     def management_options(self) -> ManagementClientOptions:
-        """Options of the management client (``ApprowWrongArgumentException`` without
-        ``user_pool_id`` and ``secret``)."""
+        """Options of the management client of the settings' pool.
+
+        Returns:
+            A :class:`~approw.v2.management.ManagementClientOptions`.
+
+        Raises:
+            ApprowWrongArgumentException: ``user_pool_id`` or ``secret`` is not set.
+        """
         if not self.user_pool_id or not self.secret:
             raise ApprowWrongArgumentException(
                 "this needs the pool's management credentials: set user_pool_id and secret in the Approw settings")
@@ -106,6 +157,15 @@ class ApprowSettings:
                                        ca_bundle=self.ca_bundle)
 
     def verifier_arguments(self) -> Dict[str, Any]:
+        """The keyword arguments of the token verifier these settings make.
+
+        Returns:
+            ``{issuer, audience, secret, check_revoked, revocation_ttl, host, timeout,
+            ca_bundle}`` for ``TokenVerifier(**...)`` or ``AsyncTokenVerifier(**...)``.
+
+        Raises:
+            ApprowException: never; the settings were checked when built.
+        """
         return {"issuer": self.issuer or self.host.rstrip("/") + "/oidc",
                 "audience": list(self.audience or [self.app_id]), "secret": self.app_secret,
                 "check_revoked": self.check_revoked, "revocation_ttl": self.revocation_ttl,
