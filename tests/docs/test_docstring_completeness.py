@@ -43,25 +43,6 @@ SECTION = re.compile(r"^(Args|Arguments|Returns|Yields|Raises|Example|Examples|N
 ENTRY = re.compile(r"^\s*(\*{0,2}\w+(?:\s*,\s*\*{0,2}\w+)*)\s*(?:\([^)]*\))?\s*:(?:\s|$)")
 
 
-def _django_ready() -> None:
-    """The Django modules read settings at import: give them minimal ones."""
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(APPROW={"app_id": "a", "user_pool_id": "p", "host": "http://127.0.0.1:1"},
-                           INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth",
-                                           "rest_framework"])
-        import django
-
-        django.setup()
-
-
-def _import(name: str) -> Any:
-    if name.startswith("approw.integrations.d"):
-        _django_ready()
-    return importlib.import_module(name)
-
-
 def _areas(cls: type) -> List[type]:
     return [value for name, value in type_hints(cls).items()
             if not name.startswith("_") and name not in SKIP_ATTRIBUTES and isinstance(value, type)
@@ -91,7 +72,7 @@ def documented() -> Dict[str, Any]:
         module_name, _, name = spec.partition(":")
         add(getattr(importlib.import_module(module_name), name))
     for module_name in MODULES:
-        module = _import(module_name)
+        module = importlib.import_module(module_name)   # (no framework is configured)
         for name in module.__all__:
             value = getattr(module, name)
             if isinstance(value, type) or inspect.isfunction(value):
