@@ -89,6 +89,20 @@ class _Check(BasePermission):  # type: ignore[misc]
     rule: Callable[[Principal], None]
 
     def has_permission(self, request: Any, view: Any) -> bool:
+        """Whether the request's user passes the rule (DRF's permission hook).
+
+        Args:
+            request: the DRF request.
+            view: the view (unused).
+
+        Returns:
+            ``True`` when the rule passes.
+
+        Raises:
+            rest_framework.exceptions.NotAuthenticated: the request has no authenticated
+                principal (401).
+            ApprowAPIError: the rule refused (403) or the service could not answer (503).
+        """
         user = request.user
         if not isinstance(user, Principal):
             raise exceptions.NotAuthenticated()
