@@ -54,6 +54,8 @@ RENAMES: Dict[str, str] = {
 _ASYNC_NAME = re.compile(r"\bAsync(?=[A-Z])")
 _AWAIT_WORD = re.compile(r"\bawait ")
 _ASYNC_WITH = re.compile(r"\basync with ")
+#: ``async for x in ...`` in a docstring's code sample (not the words ``async for`` in prose).
+_ASYNC_FOR = re.compile(r"\basync for (?=\w+ in\b)")
 _ACLOSE = re.compile(r"\baclose\(")
 
 
@@ -72,7 +74,7 @@ def _rename(name: str) -> str:
 
 
 def _text(text: str) -> str:
-    text = _ACLOSE.sub("close(", _ASYNC_WITH.sub("with ", text))
+    text = _ACLOSE.sub("close(", _ASYNC_FOR.sub("for ", _ASYNC_WITH.sub("with ", text)))
     return _AWAIT_WORD.sub("", _ASYNC_NAME.sub("", text))
 
 

@@ -11,7 +11,8 @@ claims), and turn the SDK's errors into HTTP answers (RFC 6750).
 
 Each module imports its framework, which is an optional extra (``pip install
 'approw-py-sdk[fastapi]'``, ``[flask]``, ``[django]``, ``[drf]``); the SDK itself never imports
-this package.  The framework-neutral parts are :mod:`.core` (settings, the principal, the
-guards, the error mapping) and :mod:`.cache` (the permission cache).
+this package.  The framework-neutral parts are :mod:`.config` (the settings),
+:mod:`.core` (the principal, the guards, the error mapping) and :mod:`.cache` (the
+permission cache).
 """
 __all__ = ["core", "cache"]

@@ -27,7 +27,18 @@ MISSING: Any = object()
 
 
 class TTLCache:
-    """``ttl`` seconds per entry (0 turns the cache off), at most ``maxsize`` entries."""
+    """A thread-safe cache of answers keyed by ``(user_id, ...)`` tuples, each fresh for
+    ``ttl`` seconds, least recently used dropped first; ``hits`` and ``misses`` count the
+    lookups.
+
+    Args:
+        ttl: seconds per entry (0 turns the cache off).
+        maxsize: at most this many entries.
+        clock: the time source (``time.monotonic``; tests pass their own).
+
+    Raises:
+        ApprowWrongArgumentException: ``ttl`` is negative or ``maxsize`` below 1.
+    """
 
     def __init__(self, ttl: float = 30.0, maxsize: int = 10000,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -51,7 +62,17 @@ class TTLCache:
         return "TTLCache(ttl=%g, maxsize=%d, size=%d)" % (self.ttl, self.maxsize, len(self._entries))
 
     def get(self, key: Tuple[Hashable, ...]) -> Any:
-        """The value stored under ``key`` if still fresh, else :data:`MISSING`."""
+        """The value stored under a key, if still fresh.
+
+        Args:
+            key: ``(user_id, ...)``.
+
+        Returns:
+            The value, or :data:`MISSING` when the cache holds none (or it has expired).
+
+        Raises:
+            ApprowException: never.
+        """
         with self._lock:
             found = self._entries.get(key)
             if found is not None and found[0] > self._clock():
@@ -64,7 +85,16 @@ class TTLCache:
             return MISSING
 
     def set(self, key: Tuple[Hashable, ...], value: Any) -> None:
-        """Store ``value`` under ``key`` for ``ttl`` seconds (nothing when ``ttl`` is 0)."""
+        """Store a value for ``ttl`` seconds (nothing when ``ttl`` is 0).
+
+        Args:
+            key: ``(user_id, ...)``: the first item is the user, whom :meth:`invalidate`
+                names.
+            value: the answer to keep.
+
+        Raises:
+            ApprowException: never.
+        """
         if not self.ttl:
             return
         with self._lock:
@@ -74,7 +104,17 @@ class TTLCache:
                 self._entries.popitem(last=False)
 
     def invalidate(self, user_id: Optional[str] = None) -> int:
-        """Forget the entries of ``user_id`` (all entries when ``None``); how many went."""
+        """Forget the entries of one user, or all.
+
+        Args:
+            user_id: the user; ``None``: every entry.
+
+        Returns:
+            How many entries went.
+
+        Raises:
+            ApprowException: never.
+        """
         with self._lock:
             if user_id is None:
                 count = len(self._entries)
@@ -86,7 +126,11 @@ class TTLCache:
             return len(gone)
 
     def clear(self) -> None:
-        """Forget every entry."""
+        """Forget every entry.
+
+        Raises:
+            ApprowException: never.
+        """
         self.invalidate(None)
 
 
@@ -94,6 +138,16 @@ _caches: "weakref.WeakSet[TTLCache]" = weakref.WeakSet()
 
 
 def invalidate(user_id: Optional[str] = None) -> int:
-    """Forget the entries of ``user_id`` (of everyone when ``None``) in every cache of the
-    process; how many went."""
+    """Forget the entries of a user in every cache of the process (e.g. after changing the
+    user's roles in another part of the application).
+
+    Args:
+        user_id: the user; ``None``: everyone.
+
+    Returns:
+        How many entries went.
+
+    Raises:
+        ApprowException: never.
+    """
     return sum(cache.invalidate(user_id) for cache in list(_caches))

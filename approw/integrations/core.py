@@ -18,16 +18,16 @@ same three things:
 """
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
-from approw.v2.authentication import (AsyncTokenVerifier, AuthenticationClient,
-                                      AuthenticationClientOptions, TokenVerifier)
+from approw.v2.authentication import AsyncTokenVerifier, AuthenticationClient, TokenVerifier
 from approw.v2.exceptions import (ApprowException, ApprowTokenError, ApprowTransportError,
                                   ApprowWrongArgumentException, PermissionDeniedError,
                                   RateLimitedError, TokenInvalidError, UserExistsError)
-from approw.v2.management import ManagementClient, ManagementClientOptions
+from approw.v2.management import ManagementClient
 
 from .cache import MISSING, TTLCache
+from .config import ApprowSettings
 
 __all__ = ["ApprowSettings", "Principal", "Guard", "AsyncGuard", "error_response", "bearer_token",
            "HttpAnswer"]
@@ -36,106 +36,6 @@ __all__ = ["ApprowSettings", "Principal", "Guard", "AsyncGuard", "error_response
 HttpAnswer = Tuple[int, Dict[str, str], Dict[str, Any]]
 _NOT_LOGGED_IN = 2020
 _NO_PERMISSION = 1001
-
-
-@dataclass(frozen=True)
-class ApprowSettings:
-    """Where the service is and what to accept.
-
-    ``host``: the service (``https://YOUR_APP.approw.com``, or an emulator's URL);
-    ``app_id``: your application (the tokens' audience); ``user_pool_id`` and ``secret``: the
-    pool's management credentials, needed for permission and role checks that the token's
-    claims cannot answer (and for :attr:`Guard.management`); ``app_secret``: accept HS256 ID
-    tokens signed with it; ``enc_public_key``: the service's password-encryption key (for the
-    end-user clients' sign-up and sign-in); ``audience``: accepted audiences (default
-    ``app_id``); ``issuer``: default ``{host}/oidc``; ``check_revoked`` and ``revocation_ttl``:
-    ask the service whether a token was revoked (see ``TokenVerifier``); ``cache_ttl`` and
-    ``cache_size``: the permission cache (``cache_ttl=0`` asks every time); ``timeout`` (ms)
-    and ``ca_bundle``: the transport; ``realm``: named in ``WWW-Authenticate``."""
-
-    host: str
-    app_id: str
-    user_pool_id: Optional[str] = None
-    secret: Optional[str] = field(default=None, repr=False)
-    app_secret: Optional[str] = field(default=None, repr=False)
-    enc_public_key: Optional[str] = field(default=None, repr=False)
-    audience: Optional[Sequence[str]] = None
-    issuer: Optional[str] = None
-    check_revoked: bool = False
-    revocation_ttl: float = 10.0
-    cache_ttl: float = 30.0
-    cache_size: int = 10000
-    timeout: int = 10000
-    ca_bundle: Optional[str] = None
-    realm: str = "approw"
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.host, str) or "://" not in self.host:
-            raise ApprowWrongArgumentException("host must be the service's URL, e.g. https://YOUR_APP.approw.com")
-        if not isinstance(self.app_id, str) or not self.app_id:
-            raise ApprowWrongArgumentException("app_id must be your application's id (a non-empty str)")
-        for name in ("user_pool_id", "secret", "app_secret", "enc_public_key", "issuer", "ca_bundle"):
-            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
-                raise ApprowWrongArgumentException("%s must be a str or None" % name)
-        if self.audience is not None and (isinstance(self.audience, str) or not all(
-                isinstance(a, str) and a for a in self.audience)):
-            raise ApprowWrongArgumentException("audience must be a list of application ids")
-        for name in ("revocation_ttl", "cache_ttl"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ApprowWrongArgumentException("%s must be a number of seconds >= 0" % name)
-        for name in ("cache_size", "timeout"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ApprowWrongArgumentException("%s must be an int >= 1" % name)
-        if not isinstance(self.realm, str) or not isinstance(self.check_revoked, bool):
-            raise ApprowWrongArgumentException("realm must be a str and check_revoked a bool")
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> "ApprowSettings":
-        """Settings from a mapping with these field names in upper case (``HOST``, ``APP_ID``,
-        ...; Flask's ``app.config["APPROW"]``, Django's ``settings.APPROW``)."""
-        known = {name.upper(): name for name in cls.__dataclass_fields__}
-        unknown = sorted(set(values) - set(known))
-        if unknown:
-            raise ApprowWrongArgumentException("unknown Approw settings: %s (known: %s)" % (
-                ", ".join(unknown), ", ".join(sorted(known))))
-        for required in ("HOST", "APP_ID"):
-            if not values.get(required):
-                raise ApprowWrongArgumentException("the Approw settings need %s" % required)
-        return cls(**{known[key]: _setting(known[key], value) for key, value in values.items()})
-
-    @classmethod
-    def from_env(cls, prefix: str = "APPROW_", environ: Optional[Mapping[str, str]] = None) -> "ApprowSettings":
-        """Settings from environment variables: ``APPROW_HOST``, ``APPROW_APP_ID``,
-        ``APPROW_USER_POOL_ID``, ``APPROW_SECRET``, ... (numbers and ``true``/``false`` are
-        converted)."""
-        import os
-
-        source = os.environ if environ is None else environ
-        return cls.from_mapping({k[len(prefix):]: v for k, v in source.items() if k.startswith(prefix)})
-
-    def authentication_options(self, token: Optional[str] = None) -> AuthenticationClientOptions:
-        """Options of an end-user client for this application (``token``: a user's token)."""
-        return AuthenticationClientOptions(app_id=self.app_id, host=self.host, token=token,
-                                           enc_public_key=self.enc_public_key, timeout=self.timeout,
-                                           ca_bundle=self.ca_bundle)
-
-    def management_options(self) -> ManagementClientOptions:
-        """Options of the management client (``ApprowWrongArgumentException`` without
-        ``user_pool_id`` and ``secret``)."""
-        if not self.user_pool_id or not self.secret:
-            raise ApprowWrongArgumentException(
-                "this needs the pool's management credentials: set user_pool_id and secret in the Approw settings")
-        return ManagementClientOptions(user_pool_id=self.user_pool_id, secret=self.secret, host=self.host,
-                                       enc_public_key=self.enc_public_key, timeout=self.timeout,
-                                       ca_bundle=self.ca_bundle)
-
-    def verifier_arguments(self) -> Dict[str, Any]:
-        return {"issuer": self.issuer or self.host.rstrip("/") + "/oidc",
-                "audience": list(self.audience or [self.app_id]), "secret": self.app_secret,
-                "check_revoked": self.check_revoked, "revocation_ttl": self.revocation_ttl,
-                "host": self.host, "timeout": self.timeout, "ca_bundle": self.ca_bundle}
 
 
 @dataclass(frozen=True)
@@ -161,6 +61,18 @@ class Principal:
 
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any], token: str) -> "Principal":
+        """The principal of a verified token's claims (the guards call it).
+
+        Args:
+            claims: the token's claims (the pool's ID tokens keep the user in ``data``).
+            token: the token itself.
+
+        Returns:
+            The principal; ``user_id`` is ``""`` when the claims name no user.
+
+        Raises:
+            ApprowException: never; claims of unexpected types are left out.
+        """
         found = claims.get("data")
         data: Mapping[str, Any] = found if isinstance(found, dict) else {}
         aud = claims.get("aud")
@@ -187,29 +99,18 @@ class Principal:
     is_anonymous = False
 
     def has_scope(self, scope: str) -> bool:
-        """Whether the token grants ``scope``."""
+        """Whether the token grants a scope.
+
+        Args:
+            scope: the scope, e.g. ``read:orders``.
+
+        Returns:
+            ``True`` when it is among the principal's ``scopes``.
+
+        Raises:
+            ApprowException: never.
+        """
         return scope in self.scopes
-
-
-_NUMBERS = {"revocation_ttl": float, "cache_ttl": float, "cache_size": int, "timeout": int}
-
-
-def _setting(name: str, value: Any) -> Any:
-    """A setting given as text (environment variables) converted to its field's type."""
-    if not isinstance(value, str):
-        return value
-    if name == "check_revoked":
-        if value.strip().lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off", ""):
-            raise ApprowWrongArgumentException("check_revoked must be true or false, not %r" % value)
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    if name == "audience":
-        return [a for a in value.replace(",", " ").split() if a]
-    if name in _NUMBERS:
-        try:
-            return _NUMBERS[name](value)
-        except ValueError:
-            raise ApprowWrongArgumentException("%s must be a number, not %r" % (name, value)) from None
-    return value or None if name not in ("host", "app_id", "realm") else value
 
 
 def _text(value: Any) -> Optional[str]:
@@ -246,8 +147,18 @@ def claims_allow(principal: Principal, resource: str, action: str, namespace: Op
 
 
 def bearer_token(authorization: Optional[str]) -> str:
-    """The token of an ``Authorization: Bearer <token>`` header; ``ApprowTokenError``
-    (``reason`` ``missing``) when there is none."""
+    """The token of an ``Authorization: Bearer <token>`` header.
+
+    Args:
+        authorization: the header's value (``None`` when the request has none).
+
+    Returns:
+        The token.
+
+    Raises:
+        ApprowTokenError: no header, another scheme, or no token (code 2020, ``reason``
+            ``missing``).
+    """
     scheme, _, token = (authorization or "").strip().partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
@@ -268,8 +179,18 @@ class _GuardBase:
         self.cache = cache if cache is not None else TTLCache(settings.cache_ttl, settings.cache_size)
 
     def invalidate(self, user_id: Optional[str] = None) -> int:
-        """Forget the cached permission and role answers of ``user_id`` (of everyone when
-        ``None``): call it after changing a user's roles, groups or policies."""
+        """Forget cached permission and role answers: call it after changing a user's roles,
+        groups or policies.
+
+        Args:
+            user_id: the user whose answers to forget; ``None``: everyone's.
+
+        Returns:
+            How many answers were forgotten.
+
+        Raises:
+            ApprowException: never.
+        """
         return self.cache.invalidate(user_id)
 
     def _principal(self, claims: Mapping[str, Any], token: str) -> Principal:
@@ -280,7 +201,21 @@ class _GuardBase:
 
 
 class Guard(_GuardBase):
-    """Authenticate requests and check permissions from threads (see the module docstring)."""
+    """Authenticate requests and check permissions from threads (see the module docstring).
+
+    ``management``: the ``ManagementClient`` of the settings' pool; ``cache``: the permission
+    and role answers.
+
+    Args:
+        settings: where the service is and what to accept.
+        cache: a cache to share (default: one of ``settings.cache_ttl`` and
+            ``settings.cache_size``).
+        verifier: a token verifier to share (default: one made from the settings).
+
+    Raises:
+        ApprowWrongArgumentException: ``settings`` is not an ``ApprowSettings``, or the
+            verifier refuses them.
+    """
 
     def __init__(self, settings: ApprowSettings, cache: Optional[TTLCache] = None,
                  verifier: Optional[TokenVerifier] = None) -> None:
@@ -296,15 +231,58 @@ class Guard(_GuardBase):
         return self._management
 
     def authentication(self, token: Optional[str] = None) -> AuthenticationClient:
-        """A new end-user client (one per request: clients are cheap)."""
+        """A new end-user client (one per request: clients are cheap).
+
+        Args:
+            token: a user's token for the client to act with (e.g. the principal's).
+
+        Returns:
+            An :class:`~approw.v2.authentication.AuthenticationClient`.
+
+        Raises:
+            ApprowWrongArgumentException: the settings make no valid client options.
+        """
         return AuthenticationClient(self.settings.authentication_options(token))
 
     def authenticate(self, authorization: Optional[str]) -> Principal:
-        """The principal of an ``Authorization`` header (see the module docstring)."""
+        """The principal of an ``Authorization`` header, its bearer token verified locally.
+
+        Args:
+            authorization: the header's value (``None`` when the request has none).
+
+        Returns:
+            The :class:`Principal` of the token.
+
+        Raises:
+            ApprowTokenError: no bearer token (2020, ``reason`` ``missing``), or the token
+                is refused (2206 expired, 2207 otherwise).
+            ApprowTransportError: the provider's keys (or, with ``check_revoked``, the
+                token's status) could not be fetched.
+        """
         token = bearer_token(authorization)
         return self._principal(self.verifier.verify(token), token)
 
     def is_allowed(self, principal: Principal, resource: str, action: str, namespace: Optional[str] = None) -> bool:
+        """Whether the principal may perform an action on a resource.
+
+        Answered from the token's ``permissions`` claim when it has one, else by the
+        management API (``acl.is_allowed``), cached ``cache_ttl`` seconds.
+
+        Args:
+            principal: the authenticated user.
+            resource: the resource's code (``order:*`` style patterns match in claims).
+            action: the action, e.g. ``order:read``.
+            namespace: the permission group's code; default the pool's default one.
+
+        Returns:
+            ``True`` when it is allowed.
+
+        Raises:
+            ApprowWrongArgumentException: the settings lack ``user_pool_id`` / ``secret``
+                and the token carries no permissions.
+            ApprowException: the management API refused the question (e.g. 3003 unknown
+                namespace) or could not be reached (an ``ApprowTransportError``).
+        """
         found = claims_allow(principal, resource, action, namespace)
         if found is not None:
             return found
@@ -316,6 +294,25 @@ class Guard(_GuardBase):
         return bool(cached)
 
     def has_role(self, principal: Principal, code: str, namespace: Optional[str] = None) -> bool:
+        """Whether the principal has a role.
+
+        Answered from the token's ``roles`` claim when it has one, else by the management
+        API (``users.list_roles``), cached ``cache_ttl`` seconds.
+
+        Args:
+            principal: the authenticated user.
+            code: the role's code.
+            namespace: the permission group's code; default all.
+
+        Returns:
+            ``True`` when the principal has it.
+
+        Raises:
+            ApprowWrongArgumentException: the settings lack ``user_pool_id`` / ``secret``
+                and the token carries no roles.
+            ApprowException: the management API refused the question or could not be
+                reached.
+        """
         if principal.roles is not None:
             return code in principal.roles
         key = (principal.user_id, "roles", namespace)
@@ -328,19 +325,46 @@ class Guard(_GuardBase):
 
     def require_permission(self, principal: Principal, resource: str, action: str,
                            namespace: Optional[str] = None) -> None:
-        """``PermissionDeniedError`` unless the principal may perform ``action`` on ``resource``."""
+        """Refuse a principal that may not perform an action on a resource.
+
+        Args:
+            principal, resource, action, namespace: as in :meth:`is_allowed`.
+
+        Raises:
+            PermissionDeniedError: it is not allowed (1001; :func:`error_response` makes it
+                a 403).
+            ApprowException: as :meth:`is_allowed`.
+        """
         if not self.is_allowed(principal, resource, action, namespace):
             raise denied("needs permission %r on %r" % (action, resource))
 
     def require_role(self, principal: Principal, code: str, namespace: Optional[str] = None) -> None:
-        """``PermissionDeniedError`` unless the principal has the role ``code``."""
+        """Refuse a principal that lacks a role.
+
+        Args:
+            principal, code, namespace: as in :meth:`has_role`.
+
+        Raises:
+            PermissionDeniedError: the principal lacks it (1001; a 403).
+            ApprowException: as :meth:`has_role`.
+        """
         if not self.has_role(principal, code, namespace):
             raise denied("needs the role %r" % code)
 
 
 class AsyncGuard(_GuardBase):
     """:class:`Guard` for coroutines: the same methods, awaited (``authenticate``,
-    ``is_allowed``, ``has_role``, ``require_permission``, ``require_role``)."""
+    ``is_allowed``, ``has_role``, ``require_permission``, ``require_role``).
+
+    Args:
+        settings: where the service is and what to accept.
+        cache: a cache to share (default: one made from the settings).
+        verifier: an ``AsyncTokenVerifier`` to share (default: one made from the settings).
+
+    Raises:
+        ApprowWrongArgumentException: ``settings`` is not an ``ApprowSettings``, or the
+            verifier refuses them.
+    """
 
     def __init__(self, settings: ApprowSettings, cache: Optional[TTLCache] = None,
                  verifier: Optional[AsyncTokenVerifier] = None) -> None:
@@ -358,22 +382,60 @@ class AsyncGuard(_GuardBase):
         return self._management
 
     def authentication(self, token: Optional[str] = None) -> Any:
-        """A new ``AsyncAuthenticationClient`` (one per request: clients are cheap)."""
+        """A new end-user client for coroutines (one per request: clients are cheap).
+
+        Args:
+            token: a user's token for the client to act with (e.g. the principal's).
+
+        Returns:
+            An ``AsyncAuthenticationClient``.
+
+        Raises:
+            ApprowWrongArgumentException: the settings make no valid client options.
+        """
         from approw.v2.authentication import AsyncAuthenticationClient
 
         return AsyncAuthenticationClient(self.settings.authentication_options(token))
 
     def close(self) -> None:
-        """Drop the management client and the cached answers (the application stops)."""
+        """Drop the management client and the cached answers (the application stops).
+
+        Raises:
+            ApprowException: never.
+        """
         self._management = None
         self.cache.clear()
 
     async def authenticate(self, authorization: Optional[str]) -> Principal:
+        """The principal of an ``Authorization`` header, as :meth:`Guard.authenticate`.
+
+        Args:
+            authorization: the header's value (``None`` when the request has none).
+
+        Returns:
+            The :class:`Principal` of the token.
+
+        Raises:
+            ApprowTokenError: no bearer token (2020), or the token is refused (2206, 2207).
+            ApprowTransportError: the provider's keys could not be fetched.
+        """
         token = bearer_token(authorization)
         return self._principal(await self.verifier.verify(token), token)
 
     async def is_allowed(self, principal: Principal, resource: str, action: str,
                          namespace: Optional[str] = None) -> bool:
+        """Whether the principal may perform an action on a resource, as
+        :meth:`Guard.is_allowed`.
+
+        Args:
+            principal, resource, action, namespace: as in :meth:`Guard.is_allowed`.
+
+        Returns:
+            ``True`` when it is allowed.
+
+        Raises:
+            ApprowException: as :meth:`Guard.is_allowed`.
+        """
         found = claims_allow(principal, resource, action, namespace)
         if found is not None:
             return found
@@ -385,6 +447,17 @@ class AsyncGuard(_GuardBase):
         return bool(cached)
 
     async def has_role(self, principal: Principal, code: str, namespace: Optional[str] = None) -> bool:
+        """Whether the principal has a role, as :meth:`Guard.has_role`.
+
+        Args:
+            principal, code, namespace: as in :meth:`Guard.has_role`.
+
+        Returns:
+            ``True`` when the principal has it.
+
+        Raises:
+            ApprowException: as :meth:`Guard.has_role`.
+        """
         if principal.roles is not None:
             return code in principal.roles
         key = (principal.user_id, "roles", namespace)
@@ -397,10 +470,28 @@ class AsyncGuard(_GuardBase):
 
     async def require_permission(self, principal: Principal, resource: str, action: str,
                                  namespace: Optional[str] = None) -> None:
+        """Refuse a principal that may not perform an action on a resource.
+
+        Args:
+            principal, resource, action, namespace: as in :meth:`Guard.is_allowed`.
+
+        Raises:
+            PermissionDeniedError: it is not allowed (1001; a 403).
+            ApprowException: as :meth:`Guard.is_allowed`.
+        """
         if not await self.is_allowed(principal, resource, action, namespace):
             raise denied("needs permission %r on %r" % (action, resource))
 
     async def require_role(self, principal: Principal, code: str, namespace: Optional[str] = None) -> None:
+        """Refuse a principal that lacks a role.
+
+        Args:
+            principal, code, namespace: as in :meth:`Guard.has_role`.
+
+        Raises:
+            PermissionDeniedError: the principal lacks it (1001; a 403).
+            ApprowException: as :meth:`Guard.has_role`.
+        """
         if not await self.has_role(principal, code, namespace):
             raise denied("needs the role %r" % code)
 
@@ -423,8 +514,24 @@ def _retry_after(error: BaseException) -> Optional[str]:
 
 
 def error_response(error: ApprowException, realm: str = "approw") -> HttpAnswer:
-    """``(status, headers, body)`` for an SDK error (see the module docstring); the body is
-    ``{"error": ..., "error_description": ..., "code": <service code>}``."""
+    """The HTTP answer for an SDK error (RFC 6750 for token and permission errors).
+
+    401 for a missing or refused token (``TokenInvalidError``), 403 for a denied permission
+    (``PermissionDeniedError``), 503 with the service's ``Retry-After`` when the service
+    cannot be reached or rate-limits (``ApprowTransportError``, ``RateLimitedError``), 409
+    for an existing user (``UserExistsError``), 400 otherwise.
+
+    Args:
+        error: the exception.
+        realm: the realm named in ``WWW-Authenticate``.
+
+    Returns:
+        ``(status, headers, body)``, the body being
+        ``{"error": ..., "error_description": ..., "code": <service code>}``.
+
+    Raises:
+        ApprowException: never; every error gets an answer.
+    """
     description = str(error.message if error.message is not None else error)
     code: Union[int, str, None] = error.code if isinstance(error.code, (int, str)) else None
     challenge = "Bearer realm=%s" % _quoted(realm)

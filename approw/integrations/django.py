@@ -45,10 +45,19 @@ _lock = threading.Lock()
 
 
 def get_guard() -> Guard:
-    """The :class:`~approw.integrations.core.Guard` of ``settings.APPROW`` (one per process,
-    made again when the setting changes, e.g. under ``override_settings``):
+    """The guard of ``settings.APPROW``: one per process, made again when the setting
+    changes (e.g. under ``override_settings``).
+
     ``get_guard().invalidate(user_id)`` after changing a user's permissions,
-    ``get_guard().management`` for the ``ManagementClient``."""
+    ``get_guard().management`` for the ``ManagementClient``.
+
+    Returns:
+        The :class:`~approw.integrations.core.Guard`.
+
+    Raises:
+        ApprowWrongArgumentException: ``settings.APPROW`` is missing or not a dict, or
+            :meth:`~approw.integrations.config.ApprowSettings.from_mapping` refuses it.
+    """
     global _guard
     found = _guard
     if found is None:
@@ -73,7 +82,18 @@ setting_changed.connect(_reset)
 
 
 def error_json_response(error: ApprowException) -> HttpResponse:
-    """The HTTP answer for an SDK error (see :func:`~approw.integrations.core.error_response`)."""
+    """The HTTP answer for an SDK error.
+
+    Args:
+        error: the exception.
+
+    Returns:
+        A ``JsonResponse`` with the status, headers and body of
+        :func:`~approw.integrations.core.error_response`.
+
+    Raises:
+        ApprowException: never; every error gets an answer.
+    """
     guard = _guard
     status, headers, body = error_response(error, guard.settings.realm if guard else "approw")
     response = JsonResponse(body, status=status)
@@ -83,8 +103,20 @@ def error_json_response(error: ApprowException) -> HttpResponse:
 
 
 def principal(request: HttpRequest) -> Principal:
-    """The principal of the request's bearer token (verified once per request);
-    ``ApprowTokenError`` when the request has none or it is refused."""
+    """The principal of the request's bearer token (verified once per request).
+
+    Args:
+        request: the Django request.
+
+    Returns:
+        The :class:`~approw.integrations.core.Principal`.
+
+    Raises:
+        ApprowTokenError: the request has no bearer token (2020) or it is refused (2206,
+            2207).
+        ApprowWrongArgumentException: ``settings.APPROW`` is missing or invalid.
+        ApprowTransportError: the provider's keys could not be fetched.
+    """
     found = getattr(request, "approw_user", None)
     if isinstance(found, Principal):
         return found
@@ -113,6 +145,19 @@ class ApprowMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> Optional[HttpResponse]:
+        """Answer an SDK error a view raised (Django's middleware hook).
+
+        Args:
+            request: the Django request.
+            exception: what the view raised.
+
+        Returns:
+            :func:`error_json_response` of an ``ApprowException``; ``None`` for anything
+            else (Django handles it).
+
+        Raises:
+            ApprowException: never.
+        """
         if isinstance(exception, ApprowException):
             return error_json_response(exception)
         return None
@@ -132,15 +177,49 @@ def _guarded(check: Callable[[Guard, Principal], None]) -> Callable[[F], F]:
 
 
 def login_required(view: F) -> F:
-    """Let the view run only for a valid bearer token (``request.approw_user``)."""
+    """Let the view run only for a valid bearer token (``request.approw_user``).
+
+    Args:
+        view: the view function.
+
+    Returns:
+        The guarded view.  A refused request gets the answer of
+        :func:`error_json_response` (401, or 503 when the keys cannot be fetched).
+
+    Raises:
+        ApprowException: never to Django: refusals are answered, not raised.
+    """
     return _guarded(lambda guard, user: None)(view)
 
 
 def permission_required(resource: str, action: str, namespace: Optional[str] = None) -> Callable[[F], F]:
-    """Let the view run only when the user may perform ``action`` on ``resource``."""
+    """Let the view run only when the user may perform an action on a resource.
+
+    Args:
+        resource: the resource's code.
+        action: the action, e.g. ``books:read``.
+        namespace: the permission group's code; default the pool's default one.
+
+    Returns:
+        The decorator; a refused request gets 401, 403 (``insufficient_scope``) or 503.
+
+    Raises:
+        ApprowException: never to Django: refusals are answered, not raised.
+    """
     return _guarded(lambda guard, user: guard.require_permission(user, resource, action, namespace))
 
 
 def role_required(code: str, namespace: Optional[str] = None) -> Callable[[F], F]:
-    """Let the view run only when the user has the role ``code``."""
+    """Let the view run only when the user has a role.
+
+    Args:
+        code: the role's code.
+        namespace: the permission group's code; default all.
+
+    Returns:
+        The decorator; a refused request gets 401, 403 (``insufficient_scope``) or 503.
+
+    Raises:
+        ApprowException: never to Django: refusals are answered, not raised.
+    """
     return _guarded(lambda guard, user: guard.require_role(user, code, namespace))

@@ -40,9 +40,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Approw:
-    """The Flask extension: settings from ``settings`` or ``app.config["APPROW"]``; ``guard``
-    (:class:`~approw.integrations.core.Guard`: ``guard.invalidate(user_id)`` after changing a
-    user's permissions); ``management``: the ``ManagementClient``."""
+    """The Flask extension: ``Approw(app)``, or ``Approw()`` then :meth:`init_app` (an
+    application factory).
+
+    ``guard`` (:class:`~approw.integrations.core.Guard`: ``guard.invalidate(user_id)`` after
+    changing a user's permissions); ``management``: the ``ManagementClient``.
+
+    Args:
+        app: the Flask application to set up now.
+        settings: the settings; default ``app.config["APPROW"]``.
+
+    Raises:
+        ApprowWrongArgumentException: as :meth:`init_app`, when ``app`` is given.
+    """
 
     def __init__(self, app: Optional[Flask] = None, settings: Optional[ApprowSettings] = None) -> None:
         self._settings = settings
@@ -51,6 +61,15 @@ class Approw:
             self.init_app(app)
 
     def init_app(self, app: Flask) -> None:
+        """Set up an application: its guard, and its error handler for the SDK's errors.
+
+        Args:
+            app: the Flask application.
+
+        Raises:
+            ApprowWrongArgumentException: no ``settings`` were given and
+                ``app.config["APPROW"]`` is missing, not a dict or invalid.
+        """
         if self._settings is None:
             config = app.config.get("APPROW")
             if not isinstance(config, dict):
@@ -63,12 +82,15 @@ class Approw:
 
     @property
     def guard(self) -> Guard:
+        """The :class:`~approw.integrations.core.Guard` (``ApprowWrongArgumentException``
+        before :meth:`init_app`)."""
         if self._guard is None:
             raise ApprowWrongArgumentException("Approw.init_app(app) has not been called")
         return self._guard
 
     @property
     def settings(self) -> ApprowSettings:
+        """The :class:`~approw.integrations.config.ApprowSettings` in use."""
         return self.guard.settings
 
     @property
@@ -77,15 +99,47 @@ class Approw:
         return self.guard.management
 
     def authentication(self, token: Optional[str] = None) -> Any:
-        """A new ``AuthenticationClient`` for this request (``token``: act as that user)."""
+        """A new end-user client for this request.
+
+        Args:
+            token: a user's token for the client to act with.
+
+        Returns:
+            An ``AuthenticationClient``.
+
+        Raises:
+            ApprowWrongArgumentException: :meth:`init_app` has not been called.
+        """
         return self.guard.authentication(token)
 
     def error_handler(self, error: ApprowException) -> Tuple[Response, int, Any]:
+        """Flask's handler of the SDK's errors (registered by :meth:`init_app`).
+
+        Args:
+            error: the exception a view raised.
+
+        Returns:
+            ``(JSON body, status, headers)`` of
+            :func:`~approw.integrations.core.error_response`.
+
+        Raises:
+            ApprowException: never; every error gets an answer.
+        """
         status, headers, body = error_response(error, self.settings.realm)
         return jsonify(body), status, headers
 
     def user(self) -> Principal:
-        """The principal of the current request's bearer token (verified once per request)."""
+        """The principal of the current request's bearer token (verified once per request).
+
+        Returns:
+            The :class:`~approw.integrations.core.Principal`, also kept as
+            ``g.approw_user``.
+
+        Raises:
+            ApprowTokenError: no bearer token (2020) or it is refused (2206, 2207); the
+                error handler answers 401.
+            ApprowTransportError: the provider's keys could not be fetched (503).
+        """
         found = g.get("approw_user")
         if isinstance(found, Principal):
             return found
@@ -102,12 +156,31 @@ def _extension() -> Approw:
 
 
 def current_user() -> Principal:
-    """The principal of the current request (401 when it has no valid bearer token)."""
+    """The principal of the current request.
+
+    Returns:
+        The :class:`~approw.integrations.core.Principal`.
+
+    Raises:
+        ApprowTokenError: the request has no valid bearer token (answered 401).
+        ApprowWrongArgumentException: the application has no ``Approw`` extension.
+    """
     return _extension().user()
 
 
 def login_required(view: F) -> F:
-    """Let the view run only for a valid bearer token (``g.approw_user``)."""
+    """Let the view run only for a valid bearer token (``g.approw_user``).
+
+    Args:
+        view: the view function.
+
+    Returns:
+        The guarded view.
+
+    Raises:
+        ApprowTokenError: from the guarded view, for a missing or refused token: the
+            extension's error handler answers 401.
+    """
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         _extension().user()
@@ -116,7 +189,20 @@ def login_required(view: F) -> F:
 
 
 def permission_required(resource: str, action: str, namespace: Optional[str] = None) -> Callable[[F], F]:
-    """Let the view run only when the user may perform ``action`` on ``resource``."""
+    """Let the view run only when the user may perform an action on a resource.
+
+    Args:
+        resource: the resource's code.
+        action: the action, e.g. ``books:read``.
+        namespace: the permission group's code; default the pool's default one.
+
+    Returns:
+        The decorator.
+
+    Raises:
+        PermissionDeniedError: from the guarded view, when it is not allowed (answered
+            403); :class:`ApprowTokenError` without a valid token (401).
+    """
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -128,7 +214,19 @@ def permission_required(resource: str, action: str, namespace: Optional[str] = N
 
 
 def role_required(code: str, namespace: Optional[str] = None) -> Callable[[F], F]:
-    """Let the view run only when the user has the role ``code``."""
+    """Let the view run only when the user has a role.
+
+    Args:
+        code: the role's code.
+        namespace: the permission group's code; default all.
+
+    Returns:
+        The decorator.
+
+    Raises:
+        PermissionDeniedError: from the guarded view, when the user lacks it (answered
+            403); :class:`ApprowTokenError` without a valid token (401).
+    """
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:

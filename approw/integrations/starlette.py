@@ -33,7 +33,16 @@ Dependency = Callable[[Request], Awaitable[Principal]]
 class Approw:
     """The integration of one application (see the module docstring).  ``guard``: the
     :class:`~approw.integrations.core.AsyncGuard` (``guard.invalidate(user_id)`` after
-    changing a user's permissions); ``management``: the ``AsyncManagementClient``."""
+    changing a user's permissions); ``management``: the ``AsyncManagementClient``.
+
+    Args:
+        settings: where the service is and what to accept.
+        guard: a guard to share (default: one made from ``settings``).
+
+    Raises:
+        ApprowWrongArgumentException: ``settings`` is not an ``ApprowSettings`` (when no
+            ``guard`` is given).
+    """
 
     def __init__(self, settings: ApprowSettings, guard: Optional[AsyncGuard] = None) -> None:
         self.settings = settings
@@ -45,13 +54,34 @@ class Approw:
         return self.guard.management
 
     def authentication(self, token: Optional[str] = None) -> Any:
-        """A new ``AsyncAuthenticationClient`` for this request (``token``: act as that user)."""
+        """A new end-user client for coroutines, for this request.
+
+        Args:
+            token: a user's token for the client to act with.
+
+        Returns:
+            An ``AsyncAuthenticationClient``.
+
+        Raises:
+            ApprowWrongArgumentException: the settings make no valid client options.
+        """
         return self.guard.authentication(token)
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Any) -> AsyncIterator[None]:
-        """The application's lifespan (``Starlette(lifespan=approw.lifespan)``): the clients
-        and the cached answers live from startup to shutdown."""
+        """The application's lifespan: the clients and the cached answers live from startup
+        to shutdown.
+
+        Args:
+            app: the application (``Starlette(lifespan=approw.lifespan)``,
+                ``FastAPI(lifespan=approw.lifespan)``).
+
+        Returns:
+            An async context manager; leaving it closes the guard.
+
+        Raises:
+            ApprowException: never.
+        """
         try:
             yield
         finally:
@@ -59,19 +89,52 @@ class Approw:
 
     def install(self, app: Any) -> None:
         """Answer the SDK's errors raised by routes and dependencies (``ApprowException``)
-        with :meth:`error_response`."""
+        with :func:`~approw.integrations.core.error_response`.
+
+        Args:
+            app: the Starlette or FastAPI application.
+
+        Raises:
+            ApprowException: never.
+        """
         app.add_exception_handler(ApprowException, self.exception_handler)
 
     async def exception_handler(self, request: Request, exc: Exception) -> Response:
         """The HTTP answer for an SDK error (401 / 403 with ``WWW-Authenticate``, 503 with
-        ``Retry-After`` when known, ...)."""
+        ``Retry-After`` when known, ...).
+
+        Args:
+            request: the request.
+            exc: what the route or dependency raised.
+
+        Returns:
+            A ``JSONResponse`` with the status, headers and body of
+            :func:`~approw.integrations.core.error_response`.
+
+        Raises:
+            Exception: ``exc`` again when it is not an ``ApprowException``.
+        """
         if not isinstance(exc, ApprowException):
             raise exc
         status, headers, body = error_response(exc, self.settings.realm)
         return JSONResponse(body, status_code=status, headers=headers)
 
     async def user(self, request: HTTPConnection) -> Principal:
-        """The principal of the request's bearer token (verified once per request)."""
+        """The principal of the request's bearer token (verified once per request); a
+        dependency.
+
+        Args:
+            request: the request (or WebSocket connection).
+
+        Returns:
+            The :class:`~approw.integrations.core.Principal`, also kept as
+            ``request.state.approw_user``.
+
+        Raises:
+            ApprowTokenError: no bearer token (2020) or it is refused (2206, 2207); answered
+                401 once :meth:`install` ran.
+            ApprowTransportError: the provider's keys could not be fetched (503).
+        """
         found = getattr(request.state, "approw_user", None)
         if isinstance(found, Principal):
             return found
@@ -80,15 +143,39 @@ class Approw:
         return principal
 
     async def optional_user(self, request: HTTPConnection) -> Optional[Principal]:
-        """The principal when the request carries a bearer token, else ``None`` (a token that
-        is sent but refused is still an error)."""
+        """The principal when the request carries a bearer token, else ``None``; a
+        dependency.
+
+        Args:
+            request: the request (or WebSocket connection).
+
+        Returns:
+            The principal, or ``None`` without an ``Authorization`` header.
+
+        Raises:
+            ApprowTokenError: a token is sent but refused (401).
+            ApprowTransportError: the provider's keys could not be fetched (503).
+        """
         if not request.headers.get("authorization"):
             return None
         return await self.user(request)
 
     def require_permission(self, resource: str, action: str, namespace: Optional[str] = None) -> Dependency:
-        """A dependency: the principal, when it may perform ``action`` on ``resource``; else
-        403 (``insufficient_scope``)."""
+        """A dependency: the principal, when it may perform an action on a resource.
+
+        Args:
+            resource: the resource's code.
+            action: the action, e.g. ``books:read``.
+            namespace: the permission group's code; default the pool's default one.
+
+        Returns:
+            The dependency (an async function of the request).
+
+        Raises:
+            PermissionDeniedError: from the dependency, when it is not allowed (answered
+                403, ``insufficient_scope``); :class:`ApprowTokenError` without a valid
+                token (401).
+        """
         async def dependency(request: Request) -> Principal:
             principal = await self.user(request)
             await self.guard.require_permission(principal, resource, action, namespace)
@@ -96,7 +183,19 @@ class Approw:
         return dependency
 
     def require_role(self, code: str, namespace: Optional[str] = None) -> Dependency:
-        """A dependency: the principal, when it has the role ``code``; else 403."""
+        """A dependency: the principal, when it has a role.
+
+        Args:
+            code: the role's code.
+            namespace: the permission group's code; default all.
+
+        Returns:
+            The dependency (an async function of the request).
+
+        Raises:
+            PermissionDeniedError: from the dependency, when the principal lacks it
+                (answered 403); :class:`ApprowTokenError` without a valid token (401).
+        """
         async def dependency(request: Request) -> Principal:
             principal = await self.user(request)
             await self.guard.require_role(principal, code, namespace)

@@ -85,6 +85,9 @@ __all__ = [
 class ApprowException(Exception):
     """An error reported by the Approw server (or a transport failure, see the subclasses).
 
+    Raised as is for a service code no subclass stands for (e.g. 2005 the account is locked,
+    2031 registration disabled, 2231 invalid parameters, 3003 namespace not found);
+    :func:`from_code` picks the subclass for the others.
     ``code`` is the Approw error code (e.g. 2004 "user does not exist"), ``message`` its text.
     Optional keyword-only attributes: ``http_status`` (HTTP status of the answer, when known),
     ``request_id`` (server request id, when sent) and ``data`` (the error's ``data`` payload,
@@ -126,8 +129,8 @@ approwException = ApprowException
 
 
 class ApprowWrongArgumentException(ApprowException, ValueError):
-    """An argument was rejected locally, before any request was sent.  ``message`` says which
-    and why; ``code`` is ``None``."""
+    """An argument was rejected locally, before any request was sent (no service code:
+    ``code`` is ``None``).  ``message`` says which and why; also a ``ValueError``."""
 
     def __init__(self, message: str) -> None:
         Exception.__init__(self, message)
@@ -145,12 +148,14 @@ class ApprowWrongArgumentException(ApprowException, ValueError):
 
 
 class ApprowArgumentTypeError(ApprowWrongArgumentException, TypeError):
-    """An argument has the wrong type (e.g. an ``int`` where an ID string is expected)."""
+    """An argument has the wrong type (e.g. an ``int`` where an ID string is expected); also
+    a ``TypeError``, ``code`` ``None``."""
 
 
 class ApprowTransportError(ApprowException):
-    """The HTTP exchange failed (no usable answer from the server).  ``code`` names the kind
-    of failure (see the table above); the message names the operation, the URL and the time
+    """The HTTP exchange failed (no usable answer from the server); no service code.
+    ``code`` names the kind of failure (``"transport"`` for this class itself, the
+    subclasses' in their docstrings); the message names the operation, the URL and the time
     budget, and says what to do."""
 
     def __str__(self) -> str:
@@ -160,35 +165,39 @@ class ApprowTransportError(ApprowException):
 
 
 class ApprowTimeoutError(ApprowTransportError, TimeoutError):
-    """The request (or the connection attempt) timed out."""
+    """The request (or the connection attempt) timed out (``code`` ``"timeout"``); also a
+    ``TimeoutError``."""
 
 
 class ApprowConnectionError(ApprowTransportError, ConnectionError):
-    """Could not connect or resolve the host, or the connection broke."""
+    """Could not connect or resolve the host, or the connection broke (``code``
+    ``"connection"``); also a ``ConnectionError``."""
 
 
 class ApprowTLSError(ApprowConnectionError):
-    """TLS handshake or certificate verification failed."""
+    """TLS handshake or certificate verification failed (``code`` ``"tls"``)."""
 
 
 class ApprowAmbiguousRequestError(ApprowConnectionError):
-    """The connection closed after the request was sent and before its answer came.  The SDK
-    did not send it again: the service may have applied it (check before repeating a change)."""
+    """The connection closed after the request was sent and before its answer came (``code``
+    ``"ambiguous"``).  The SDK did not send it again: the service may have applied it (check
+    before repeating a change)."""
 
 
 class ApprowResponseTooLargeError(ApprowTransportError):
-    """The answer was larger than ``options.max_response_bytes``."""
+    """The answer was larger than ``options.max_response_bytes`` (``code`` ``"too_large"``)."""
 
 
 class ApprowHTTPError(ApprowTransportError):
-    """The server answered, but not with the JSON the SDK expects; ``code`` is the HTTP status
-    (500 when the status itself was a success)."""
+    """The server answered, but not with the JSON the SDK expects (e.g. an HTML error page,
+    a 404 for a wrong host); ``code`` is the HTTP status (500 when the status itself was a
+    success), not a service code."""
 
 
 class ApprowClientClosedError(ApprowException, RuntimeError):
     """The client was closed (``close()``, ``aclose()`` or the end of its ``with`` /
-    ``async with`` block): it sends nothing more.  ``code`` is ``"closed"``; make a new
-    client."""
+    ``async with`` block): it sends nothing more.  ``code`` is ``"closed"`` (no service code);
+    make a new client.  Also a ``RuntimeError``."""
 
 
 # --------------------------------------------------------------------------- service codes
@@ -276,10 +285,28 @@ def from_code(code: Any, errmsg: Any = None, *, http_status: Optional[int] = Non
               request_id: Optional[str] = None, data: Any = None,
               operation: Optional[str] = None) -> ApprowException:
     """The exception for a server error: the subclass for ``code`` when there is one, else
-    ``ApprowException``.  ``operation`` (the GraphQL operation or the REST path) tells what the
-    code is about where the service uses one code for several things: 2026 "already exists" is
-    a :class:`UserExistsError` only for an operation on users (``createUser``,
-    ``registerByEmail``, ...), an :class:`AlreadyExistsError` otherwise (``createRole``)."""
+    ``ApprowException``.
+
+    ``operation`` tells what the code is about where the service uses one code for several
+    things: 2026 "already exists" is a :class:`UserExistsError` only for an operation on
+    users (``createUser``, ``registerByEmail``, ...), an :class:`AlreadyExistsError`
+    otherwise (``createRole``).
+
+    Args:
+        code: the service's error code (e.g. 2004).
+        errmsg: its message.
+        http_status: the HTTP status of the answer, when known.
+        request_id: the server's request id, when sent.
+        data: the error's ``data`` payload (e.g. ``{"mfaToken": ...}``).
+        operation: the GraphQL operation name or the REST path of the request.
+
+    Returns:
+        The exception, not raised yet.  It is an instance of the class whose ``codes`` hold
+        ``code`` (see the table of the module docstring), else an :class:`ApprowException`.
+
+    Raises:
+        ApprowException: never; it only builds the exception.
+    """
     cls = _BY_CODE.get(code, ApprowException) if isinstance(code, int) else ApprowException
     if cls is UserExistsError and operation is not None:
         name = operation.lower()

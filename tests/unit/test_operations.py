@@ -188,6 +188,14 @@ def test_unasync_rules() -> None:
         "        return self\n")
 
 
+def test_unasync_turns_async_for_of_docstring_samples_but_not_prose() -> None:
+    src = ('"""Pages::\n\n    async for user in users.iter():\n        ...\n\n'
+           '(``async for`` with the asyncio client)."""\n')
+    assert unasync.unasync_source(src) == (
+        '"""Pages::\n\n    for user in users.iter():\n        ...\n\n'
+        '(``async for`` with the asyncio client)."""\n')
+
+
 def test_gitattributes_marks_every_generated_file() -> None:
     """.gitattributes lists exactly the generated files as linguist-generated."""
     marked = {line.split()[0] for line in (REPO / ".gitattributes").read_text(encoding="utf-8").splitlines()

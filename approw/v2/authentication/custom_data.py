@@ -27,15 +27,36 @@ class CustomDataMethods(AuthenticationBase):
 
     @checked
     def get_udf_value(self) -> Dict[str, Any]:
-        """The current user's custom data as ``{key: typed value}``."""
+        """The current user's custom data.
+
+        Returns:
+            ``{key: value}``, each value typed by its field (``NUMBER`` a number,
+            ``BOOLEAN`` a bool, ``OBJECT`` a dict, ...); ``{}`` when none is set.
+
+        Raises:
+            TokenInvalidError: nobody is logged in, or the token is no longer valid (2020).
+        """
         user_id = self._me()
         items = self._exec(ops.udv({"targetType": "USER", "targetId": user_id}), self._token)
         return convert_udv_list_to_dict(list(items or []))
 
     @checked
     def set_udf_value(self, data: Mapping[str, Any]) -> bool:
-        """Set several custom fields at once (``{key: value}``; each key a user-defined field
-        of the pool); ``True``."""
+        """Set several of the current user's custom fields at once.
+
+        Args:
+            data: ``{key: value}``; each key a user-defined field of the pool, each value of
+                its type.
+
+        Returns:
+            ``True``.
+
+        Raises:
+            ApprowWrongArgumentException: ``data`` is empty.
+            TokenInvalidError: nobody is logged in, or the token is no longer valid (2020).
+            ApprowException: a key is not a field of the pool, or a value is not of its
+                field's type (2231).
+        """
         if not data:
             raise ApprowWrongArgumentException("data must not be a empty dict")
         user_id = self._me()
@@ -47,7 +68,17 @@ class CustomDataMethods(AuthenticationBase):
 
     @checked
     def remove_udf_value(self, key: str) -> bool:
-        """Remove the value of custom field ``key``; ``True``."""
+        """Remove the current user's value of one custom field.
+
+        Args:
+            key: the field's key.
+
+        Returns:
+            ``True`` (also when the user had no value for it).
+
+        Raises:
+            TokenInvalidError: nobody is logged in, or the token is no longer valid (2020).
+        """
         user_id = self._me()
         self._exec(ops.removeUdv({"targetType": "USER", "targetId": user_id, "key": key}),
                          self._token)
@@ -55,16 +86,35 @@ class CustomDataMethods(AuthenticationBase):
 
     @checked
     def list_udv(self) -> List[UdvItem]:
-        """The current user's custom data as a list of ``{key, dataType, value, label}`` with
-        typed values (superseded by :meth:`get_udf_value`)."""
+        """The current user's custom data as a list (superseded by :meth:`get_udf_value`).
+
+        Returns:
+            ``[{key, dataType, value, label}]`` (:class:`~approw.v2.common.shapes.UdvItem`
+            dicts) with typed values; ``[]`` when none is set.
+
+        Raises:
+            TokenInvalidError: nobody is logged in, or the token is no longer valid (2020).
+        """
         user_id = self._me()
         items = self._exec(ops.udv({"targetType": "USER", "targetId": user_id}), self._token)
         return _typed(items)
 
     @checked
     def set_udv(self, key: str, value: Any) -> List[UdvItem]:
-        """Set custom field ``key`` to ``value``; returns all the user's values, as
-        :meth:`list_udv`."""
+        """Set one of the current user's custom fields.
+
+        Args:
+            key: the field's key (a user-defined field of the pool).
+            value: its value, of the field's type.
+
+        Returns:
+            All the user's values, as :meth:`list_udv` returns them.
+
+        Raises:
+            TokenInvalidError: nobody is logged in, or the token is no longer valid (2020).
+            ApprowException: ``key`` is not a field of the pool, or ``value`` is not of its
+                type (2231).
+        """
         user_id = self._me()
         items = self._exec(ops.setUdv({
             "targetType": "USER", "targetId": user_id, "key": key,
@@ -73,8 +123,17 @@ class CustomDataMethods(AuthenticationBase):
 
     @checked
     def remove_udv(self, key: str) -> List[UdvItem]:
-        """Remove the value of custom field ``key``; returns the remaining values, as
-        :meth:`list_udv`."""
+        """Remove the current user's value of one custom field.
+
+        Args:
+            key: the field's key.
+
+        Returns:
+            The remaining values, as :meth:`list_udv` returns them.
+
+        Raises:
+            TokenInvalidError: nobody is logged in, or the token is no longer valid (2020).
+        """
         user_id = self._me()
         items = self._exec(ops.removeUdv({"targetType": "USER", "targetId": user_id,
                                                 "key": key}), self._token)

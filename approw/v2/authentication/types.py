@@ -25,36 +25,45 @@ DEFAULT_AUTH_METHOD = "client_secret_post"
 class AuthenticationClientOptions(ClientOptions):
     """Options of an :class:`AuthenticationClient` (acting as an end user).
 
-    :param app_id: application ID (``x-approw-app-id``; OIDC/OAuth ``client_id``).
-    :param app_host: application domain, e.g. ``https://YOUR_DOMAIN.approw.com``; when given it
-        is also the API base URL (it wins over ``host``).
-    :param user_pool_id: user pool ID (``x-approw-userpool-id``).  ``app_id`` or
-        ``user_pool_id`` is required.
-    :param token: a user's id_token, to start "already logged in" (``access_token`` is accepted
-        as an alias, as the Approw docs spell it).
-    :param host: API base URL (default ``https://core.approw.com``; when neither it nor
-        ``app_host`` is given and ``APPROW_EMULATOR_HOST`` is set, that local emulator).
-    :param enc_public_key: PEM RSA public key used to encrypt passwords (default: the cloud's,
-        or the emulator's for the emulator of ``APPROW_EMULATOR_HOST``).
-    :param on_error: ``on_error(code, message)``; the default raises ``ApprowException``.
-    :param timeout: request timeout in **milliseconds** (default 10000).
-    :param lang: ``zh-CN`` or ``en-US``.
-    :param websocket_host: base URL for AD login (default derived from ``host``).
-    :param protocol: ``oidc`` (default), ``oauth``, ``saml`` or ``cas``.
-    :param secret: application secret (client_secret).
-    :param token_endpoint_auth_method: ``client_secret_post`` (default),
-        ``client_secret_basic`` or ``none``; likewise ``introspection_endpoint_auth_method``
-        and ``revocation_endpoint_auth_method``.
-    :param redirect_uri: OAuth/OIDC callback URL.
-    :param use_unverified_ssl: do not verify the server's TLS certificate (testing only).
-    :param ca_bundle: path of a CA certificate file (PEM) to verify the server against.
-    :param max_retries: retries of a safe request (a query, a GET) after a transient failure,
-        within ``timeout`` (default 2; see :class:`~approw.v2.common.options.ClientOptions`).
-    :param retry_mutations: also retry mutations, when the service certainly did not apply
-        them (default ``False``).
-    :param max_response_bytes: the largest answer accepted (default 32 MiB).
+    ``access_token`` and the last four arguments are keyword-only; the last four are new in
+    this SDK.
 
-    ``access_token`` and the last four are keyword-only; the last four are new in this SDK.
+    Args:
+        app_id: application ID (``x-approw-app-id``; OIDC/OAuth ``client_id``).
+        app_host: application domain, e.g. ``https://YOUR_DOMAIN.approw.com``; when given it
+            is also the API base URL (it wins over ``host``).
+        user_pool_id: user pool ID (``x-approw-userpool-id``).  ``app_id`` or
+            ``user_pool_id`` is required.
+        token, access_token: a user's id_token, to start "already logged in"
+            (``access_token`` is the spelling of the Approw docs).
+        host: API base URL (default ``https://core.approw.com``; when neither it nor
+            ``app_host`` is given and ``APPROW_EMULATOR_HOST`` is set, that local emulator).
+        enc_public_key: PEM RSA public key used to encrypt passwords (default: the cloud's,
+            or the emulator's for the emulator of ``APPROW_EMULATOR_HOST``).
+        on_error: ``on_error(code, message)``; the default raises ``ApprowException``.
+        timeout: request timeout in **milliseconds** (default 10000).
+        lang: ``zh-CN`` or ``en-US``.
+        websocket_host: base URL for AD login (default derived from ``host``).
+        protocol: ``oidc`` (default), ``oauth``, ``saml`` or ``cas``.
+        secret: application secret (client_secret).
+        token_endpoint_auth_method: how the client authenticates at the token endpoint:
+            ``client_secret_post`` (default), ``client_secret_basic`` or ``none``.
+        introspection_endpoint_auth_method: the same, at the introspection endpoint.
+        revocation_endpoint_auth_method: the same, at the revocation endpoint.
+        redirect_uri: OAuth/OIDC callback URL.
+        use_unverified_ssl: do not verify the server's TLS certificate (testing only).
+        ca_bundle: path of a CA certificate file (PEM) to verify the server against.
+        max_retries: retries of a safe request (a query, a GET) after a transient failure,
+            within ``timeout`` (default 2; see :class:`~approw.v2.common.options.ClientOptions`).
+        retry_mutations: also retry mutations, when the service certainly did not apply
+            them (default ``False``).
+        max_response_bytes: the largest answer accepted (default 32 MiB).
+
+    Raises:
+        ApprowWrongArgumentException: neither ``app_id`` nor ``user_pool_id``; ``token`` and
+            ``access_token`` differ; a ``token`` or ``secret`` with CR, LF or NUL; a host
+            that is not a URL, a bad ``enc_public_key``, ``on_error``, ``timeout``,
+            ``ca_bundle`` or count.
     """
 
     def __init__(

@@ -68,7 +68,13 @@ _REASONS = (
 
 
 def clear_shared() -> None:
-    """Forget the verifiers (and their cached keys) that clients share (for tests)."""
+    """Forget the verifiers (and their cached keys) that clients share (for tests).
+
+    The next ``verify_token`` builds a new verifier and fetches the keys again.
+
+    Raises:
+        ApprowException: never; it only drops cached objects.
+    """
     with _shared_lock:
         _shared.clear()
         _shared_keys.clear()
@@ -116,17 +122,7 @@ class TokenVerifierBase:
         revocation_ttl: float = 10.0,
         host: Optional[str] = None,
     ) -> None:
-        """``issuer``: the provider's issuer (``https://YOUR_APP.approw.com/oidc``);
-        ``audience``: your application id (or several); ``jwks_uri``: default
-        ``{issuer}/.well-known/jwks.json``; ``secret``: the application secret, to accept
-        HS256 tokens of an application configured so; ``algorithms``: default RS256, plus
-        HS256 when ``secret`` is given; ``leeway``: seconds of clock skew tolerated;
-        ``cache_ttl``: fix the JWKS cache lifetime (default: the provider's cache headers);
-        ``refetch_interval``: least seconds between refetches for unknown key ids;
-        ``timeout`` (ms), ``ca_bundle``, ``use_unverified_ssl``: the JWKS request's transport,
-        as in the client options; ``key_set``: share a :class:`~.jwks.KeySet`;
-        ``check_revoked``, ``revocation_ttl``, ``host``: ask the service whether the token
-        was revoked (see the module docstring)."""
+        """The settings; the arguments are described in :class:`TokenVerifier`'s docstring."""
         if not isinstance(issuer, str) or "://" not in issuer:
             raise ApprowWrongArgumentException("issuer must be the provider's issuer URL, e.g. "
                                                "https://YOUR_APP.approw.com/oidc")
@@ -164,9 +160,22 @@ class TokenVerifierBase:
 
     @classmethod
     def shared(cls: Type[V], options: "ClientOptions", check_revoked: bool = False) -> V:
-        """The process-wide verifier for a client's options: issuer ``{host}/oidc``, audience
-        ``app_id``, HS256 too when ``secret`` is set, asking the service about revocation when
-        ``check_revoked``; sync and async verifiers of the same settings share one key set."""
+        """The process-wide verifier for a client's options (``verify_token`` uses it).
+
+        Sync and async verifiers of the same settings share one key set.
+
+        Args:
+            options: an ``AuthenticationClientOptions``: issuer ``{host}/oidc``, audience
+                ``app_id``, HS256 too when ``secret`` is set, and the transport settings
+                of the key fetches.
+            check_revoked: also ask the service whether a token was revoked.
+
+        Returns:
+            The verifier of this class for those settings (made on first use).
+
+        Raises:
+            ApprowWrongArgumentException: ``options.app_id`` is not set.
+        """
         transport = (options.timeout_ms, not options.use_unverified_ssl, options.ca_bundle)
         secret = getattr(options, "secret", None)
         key = (cls, options.host, options.app_id, secret, bool(check_revoked)) + transport
@@ -305,7 +314,13 @@ class TokenVerifierBase:
         return refusal
 
     def forget_revocations(self) -> None:
-        """Forget the remembered login-status answers (e.g. after revoking tokens yourself)."""
+        """Forget the remembered login-status answers (e.g. after revoking tokens yourself).
+
+        Only a verifier made with ``check_revoked=True`` remembers any.
+
+        Raises:
+            ApprowException: never; it only clears the memory.
+        """
         with self._live_lock:
             self._live.clear()
 
@@ -317,12 +332,55 @@ def _revoked(code: Optional[int]) -> ApprowTokenError:
 
 
 class TokenVerifier(TokenVerifierBase):
-    """Verify tokens locally (see the module docstring); thread-safe."""
+    """Verify tokens locally (see the module docstring); thread-safe.
+
+    Args:
+        issuer: the provider's issuer (``https://YOUR_APP.approw.com/oidc``).
+        audience: your application id (or several).
+        jwks_uri: where the keys are published; default ``{issuer}/.well-known/jwks.json``.
+        secret: the application secret, to accept HS256 tokens of an application
+            configured so.
+        algorithms: default RS256, plus HS256 when ``secret`` is given.
+        leeway: seconds of clock skew tolerated.
+        cache_ttl: fix the JWKS cache lifetime (default: the provider's cache headers).
+        refetch_interval: least seconds between refetches for unknown key ids.
+        timeout, ca_bundle, use_unverified_ssl: the JWKS request's transport (``timeout``
+            in milliseconds), as in the client options.
+        key_set: share a key set (``approw.v2.authentication.jwks.KeySet``).
+        check_revoked, revocation_ttl, host: ask the service (at ``host``, default the
+            issuer without ``/oidc``) whether the token was revoked, and remember the answer
+            for ``revocation_ttl`` seconds (see the module docstring).
+
+    Raises:
+        ApprowWrongArgumentException: ``issuer`` is not a URL, ``audience`` is empty,
+            ``algorithms`` names another algorithm or HS256 without ``secret``, or
+            ``leeway`` / ``revocation_ttl`` is negative.
+    """
 
     def verify(self, token: str, *, nonce: Optional[str] = None, access_token: Optional[str] = None) -> Claims:
-        """The token's claims when every check passes, else ``ApprowTokenError`` (``code``
-        2206 expired, 2207 invalid; ``reason`` says which check).  ``nonce``: the nonce of your
-        authorization request (ID tokens); ``access_token``: check the ID token's ``at_hash``."""
+        """Verify a token locally (see the module docstring for the checks).
+
+        Args:
+            token: the ID token or access token (without a ``Bearer`` prefix).
+            nonce: the nonce of your authorization request (ID tokens).
+            access_token: the access token issued with the ID token, to check its
+                ``at_hash``.
+
+        Returns:
+            The token's claims (a dict) when every check passes.
+
+        Raises:
+            ApprowTokenError: the token is refused: ``code`` 2206 when it has expired, 2207
+                otherwise; ``reason`` names the check (``signature``, ``issuer``,
+                ``audience``, ``unknown_key``, ``malformed``, ``revoked``, ...).
+            ApprowWrongArgumentException: ``token`` is not a str, or ``nonce`` /
+                ``access_token`` is not text (:class:`ApprowArgumentTypeError` for a wrong
+                type).
+            ApprowHTTPError: the JWKS URI answered no key set (e.g. 404 for a wrong
+                issuer).
+            ApprowTransportError: the keys (or, with ``check_revoked``, the login status)
+                could not be fetched.
+        """
         self._arguments(nonce, access_token)
         alg, kid = self._header(token)
         key = self._fixed_key(alg) or self.key_set.get(kid) or self.key_set.load(kid)
@@ -343,7 +401,17 @@ class TokenVerifier(TokenVerifierBase):
 
 class AsyncTokenVerifier(TokenVerifierBase):
     """:class:`TokenVerifier` for coroutines: ``await verifier.verify(token)``; a JWKS fetch
-    runs in the event loop's default executor, everything else inline."""
+    runs in the event loop's default executor, everything else inline.
+
+    Args:
+        issuer: the provider's issuer (``https://YOUR_APP.approw.com/oidc``).
+        audience: your application id (or several).
+        **options: the other settings of :class:`TokenVerifier` (``jwks_uri``, ``secret``,
+            ``leeway``, ``check_revoked``, ...).
+
+    Raises:
+        ApprowWrongArgumentException: a setting is invalid, as for :class:`TokenVerifier`.
+    """
 
     def __init__(self, issuer: str, audience: Union[str, Sequence[str]], **options: Any) -> None:
         super().__init__(issuer, audience, **options)
@@ -351,7 +419,24 @@ class AsyncTokenVerifier(TokenVerifierBase):
 
     async def verify(self, token: str, *, nonce: Optional[str] = None,
                      access_token: Optional[str] = None) -> Claims:
-        """As :meth:`TokenVerifier.verify`."""
+        """Verify a token locally, as :meth:`TokenVerifier.verify`.
+
+        Args:
+            token: the ID token or access token (without a ``Bearer`` prefix).
+            nonce: the nonce of your authorization request (ID tokens).
+            access_token: the access token issued with the ID token, to check its
+                ``at_hash``.
+
+        Returns:
+            The token's claims (a dict) when every check passes.
+
+        Raises:
+            ApprowTokenError: the token is refused (2206 expired, 2207 otherwise;
+                ``reason``), as :meth:`TokenVerifier.verify` says.
+            ApprowWrongArgumentException: an argument is not text.
+            ApprowHTTPError: the JWKS URI answered no key set.
+            ApprowTransportError: the keys (or the login status) could not be fetched.
+        """
         self._arguments(nonce, access_token)
         alg, kid = self._header(token)
         key = self._fixed_key(alg) or self.key_set.get(kid) or await self._async_keys.load(kid)

@@ -25,10 +25,17 @@ class ClientLifetime:
     _executor: Executor
 
     def close(self) -> None:
-        """Close the client: later calls raise ``ApprowClientClosedError``.  Its share of the
-        connections is given back: the last asyncio client closed on an event loop closes that
-        loop's connections (a call still in flight on them fails at once);
-        blocking clients share the process-wide ones.  Calling it again does nothing."""
+        """Close the client: later calls raise ``ApprowClientClosedError``.
+
+        Its share of the connections is given back: the last asyncio client closed on an
+        event loop closes that loop's connections (a call still in flight on them fails at
+        once); blocking clients share the process-wide ones.  Calling it again does
+        nothing.
+
+        Raises:
+            ApprowClientClosedError: not by this call (closing again does nothing), but by
+                every later call of the client.
+        """
         self._executor.close()
 
     def __enter__(self: C) -> C:

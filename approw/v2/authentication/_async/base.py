@@ -117,8 +117,19 @@ class AsyncAuthenticationBase(ShowsOptions):
     # ------------------------------------------------------------------ current user
     @checked
     async def get_current_user(self, token: Optional[str] = None) -> Optional[User]:
-        """The logged-in user (``GET /api/v2/users/me`` with ``token`` or the stored token),
-        which becomes the current user.  ``None`` if ``on_error`` returns instead of raising."""
+        """The logged-in user, fetched from the service; it becomes the current user.
+
+        Args:
+            token: a user token to ask with (default: the stored token).
+
+        Returns:
+            The user (a :class:`~approw.v2.common.shapes.users.User` dict) with the token
+            it was fetched with; ``None`` if ``on_error`` returns instead of raising.
+
+        Raises:
+            TokenInvalidError: no token, or it is no longer valid (2020).
+            ApprowHTTPError: the answer is not a user.
+        """
         user: Optional[User] = await self._rest("GET", "/api/v2/users/me", token=token or self._token)
         if user is not None:
             if not isinstance(user, dict):

@@ -32,16 +32,41 @@ class AsyncContactMethods(AsyncAuthenticationBase):
         *,
         phoneCode: Optional[str] = None,  # noqa: N803 (old spelling, still accepted)
     ) -> User:
-        """Bind ``phone`` to a user who has none, with the SMS code sent to it; the number
-        must not belong to another user."""
+        """Bind ``phone`` to the current user, who has none, with the SMS code sent to it.
+
+        Args:
+            phone: the phone number; it must not belong to another user.
+            phone_code, phoneCode: the code sent to it (:meth:`send_sms_code`); required, in
+                either spelling.
+
+        Returns:
+            The updated user (a :class:`~approw.v2.common.shapes.users.User` dict), with
+            ``phone`` set and ``phoneVerified`` true; it becomes the current user.
+
+        Raises:
+            ApprowWrongArgumentException: no code was given, or both spellings of one
+                parameter were.
+            TokenInvalidError: nobody is logged in (2020).
+            VerificationCodeError: the code is wrong or used (2001) or has expired (2300).
+            ApprowException: the user already has a phone, or another user has this one
+                (2035).
+        """
         code = pick_required(phone_code, phoneCode, "phone_code", "phoneCode")
         return await self._contact(await self._exec(
             ops.bindPhone({"phone": phone, "phoneCode": code}), self._token))
 
     @checked
     async def unbind_phone(self) -> User:
-        """Remove the current user's phone number (refused when it is their only way to log
-        in)."""
+        """Remove the current user's phone number.
+
+        Returns:
+            The updated user, without ``phone`` (unchanged when it had none); it becomes the
+            current user.
+
+        Raises:
+            TokenInvalidError: nobody is logged in (2020).
+            ApprowException: the phone is the user's only way to log in (2217).
+        """
         return await self._contact(await self._exec(ops.unbindPhone({}), self._token))
 
     @checked
@@ -56,9 +81,29 @@ class AsyncContactMethods(AsyncAuthenticationBase):
         oldPhone: Optional[str] = None,  # noqa: N803
         oldPhoneCode: Optional[str] = None,  # noqa: N803
     ) -> User:
-        """Change the current user's phone number to ``phone`` with the SMS code sent to it;
-        when the user pool asks to verify the old number (the default), also ``old_phone``
-        and the code sent to it."""
+        """Change the current user's phone number to ``phone``, proven by SMS codes.
+
+        Args:
+            phone: the new phone number.
+            phone_code, phoneCode: the code sent to ``phone`` (:meth:`send_sms_code`);
+                required, in either spelling.
+            old_phone, oldPhone: the current number, when the user pool asks to verify it
+                (the default).
+            old_phone_code, oldPhoneCode: the code sent to the current number, likewise.
+
+        Returns:
+            The updated user (a :class:`~approw.v2.common.shapes.users.User` dict) with the
+            new ``phone``; it becomes the current user.
+
+        Raises:
+            ApprowWrongArgumentException: no code for ``phone`` was given, or both spellings
+                of one parameter were.
+            TokenInvalidError: nobody is logged in (2020).
+            VerificationCodeError: a code is wrong or used (2001) or has expired (2300).
+            ApprowException: the user has no phone to change (2231), the new number is the
+                current one (2230), the old number or its code is missing (2228) or is not
+                the user's (2038), or another user has the new number (2035).
+        """
         return await self._contact(await self._exec(ops.updatePhone({
             "phone": phone,
             "phoneCode": pick_required(phone_code, phoneCode, "phone_code", "phoneCode"),
@@ -74,16 +119,41 @@ class AsyncContactMethods(AsyncAuthenticationBase):
         *,
         emailCode: Optional[str] = None,  # noqa: N803 (old spelling, still accepted)
     ) -> User:
-        """Bind ``email`` to a user who has none, with the code e-mailed to it (scene
-        ``CHANGE_EMAIL`` or ``VERIFY_EMAIL``); the address must not belong to another user."""
+        """Bind ``email`` to the current user, who has none, with the code e-mailed to it.
+
+        Args:
+            email: the e-mail address; it must not belong to another user.
+            email_code, emailCode: the code sent to it (:meth:`send_email` with scene
+                ``CHANGE_EMAIL`` or ``VERIFY_EMAIL``); required, in either spelling.
+
+        Returns:
+            The updated user (a :class:`~approw.v2.common.shapes.users.User` dict), with
+            ``email`` set and ``emailVerified`` true; it becomes the current user.
+
+        Raises:
+            ApprowWrongArgumentException: no code was given, or both spellings of one
+                parameter were.
+            TokenInvalidError: nobody is logged in (2020).
+            VerificationCodeError: the code is wrong or used (2001) or has expired (2300).
+            ApprowException: the address is malformed (2003), or the user already has an
+                e-mail or another user has this one (2200).
+        """
         code = pick_required(email_code, emailCode, "email_code", "emailCode")
         return await self._contact(await self._exec(
             ops.bindEmail({"email": email, "emailCode": code}), self._token))
 
     @checked
     async def unbind_email(self) -> User:
-        """Remove the current user's e-mail address (refused when it is their only way to
-        log in)."""
+        """Remove the current user's e-mail address.
+
+        Returns:
+            The updated user, without ``email``; it becomes the current user.
+
+        Raises:
+            TokenInvalidError: nobody is logged in (2020).
+            ApprowException: the user has no e-mail (2219), or it is their only way to log in
+                (2217).
+        """
         return await self._contact(await self._exec(ops.unbindEmail({}), self._token))
 
     @checked
@@ -98,9 +168,31 @@ class AsyncContactMethods(AsyncAuthenticationBase):
         oldEmail: Optional[str] = None,  # noqa: N803
         oldEmailCode: Optional[str] = None,  # noqa: N803
     ) -> User:
-        """Change the current user's e-mail address to ``email`` with the code e-mailed to it
-        (scene ``CHANGE_EMAIL``); when the user pool asks to verify the old address (the
-        default), also ``old_email`` and the code sent to it."""
+        """Change the current user's e-mail address to ``email``, proven by e-mailed codes.
+
+        Args:
+            email: the new address.
+            email_code, emailCode: the code sent to ``email`` (:meth:`send_email` with scene
+                ``CHANGE_EMAIL``); required, in either spelling.
+            old_email, oldEmail: the current address, when the user pool asks to verify it
+                (the default).
+            old_email_code, oldEmailCode: the code sent to the current address (scene
+                ``CHANGE_EMAIL`` or ``VERIFY_EMAIL``), likewise.
+
+        Returns:
+            The updated user (a :class:`~approw.v2.common.shapes.users.User` dict) with the
+            new ``email``; it becomes the current user.
+
+        Raises:
+            ApprowWrongArgumentException: no code for ``email`` was given, or both spellings
+                of one parameter were.
+            TokenInvalidError: nobody is logged in (2020).
+            VerificationCodeError: a code is wrong or used (2001) or has expired (2300).
+            ApprowException: an address is malformed (2003), the user has no e-mail to change
+                (2231), the new address is the current one (2229), the old address or its
+                code is missing (2227) or is not the user's (2037), or another user has the
+                new address (2200).
+        """
         return await self._contact(await self._exec(ops.updateEmail({
             "email": email,
             "emailCode": pick_required(email_code, emailCode, "email_code", "emailCode"),

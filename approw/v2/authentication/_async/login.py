@@ -59,7 +59,9 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
 
         Raises:
             UserExistsError: an account with this e-mail exists (2026).
-            ApprowException: another refusal of the service, e.g. registration disabled (2031).
+            RateLimitedError: the pool's frequent-registration check refused it (2100).
+            ApprowException: another refusal of the service: registration disabled or the
+                address not on the pool's whitelist (2031), a malformed address (2003).
         """
         if profile is not None:
             checks.input_object("RegisterProfile", profile, "profile")
@@ -83,7 +85,23 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
         *,
         clientIp: Optional[str] = None,  # noqa: N803 (old spelling, still accepted)
     ) -> User:
-        """Register with username and password; otherwise as :meth:`register_by_email`."""
+        """Register with username and password, and store the new user as the current user.
+
+        Args:
+            username: the account's username.
+            password: its password (encrypted with ``enc_public_key`` before sending).
+            profile, force_login, generate_token, client_ip, custom_data, context, clientIp:
+                as in :meth:`register_by_email`.
+
+        Returns:
+            The new user (a :class:`~approw.v2.common.shapes.users.User` dict).
+
+        Raises:
+            UserExistsError: an account with this username exists (2026).
+            RateLimitedError: the pool's frequent-registration check refused it (2100).
+            ApprowException: registration disabled or the username not on the pool's
+                whitelist (2031).
+        """
         if profile is not None:
             checks.input_object("RegisterProfile", profile, "profile")
         return await self._login(ops.registerByUsername({"input": {
@@ -122,6 +140,9 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
         Raises:
             VerificationCodeError: the code is wrong or used (2001) or has expired (2300).
             UserExistsError: the phone number belongs to an account (2026).
+            RateLimitedError: the pool's frequent-registration check refused it (2100).
+            ApprowException: registration disabled or the number not on the pool's
+                whitelist (2031).
         """
         if profile is not None:
             checks.input_object("RegisterProfile", profile, "profile")
@@ -142,8 +163,14 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
             phone: the phone number, e.g. ``+8613800000000``.
 
         Returns:
-            The service's answer ``{code, message}`` as is: check ``code == 200`` (a refusal,
-            e.g. a resend too soon, 2100, is returned, not raised).
+            The service's answer ``{code, message}`` (a
+            :class:`~approw.v2.common.shapes.CommonMessage` dict) as is: check ``code ==
+            200`` (a refusal, e.g. a resend too soon, 2100, is returned, not raised).
+
+        Raises:
+            ApprowArgumentTypeError: ``phone`` is not a str.
+            ApprowTransportError: no usable answer came (the service's refusals are
+                returned).
         """
         answer: CommonMessage = await self._rest("POST", "/api/v2/sms/send", json={"phone": phone},
                                                  result="raw")
@@ -183,6 +210,13 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
             WrongPasswordError: the password is wrong (2006).
             MfaRequiredError: the user must give a second factor (1635): finish with
                 ``mfa.verify_totp_mfa(totp, mfa_token=e.data["mfaToken"])``.
+            PermissionDeniedError: the application's access policy keeps the user out
+                (1001).
+            ApprowException: the account is locked (2005); a captcha is needed after
+                repeated failures (2000); the password must be changed first (1639 at the
+                first login, 1640 when the pool forces it), with ``e.data["token"]`` for
+                :meth:`reset_password_by_first_login_token` or
+                :meth:`reset_password_by_force_reset_token`.
         """
         return await self._login(ops.loginByEmail({"input": {
             "email": email, "password": self._executor.encrypt_password(password),
@@ -203,7 +237,24 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
         *,
         clientIp: Optional[str] = None,  # noqa: N803 (old spelling, still accepted)
     ) -> User:
-        """Log in with username and password; otherwise as :meth:`login_by_email`."""
+        """Log in with username and password; return the user and keep it as the current user.
+
+        Args:
+            username: the account's username.
+            password: its password (encrypted with ``enc_public_key`` before sending).
+            auto_register, captcha_code, client_ip, custom_data, context, clientIp: as in
+                :meth:`login_by_email`.
+
+        Returns:
+            The user (a :class:`~approw.v2.common.shapes.users.User` dict), with its
+            ``token``; later calls of this client act as this user.
+
+        Raises:
+            UserNotFoundError: no account has this username (2004).
+            WrongPasswordError: the password is wrong (2006).
+            MfaRequiredError: the user must give a second factor (1635).
+            ApprowException: as in :meth:`login_by_email` (2005, 2000, 1639, 1640).
+        """
         return await self._login(ops.loginByUsername({"input": {
             "username": username, "password": self._executor.encrypt_password(password),
             "autoRegister": auto_register, "captchaCode": captcha_code,
@@ -236,6 +287,8 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
         Raises:
             VerificationCodeError: the code is wrong or used (2001) or has expired (2300).
             MfaRequiredError: the user must give a second factor (1635).
+            ApprowException: as in :meth:`login_by_email` (2005, 1639, 1640); registering
+                an unknown number, as in :meth:`register_by_phone_code` (2031, 2100).
         """
         return await self._login(ops.loginByPhoneCode({"input": {
             "phone": phone, "code": code, **client_extras(client_ip, clientIp, custom_data, context),
@@ -254,7 +307,25 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
         *,
         clientIp: Optional[str] = None,  # noqa: N803 (old spelling, still accepted)
     ) -> User:
-        """Log in with phone number and password; otherwise as :meth:`login_by_email`."""
+        """Log in with phone number and password; return the user and keep it as the current
+        user.
+
+        Args:
+            phone: the account's phone number.
+            password: its password (encrypted with ``enc_public_key`` before sending).
+            auto_register, captcha_code, client_ip, custom_data, context, clientIp: as in
+                :meth:`login_by_email`.
+
+        Returns:
+            The user (a :class:`~approw.v2.common.shapes.users.User` dict), with its
+            ``token``; later calls of this client act as this user.
+
+        Raises:
+            UserNotFoundError: no account has this phone number (2004).
+            WrongPasswordError: the password is wrong (2006).
+            MfaRequiredError: the user must give a second factor (1635).
+            ApprowException: as in :meth:`login_by_email` (2005, 2000, 1639, 1640).
+        """
         return await self._login(ops.loginByPhonePassword({"input": {
             "phone": phone, "password": self._executor.encrypt_password(password),
             "autoRegister": auto_register, "captchaCode": captcha_code,
@@ -269,8 +340,25 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
         captcha_code: Optional[str] = None,
         client_ip: Optional[str] = None,
     ) -> User:
-        """Log in with a sub-account's name and password (encrypted before sending); returns
-        and stores the user, including its ``token``."""
+        """Log in with a sub-account's name and password; return the user and keep it as the
+        current user.
+
+        Args:
+            account: the sub-account's name (its username, e-mail or phone).
+            password: its password (encrypted before sending).
+            captcha_code: the captcha the service asks for after repeated failures (2000).
+            client_ip: the end user's IP address, when the call comes from your server.
+
+        Returns:
+            The user (a :class:`~approw.v2.common.shapes.users.User` dict), with its
+            ``token``.
+
+        Raises:
+            UserNotFoundError: no account has this name (2004).
+            WrongPasswordError: the password is wrong (2006).
+            MfaRequiredError: the user must give a second factor (1635).
+            ApprowException: as in :meth:`login_by_email` (2005, 2000, 1639, 1640).
+        """
         return await self._login(ops.loginBySubAccount({
             "account": account, "password": self._executor.encrypt_password(password),
             "captchaCode": captcha_code, "clientIp": client_ip,
@@ -278,25 +366,70 @@ class AsyncLoginMethods(AsyncAuthenticationBase):
 
     @checked
     async def login_by_ldap(self, username: str, password: str) -> Optional[User]:
-        """Log in with the username and password of the application's LDAP directory (sent
-        as given over the connection; use HTTPS).  The first login creates the user.  Returns
-        and stores the user with its ``token`` (``None`` if ``on_error`` returns)."""
+        """Log in with the username and password of the application's LDAP directory.
+
+        The password is sent as given over the connection (use HTTPS).  The first login
+        creates the user.
+
+        Args:
+            username: the directory's username.
+            password: its password.
+
+        Returns:
+            The user (a :class:`~approw.v2.common.shapes.users.User` dict) with its
+            ``token``, stored as the current user; ``None`` if ``on_error`` returns instead
+            of raising.
+
+        Raises:
+            WrongPasswordError: the directory refused the username and password (2006).
+            MfaRequiredError: the user must give a second factor (1635).
+            ApprowException: no directory connection is enabled for the application, or
+                the directory cannot be used (500); username or password empty (2231).
+        """
         return await self._rest_login("/api/v2/ldap/verify-user",
                                       {"username": username, "password": password})
 
     @checked
     async def login_by_ad(self, username: str, password: str) -> Optional[User]:
-        """Log in with the username and password of the application's Active Directory, at
-        ``options.websocket_host`` (default ``https://ws.<domain of host>``; for a host given
-        as an IP address or a one-label name, such as an emulator on ``127.0.0.1``, the host
-        itself).  Otherwise as :meth:`login_by_ldap`."""
+        """Log in with the username and password of the application's Active Directory.
+
+        The request goes to ``options.websocket_host`` (default ``https://ws.<domain of
+        host>``; for a host given as an IP address or a one-label name, such as an emulator
+        on ``127.0.0.1``, the host itself).  Otherwise as :meth:`login_by_ldap`.
+
+        Args:
+            username: the directory's username.
+            password: its password.
+
+        Returns:
+            The user with its ``token``, stored as the current user; ``None`` if
+            ``on_error`` returns instead of raising.
+
+        Raises:
+            WrongPasswordError: the directory refused the username and password (2006).
+            MfaRequiredError: the user must give a second factor (1635).
+            ApprowException: no AD connection is enabled for the application, or the
+                directory cannot be used (500); username or password empty (2231).
+        """
         return await self._rest_login(ad_host(self.options) + "/api/v2/ad/verify-user",
                                       {"username": username, "password": password})
 
     @checked
     async def check_login_status(self, token: Optional[str] = None) -> LoginStatus:
-        """Whether ``token`` (default: the stored token) is valid: ``{code, message, status,
-        exp, iat, data: {id, userPoolId, arn}}``."""
+        """Whether a user token is valid (asked of the service).
+
+        Args:
+            token: the token to check (default: the stored token).
+
+        Returns:
+            ``{code, message, status, exp, iat, data: {id, userPoolId, arn}}`` (a
+            :class:`~approw.v2.common.shapes.LoginStatus` dict): ``status`` false with
+            ``code`` 2206 (expired) or 2207 (invalid, revoked or absent) for a token that is
+            not valid; that is an answer, not an exception.
+
+        Raises:
+            ApprowArgumentTypeError: ``token`` is not a str.
+        """
         return await self._exec(ops.checkLoginStatus({"token": token or self._token}))
 
 

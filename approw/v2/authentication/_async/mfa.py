@@ -49,7 +49,23 @@ class AsyncMfaAuthenticationClient:
     async def get_mfa_authenticators(self, type: str = "totp",  # noqa: A002 (reference name)
                                      mfa_token: Optional[str] = None,
                                      source: str = "SELF") -> List[MfaAuthenticator]:
-        """The user's confirmed authenticators of ``type`` (``[]`` when none is set up)."""
+        """The user's confirmed authenticators.
+
+        Args:
+            type: the kind of authenticator; only ``totp``.
+            mfa_token: the ``mfaToken`` of a login that must set one up first; default the
+                current user's token.
+            source: ``SELF`` (the user's own) or ``APPLICATION`` (required by the
+                application).
+
+        Returns:
+            A list of :class:`~approw.v2.common.shapes.MfaAuthenticator` dicts; ``[]`` when
+            none is set up.
+
+        Raises:
+            ApprowWrongArgumentException: ``type`` or ``source`` is not one of those.
+            TokenInvalidError: neither a user token nor a valid ``mfa_token`` (2020).
+        """
         one_of("type", type, _TYPES)
         one_of("source", source, _SOURCES)
         found: List[MfaAuthenticator] = await self._client._rest(
@@ -61,9 +77,28 @@ class AsyncMfaAuthenticationClient:
     async def associate_mfa_authenticator(self, authenticator_type: str = "totp",
                                           mfa_token: Optional[str] = None,
                                           source: str = "SELF") -> MfaAssociation:
-        """Start setting up a TOTP authenticator: returns its ``secret``, ``qrcode_uri`` (and
-        a QR code of it, ``qrcode_data_url``) for the user's app and a single-use
-        ``recovery_code`` to keep.  Finish with :meth:`confirm_associate_mfa_authenticator`."""
+        """Start setting up a TOTP authenticator for the user's app.
+
+        Finish with :meth:`confirm_associate_mfa_authenticator`.
+
+        Args:
+            authenticator_type: the kind of authenticator; only ``totp``.
+            mfa_token: the ``mfaToken`` of a login that must set one up first; default the
+                current user's token.
+            source: ``SELF`` or ``APPLICATION``, as in :meth:`get_mfa_authenticators`.
+
+        Returns:
+            ``{authenticator_type, secret, qrcode_uri, qrcode_data_url, recovery_code}`` (a
+            :class:`~approw.v2.common.shapes.MfaAssociation` dict): the secret and its
+            ``otpauth://`` URI (and a QR code of it) for the app, and a single-use recovery
+            code to keep.
+
+        Raises:
+            ApprowWrongArgumentException: ``authenticator_type`` or ``source`` is not one of
+                those.
+            TokenInvalidError: neither a user token nor a valid ``mfa_token`` (2020).
+            ApprowException: the user already has a TOTP authenticator (2231).
+        """
         one_of("authenticator_type", authenticator_type, _TYPES)
         one_of("source", source, _SOURCES)
         association: MfaAssociation = await self._client._rest(
@@ -75,8 +110,23 @@ class AsyncMfaAuthenticationClient:
     async def confirm_associate_mfa_authenticator(self, totp: str, authenticator_type: str = "totp",
                                                   mfa_token: Optional[str] = None,
                                                   source: str = "SELF") -> bool:
-        """Finish setting up the authenticator with a code it shows (``totp``); ``True``.  A
-        wrong code goes to ``on_error``."""
+        """Finish setting up the authenticator with a code it shows.
+
+        Args:
+            totp: the six-digit code the user's app shows.
+            authenticator_type, mfa_token, source: as in
+                :meth:`associate_mfa_authenticator`.
+
+        Returns:
+            ``True``; ``False`` when ``on_error`` returns instead of raising.
+
+        Raises:
+            ApprowWrongArgumentException: ``authenticator_type`` or ``source`` is not one of
+                those.
+            VerificationCodeError: the code is wrong (2001).
+            TokenInvalidError: neither a user token nor a valid ``mfa_token`` (2020).
+            ApprowException: no authenticator is being set up (2231).
+        """
         one_of("authenticator_type", authenticator_type, _TYPES)
         one_of("source", source, _SOURCES)
         return await self._client._rest_ok("/api/v2/mfa/totp/associate/confirm", {
@@ -85,38 +135,114 @@ class AsyncMfaAuthenticationClient:
 
     @checked
     async def verify_totp_mfa(self, totp: str, mfa_token: str) -> Optional[User]:
-        """Finish a login with the code the user's authenticator shows; returns the user with
-        its token (the client's current user from now on)."""
+        """Finish a login with the code the user's authenticator shows.
+
+        Args:
+            totp: the six-digit code.
+            mfa_token: ``e.data["mfaToken"]`` of the :class:`MfaRequiredError` the login
+                raised.
+
+        Returns:
+            The user (a :class:`~approw.v2.common.shapes.users.User` dict) with its
+            ``token``, the client's current user from now on; ``None`` if ``on_error``
+            returns instead of raising.
+
+        Raises:
+            VerificationCodeError: the code is wrong or was already used (2001).
+            TokenInvalidError: the ``mfa_token`` is invalid, expired or used (2207).
+            ApprowException: the user has no TOTP authenticator (2231).
+        """
         return await self._client._rest_login("/api/v2/mfa/totp/verify", {"totp": totp}, mfa_token)
 
     @checked
     async def verify_totp_recovery_code(self, recovery_code: str, mfa_token: str) -> Optional[User]:
-        """Finish a login with the authenticator's recovery code instead (it works once);
-        returns the user with its token."""
+        """Finish a login with the authenticator's recovery code instead (it works once).
+
+        Args:
+            recovery_code: the code :meth:`associate_mfa_authenticator` returned.
+            mfa_token: ``e.data["mfaToken"]`` of the :class:`MfaRequiredError` the login
+                raised.
+
+        Returns:
+            The user with its ``token``, the client's current user from now on; ``None`` if
+            ``on_error`` returns instead of raising.
+
+        Raises:
+            VerificationCodeError: the code is wrong or was already used (2001).
+            TokenInvalidError: the ``mfa_token`` is invalid, expired or used (2207).
+            ApprowException: the user has no TOTP authenticator (2231).
+        """
         return await self._client._rest_login("/api/v2/mfa/totp/recovery",
                                               {"recoveryCode": recovery_code}, mfa_token)
 
     @checked
     async def verify_app_sms_mfa(self, phone: str, code: str, mfa_token: str) -> Optional[User]:
-        """Finish a login with the SMS code sent to ``phone`` (``send_sms_code``): the user's
-        phone, or a number to bind when they have none.  Returns the user with its token."""
+        """Finish a login with the SMS code sent to a phone (``send_sms_code``).
+
+        Args:
+            phone: the user's phone, or a number to bind when they have none.
+            code: the code sent to it.
+            mfa_token: ``e.data["mfaToken"]`` of the :class:`MfaRequiredError` the login
+                raised.
+
+        Returns:
+            The user with its ``token``, the client's current user from now on; ``None`` if
+            ``on_error`` returns instead of raising.
+
+        Raises:
+            VerificationCodeError: the code is wrong or used (2001) or has expired (2300).
+            TokenInvalidError: the ``mfa_token`` is invalid, expired or used (2207).
+            ApprowException: another user has this phone (2035); it is not the user's own
+                phone, or the application takes no SMS second factor (2231).
+        """
         return await self._client._rest_login("/api/v2/applications/mfa/sms/verify",
                                               {"phone": phone, "code": code}, mfa_token)
 
     @checked
     async def verify_app_email_mfa(self, email: str, code: str, mfa_token: str) -> Optional[User]:
-        """Finish a login with the code e-mailed to ``email`` (``send_email`` with scene
-        ``MFA_VERIFY``): the user's address, or one to bind when they have none.  Returns the
-        user with its token."""
+        """Finish a login with the code e-mailed to an address (``send_email`` with scene
+        ``MFA_VERIFY``).
+
+        Args:
+            email: the user's address, or one to bind when they have none.
+            code: the code sent to it.
+            mfa_token: ``e.data["mfaToken"]`` of the :class:`MfaRequiredError` the login
+                raised.
+
+        Returns:
+            The user with its ``token``, the client's current user from now on; ``None`` if
+            ``on_error`` returns instead of raising.
+
+        Raises:
+            VerificationCodeError: the code is wrong or used (2001) or has expired (2300).
+            TokenInvalidError: the ``mfa_token`` is invalid, expired or used (2207).
+            ApprowException: another user has this address (2200); it is not the user's own
+                address, or the application takes no e-mail second factor (2231).
+        """
         return await self._client._rest_login("/api/v2/applications/mfa/email/verify",
                                               {"email": email, "code": code}, mfa_token)
 
     @checked
     async def phone_or_email_bindable(self, mfa_token: str, phone: Optional[str] = None,
                                       email: Optional[str] = None) -> bool:
-        """Whether ``phone`` (or ``email``) can serve as the second factor of the user logging
-        in: their own, or free to bind.  ``True``; a refusal (e.g. taken by another user) goes
-        to ``on_error``."""
+        """Whether a phone or an e-mail address can carry the second factor of the user
+        logging in: their own, or free to bind.
+
+        Args:
+            mfa_token: ``e.data["mfaToken"]`` of the :class:`MfaRequiredError` the login
+                raised.
+            phone: the phone number to check.
+            email: the address to check (give one of the two, or both).
+
+        Returns:
+            ``True``; ``False`` when ``on_error`` returns instead of raising.
+
+        Raises:
+            ApprowWrongArgumentException: neither ``phone`` nor ``email`` was given.
+            TokenInvalidError: the ``mfa_token`` is invalid, expired or used (2207).
+            ApprowException: another user has it (2035 phone, 2200 e-mail), or the user has
+                a different one bound (2231).
+        """
         if phone is None and email is None:
             raise ApprowWrongArgumentException("pass phone or email")
         body: Dict[str, Any] = {"phone": phone, "email": email}

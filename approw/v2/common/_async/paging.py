@@ -1,8 +1,8 @@
 """Iterate over every item of a paged list method, one page at a time::
 
-    for user in management.users.iter(limit=100):     # `async for` with an asyncio client
+    async for user in management.users.iter(limit=100):
         ...
-    for user in AsyncPager(management.roles.list_users, "admin", limit=50):
+    async for user in AsyncPager(management.roles.list_users, "admin", limit=50):
         ...
 
 :class:`AsyncPager` calls the method with ``page=1, 2, ...`` and ``limit=`` (plus the other
@@ -30,8 +30,24 @@ __all__ = ["AsyncPager"]
 
 
 class AsyncPager(Generic[T]):
-    """The items of every page of ``method(*args, page=..., limit=limit, **kwargs)``, lazily
-    (see the module docstring); iterate it once."""
+    """The items of every page of ``method(*args, page=..., limit=limit, **kwargs)``, fetched
+    lazily (see the module docstring); iterate it once: ``async for item in pager``.
+
+    Attributes ``limit`` (items per request) and ``total`` (the ``totalCount`` of the last
+    page fetched, ``None`` before the first).
+
+    Args:
+        method: a list method that takes ``page`` and ``limit`` and answers ``{totalCount,
+            list}`` (e.g. ``management_client.roles.list_users``).
+        *args: its positional arguments.
+        limit: items per request, at least 1.
+        **kwargs: its other keyword arguments (not ``page``: the pager chooses it).
+
+    Raises:
+        ApprowWrongArgumentException: ``limit`` is not an int of at least 1, or ``page`` is
+            given.
+        ApprowException: while iterating, whatever ``method`` raises for a page.
+    """
 
     def __init__(self, method: AsyncPageMethod, *args: Any, limit: int = 100, **kwargs: Any) -> None:
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
