@@ -17,13 +17,12 @@
  *   functions as Session's (http.c), so results and errors are identical,
  *   the never-resend-a-mutation guard (prerequest callback) included.
  * - Connections live in the multi handle (keep-alive, shared by every
- *   coroutine of the loop); over TLS HTTP/2 is offered (ALPN) and concurrent
- *   requests to one host wait for the first connection (PIPEWAIT) so that
- *   they are multiplexed over it instead of each opening its own.
+ *   coroutine of the loop: an idle one is reused, concurrent requests each
+ *   have their own).  HTTP/1.1 only: see apw_easy_defaults (pool.c) for why
+ *   not HTTP/2.
  * - cancel(future) removes the transfer at once.  libcurl closes the
- *   connection of an HTTP/1 transfer removed before its end (an HTTP/2 stream
- *   is reset, the connection stays), so no later request can read the rest
- *   of that answer.
+ *   connection of a transfer removed before its end, so no later request
+ *   can read the rest of that answer.
  * - Teardown: close() fails the pending futures, unregisters the descriptors
  *   and closes the connections.  When the loop is closed, or the object is
  *   freed by the garbage collector, or it is used in a forked child, the loop
@@ -159,7 +158,7 @@ apw_mx_init(PyObject *op, PyObject *args, PyObject *kwds)
     if (m->multi == NULL ||
         curl_multi_setopt(m->multi, CURLMOPT_SOCKETFUNCTION, apw_mx_socket_cb) != CURLM_OK ||
         curl_multi_setopt(m->multi, CURLMOPT_SOCKETDATA, (void *)m) != CURLM_OK ||
-        curl_multi_setopt(m->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX) != CURLM_OK) {
+        curl_multi_setopt(m->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_NOTHING) != CURLM_OK) {
         PyErr_SetString(st->TransportError, "cannot create a libcurl multi handle");
         return -1;
     }
@@ -210,12 +209,6 @@ apw_mx_start(ApwMulti *m, apw_tr_state *st, apw_mxfer *t)
     cc = apw_easy_request(t->easy, &t->rq, &t->x, t->errbuf);
     if (cc == CURLE_OK) {
         cc = curl_easy_setopt(t->easy, CURLOPT_PRIVATE, (void *)t);
-    }
-    if (cc == CURLE_OK) {
-        /* Over TLS, wait for a connection being set up that may multiplex
-         * (HTTP/2) rather than open one per request. */
-        cc = curl_easy_setopt(t->easy, CURLOPT_PIPEWAIT,
-                              strncmp(t->rq.url, "https:", 6) == 0 ? 1L : 0L);
     }
     if (cc != CURLE_OK) {
         apw_mx_give_easy(m, t->easy);
@@ -417,8 +410,8 @@ apw_mx_timer(PyObject *op, PyObject *Py_UNUSED(ignored))
 
 PyDoc_STRVAR(apw_mx_cancel_doc,
 "cancel(future) -> bool\n\n"
-"Stop the transfer of `future` at once (its connection is closed unless it\n"
-"multiplexes); False when no transfer has that future (it completed).");
+"Stop the transfer of `future` at once (its connection is closed); False\n"
+"when no transfer has that future (it completed).");
 
 static PyObject *
 apw_mx_cancel(PyObject *op, PyObject *fut)

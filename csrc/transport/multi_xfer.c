@@ -72,8 +72,7 @@ apw_mx_take_easy(ApwMulti *m)
         curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, apw_mx_opensocket) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, (void *)m) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, apw_mx_closesocket) != CURLE_OK ||
-        curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, (void *)m) != CURLE_OK ||
-        curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS) != CURLE_OK) {
+        curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, (void *)m) != CURLE_OK) {
         curl_easy_cleanup(e);
         return NULL;
     }

@@ -76,6 +76,12 @@ apw_easy_defaults(ApwSession *s, CURL *e, CURLSH *share, apw_fdset *fds)
     APW_SETOPT(e, CURLOPT_ACCEPT_ENCODING, "");
     APW_SETOPT(e, CURLOPT_TCP_KEEPALIVE, 1L);
     APW_SETOPT(e, CURLOPT_FOLLOWLOCATION, 0L);
+    /* HTTP/1.1 only, also where a server offers HTTP/2 (ALPN).  libcurl 7.88's
+     * HTTP/2 code (Debian 12's, and the one the wheels bundle) keeps a pointer
+     * to a transfer removed while its request headers still wait in nghttp2's
+     * queue, and calls into it later: a cancelled coroutine could crash the
+     * process or fail another request (seen under 100,000 cancellations). */
+    APW_SETOPT(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 #if LIBCURL_VERSION_NUM >= 0x075500
     APW_SETOPT(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #else

@@ -111,6 +111,9 @@ class Handler(BaseHTTPRequestHandler):
             return None
         if path == "/graphql":
             return self._graphql(body)
+        if path == "/alpn":      # the protocol this TLS connection agreed on (ALPN)
+            alpn = getattr(self.connection, "selected_alpn_protocol", lambda: None)()
+            return self._send(200, {"alpn": alpn})
         return self._send(404, {"error": "not found"})
 
     def _graphql(self, body):
@@ -165,6 +168,8 @@ def main():
     if len(sys.argv) == 4 and sys.argv[1] == "--tls":
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+        # Offers HTTP/2 first, as real servers do; the client must still choose HTTP/1.1.
+        ctx.set_alpn_protocols(["h2", "http/1.1"])
         srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     print(srv.server_address[1], flush=True)
     srv.serve_forever()

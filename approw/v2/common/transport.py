@@ -24,8 +24,8 @@ asyncio clients
     per event loop, an ``approw._transport.Multi`` (libcurl's multi interface driven by that
     loop's ``add_reader``/``add_writer``/``call_later``) runs the transfers with the session's
     settings.  No thread is involved; a cancelled call stops its transfer at once.  Each loop
-    has its own connections (reused by all its coroutines; HTTP/2 multiplexed over TLS when the
-    server offers it), and a forked child starts without any (the parent's sockets are never
+    has its own connections (HTTP/1.1 keep-alive: an idle one is reused by the next coroutine,
+    concurrent calls each have their own), and a forked child starts without any (the parent's sockets are never
     touched).  Each client holds an :class:`AsyncClientSession` (from
     :func:`open_async_session`): it counts the client as a user of every loop it calls from,
     and its ``aclose()`` (the client's ``aclose()`` / end of ``async with``) gives them back;
