@@ -69,7 +69,10 @@ def sign_in(emu, driver):
     assert "/_emulator/ui/signin" in driver.current_url
     driver.find_element(By.NAME, "secret").send_keys(emu.secret)
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 10).until(ec.url_contains("/_emulator/ui/users"))
+    # (the sign-in page's own address, ".../signin?next=/_emulator/ui/users", contains the
+    # target too: wait until the browser has left it)
+    WebDriverWait(driver, 10).until(
+        lambda d: "/signin" not in d.current_url and "/_emulator/ui/users" in d.current_url)
 
 
 def management(emu):
