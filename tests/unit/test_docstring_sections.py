@@ -14,8 +14,6 @@ from approw.v2 import exceptions
 AREAS = ["acl", "acl_resources", "applications", "applications_access", "applications_agreements",
          "applications_base", "applications_keys", "applications_roles", "org", "org_members",
          "org_roles", "policies"]
-#: Methods whose only failures are those of the pager they return (nothing is sent on the call).
-NO_RAISES = {"iter", "export_all"}
 #: ``name[, name...]: text`` at the start of an entry of a section (continuation lines are
 #: indented further).
 ENTRY = re.compile(r"^    ([A-Za-z_][\w]*(?:, [A-Za-z_][\w]*)*):(?: |$)")
@@ -70,9 +68,7 @@ def test_method_docstring_is_complete(name: str, method: Callable[..., Any]) -> 
         assert sections.get("Returns", [""])[0], f"{name} has no Returns"
         first = CODE.sub("", sections["Returns"][0])
         assert ":" not in first, f"{name}: napoleon reads the Returns text before ':' as a type"
-    method_name = name.rsplit(".", 1)[1]
-    if method_name not in NO_RAISES:
-        assert sections.get("Raises"), f"{name} has no Raises"
+    assert sections.get("Raises"), f"{name} has no Raises"
     for raised in sections.get("Raises", []):
         cls = getattr(exceptions, raised, None)
         assert inspect.isclass(cls) and issubclass(cls, exceptions.ApprowException), (name, raised)

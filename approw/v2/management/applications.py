@@ -82,6 +82,10 @@ class ApplicationsManagementClient(
             A pager of :class:`~approw.v2.common.shapes.org.Application` dicts (``for``, or
             ``async for`` with the asyncio client); a page is fetched only when the previous
             one has been consumed.
+
+        Raises:
+            ApprowWrongArgumentException: ``limit`` is not an int of at least 1 (at once); a
+                page's request raises while iterating, as :meth:`list` does.
         """
         from approw.v2.common.paging import Pager
 

@@ -109,6 +109,11 @@ class OrgManagementClient(OrgMemberMethods, OrgRoleMethods):
             A pager of :class:`~approw.v2.common.shapes.org.Org` dicts (``for``, or
             ``async for`` with the asyncio client); a page is fetched only when the previous
             one has been consumed.
+
+        Raises:
+            ApprowWrongArgumentException: ``limit`` is not an int of at least 1 (at once).
+            ApprowException: ``sort_by`` is not one of the four values (2231), raised by the
+                first request, as in :meth:`list`.
         """
         from approw.v2.common.paging import Pager
 
@@ -391,6 +396,9 @@ class OrgManagementClient(OrgMemberMethods, OrgRoleMethods):
         Returns:
             A list of root nodes (:class:`~approw.v2.common.shapes.org.OrgTreeNode` dicts),
             each node with its ``members`` (users) and its ``children`` nested.
+
+        Raises:
+            PermissionDeniedError: the pool secret is wrong, so no management token (1001).
         """
         exported: List[OrgTreeNode] = self._rest("GET", "/api/v2/orgs/export")
         return exported

@@ -70,6 +70,12 @@ class PolicyManagementClient(ManagementSubClient):
             A pager of :class:`~approw.v2.common.shapes.users.Policy` dicts (``for``, or
             ``async for`` with the asyncio client); a page is fetched only when the previous
             one has been consumed.
+
+        Raises:
+            ApprowWrongArgumentException: ``limit`` is not an int of at least 1 (at once).
+            ApprowArgumentTypeError: ``namespace`` is not a str, raised by the first request, as
+                in :meth:`list`.
+            ApprowException: the namespace does not exist (3003), raised by the first request.
         """
         from approw.v2.common.paging import Pager
 

@@ -107,6 +107,11 @@ class AsyncOrgManagementClient(AsyncOrgMemberMethods, AsyncOrgRoleMethods):
             A pager of :class:`~approw.v2.common.shapes.org.Org` dicts (``for``, or
             ``async for`` with the asyncio client); a page is fetched only when the previous
             one has been consumed.
+
+        Raises:
+            ApprowWrongArgumentException: ``limit`` is not an int of at least 1 (at once).
+            ApprowException: ``sort_by`` is not one of the four values (2231), raised by the
+                first request, as in :meth:`list`.
         """
         from approw.v2.common._async.paging import AsyncPager
 
@@ -389,6 +394,9 @@ class AsyncOrgManagementClient(AsyncOrgMemberMethods, AsyncOrgRoleMethods):
         Returns:
             A list of root nodes (:class:`~approw.v2.common.shapes.org.OrgTreeNode` dicts),
             each node with its ``members`` (users) and its ``children`` nested.
+
+        Raises:
+            PermissionDeniedError: the pool secret is wrong, so no management token (1001).
         """
         exported: List[OrgTreeNode] = await self._rest("GET", "/api/v2/orgs/export")
         return exported
