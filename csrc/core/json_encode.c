@@ -254,7 +254,7 @@ apw_enc_member(cJSON *obj, PyObject *key, cJSON *child, int *has_nul)
 }
 
 static cJSON *
-apw_enc_dict(PyObject *obj, int depth)
+apw_enc_dict_locked(PyObject *obj, int depth)
 {
     cJSON *node = apw_enc_check(cJSON_CreateObject());
     Py_ssize_t pos = 0;
@@ -285,7 +285,7 @@ error:
 }
 
 static cJSON *
-apw_enc_seq(PyObject *obj, int depth)
+apw_enc_seq_locked(PyObject *obj, int depth)
 {
     cJSON *node = apw_enc_check(cJSON_CreateArray());
     int is_list = PyList_Check(obj);
@@ -303,6 +303,31 @@ apw_enc_seq(PyObject *obj, int depth)
             return NULL;
         }
     }
+    return node;
+}
+
+/* A dict or list is the caller's: another thread may change it meanwhile, so the
+ * free-threaded build walks it inside a critical section on it (nested ones for nested
+ * containers).  With the GIL, these are plain calls. */
+static cJSON *
+apw_enc_dict(PyObject *obj, int depth)
+{
+    cJSON *node;
+
+    Py_BEGIN_CRITICAL_SECTION(obj);
+    node = apw_enc_dict_locked(obj, depth);
+    Py_END_CRITICAL_SECTION();
+    return node;
+}
+
+static cJSON *
+apw_enc_seq(PyObject *obj, int depth)
+{
+    cJSON *node;
+
+    Py_BEGIN_CRITICAL_SECTION(obj);
+    node = apw_enc_seq_locked(obj, depth);
+    Py_END_CRITICAL_SECTION();
     return node;
 }
 
