@@ -6,7 +6,7 @@ containers that another thread changes meanwhile).
 On any CPython this runs the threads truly in parallel wherever the core releases the GIL
 (every transfer).  On a free-threaded CPython ("3.14t") run with PYTHON_GIL=0 it runs them
 in parallel everywhere, and checks that the GIL is really off; built with ThreadSanitizer
-(APW_TSAN=1, see the README's wheel section), the same run is the race detector's input.
+(scripts/tsan), the same run is the race detector's input.
 
 Bounded in work (threads x rounds), never in time: each thread's loop ends by itself and
 the joins wait generously.
