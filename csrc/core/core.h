@@ -26,6 +26,14 @@
 
 /* Number of slots in the JSON dict-key cache (a power of two). */
 #define APW_KEYCACHE_SIZE 1024
+/* The cache is every thread's: without the GIL another thread could replace a slot (and
+ * free its str) between a look-up and its Py_INCREF, so the free-threaded build makes
+ * every key anew. */
+#ifdef Py_GIL_DISABLED
+#define APW_KEYCACHE_ON 0
+#else
+#define APW_KEYCACHE_ON 1
+#endif
 
 /* Deepest JSON nesting accepted by loads/dumps. */
 #define APW_JSON_MAX_DEPTH 512

@@ -27,6 +27,13 @@
  * the GIL held on the cached context (the GIL serialises its use).  Below 3072
  * bits a public operation takes 4-50 us, against a 5 ms switch interval. */
 #define APW_RSA_NOGIL_BITS 3072
+/* Whether key `k`'s own contexts serve an operation: with the GIL held, which serialises
+ * their use.  Without a GIL (free-threaded CPython) every operation works on a copy. */
+#ifdef Py_GIL_DISABLED
+#define APW_PKEY_SHARED_CTX(k) 0
+#else
+#define APW_PKEY_SHARED_CTX(k) ((k)->bits < APW_RSA_NOGIL_BITS)
+#endif
 
 /* Hashing at least this many bytes releases the GIL (the threshold CPython's
  * hashlib uses). */

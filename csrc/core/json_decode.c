@@ -302,7 +302,8 @@ apw_dec_string(apw_dec *d, int is_key)
         apw_unescape(d->b, start, d->p - 1, tmp);
         s = (const char *)tmp;
     }
-    if (is_key && si.ascii && !si.nul && si.dlen >= 1 && si.dlen <= APW_KEY_LEN_MAX) {
+    if (APW_KEYCACHE_ON && is_key && si.ascii && !si.nul && si.dlen >= 1 &&
+        si.dlen <= APW_KEY_LEN_MAX) {
         unsigned slot = apw_key_slot((const unsigned char *)s, si.dlen,
                                      si.escaped ? 0 : d->len - start);
         out = apw_key_cached(d->st, slot, s, si.dlen);
@@ -521,7 +522,7 @@ apw_dec_run(apw_dec *d)
  * containers, each counted towards a collection that could not free any of
  * them.  No other thread runs meanwhile (the GIL stays held and no bytecode
  * runs), so nobody can observe the pause; the GC catches up at the next
- * allocation.  (PyGC_Disable exists from 3.10; 3.9 just builds.) */
+ * allocation.  (From 3.10; not without the GIL, where other threads run.) */
 typedef struct apw_decode_guard {
     int gc_enabled;
 } apw_decode_guard;
@@ -529,7 +530,7 @@ typedef struct apw_decode_guard {
 static void
 apw_decode_begin(apw_decode_guard *g)
 {
-#if PY_VERSION_HEX >= 0x030A0000
+#if PY_VERSION_HEX >= 0x030A0000 && !defined(Py_GIL_DISABLED)
     g->gc_enabled = PyGC_Disable();
 #else
     g->gc_enabled = 0;
@@ -539,7 +540,7 @@ apw_decode_begin(apw_decode_guard *g)
 static void
 apw_decode_end(apw_decode_guard *g)
 {
-#if PY_VERSION_HEX >= 0x030A0000
+#if PY_VERSION_HEX >= 0x030A0000 && !defined(Py_GIL_DISABLED)
     if (g->gc_enabled) {
         (void)PyGC_Enable();
     }

@@ -9,13 +9,14 @@
  * values and dict keys are not copied: the nodes refer to the UTF-8 buffers of
  * the str objects (cJSON_CreateStringReference, cJSON_AddItemToObjectCS),
  * which outlive the tree because no Python code runs until it is printed and
- * deleted.
+ * deleted (with the GIL; the free-threaded build copies them, see below).
  *
  * None/bool first (bool before int), then int, float, str, dict, list/tuple;
  * subclasses of int/float/str/dict/list serialise as their base type using
  * its C-level storage (no Python-level overrides are called; an OrderedDict is
  * written in its underlying dict's order).  No Python code runs while a tree
- * is built, so a dict or list cannot change under the iteration.
+ * is built, so a dict or list cannot change under the iteration (without the GIL,
+ * each is walked inside a critical section on it).
  *   - ints are exact: raw nodes holding the decimal text (beyond 64 bits from
  *     int.__repr__ of the base type, which honours sys.set_int_max_str_digits
  *     like the stdlib);
@@ -37,6 +38,17 @@
 #include <string.h>
 
 static cJSON *apw_enc_value(PyObject *obj, int depth);
+
+/* Without a GIL, another thread may drop a str from its dict or list once the walk of that
+ * container is over and before the tree is printed: the free-threaded build copies strings
+ * and keys into the tree instead of referring to their UTF-8. */
+#ifdef Py_GIL_DISABLED
+#define APW_ENC_STRING(s) cJSON_CreateString(s)
+#define APW_ENC_ADD_MEMBER(obj, key, child) cJSON_AddItemToObject((obj), (key), (child))
+#else
+#define APW_ENC_STRING(s) cJSON_CreateStringReference(s)
+#define APW_ENC_ADD_MEMBER(obj, key, child) cJSON_AddItemToObjectCS((obj), (key), (child))
+#endif
 
 /* cJSON allocation failures have no exception of their own. */
 static cJSON *
@@ -104,7 +116,7 @@ apw_enc_str(PyObject *obj)
         return NULL;
     }
     if (memchr(s, '\0', (size_t)n) == NULL) {
-        return apw_enc_check(cJSON_CreateStringReference(s));
+        return apw_enc_check(APW_ENC_STRING(s));
     }
     /* cJSON would stop at the NUL: write the literal ourselves. */
     lit = apw_escape_literal(s, (size_t)n);
@@ -228,7 +240,7 @@ apw_enc_member(cJSON *obj, PyObject *key, cJSON *child, int *has_nul)
         return -1;
     }
     if (memchr(s, '\0', (size_t)n) == NULL) {
-        added = cJSON_AddItemToObjectCS(obj, s, child);
+        added = APW_ENC_ADD_MEMBER(obj, s, child);
     }
     else {
         copy = PyMem_Malloc((size_t)n + 1);
@@ -254,7 +266,7 @@ apw_enc_member(cJSON *obj, PyObject *key, cJSON *child, int *has_nul)
 }
 
 static cJSON *
-apw_enc_dict(PyObject *obj, int depth)
+apw_enc_dict_locked(PyObject *obj, int depth)
 {
     cJSON *node = apw_enc_check(cJSON_CreateObject());
     Py_ssize_t pos = 0;
@@ -267,14 +279,22 @@ apw_enc_dict(PyObject *obj, int depth)
     }
     while (PyDict_Next(obj, &pos, &key, &value)) {
         cJSON *child;
+        int rc;
 
         if (!PyUnicode_Check(key)) {
             PyErr_Format(PyExc_TypeError, "Dict key must be str, not %.200s",
                          Py_TYPE(key)->tp_name);
             goto error;
         }
+        /* (strong references: a nested container's critical section may have to wait,
+         * which suspends this one) */
+        Py_INCREF(key);
+        Py_INCREF(value);
         child = apw_enc_value(value, depth + 1);
-        if (child == NULL || apw_enc_member(node, key, child, &nul_keys) < 0) {
+        rc = child == NULL ? -1 : apw_enc_member(node, key, child, &nul_keys);
+        Py_DECREF(key);
+        Py_DECREF(value);
+        if (rc < 0) {
             goto error;
         }
     }
@@ -285,7 +305,7 @@ error:
 }
 
 static cJSON *
-apw_enc_seq(PyObject *obj, int depth)
+apw_enc_seq_locked(PyObject *obj, int depth)
 {
     cJSON *node = apw_enc_check(cJSON_CreateArray());
     int is_list = PyList_Check(obj);
@@ -294,8 +314,9 @@ apw_enc_seq(PyObject *obj, int depth)
         return NULL;
     }
     for (Py_ssize_t i = 0; i < (is_list ? PyList_GET_SIZE(obj) : PyTuple_GET_SIZE(obj)); i++) {
-        PyObject *item = is_list ? PyList_GET_ITEM(obj, i) : PyTuple_GET_ITEM(obj, i);
+        PyObject *item = Py_NewRef(is_list ? PyList_GET_ITEM(obj, i) : PyTuple_GET_ITEM(obj, i));
         cJSON *child = apw_enc_value(item, depth + 1);
+        Py_DECREF(item);
         if (child == NULL || !cJSON_AddItemToArray(node, child)) {
             cJSON_Delete(child);
             (void)apw_enc_check(NULL);
@@ -303,6 +324,31 @@ apw_enc_seq(PyObject *obj, int depth)
             return NULL;
         }
     }
+    return node;
+}
+
+/* A dict or list is the caller's: another thread may change it meanwhile, so the
+ * free-threaded build walks it inside a critical section on it (nested ones for nested
+ * containers).  With the GIL, these are plain calls. */
+static cJSON *
+apw_enc_dict(PyObject *obj, int depth)
+{
+    cJSON *node;
+
+    Py_BEGIN_CRITICAL_SECTION(obj);
+    node = apw_enc_dict_locked(obj, depth);
+    Py_END_CRITICAL_SECTION();
+    return node;
+}
+
+static cJSON *
+apw_enc_seq(PyObject *obj, int depth)
+{
+    cJSON *node;
+
+    Py_BEGIN_CRITICAL_SECTION(obj);
+    node = apw_enc_seq_locked(obj, depth);
+    Py_END_CRITICAL_SECTION();
     return node;
 }
 

@@ -81,7 +81,10 @@ apw_jwt_algorithms(apw_core_state *st, PyObject *algorithms, int *mask)
                         "algorithms must be a list of names (e.g. ['RS256']), not a string");
         goto done;
     }
-    seq = PySequence_Fast(algorithms, "algorithms must be a sequence of str");
+    /* (a list is copied: another thread may change the caller's list meanwhile) */
+    seq = PyList_Check(algorithms)
+              ? PyList_AsTuple(algorithms)
+              : PySequence_Fast(algorithms, "algorithms must be a sequence of str");
     if (seq == NULL) {
         goto done;
     }
@@ -215,7 +218,7 @@ apw_rs256_verify(apw_pkey *k, const unsigned char *msg, size_t msglen,
     if (apw_sha256_raw(msg, msglen, md) < 0) {
         return -1;
     }
-    if (k->bits < APW_RSA_NOGIL_BITS) {
+    if (APW_PKEY_SHARED_CTX(k)) {
         rc = EVP_PKEY_verify(k->ver, sig, siglen, md, sizeof(md));
     }
     else {

@@ -228,8 +228,7 @@ apw_jwk_member(apw_core_state *st, PyObject *jwk, PyObject *name, int required)
     PyObject *v;
 
     if (PyDict_Check(jwk)) {
-        v = PyDict_GetItemWithError(jwk, name);
-        Py_XINCREF(v);
+        (void)PyDict_GetItemRef(jwk, name, &v);   /* (the caller's dict) */
     }
     else {
         v = PyObject_GetItem(jwk, name);

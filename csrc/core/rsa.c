@@ -32,7 +32,7 @@ apw_rsa_encrypt_raw(apw_pkey *k, const unsigned char *in, size_t inlen,
     size_t outlen = k->size;
     int rc;
 
-    if (k->bits < APW_RSA_NOGIL_BITS) {
+    if (APW_PKEY_SHARED_CTX(k)) {
         rc = EVP_PKEY_encrypt(k->enc, out, &outlen, in, inlen);
     }
     else {

@@ -46,6 +46,29 @@ Py_XNewRef(PyObject *obj)
 }
 #endif
 
+/* Free-threaded CPython (3.13+ built with --disable-gil, "3.14t"): no GIL serialises the
+ * C code, so a dict shared between threads is read with PyDict_GetItemRef (a strong
+ * reference, never a borrowed one another thread could free) and a container another
+ * thread may change is iterated inside a critical section on it.  Before 3.13 both are
+ * spelt with the GIL's guarantees. */
+#if PY_VERSION_HEX < 0x030D0000
+static inline int
+PyDict_GetItemRef(PyObject *d, PyObject *key, PyObject **out)
+{
+    *out = PyDict_GetItemWithError(d, key);
+    if (*out != NULL) {
+        Py_INCREF(*out);
+        return 1;
+    }
+    return PyErr_Occurred() ? -1 : 0;
+}
+#define Py_BEGIN_CRITICAL_SECTION(op) {
+#define Py_END_CRITICAL_SECTION() }
+#endif
+/* An int or long that threads read and write without a lock (a flag, a pid). */
+#define APW_LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define APW_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+
 /* The default request and connect timeout (ms) of every client and Session:
  * defined here only; Python reads it as approw._core.DEFAULT_TIMEOUT_MS. */
 #define APW_DEFAULT_TIMEOUT_MS 10000

@@ -21,12 +21,11 @@ apw_doc_literal(apw_tr_state *st, PyObject *document)
     char *text;
     size_t len = 0;
 
-    lit = PyDict_GetItemWithError(st->doc_cache, document);
-    if (lit != NULL) {
-        Py_INCREF(lit);
+    /* (a strong reference: another thread may clear the cache meanwhile) */
+    switch (PyDict_GetItemRef(st->doc_cache, document, &lit)) {
+    case 1:
         return lit;
-    }
-    if (PyErr_Occurred()) {
+    case -1:
         return NULL;
     }
     if (apw_str_arg(st->ArgumentError, document, "document", NULL) == NULL) {

@@ -114,10 +114,15 @@ apw_headers_from_py(apw_tr_state *st, PyObject *headers, struct curl_slist **out
         Py_ssize_t pos = 0;
         PyObject *k;
         PyObject *v;
-        while (PyDict_Next(headers, &pos, &k, &v)) {
-            if (apw_header_append(st, &list, k, v, has_ctype) < 0) {
-                goto error;
-            }
+        int rc = 0;
+        /* (free-threaded: the caller's dict, which another thread may change) */
+        Py_BEGIN_CRITICAL_SECTION(headers);
+        while (rc == 0 && PyDict_Next(headers, &pos, &k, &v)) {
+            rc = apw_header_append(st, &list, k, v, has_ctype);
+        }
+        Py_END_CRITICAL_SECTION();
+        if (rc < 0) {
+            goto error;
         }
         goto finish;
     }
@@ -128,7 +133,8 @@ apw_headers_from_py(apw_tr_state *st, PyObject *headers, struct curl_slist **out
         }
         headers = items;
     }
-    seq = PySequence_Fast(headers,
+    /* (a list is copied: another thread may change the caller's list meanwhile) */
+    seq = PyList_Check(headers) ? PyList_AsTuple(headers) : PySequence_Fast(headers,
                           "headers must be a mapping or a sequence of (name, value) pairs");
     if (seq == NULL) {
         goto error;
@@ -191,16 +197,14 @@ apw_json_headers(apw_tr_state *st, PyObject *headers, struct curl_slist **out,
 
     *owner = NULL;
     if (PyTuple_CheckExact(headers)) {
-        if (st->hdr_cache == NULL && (st->hdr_cache = PyDict_New()) == NULL) {
-            return -1;
-        }
-        cap = PyDict_GetItemWithError(st->hdr_cache, headers);         /* borrowed */
-        if (cap != NULL) {
-            *owner = Py_NewRef(cap);
+        /* (a strong reference: another thread may clear the cache meanwhile) */
+        int found = PyDict_GetItemRef(st->hdr_cache, headers, &cap);
+        if (found == 1) {
+            *owner = cap;
             *out = PyCapsule_GetPointer(cap, APW_HEADER_LIST);
             return 0;
         }
-        if (PyErr_Occurred()) {
+        if (found < 0) {
             if (!PyErr_ExceptionMatches(PyExc_TypeError)) {
                 return -1;
             }

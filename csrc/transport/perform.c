@@ -100,7 +100,8 @@ apw_handles_signals(apw_tr_state *st, pid_t pid)
     if (PyInterpreterState_Get() != PyInterpreterState_Main()) {
         return 0;
     }
-    if (st->main_pid != (long)pid) {
+    /* (threads may ask at once: main_ident is stored before main_pid, read after it) */
+    if (APW_LOAD(&st->main_pid) != (long)pid) {
         threading = PyImport_ImportModule("threading");
         main = threading != NULL ? PyObject_CallMethod(threading, "main_thread", NULL) : NULL;
         ident = main != NULL ? PyObject_GetAttrString(main, "ident") : NULL;
@@ -113,10 +114,13 @@ apw_handles_signals(apw_tr_state *st, pid_t pid)
             PyErr_Clear();
             return 1;
         }
-        st->main_ident = value;
-        st->main_pid = (long)pid;
+        __atomic_store_n(&st->main_ident, value, __ATOMIC_RELAXED);
+        APW_STORE(&st->main_pid, (long)pid);
     }
-    return PyThread_get_thread_ident() == st->main_ident;
+    else {
+        value = __atomic_load_n(&st->main_ident, __ATOMIC_RELAXED);
+    }
+    return PyThread_get_thread_ident() == value;
 }
 
 /* Raise the exception for a transfer that ended with `cc`. */
@@ -179,7 +183,7 @@ apw_perform(apw_tr_state *st, ApwSession *s, const apw_req *rq, apw_xfer *x, lon
     PyThreadState *ts;
     pid_t pid = getpid();
 
-    if (s->closed) {
+    if (APW_LOAD(&s->closed)) {        /* (close() may run in another thread) */
         PyErr_SetString(PyExc_ValueError, "request on a closed Session");
         return -1;
     }

@@ -97,12 +97,17 @@ apw_session_init(PyObject *op, PyObject *args, PyObject *kwds)
         goto done;
     }
 
-    if (!st->curl_initialized) {
+    if (!APW_LOAD(&st->curl_initialized)) {
+        int expected = 0;
         if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
             PyErr_SetString(st->TransportError, "curl_global_init() failed");
             goto done;
         }
-        st->curl_initialized = 1;
+        /* (free-threaded: another thread's Session may have come first; libcurl counts) */
+        if (!__atomic_compare_exchange_n(&st->curl_initialized, &expected, 1, 0,
+                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            curl_global_cleanup();
+        }
     }
     if (self->verify && self->ca_file == NULL && apw_default_ca_file(&self->ca_file) < 0) {
         goto done;
@@ -286,7 +291,7 @@ apw_session_close(PyObject *op, PyObject *Py_UNUSED(ignored))
 
     if (self->initialized) {
         pthread_mutex_lock(&self->lock);
-        self->closed = 1;
+        APW_STORE(&self->closed, 1);
         pthread_mutex_unlock(&self->lock);
         if (self->pid == getpid()) {
             apw_pool_drain(self);
@@ -312,7 +317,7 @@ apw_session_exit(PyObject *op, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *
 apw_session_get_closed(PyObject *op, void *Py_UNUSED(closure))
 {
-    return PyBool_FromLong(((ApwSession *)op)->closed);
+    return PyBool_FromLong(APW_LOAD(&((ApwSession *)op)->closed));
 }
 
 static PyObject *
@@ -425,7 +430,8 @@ int
 apw_session_exec(PyObject *module, apw_tr_state *st)
 {
     st->doc_cache = PyDict_New();
-    if (st->doc_cache == NULL) {
+    st->hdr_cache = PyDict_New();
+    if (st->doc_cache == NULL || st->hdr_cache == NULL) {
         return -1;
     }
     st->SessionType = PyType_FromModuleAndSpec(module, &apw_session_spec, NULL);
