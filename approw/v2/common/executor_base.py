@@ -43,7 +43,7 @@ from .constants import DEFAULT_ONERROR, GRAPHQL_PATH, REQUEST_ID_HEADER, SDK_VER
 from .options import ClientOptions, ShowsOptions
 from .retry import retry_delay
 from .sendable import ENCODE_ERRORS, unsendable
-from .utils import encrypt
+from .keys import public_key
 
 __all__ = ["ExecutorBase", "Variables", "RestResult", "Headers", "translate_core_error", "is_query",
            "operation_name",
@@ -422,7 +422,7 @@ class ExecutorBase(ShowsOptions):
         if not isinstance(password, str):
             raise ApprowWrongArgumentException("password must be a str")
         try:
-            return encrypt(password, self.options.enc_public_key)
+            return _core.rsa_encrypt(public_key(self.options.enc_public_key), password)
         except _core.CryptoError as e:
             raise ApprowWrongArgumentException(
                 f"cannot encrypt the password with options.enc_public_key: {e}"

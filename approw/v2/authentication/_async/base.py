@@ -6,7 +6,7 @@ user they return; when that user carries no token (e.g. register without ``gener
 the previous token is kept.  ``logout`` clears both.  Methods that need a logged-in user first
 call ``get_current_user()`` (``_check_logged_in``).
 """
-from typing import Any, Dict, Mapping, Optional, cast
+from typing import Any, Dict, Mapping, Optional
 
 from approw.v2.authentication.types import AuthenticationClientOptions
 from approw.v2.common._async.executor import AsyncExecutor
@@ -86,11 +86,11 @@ class AsyncAuthenticationBase(ShowsOptions):
         return await self._executor.rest(method, url, token=token, json=json, data=data,
                                          params=params, result=result, basic_token=basic_token)
 
-    async def _login(self, call: Call[Optional[User]]) -> User:
+    async def _login(self, call: Call[User]) -> User:
         """Register/login: run the operation, store and return the user."""
         user = await self._exec(call)
         self._set_current_user(user)
-        return cast(User, user)
+        return user
 
     async def _rest_login(self, url: str, body: Mapping[str, Any], token: Optional[str] = None
                           ) -> Optional[User]:
@@ -134,6 +134,8 @@ def client_extras(
     context: Optional[Mapping[str, Any]],
 ) -> Dict[str, Any]:
     """The trailing ``clientIp``, ``params`` and ``context`` fields of register/login inputs."""
+    if client_ip is None and clientIp is None and custom_data is None and context is None:
+        return {"clientIp": None, "params": None, "context": None}  # the usual call: no work
     return {
         "clientIp": pick_alias(client_ip, clientIp, "client_ip", "clientIp"),
         "params": custom_data_params(custom_data),
