@@ -86,6 +86,15 @@ def _spec(tp: Any) -> _Spec:
     return _ANYTHING
 
 
+def shape_names() -> Dict[str, Any]:
+    """The names of :mod:`approw.v2.common.shapes` (``User``, ``UserPage``, ...), which the
+    client modules import for type checkers only (the TypedDicts cost time to create): for
+    ``typing.get_type_hints`` of their methods.  Imports the shapes on the first call."""
+    from approw.v2.common import shapes
+
+    return {name: getattr(shapes, name) for name in shapes.__all__}
+
+
 def _not_bool(v: Any) -> bool:
     return v.__class__ is not bool
 
@@ -107,7 +116,7 @@ class _Plan:
     def __init__(self, fn: Callable[..., Any]) -> None:
         import inspect  # on first call only: importing it costs milliseconds
 
-        hints = typing.get_type_hints(fn)
+        hints = typing.get_type_hints(fn, localns=shape_names())
         self.names: List[str] = []
         self.positional: List[Tuple[Any, Optional[Callable[[Any], bool]]]] = []
         self.named: Dict[str, _Spec] = {}

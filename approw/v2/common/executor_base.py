@@ -33,7 +33,6 @@ Logging
 import sys
 import time
 from typing import Any, Dict, Literal, Mapping, NoReturn, Optional, Tuple
-from urllib.parse import urlencode
 
 from approw import _core
 
@@ -325,6 +324,8 @@ class ExecutorBase(ShowsOptions):
     ) -> Tuple[str, Headers, Optional[bytes]]:
         """``(absolute URL with query string, headers, body)`` of a REST call (see
         ``Executor.rest``)."""
+        from urllib.parse import urlencode   # REST only: not imported with the client
+
         if "://" not in url:
             url = self.options.host + url
         if params:

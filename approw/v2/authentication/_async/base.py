@@ -6,7 +6,9 @@ user they return; when that user carries no token (e.g. register without ``gener
 the previous token is kept.  ``logout`` clears both.  Methods that need a logged-in user first
 call ``get_current_user()`` (``_check_logged_in``).
 """
-from typing import Any, Dict, Mapping, Optional
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
 
 from approw.v2.authentication.types import AuthenticationClientOptions
 from approw.v2.common._async.executor import AsyncExecutor
@@ -16,9 +18,11 @@ from approw.v2.common.checks import checked
 from approw.v2.common.executor_base import RestResult
 from approw.v2.common.operation import Call, R
 from approw.v2.common.options import ShowsOptions
-from approw.v2.common.shapes import User
 from approw.v2.common.utils import context_json, custom_data_params, pick_alias
 from approw.v2.exceptions import ApprowException, ApprowHTTPError, ApprowWrongArgumentException
+
+if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from approw.v2.common.shapes import User
 
 __all__ = ["AsyncAuthenticationBase"]
 
