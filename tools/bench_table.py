@@ -28,7 +28,8 @@ def render(data):
     targets = {}
     for t in data.get("targets", []):
         mark = {"PASS": "✅", "MISS": "❌"}.get(t["status"], t["status"])
-        targets.setdefault(t["benchmark"], []).append(f"{mark} {t['target']} ({t['value']:.2f})")
+        value = "n/a" if t["value"] is None else f"{t['value']:.2f}"   # a baseline failed
+        targets.setdefault(t["benchmark"], []).append(f"{mark} {t['target']} ({value})")
     rows = ["| benchmark | unit | ours | baselines (median) | targets (measured ratio) |",
             "| --- | --- | ---: | --- | --- |"]
     threads = [b for b in data["benchmarks"] if b["name"].startswith("threads.")]

@@ -1,6 +1,6 @@
 """approw._core.loads / dumps: agreement with the stdlib json, exact integers,
 strictness, error positions, nesting limits, threads, the key cache.  (The
-transport decodes its answers with the same decoder: tests/c/test_http.py.)"""
+transport decodes its answers with the same decoder: tests/c/test_transport_session.py.)"""
 
 import collections
 import ctypes

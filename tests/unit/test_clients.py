@@ -237,3 +237,34 @@ def test_areas_are_loaded_on_first_use() -> None:
     assert "ManagementClient" in dir(management)
     with pytest.raises(AttributeError):
         management.NoSuchThing  # noqa: B018
+
+
+def test_the_client_classes_import_no_shapes_json_or_url_parsing() -> None:
+    """Importing the client classes leaves the shapes (TypedDicts), json, urllib.parse and the
+    token verifier for first use; the methods' annotations still resolve (the argument check
+    and the API reference read them) and a checked call works."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from approw.v2.management import ManagementClient, ManagementClientOptions\n"
+            "from approw.v2.authentication import AuthenticationClient, AuthenticationClientOptions\n"
+            "late = [m for m in ('approw.v2.common.shapes', 'json', 'urllib.parse', 'base64',\n"
+            "                    'approw.v2.authentication.verifier') if m in sys.modules]\n"
+            "assert not late, late\n"
+            "from approw.v2.common.hints import type_hints\n"
+            "assert type_hints(AuthenticationClient)['graphqlClient'].__name__ == 'GraphqlClient'\n"
+            "import typing\n"
+            "from approw.v2.common.checks import shape_names\n"
+            "hints = typing.get_type_hints(AuthenticationClient.login_by_username.__wrapped__,\n"
+            "                              localns=shape_names())\n"
+            "assert hints['return'].__name__ == 'User', hints\n"
+            "a = AuthenticationClient(AuthenticationClientOptions(app_id='app', user_pool_id='p'))\n"
+            "try:\n"
+            "    a.login_by_username(1, 'pw')\n"
+            "except TypeError as e:\n"
+            "    assert 'username must be a str' in str(e), e\n"
+            "else:\n"
+            "    raise AssertionError('no argument error')\n")
+    result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -2,12 +2,13 @@
 # Do not edit: change that file and run `python tools/unasync.py`.
 """Account maintenance of the end-user client: profile, password (changes, resets, strength),
 the token, linked accounts and logout.  Phone and e-mail changes are in ``contact``."""
+from __future__ import annotations
+
 from typing import TYPE_CHECKING, Mapping, Optional
 
 from approw.v2.common import operations as ops
 from approw.v2.common import checks
 from approw.v2.common.checks import checked, email_scene
-from approw.v2.common.shapes import CommonMessage, PasswordStrength, RefreshedToken, User
 
 from .base import AuthenticationBase
 
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
     from approw.v2.common.inputs import UpdateUserInput
 else:  # plain dicts at run time, checked by checks.input_object
     UpdateUserInput = Mapping
+
+if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from approw.v2.common.shapes import CommonMessage, PasswordStrength, RefreshedToken, User
 
 __all__ = ["AccountMethods"]
 

@@ -6,14 +6,18 @@ Each change is proven with a verification code: SMS codes come from ``send_sms_c
 codes from ``send_email`` (scene ``CHANGE_EMAIL``).  The reference SDK's old camelCase
 parameter names (``phoneCode``, ``oldPhone``, ...) are accepted as keywords.
 """
-from typing import Optional
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
 
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
-from approw.v2.common.shapes import User
 from approw.v2.common.utils import pick_alias, pick_required
 
 from .base import AuthenticationBase
+
+if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from approw.v2.common.shapes import User
 
 __all__ = ["ContactMethods"]
 

@@ -7,13 +7,14 @@ code, LDAP and AD directories, sub-accounts), the SMS code they use, and
 A login that needs a second factor raises ``ApprowException`` (code 1635) whose ``data``
 carries the ``mfaToken`` to finish with (see ``AuthenticationClient.mfa``).
 """
+from __future__ import annotations
+
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from approw.v2.authentication.types import AuthenticationClientOptions
 from approw.v2.common import operations as ops
 from approw.v2.common import checks
 from approw.v2.common.checks import checked
-from approw.v2.common.shapes import CommonMessage, LoginStatus, User
 from approw.v2.common.utils import get_hostname_from_url
 
 from .base import AuthenticationBase, client_extras
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from approw.v2.common.inputs import RegisterProfile
 else:  # plain dicts at run time, checked by checks.input_object
     RegisterProfile = Mapping
+
+if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from approw.v2.common.shapes import CommonMessage, LoginStatus, User
 
 __all__ = ["LoginMethods"]
 

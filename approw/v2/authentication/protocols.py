@@ -12,18 +12,19 @@ otherwise.  Clients authenticate as ``options.token_endpoint_auth_method`` says 
 (a public client: ``client_id`` only, use PKCE).  Token-endpoint answers are returned as the
 server sends them: the tokens, or an OAuth error object ``{"error", "error_description"}``.
 """
-import base64
-import re
-from typing import Any, Dict, Optional, Tuple, cast
-from urllib.parse import urlencode
+from __future__ import annotations
 
-from approw.v2.authentication.verifier import TokenVerifier
+import re
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, cast
+
 from approw.v2.common.checks import checked
 from approw.v2.common.randomness import pkce_s256, random_string
-from approw.v2.common.shapes import JSONDict
 from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .base import AuthenticationBase
+
+if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from approw.v2.common.shapes import JSONDict
 
 __all__ = ["ProtocolMethods"]
 
@@ -34,6 +35,8 @@ _VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}\Z")
 
 def _query(url: str, params: Dict[str, Any]) -> str:
     """``url`` with the non-``None`` ``params`` as its query string (spaces as ``+``)."""
+    from urllib.parse import urlencode   # the protocol helpers import what they use on first use
+
     given = {k: v for k, v in params.items() if v is not None}
     return url + "?" + urlencode(given) if given else url
 
@@ -62,6 +65,8 @@ class ProtocolMethods(AuthenticationBase):
         if method == "client_secret_post":
             return {"client_id": self.options.app_id, "client_secret": secret, **fields}, None
         if method == "client_secret_basic":
+            import base64
+
             credentials = f"{self.options.app_id}:{secret}".encode("utf-8")
             return fields, base64.b64encode(credentials).decode("ascii")
         if method == "none":
@@ -76,7 +81,7 @@ class ProtocolMethods(AuthenticationBase):
 
     def _raw(self, method: str, path: str, **request: Any) -> JSONDict:
         """A REST call whose answer is returned as the server sends it (parsed JSON)."""
-        return cast(JSONDict, self._rest(method, path, result="raw", **request))
+        return cast("JSONDict", self._rest(method, path, result="raw", **request))
 
     # ------------------------------------------------------------------ URLs and PKCE (no I/O)
     @checked
@@ -462,5 +467,7 @@ class ProtocolMethods(AuthenticationBase):
             ApprowTransportError: the keys (or, with ``check_revoked``, the login status)
                 could not be fetched.
         """
+        from approw.v2.authentication.verifier import TokenVerifier  # on first use
+
         return TokenVerifier.shared(self.options, check_revoked).verify(
             token, nonce=nonce, access_token=access_token)

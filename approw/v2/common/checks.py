@@ -86,6 +86,15 @@ def _spec(tp: Any) -> _Spec:
     return _ANYTHING
 
 
+def shape_names() -> Dict[str, Any]:
+    """The names of :mod:`approw.v2.common.shapes` (``User``, ``UserPage``, ...), which the
+    client modules import for type checkers only (the TypedDicts cost time to create): for
+    ``typing.get_type_hints`` of their methods.  Imports the shapes on the first call."""
+    from approw.v2.common import shapes
+
+    return {name: getattr(shapes, name) for name in shapes.__all__}
+
+
 def _not_bool(v: Any) -> bool:
     return v.__class__ is not bool
 
@@ -107,7 +116,7 @@ class _Plan:
     def __init__(self, fn: Callable[..., Any]) -> None:
         import inspect  # on first call only: importing it costs milliseconds
 
-        hints = typing.get_type_hints(fn)
+        hints = typing.get_type_hints(fn, localns=shape_names())
         self.names: List[str] = []
         self.positional: List[Tuple[Any, Optional[Callable[[Any], bool]]]] = []
         self.named: Dict[str, _Spec] = {}
@@ -146,20 +155,21 @@ def checked(fn: F) -> F:
     docstring).  Works for ``def`` and ``async def`` methods."""
     plans: List[_Plan] = []
 
-    def check(args: Sequence[Any], kwargs: Dict[str, Any]) -> None:
+    def plan() -> _Plan:
         if not plans:
             plans.append(_Plan(fn))
-        plan = plans[0]
-        for value, (types, deep) in zip(args, plan.positional):
-            if not isinstance(value, types) or (deep is not None and not deep(value)):
-                plan.fail(args)
-        if kwargs:
-            plan.check_named(kwargs)
+        return plans[0]
 
+    # The check is written out in both wrappers (a call less on every call of the API).
     if fn.__code__.co_flags & _CO_COROUTINE:  # inspect.iscoroutinefunction, without inspect
         @functools.wraps(fn)
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            check(args, kwargs)
+            p = plans[0] if plans else plan()
+            for value, (types, deep) in zip(args, p.positional):
+                if not isinstance(value, types) or (deep is not None and not deep(value)):
+                    p.fail(args)
+            if kwargs:
+                p.check_named(kwargs)
             before = _answers.get()
             try:
                 return await fn(*args, **kwargs)
@@ -171,7 +181,12 @@ def checked(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        check(args, kwargs)
+        p = plans[0] if plans else plan()
+        for value, (types, deep) in zip(args, p.positional):
+            if not isinstance(value, types) or (deep is not None and not deep(value)):
+                p.fail(args)
+        if kwargs:
+            p.check_named(kwargs)
         before = _answers.get()
         try:
             return fn(*args, **kwargs)

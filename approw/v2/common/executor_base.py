@@ -33,7 +33,6 @@ Logging
 import sys
 import time
 from typing import Any, Dict, Literal, Mapping, NoReturn, Optional, Tuple
-from urllib.parse import urlencode
 
 from approw import _core
 
@@ -43,7 +42,7 @@ from .constants import DEFAULT_ONERROR, GRAPHQL_PATH, REQUEST_ID_HEADER, SDK_VER
 from .options import ClientOptions, ShowsOptions
 from .retry import retry_delay
 from .sendable import ENCODE_ERRORS, unsendable
-from .utils import encrypt
+from .keys import public_key
 
 __all__ = ["ExecutorBase", "Variables", "RestResult", "Headers", "translate_core_error", "is_query",
            "operation_name",
@@ -325,6 +324,8 @@ class ExecutorBase(ShowsOptions):
     ) -> Tuple[str, Headers, Optional[bytes]]:
         """``(absolute URL with query string, headers, body)`` of a REST call (see
         ``Executor.rest``)."""
+        from urllib.parse import urlencode   # REST only: not imported with the client
+
         if "://" not in url:
             url = self.options.host + url
         if params:
@@ -422,7 +423,7 @@ class ExecutorBase(ShowsOptions):
         if not isinstance(password, str):
             raise ApprowWrongArgumentException("password must be a str")
         try:
-            return encrypt(password, self.options.enc_public_key)
+            return _core.rsa_encrypt(public_key(self.options.enc_public_key), password)
         except _core.CryptoError as e:
             raise ApprowWrongArgumentException(
                 f"cannot encrypt the password with options.enc_public_key: {e}"

@@ -2,9 +2,10 @@
 
 The management clients import an area's module on first use, so the classes named in their
 annotations (``users: UsersManagementClient``) are imported only for type checkers, and
-``typing.get_type_hints`` alone cannot resolve them.  :func:`type_hints` imports the areas a
-client's module lists in ``_AREAS`` first; the API reference and its tests read the sub-clients
-this way.
+``typing.get_type_hints`` alone cannot resolve them; nor the shapes (``User``, ...), which the
+client modules also import for type checkers only.  :func:`type_hints` imports the areas a
+client's module lists in ``_AREAS`` and the shapes first; the API reference and its tests read
+the sub-clients this way.
 """
 import importlib
 import sys
@@ -14,8 +15,12 @@ from typing import Any, Dict
 
 def type_hints(cls: type) -> Dict[str, Any]:
     """``typing.get_type_hints(cls)``, with the classes of lazily loaded areas resolvable."""
+    from approw.v2.common.checks import shape_names
+
     module = sys.modules[cls.__module__]
-    namespace = dict(vars(module))
+    namespace = shape_names()
+    for klass in reversed(cls.__mro__):   # the names of each base's module, the class's own last
+        namespace.update(vars(sys.modules[klass.__module__]))
     for area_module, class_name in getattr(module, "_AREAS", {}).values():
         area = importlib.import_module("." + area_module, module.__package__)
         namespace[class_name] = getattr(area, class_name)

@@ -8,7 +8,6 @@ into an ``ApprowWrongArgumentException`` (an ``ApprowArgumentTypeError`` for a w
 naming the argument and the path inside it (``userInfo['tags'][2]: nan is not a JSON
 number``).  The walk runs only after a failure, so a call that encodes pays nothing for it.
 """
-import json
 from typing import Any, List, Optional, Set, Tuple
 
 from ..exceptions import ApprowArgumentTypeError, ApprowWrongArgumentException
@@ -104,6 +103,8 @@ def json_text(value: Any, name: str) -> str:
         where, reason, is_type = problem
         raise (ApprowArgumentTypeError if is_type else ApprowWrongArgumentException)(
             "cannot send %s: %s" % (where, reason))
+    import json     # custom data and context only: not imported with the client
+
     try:
         return json.dumps(value, allow_nan=False)
     except ENCODE_ERRORS as e:  # pragma: no cover - _find refuses first

@@ -7,10 +7,11 @@ values, :func:`custom_data_params` for the ``params`` variable of register/login
 (raw values), :func:`context_json` for the ``context`` variable.  JSON text the SDK writes
 itself uses Python's default ASCII-only encoding, as the reference does.
 """
+from __future__ import annotations
+
 import re
 import sys
-from typing import Any, Dict, List, Mapping, Optional, Sequence, TypeVar
-from urllib.parse import quote, urlencode
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, TypeVar
 
 from approw import _core
 
@@ -18,7 +19,9 @@ from ..exceptions import ApprowArgumentTypeError, ApprowException, ApprowWrongAr
 from .keys import public_key
 from .randomness import random_string
 from .sendable import json_text
-from .shapes import AuthorizedResources
+
+if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from .shapes import AuthorizedResources
 
 __all__ = [
     "encrypt",
@@ -137,6 +140,8 @@ def get_hostname_from_url(url: str) -> str:
 def url_join_args(api: str, query: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> str:
     """Append ``urlencode(query)`` and ``urlencode(kwargs)`` to ``api`` (``?`` unless ``api``
     already ends with one).  As in the reference, ``None`` is written as the text ``None``."""
+    from urllib.parse import urlencode   # imported on first use, not with the client
+
     parts = [urlencode(q) for q in (query, kwargs) if q]
     if not parts:
         return api
@@ -256,8 +261,10 @@ def authorized_resources(found: Optional[Mapping[str, Any]]) -> AuthorizedResour
     """``{totalCount, list}`` of authorized resources with each item's empty keys removed
     (:func:`format_authorized_resources`); ``None`` reads as an empty list."""
     found = found or {}
-    return AuthorizedResources(totalCount=found.get("totalCount") or 0,
-                               list=format_authorized_resources(list(found.get("list") or [])))
+    resources: AuthorizedResources = {
+        "totalCount": found.get("totalCount") or 0,
+        "list": format_authorized_resources(list(found.get("list") or []))}
+    return resources
 
 
 def nested_users(parent: Optional[Mapping[str, Any]], what: str, with_custom_data: Any) -> Any:
@@ -271,4 +278,6 @@ def nested_users(parent: Optional[Mapping[str, Any]], what: str, with_custom_dat
 
 def path_segment(value: Any) -> str:
     """``value`` as one segment of a URL path (``/`` and other reserved characters escaped)."""
+    from urllib.parse import quote
+
     return quote(str(value), safe="")

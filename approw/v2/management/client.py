@@ -13,7 +13,6 @@ from approw.v2.common.lifetime import ClientLifetime
 from approw.v2.common.rest import RestClient
 from approw.v2.common.checks import checked
 from approw.v2.common.options import TakesOptions
-from approw.v2.common.shapes import LoginStatus, UserPool
 from approw.v2.exceptions import ApprowWrongArgumentException
 from approw.v2.management.check_type import CheckType
 from approw.v2.management.types import ManagementClientOptions
@@ -34,6 +33,9 @@ if TYPE_CHECKING:
     from .userpool import UserpoolManagementClient
     from .users import UsersManagementClient
     from .whitelist import WhitelistManagementClient
+
+if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from approw.v2.common.shapes import LoginStatus, UserPool
 
 __all__ = ["ManagementClient"]
 

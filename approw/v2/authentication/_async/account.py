@@ -1,11 +1,12 @@
 """Account maintenance of the end-user client: profile, password (changes, resets, strength),
 the token, linked accounts and logout.  Phone and e-mail changes are in ``contact``."""
+from __future__ import annotations
+
 from typing import TYPE_CHECKING, Mapping, Optional
 
 from approw.v2.common import operations as ops
 from approw.v2.common import checks
 from approw.v2.common.checks import checked, email_scene
-from approw.v2.common.shapes import CommonMessage, PasswordStrength, RefreshedToken, User
 
 from .base import AsyncAuthenticationBase
 
@@ -13,6 +14,9 @@ if TYPE_CHECKING:
     from approw.v2.common.inputs import UpdateUserInput
 else:  # plain dicts at run time, checked by checks.input_object
     UpdateUserInput = Mapping
+
+if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from approw.v2.common.shapes import CommonMessage, PasswordStrength, RefreshedToken, User
 
 __all__ = ["AsyncAccountMethods"]
 

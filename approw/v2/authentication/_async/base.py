@@ -6,7 +6,9 @@ user they return; when that user carries no token (e.g. register without ``gener
 the previous token is kept.  ``logout`` clears both.  Methods that need a logged-in user first
 call ``get_current_user()`` (``_check_logged_in``).
 """
-from typing import Any, Dict, Mapping, Optional, cast
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
 
 from approw.v2.authentication.types import AuthenticationClientOptions
 from approw.v2.common._async.executor import AsyncExecutor
@@ -16,9 +18,11 @@ from approw.v2.common.checks import checked
 from approw.v2.common.executor_base import RestResult
 from approw.v2.common.operation import Call, R
 from approw.v2.common.options import ShowsOptions
-from approw.v2.common.shapes import User
 from approw.v2.common.utils import context_json, custom_data_params, pick_alias
 from approw.v2.exceptions import ApprowException, ApprowHTTPError, ApprowWrongArgumentException
+
+if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from approw.v2.common.shapes import User
 
 __all__ = ["AsyncAuthenticationBase"]
 
@@ -86,11 +90,11 @@ class AsyncAuthenticationBase(ShowsOptions):
         return await self._executor.rest(method, url, token=token, json=json, data=data,
                                          params=params, result=result, basic_token=basic_token)
 
-    async def _login(self, call: Call[Optional[User]]) -> User:
+    async def _login(self, call: Call[User]) -> User:
         """Register/login: run the operation, store and return the user."""
         user = await self._exec(call)
         self._set_current_user(user)
-        return cast(User, user)
+        return user
 
     async def _rest_login(self, url: str, body: Mapping[str, Any], token: Optional[str] = None
                           ) -> Optional[User]:
@@ -145,6 +149,8 @@ def client_extras(
     context: Optional[Mapping[str, Any]],
 ) -> Dict[str, Any]:
     """The trailing ``clientIp``, ``params`` and ``context`` fields of register/login inputs."""
+    if client_ip is None and clientIp is None and custom_data is None and context is None:
+        return {"clientIp": None, "params": None, "context": None}  # the usual call: no work
     return {
         "clientIp": pick_alias(client_ip, clientIp, "client_ip", "clientIp"),
         "params": custom_data_params(custom_data),

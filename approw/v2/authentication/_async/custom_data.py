@@ -4,15 +4,19 @@ Every method needs a logged-in user (it first fetches the current user).  Values
 by their field (``NUMBER``, ``BOOLEAN``, ``OBJECT``, ``DATETIME``, ``STRING``) on the way out
 and JSON-encoded on the way in, as the management client's custom-data methods do.
 """
-from typing import Any, Dict, List, Mapping
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping
 
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
-from approw.v2.common.shapes import UdvItem
 from approw.v2.common.utils import convert_udv_data_type, convert_udv_list_to_dict, serialize_udv_value
 from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .base import AsyncAuthenticationBase
+
+if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from approw.v2.common.shapes import UdvItem
 
 __all__ = ["AsyncCustomDataMethods"]
 

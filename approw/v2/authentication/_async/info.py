@@ -1,20 +1,24 @@
 """What the current user may do and belongs to: roles, authorized resources, organisations,
 applications, and the security level of the account (and of a password, computed locally)."""
+from __future__ import annotations
+
 import re
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked, page_options, resource_type
-from approw.v2.common.shapes import (
-    AuthorizedResources,
-    OrgNode,
-    Paginated,
-    RolePage,
-    SecurityLevel,
-)
 from approw.v2.common.utils import authorized_resources, required_field
 
 from .base import AsyncAuthenticationBase
+
+if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from approw.v2.common.shapes import (
+        AuthorizedResources,
+        OrgNode,
+        Paginated,
+        RolePage,
+        SecurityLevel,
+    )
 
 __all__ = ["AsyncInfoMethods"]
 

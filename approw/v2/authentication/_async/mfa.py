@@ -20,14 +20,18 @@ that succeeds returns the user with its token, which becomes the client's curren
 Calls send ``Authorization: Bearer <mfa_token>`` when one is given, else the current user's
 token.
 """
+from __future__ import annotations
+
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from approw.v2.common.checks import checked, one_of
-from approw.v2.common.shapes import MfaAssociation, MfaAuthenticator, User
 from approw.v2.exceptions import ApprowWrongArgumentException
 
 if TYPE_CHECKING:
     from .base import AsyncAuthenticationBase
+
+if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from approw.v2.common.shapes import MfaAssociation, MfaAuthenticator, User
 
 __all__ = ["AsyncMfaAuthenticationClient"]
 

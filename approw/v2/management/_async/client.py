@@ -11,7 +11,6 @@ from approw.v2.common._async.lifetime import AsyncClientLifetime
 from approw.v2.common._async.rest import AsyncRestClient
 from approw.v2.common.checks import checked
 from approw.v2.common.options import TakesOptions
-from approw.v2.common.shapes import LoginStatus, UserPool
 from approw.v2.exceptions import ApprowWrongArgumentException
 from approw.v2.management.check_type import CheckType
 from approw.v2.management.types import ManagementClientOptions
@@ -32,6 +31,9 @@ if TYPE_CHECKING:
     from .userpool import AsyncUserpoolManagementClient
     from .users import AsyncUsersManagementClient
     from .whitelist import AsyncWhitelistManagementClient
+
+if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from approw.v2.common.shapes import LoginStatus, UserPool
 
 __all__ = ["AsyncManagementClient"]
 

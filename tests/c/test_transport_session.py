@@ -232,7 +232,7 @@ def test_connection_broken_mid_response(http_server, path):
 
 
 def test_body_within_the_limit(http_server):
-    # Under the default 32 MiB cap (the cap itself: test_http_hardening.py).
+    # Under the default 32 MiB cap (the cap itself: test_transport_hardening.py).
     r = _core.Session().request("GET", http_server.url + "/big?n=20000000")
     assert len(r.body) == 20_000_000
 
