@@ -84,10 +84,10 @@ def tls_server(tls_files):
 
 @pytest.fixture()
 def free_port():
+    """A loopback port where nothing listens: connecting is refused. The socket stays bound
+    (not listening) for the whole test, so no other process can take the port meanwhile."""
     import socket
 
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        yield s.getsockname()[1]
