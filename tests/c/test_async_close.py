@@ -59,7 +59,7 @@ def test_the_last_client_of_a_loop_closes_its_transport(shared, http_server):
 def test_closing_the_last_client_fails_its_calls_in_flight(shared, http_server):
     async def main():
         client = AsyncClientSession(shared)
-        calls = [asyncio.ensure_future(client.request("GET", http_server.url + "/slow?ms=3000"))
+        calls = [asyncio.ensure_future(client.request("GET", http_server.url + "/slow?ms=30000"))
                  for _ in range(3)]
         await asyncio.sleep(0.2)
         started = time.monotonic()
@@ -69,7 +69,7 @@ def test_closing_the_last_client_fails_its_calls_in_flight(shared, http_server):
 
     before = baseline()
     results, waited = asyncio.run(main())
-    assert waited < 1.0
+    assert waited < 10.0          # not waiting for the answers (30 s away)
     assert all(isinstance(r, _core.TransportError) and "closed" in str(r) for r in results)
     assert open_fds() == before
 
