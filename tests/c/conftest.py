@@ -19,9 +19,16 @@ class Server:
         self.port = port
         self.url = f"{scheme}://127.0.0.1:{port}"
 
-    def connections(self, ctx=None):
+    def stats(self, ctx=None):
         with urllib.request.urlopen(self.url + "/stats", context=ctx, timeout=5) as r:
-            return json.loads(r.read())["connections"]
+            return json.loads(r.read())
+
+    def connections(self, ctx=None):
+        return self.stats(ctx)["connections"]
+
+    def slow_in_flight(self, ctx=None):
+        """The paths of the requests to /slow the server has received and not answered yet."""
+        return self.stats(ctx)["slow"]
 
 
 def _start(args):

@@ -12,6 +12,7 @@ import pytest
 
 from approw import _core
 from approw.v2.common.transport import AsyncClientSession, AsyncSession
+from waiting import wait_until
 
 
 def open_fds():
@@ -78,9 +79,10 @@ def test_a_loop_closed_with_transfers_in_flight_leaks_no_descriptor(shared, http
     before = baseline()
     client = AsyncClientSession(shared)
     loop = asyncio.new_event_loop()
-    tasks = [loop.create_task(client.request("GET", http_server.url + "/slow?ms=3000"))
+    tasks = [loop.create_task(client.request("GET", http_server.url + "/slow?ms=30000"))
              for _ in range(4)]
-    loop.run_until_complete(asyncio.sleep(0.2))
+    wait_until(loop, lambda: loop in shared._multis and shared._multis[loop].open_sockets == 4,
+               "the 4 transfers have their connections")
     multi = shared._multis[loop]
     assert multi.active == 4 and multi.open_sockets == 4
     loop.close()                                  # the transfers still in flight
@@ -94,7 +96,7 @@ def test_a_closed_loop_is_released_when_another_client_joins_a_loop(shared, http
     before = baseline()
     first = AsyncClientSession(shared)
     loop = asyncio.new_event_loop()
-    task = loop.create_task(first.request("GET", http_server.url + "/slow?ms=3000"))
+    task = loop.create_task(first.request("GET", http_server.url + "/slow?ms=30000"))
     loop.run_until_complete(asyncio.sleep(0.2))
     multi = shared._multis[loop]
     loop.close()

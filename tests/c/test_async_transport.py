@@ -13,6 +13,7 @@ import pytest
 
 from approw import _core, _transport
 from approw.v2.common.transport import AsyncSession
+from waiting import until, wait_until
 
 
 @pytest.fixture()
@@ -140,8 +141,9 @@ def test_cancel_stops_the_transfer_and_drops_its_connection(asession, http_serve
         multi = asession._multi()
         await asession.request("GET", http_server.url + "/echo")
         before = http_server.connections()
-        task = asyncio.ensure_future(asession.request("GET", http_server.url + "/slow?ms=30000"))
-        await asyncio.sleep(0.3)
+        slow = "/slow?ms=30000&cancel=1"
+        task = asyncio.ensure_future(asession.request("GET", http_server.url + slow))
+        await until(lambda: slow in http_server.slow_in_flight(), "the server got " + slow)
         assert multi.active == 1
         started = time.monotonic()
         task.cancel()
@@ -230,8 +232,9 @@ def test_one_session_on_two_loops_in_two_threads(asession, http_server):
 
 def test_a_closed_loops_transport_is_released(asession, http_server):
     loop = asyncio.new_event_loop()
-    task = loop.create_task(asession.request("GET", http_server.url + "/slow?ms=2000"))
-    loop.run_until_complete(asyncio.sleep(0.2))
+    task = loop.create_task(asession.request("GET", http_server.url + "/slow?ms=30000"))
+    wait_until(loop, lambda: loop in asession._multis and asession._multis[loop].open_sockets,
+               "the transfer has its connection")
     multi = asession._multis[loop]
     assert multi.active == 1 and multi.open_sockets == 1
     loop.close()               # the transfer still in flight
@@ -242,7 +245,7 @@ def test_a_closed_loops_transport_is_released(asession, http_server):
 
 def test_aclose_fails_what_is_in_flight_and_closes_connections(asession, http_server):
     async def main():
-        task = asyncio.ensure_future(asession.request("GET", http_server.url + "/slow?ms=2000"))
+        task = asyncio.ensure_future(asession.request("GET", http_server.url + "/slow?ms=30000"))
         await asyncio.sleep(0.2)
         multi = asession._multi()
         await asession.aclose()
