@@ -19,9 +19,16 @@ class Server:
         self.port = port
         self.url = f"{scheme}://127.0.0.1:{port}"
 
-    def connections(self, ctx=None):
+    def stats(self, ctx=None):
         with urllib.request.urlopen(self.url + "/stats", context=ctx, timeout=5) as r:
-            return json.loads(r.read())["connections"]
+            return json.loads(r.read())
+
+    def connections(self, ctx=None):
+        return self.stats(ctx)["connections"]
+
+    def slow_in_flight(self, ctx=None):
+        """The paths of the requests to /slow the server has received and not answered yet."""
+        return self.stats(ctx)["slow"]
 
 
 def _start(args):
@@ -84,10 +91,10 @@ def tls_server(tls_files):
 
 @pytest.fixture()
 def free_port():
+    """A loopback port where nothing listens: connecting is refused. The socket stays bound
+    (not listening) for the whole test, so no other process can take the port meanwhile."""
     import socket
 
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        yield s.getsockname()[1]

@@ -7,7 +7,8 @@ prints its port on the first line of stdout, then serves until killed.
 Endpoints (all answers are JSON unless said otherwise):
     /echo            method, path, headers, body (text) of the request
     /slow?ms=N       waits N ms, then answers like /echo
-    /stats           {"connections": <connections that served other requests>}
+    /stats           {"connections": <connections that served other requests>,
+                      "slow": [<paths of the requests to /slow received and not answered yet>]}
     /big?n=N         N bytes of 'x' (application/octet-stream)
     /headers         sets a few response headers
     /partial         promises 100 bytes, sends 10, closes
@@ -28,6 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 _lock = threading.Lock()
 _connections = 0
+_slow = []
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -83,12 +85,18 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/echo" or self.path.startswith("http://"):
             return self._send(200, self._echo(body))
         if path == "/slow":
-            time.sleep(int(q.get("ms", ["1000"])[0]) / 1000.0)
+            with _lock:
+                _slow.append(self.path)
+            try:
+                time.sleep(int(q.get("ms", ["1000"])[0]) / 1000.0)
+            finally:
+                with _lock:
+                    _slow.remove(self.path)
             return self._send(200, self._echo(body))
         if path == "/stats":
             with _lock:
-                n = _connections
-            return self._send(200, {"connections": n})
+                n, slow = _connections, list(_slow)
+            return self._send(200, {"connections": n, "slow": slow})
         if path == "/big":
             return self._send(200, b"x" * int(q["n"][0]), "application/octet-stream")
         if path == "/headers":

@@ -197,8 +197,8 @@ def test_timeout(http_server):
     s = _core.Session(timeout_ms=300)
     t0 = time.monotonic()
     with pytest.raises(_core.TimeoutError) as ei:
-        s.request("GET", http_server.url + "/slow?ms=3000")
-    assert time.monotonic() - t0 < 2.0
+        s.request("GET", http_server.url + "/slow?ms=30000")
+    assert time.monotonic() - t0 < 10.0     # not waiting for the answer (30 s away)
     assert isinstance(ei.value, TimeoutError) and isinstance(ei.value, _core.TransportError)
     assert ei.value.curl_code == 28 and ei.value.url == http_server.url + "/slow?..."
     # per-request override, in both directions

@@ -22,7 +22,7 @@ def open_fds():
     return len(os.listdir("/proc/self/fd"))
 
 
-def settled_fds(expected, within=5.0):
+def settled_fds(expected, within=30.0):
     """The descriptor count once it is back to ``expected`` (or after ``within`` s)."""
     deadline = time.monotonic() + within
     while open_fds() != expected and time.monotonic() < deadline:
@@ -45,7 +45,7 @@ def warm(approw_emulator):
 
     asyncio.run(main())
     gc.collect()                    # what earlier tests left to the collector
-    count, deadline = -1, time.monotonic() + 5
+    count, deadline = -1, time.monotonic() + 30
     while open_fds() != count and time.monotonic() < deadline:   # until it stops changing
         count = open_fds()
         time.sleep(0.1)

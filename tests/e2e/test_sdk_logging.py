@@ -24,7 +24,7 @@ def sdk_lines(caplog: pytest.LogCaptureFixture) -> List[str]:
 def emulator_request_ids(caplog: pytest.LogCaptureFixture, expected: Iterable[str]) -> Set[str]:
     """The request ids the emulator logged, once it has logged ``expected`` (it logs each
     request after sending the answer, so its line may come a moment after the client's)."""
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30
     while True:
         ids = {r.getMessage().rsplit(" ", 1)[1] for r in caplog.records
                if r.name == "approw.emulator" and r.getMessage().count('"') == 2}

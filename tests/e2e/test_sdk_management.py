@@ -195,10 +195,10 @@ def test_timeout_is_milliseconds_and_honoured(approw_emulator, unique):
 
 @pytest.fixture()
 def free_port_url():
+    """Where nothing listens; the port stays bound (not listening) for the whole test, so no
+    other process can take it meanwhile."""
     import socket
 
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return f"http://127.0.0.1:{port}"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{s.getsockname()[1]}"

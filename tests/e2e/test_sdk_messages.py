@@ -28,10 +28,12 @@ def silent_port() -> Iterator[int]:
 
 
 @pytest.fixture()
-def closed_port() -> int:
+def closed_port() -> Iterator[int]:
+    """A port where nothing listens; it stays bound (not listening) for the whole test, so no
+    other process can take it meanwhile."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        yield int(s.getsockname()[1])
 
 
 def test_timeout_has_its_code_operation_url_and_budget(silent_port: int) -> None:

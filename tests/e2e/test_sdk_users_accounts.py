@@ -6,6 +6,7 @@ import asyncio
 import pytest
 
 from approw.v2.exceptions import ApprowException, ApprowWrongArgumentException
+from clock import next_millisecond
 from sdk_helpers import async_management
 
 
@@ -97,6 +98,7 @@ def test_list_sort_by(management, unique):
     second = management.users.create({"username": unique("sort")})
     newest = [u["id"] for u in management.users.list(limit=2)["list"]]
     assert newest == [second["id"], first["id"]]
+    next_millisecond()      # else the update can tie with second's creation (ms stamps)
     management.users.update(first["id"], {"nickname": "touched"})
     assert management.users.list(limit=1, sort_by="UPDATEDAT_DESC")["list"][0]["id"] == first["id"]
     oldest = management.users.list(limit=1, sort_by="CREATEDAT_ASC")["list"][0]

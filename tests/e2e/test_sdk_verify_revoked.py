@@ -79,13 +79,13 @@ def test_service_down_is_an_error_never_an_acceptance(emu, user):
     token = emu.user_token(user["id"])
     keys = TokenVerifier(emu.url + "/oidc", emu.app_id)
     keys.verify(token)          # the keys are cached: only the status request fails below
-    with socket.socket() as s:
+    with socket.socket() as s:      # bound, not listening: refused, and nobody else's port
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    down = TokenVerifier(emu.url + "/oidc", emu.app_id, check_revoked=True, key_set=keys.key_set,
-                         host="http://127.0.0.1:%d" % port, timeout=2000)
-    with pytest.raises(ApprowConnectionError):
-        down.verify(token)
+        down = TokenVerifier(emu.url + "/oidc", emu.app_id, check_revoked=True,
+                             key_set=keys.key_set, host="http://127.0.0.1:%d" % port, timeout=2000)
+        with pytest.raises(ApprowConnectionError):
+            down.verify(token)
 
 
 def test_bad_revocation_ttl(emu):

@@ -71,7 +71,7 @@ def sign_in(emu, driver):
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     # (the sign-in page's own address, ".../signin?next=/_emulator/ui/users", contains the
     # target too: wait until the browser has left it)
-    WebDriverWait(driver, 10).until(
+    WebDriverWait(driver, 30).until(
         lambda d: "/signin" not in d.current_url and "/_emulator/ui/users" in d.current_url)
 
 
@@ -84,16 +84,18 @@ def test_sign_in_and_create_a_user_seen_by_the_sdk(console):
     emu, driver = console
     driver.find_element(By.NAME, "secret").send_keys("not-the-secret")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "not the secret" in driver.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    # (a form POST: the answer page is waited for, the click does not wait for it)
+    WebDriverWait(driver, 30).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[role=alert]"),
+                                                                     "not the secret"))
     shot(driver, "console-signin-refused")
     driver.get(emu.url + "/_emulator/ui/users")
     sign_in(emu, driver)
-    form = driver.find_element(By.ID, "create-user")
+    form = WebDriverWait(driver, 30).until(ec.presence_of_element_located((By.ID, "create-user")))
     form.find_element(By.NAME, "username").send_keys("made-in-the-console")
     form.find_element(By.NAME, "email").send_keys("console@example.test")
     form.find_element(By.NAME, "password").send_keys("Console-pass1")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 10).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[role=status]"),
+    WebDriverWait(driver, 30).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[role=status]"),
                                                                      "User created"))
     shot(driver, "console-user-created")
     listed = management(emu).users.list()["list"]
@@ -105,15 +107,15 @@ def test_sign_in_and_create_a_user_seen_by_the_sdk(console):
     driver.get(emu.url + "/_emulator/ui/users?q=console")
     assert "made-in-the-console" in driver.find_element(By.ID, "users").text
     driver.find_element(By.LINK_TEXT, "made-in-the-console").click()
-    driver.find_element(By.CSS_SELECTOR, "button[data-test=block]").click()
-    WebDriverWait(driver, 10).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[role=status]"), "Blocked"))
+    WebDriverWait(driver, 30).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "button[data-test=block]"))).click()
+    WebDriverWait(driver, 30).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[role=status]"), "Blocked"))
     with pytest.raises(ApprowException) as ei:
         auth.login_by_email("console@example.test", "Console-pass1")
     assert ei.value.code == 2005                                   # blocked, as the service says
     shot(driver, "console-user-blocked")
     driver.find_element(By.CSS_SELECTOR, "button[data-test=delete]").click()
-    driver.switch_to.alert.accept()                                # the console's confirm()
-    WebDriverWait(driver, 10).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[role=status]"),
+    WebDriverWait(driver, 30).until(ec.alert_is_present()).accept()   # the console's confirm()
+    WebDriverWait(driver, 30).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[role=status]"),
                                                                      "User deleted"))
     assert management(emu).users.list()["totalCount"] == 0
 
@@ -128,7 +130,7 @@ def test_an_sms_code_from_the_sdk_appears_on_the_outbox_page(console):
     auth.send_sms_code("+8613800000123")
     code = emu.last_code("+8613800000123")
     # no reload: the page's script polls the outbox
-    WebDriverWait(driver, 10).until(ec.text_to_be_present_in_element((By.ID, "outbox"), "+8613800000123"))
+    WebDriverWait(driver, 30).until(ec.text_to_be_present_in_element((By.ID, "outbox"), "+8613800000123"))
     cells = driver.find_elements(By.CSS_SELECTOR, "#outbox tr td.code")
     assert [c.text for c in cells] == [code]
     shot(driver, "console-outbox-live-code")
@@ -149,7 +151,7 @@ def test_application_settings_and_access_keys(console):
     lifetime.clear()
     lifetime.send_keys("900")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 10).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[role=status]"), "saved"))
+    WebDriverWait(driver, 30).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[role=status]"), "saved"))
     config = mgmt.applications.find_by_id(app["id"])["oidcConfig"]
     assert config["token_endpoint_auth_method"] == "client_secret_basic"
     assert config["access_token_expire"] == 900 and config["grant_types"] == ["authorization_code", "refresh_token"]
@@ -157,7 +159,7 @@ def test_application_settings_and_access_keys(console):
     section = driver.find_element(By.ID, "app-" + app["id"])
     section.find_element(By.NAME, "remarks").send_keys("nightly export")
     section.find_element(By.XPATH, ".//button[text()='Create an access key']").click()
-    WebDriverWait(driver, 10).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[role=status]"),
+    WebDriverWait(driver, 30).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[role=status]"),
                                                                      "Access key created"))
     keys = mgmt.applications.list_programmatic_access_accounts(app["id"])["list"]
     assert len(keys) == 1 and keys[0]["remarks"] == "nightly export"
@@ -175,7 +177,7 @@ def test_token_decoder_access_and_orgs(console):
     driver.get(emu.url + "/_emulator/ui/tokens")
     driver.find_element(By.NAME, "token").send_keys(token)
     driver.find_element(By.XPATH, "//button[text()='Decode']").click()
-    verdict = WebDriverWait(driver, 10).until(ec.presence_of_element_located((By.ID, "verdict")))
+    verdict = WebDriverWait(driver, 30).until(ec.presence_of_element_located((By.ID, "verdict")))
     assert "Valid: signed by this emulator" in verdict.text
     assert '"sub": "%s"' % user["id"] in driver.find_element(By.ID, "claims").text
     shot(driver, "console-token-decoder")

@@ -81,7 +81,8 @@ def test_totp_enrolment_and_login_over_rest(approw_emulator, unique):
     assert association["qrcode_data_url"].startswith("data:image/svg+xml")
     secret = association["secret"]
     assert c.post("/api/v2/mfa/totp/associate/confirm", {"totp": "000000"})[1]["code"] == 2001
-    assert c.post("/api/v2/mfa/totp/associate/confirm", {"totp": _code(secret)})[1]["code"] == 200
+    confirmed = _code(secret)
+    assert c.post("/api/v2/mfa/totp/associate/confirm", {"totp": confirmed})[1]["code"] == 200
     listed = c.post("/api/v2/mfa/authenticator", {"type": "totp"})[1]["data"]
     assert [(a["userId"], a["enable"]) for a in listed] == [(user["id"], True)]
     assert c.post("/api/v2/mfa/totp/associate", {})[1]["code"] == 2231        # already bound
@@ -92,7 +93,7 @@ def test_totp_enrolment_and_login_over_rest(approw_emulator, unique):
     mfa_token = error["data"]["mfaToken"]
     m = emu.client(mfa_token)
     assert m.get("/api/v2/users/me")[1]["code"] == 2020               # not a user token
-    assert m.post("/api/v2/mfa/totp/verify", {"totp": _code(secret)})[1]["code"] == 2001   # replay
+    assert m.post("/api/v2/mfa/totp/verify", {"totp": confirmed})[1]["code"] == 2001   # replay
     status, body = m.post("/api/v2/mfa/totp/verify", {"totp": _code(secret, 30)})
     assert body["code"] == 200 and body["data"]["id"] == user["id"] and body["data"]["token"]
     assert m.post("/api/v2/mfa/totp/verify", {"totp": _code(secret, 30)})[1]["code"] == 2207  # used up

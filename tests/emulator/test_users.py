@@ -11,6 +11,7 @@ import pytest
 graphql = pytest.importorskip("graphql")
 
 from approw.emulator.schema import sdl  # noqa: E402
+from clock import next_millisecond  # noqa: E402
 
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\Z")
 CREATE = "mutation($i: CreateUserInput!, $p: String, $id: CreateUserIdentityInput) " \
@@ -263,6 +264,7 @@ def test_rest_user_batch(admin):
 
 def test_admin_updates_any_field(admin):
     user = admin.created(username=unique("upd"), password="old-pw-1")
+    next_millisecond()      # updatedAt must come out later than signedUp (ms stamps)
     email = unique("New.Mail") + "@Example.com"
     body = admin.update(user["id"], {"nickname": "Nick", "email": email, "phone": "+1999%d" % time.monotonic_ns(),
                                      "externalId": "ext-upd", "unionid": "u-1", "lastLogin": "2020-02-02T02:02:02Z"})
@@ -355,6 +357,7 @@ def test_users_are_listed_newest_first_with_pagination(fresh_admin):
     assert page(limit=1000)["totalCount"] == 25 and len(page(limit=1000)["list"]) == 25
     assert code_of(fresh_admin.gql(PAGE, {"limit": 0})) == 2231
     user_id = first["list"][5]["id"]
+    next_millisecond()      # else the update can tie with the last creation (ms stamps)
     fresh_admin.update(user_id, {"nickname": "touched"})
     assert page(limit=1, sort="UPDATEDAT_DESC")["list"][0]["id"] == user_id
     assert page(limit=1, sort="UPDATEDAT_ASC")["list"][0]["id"] != user_id

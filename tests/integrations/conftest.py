@@ -53,9 +53,11 @@ def admin_role(management):
 
 @pytest.fixture()
 def dead_url():
+    """Where nothing listens; the port stays bound (not listening) for the whole test, so no
+    other process can take it meanwhile."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return "http://127.0.0.1:%d" % s.getsockname()[1]
+        yield "http://127.0.0.1:%d" % s.getsockname()[1]
 
 
 class _Busy(BaseHTTPRequestHandler):

@@ -44,8 +44,10 @@ def _signed_token() -> Any:
     def num(n: int) -> str:
         return b64(n.to_bytes((n.bit_length() + 7) // 8, "big"))
 
+    # (made when the tests are collected, checked when the case runs: in a whole-suite run that
+    # can be more than an hour later, so the token stays valid for a week)
     now = int(time.time())
-    claims = {"sub": "u1", "iss": APP + "/oidc", "aud": "app1", "iat": now, "exp": now + 3600,
+    claims = {"sub": "u1", "iss": APP + "/oidc", "aud": "app1", "iat": now, "exp": now + 7 * 86400,
               "nonce": "n1"}
     signing_input = b64(json.dumps({"alg": "RS256", "kid": "k1"}).encode()) + "." + \
         b64(json.dumps(claims).encode())
