@@ -22,7 +22,7 @@ def open_fds():
     return len(os.listdir("/proc/self/fd"))
 
 
-def settled_fds(expected, within=5.0):
+def settled_fds(expected, within=60.0):
     """The descriptor count once it is back to ``expected`` (or after ``within`` s)."""
     deadline = time.monotonic() + within
     while open_fds() != expected and time.monotonic() < deadline:
