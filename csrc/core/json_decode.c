@@ -519,10 +519,9 @@ apw_dec_run(apw_dec *d)
 }
 
 /* A document is built with the cyclic GC paused: a page makes thousands of
- * containers, each counted towards a collection that could not free any of
- * them.  No other thread runs meanwhile (the GIL stays held and no bytecode
- * runs), so nobody can observe the pause; the GC catches up at the next
- * allocation.  (From 3.10; not without the GIL, where other threads run.) */
+ * containers, each counted towards a collection that could not free any of them.
+ * No other thread runs meanwhile (the GIL stays held), so nobody can observe the
+ * pause; the GC catches up later.  (From 3.10; never without the GIL.) */
 typedef struct apw_decode_guard {
     int gc_enabled;
 } apw_decode_guard;
