@@ -19,10 +19,8 @@
 #define APW_DEFAULT_UA "approw-py-sdk"
 
 static int
-apw_session_init(PyObject *op, PyObject *args, PyObject *kwds)
+apw_session_init_locked(ApwSession *self, apw_tr_state *st, PyObject *args, PyObject *kwds)
 {
-    ApwSession *self = (ApwSession *)op;
-    apw_tr_state *st = apw_tr_get_state_by_type(Py_TYPE(op));
     static char *kwlist[] = {"timeout_ms", "connect_timeout_ms", "verify", "ca_file",
                              "user_agent", "max_idle", "max_response_bytes",
                              "max_header_bytes", NULL};
@@ -38,9 +36,6 @@ apw_session_init(PyObject *op, PyObject *args, PyObject *kwds)
     const char *ua;
     int rc = -1;
 
-    if (st == NULL) {
-        return -1;
-    }
     if (self->initialized) {
         PyErr_SetString(PyExc_RuntimeError, "Session is already initialised");
         return -1;
@@ -119,6 +114,31 @@ apw_session_init(PyObject *op, PyObject *args, PyObject *kwds)
     rc = 0;
 done:
     Py_XDECREF(ca_bytes);
+    if (rc < 0) {
+        /* (a failed __init__ leaves nothing behind: calling it again starts afresh) */
+        PyMem_RawFree(self->ca_file);
+        PyMem_RawFree(self->user_agent);
+        self->ca_file = NULL;
+        self->user_agent = NULL;
+        self->ca_given = 0;
+    }
+    return rc;
+}
+
+/* __init__ inside a critical section on the object: without a GIL, two threads calling
+ * it on one Session (only a confused program does) still initialise it once. */
+static int
+apw_session_init(PyObject *op, PyObject *args, PyObject *kwds)
+{
+    apw_tr_state *st = apw_tr_get_state_by_type(Py_TYPE(op));
+    int rc;
+
+    if (st == NULL) {
+        return -1;
+    }
+    Py_BEGIN_CRITICAL_SECTION(op);
+    rc = apw_session_init_locked((ApwSession *)op, st, args, kwds);
+    Py_END_CRITICAL_SECTION();
     return rc;
 }
 

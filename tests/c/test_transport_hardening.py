@@ -359,6 +359,27 @@ def test_argument_errors_are_core_errors():
         _core.Session(ca_file="/nonexistent/ca.pem")
 
 
+
+def test_session_init_runs_once_and_a_failed_init_leaves_nothing(tmp_path):
+    """__init__ twice is refused; one that fails half-way (after the CA file's path was
+    kept) frees what it kept, so calling it again starts afresh (ASan's leak check runs
+    this too)."""
+    s = _core.Session()
+    with pytest.raises(RuntimeError, match="already initialised"):
+        s.__init__()
+    s.close()
+    t = _core.Session.__new__(_core.Session)
+    with pytest.raises(RuntimeError, match="__init__ was not called"):
+        t.request("GET", "http://127.0.0.1:9/")
+    ca = tmp_path / "ca.pem"
+    ca.write_text("not used: the init fails before any transfer\n")
+    for _ in range(3):
+        with pytest.raises(_core.ArgumentError, match="user_agent"):
+            t.__init__(ca_file=str(ca), user_agent="sdk\r\nX: y")
+    t.__init__(verify=False)
+    assert t.ca_file is None
+    t.close()
+
 # ------------------------------------------------------------------ item 2 support: Retry-After
 
 def test_retry_after_and_status_on_errors():
