@@ -38,6 +38,10 @@
 /* Deepest JSON nesting accepted by loads/dumps. */
 #define APW_JSON_MAX_DEPTH 512
 
+/* CPython's default limit on the digits of an int converted from or to decimal text
+ * (sys.int_info.default_max_str_digits): see apw_int_digits_refused(). */
+#define APW_INT_MAX_STR_DIGITS 4300
+
 /* What the JSON decoder works with: its exception type and the cache of
  * dict-key str objects, indexed by a hash of the key bytes (json_decode.c). */
 typedef struct apw_json_ctx {
@@ -120,6 +124,9 @@ extern PyMethodDef apw_json_decode_methods[];
 /* Compact JSON text of `obj` (GIL held): NUL-terminated, *len bytes, to be
  * released with apw_json_free.  NULL with an exception set. */
 char *apw_json_encode(PyObject *obj, size_t *len);
+/* 1, with ValueError set, when an int of `digits` decimal digits is over the limit on an
+ * interpreter that has none of its own (json_encode.c); else 0. */
+int apw_int_digits_refused(Py_ssize_t digits);
 void apw_json_free(char *text);
 extern PyMethodDef apw_json_encode_methods[];
 

@@ -150,9 +150,35 @@ apw_enc_int(PyObject *obj)
     if (text == NULL) {
         return NULL;
     }
+    if (apw_int_digits_refused(PyUnicode_GET_LENGTH(text) - (overflow < 0))) {
+        Py_DECREF(text);
+        return NULL;
+    }
     node = apw_enc_check(cJSON_CreateRaw((const char *)PyUnicode_1BYTE_DATA(text)));
     Py_DECREF(text);
     return node;
+}
+
+/* CPython converts ints from and to decimal text only up to sys.get_int_max_str_digits()
+ * digits (the conversion is quadratic: a huge number is a denial of service) since 3.11,
+ * 3.10.7 and 3.9.14.  On the 3.9 and 3.10 releases before those the core applies the
+ * default limit itself, so every interpreter refuses such an int the same way (answers:
+ * a DecodeError; variables: a ValueError).  Only ever asked about more than 4300 digits. */
+int
+apw_int_digits_refused(Py_ssize_t digits)
+{
+#if PY_VERSION_HEX < 0x030B0000
+    /* (PySys_GetObject: borrowed, and NULL without an exception when it is missing) */
+    if (digits > APW_INT_MAX_STR_DIGITS && PySys_GetObject("get_int_max_str_digits") == NULL) {
+        PyErr_Format(PyExc_ValueError,
+                     "Exceeds the limit (%d digits) for integer string conversion: "
+                     "value has %zd digits", APW_INT_MAX_STR_DIGITS, digits);
+        return 1;
+    }
+#else
+    (void)digits;
+#endif
+    return 0;
 }
 
 static cJSON *
