@@ -481,24 +481,28 @@ def test_integer_over_int_max_str_digits_is_a_decode_error():
 @pytest.mark.skipif(sys.version_info >= (3, 11), reason="every 3.11+ has the interpreter's limit")
 def test_the_core_applies_the_default_limit_where_the_interpreter_has_none(monkeypatch):
     """CPython 3.9.0-3.9.13 and 3.10.0-3.10.6 convert ints of any length (quadratic in the
-    digits).  There the core refuses more than 4300 digits itself, both ways: seen here with
-    the interpreter's limit turned off and its functions hidden, as on those releases."""
-    old = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(0)
-    try:
+    digits).  There the core refuses more than 4300 digits itself, both ways.  On the later
+    releases this is seen with the interpreter's limit turned off and its functions hidden."""
+    old = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else None
+    if old is not None:
+        sys.set_int_max_str_digits(0)
         for name in ("get_int_max_str_digits", "set_int_max_str_digits"):
             monkeypatch.delattr(sys, name)
+    try:
         assert _core.loads("7" * 4300) == int("7" * 4300)
         e = decode_error(b'{"n": ' + b"7" * 4301 + b"}")
         assert e.pos == 6 and "limit (4300 digits)" in str(e) and "4301 digits" in str(e)
         assert _core.dumps(-(10 ** 4299)) == b"-1" + b"0" * 4299
         with pytest.raises(ValueError, match=r"limit \(4300 digits\).*4301 digits"):
             _core.dumps({"n": [-(10 ** 4300)]})
-        monkeypatch.undo()
-        assert _core.loads("7" * 4301) == int("7" * 4301)     # the interpreter's 0: no limit
+        if old is not None:
+            monkeypatch.undo()
+            assert _core.loads("7" * 4301) == int("7" * 4301)     # the interpreter's 0: no limit
     finally:
         monkeypatch.undo()
-        sys.set_int_max_str_digits(old)
+        if old is not None:
+            sys.set_int_max_str_digits(old)
+
 
 # ----------------------------------------------------------------- key cache
 

@@ -8,6 +8,7 @@ into an ``ApprowWrongArgumentException`` (an ``ApprowArgumentTypeError`` for a w
 naming the argument and the path inside it (``userInfo['tags'][2]: nan is not a JSON
 number``).  The walk runs only after a failure, so a call that encodes pays nothing for it.
 """
+import sys
 from typing import Any, List, Optional, Set, Tuple
 
 from ..exceptions import ApprowArgumentTypeError, ApprowWrongArgumentException
@@ -18,6 +19,8 @@ __all__ = ["ENCODE_ERRORS", "unsendable", "json_text", "MAX_DEPTH"]
 ENCODE_ERRORS = (TypeError, ValueError, RecursionError)
 #: The encoder's nesting limit (containers inside containers).
 MAX_DEPTH = 512
+#: The longest int (decimal digits) the encoder writes where the interpreter sets no limit.
+INT_MAX_STR_DIGITS = 4300
 
 _Problem = Tuple[str, str, bool]   # (path, reason, is_a_type_problem)
 
@@ -34,9 +37,13 @@ def _scalar_problem(value: Any) -> Optional[Tuple[str, bool]]:
         return None
     if isinstance(value, int):
         try:
-            int.__repr__(value)
+            text = int.__repr__(value)
         except ValueError:
             return "an integer of %d bits is longer than Python converts to text" % value.bit_length(), False
+        # (CPython 3.9.0-3.9.13 and 3.10.0-3.10.6 have no limit: the encoder applies 4300)
+        if not hasattr(sys, "get_int_max_str_digits") and len(text.lstrip("-")) > INT_MAX_STR_DIGITS:
+            return "an integer of %d digits is longer than the %d the SDK converts to text" \
+                % (len(text.lstrip("-")), INT_MAX_STR_DIGITS), False
         return None
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
