@@ -2,10 +2,12 @@
 are back to their count before once the last client of the loop is closed, closing one of two
 clients of a loop leaves the other working, a closed client refuses calls, and a loop closed
 with calls in flight leaks no descriptor.  (The emulator runs in this process: its side of each
-connection, which it closes a moment after ours, whenever its thread runs, is not counted.)"""
+connection, which it closes a moment after ours, whenever its thread runs, is not counted;
+a socket is the emulator's when its own local port is the emulator's.)"""
 import asyncio
 import gc
 import os
+import socket
 import time
 from urllib.parse import urlsplit
 
@@ -20,72 +22,59 @@ pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="need
 
 
 _emulator_port = 0     # set by `warm`: sockets on this local port are the emulator's side
-#: Inodes of every socket seen on the emulator's port.  One reset by our side leaves the TCP
-#: tables at once (its state is CLOSE) while the emulator's thread may still hold it open:
-#: it is still the emulator's, and is known by having been seen before.
-_emulator_inodes = set()
 
 
-def _emulator_sockets():
-    """Inodes of the sockets whose local port is the emulator's (its listener and its side of
-    every connection), now or when seen before."""
-    inodes = _emulator_inodes
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            with open(table) as f:
-                rows = f.read().splitlines()[1:]
-        except OSError:
-            continue
-        for row in rows:
-            fields = row.split()
-            if int(fields[1].rsplit(":", 1)[1], 16) == _emulator_port:
-                inodes.add(fields[9])
-    return inodes
+def _emulator_side(fd):
+    """Whether descriptor ``fd`` is a socket whose local port is the emulator's: its
+    listener, or its side of a connection (asked of the socket itself, so one already reset
+    or not yet answered counts too)."""
+    try:
+        dup = os.dup(fd)
+    except OSError:
+        return False
+    try:
+        with socket.socket(fileno=dup) as sock:
+            name = sock.getsockname()
+    except OSError:
+        return False
+    return isinstance(name, tuple) and len(name) >= 2 and name[1] == _emulator_port
 
 
 def open_fds():
     """This process's descriptors, the emulator's sockets left out."""
-    skip = _emulator_sockets()
     n = 0
     for name in os.listdir("/proc/self/fd"):
         try:
             target = os.readlink("/proc/self/fd/" + name)
         except OSError:        # (the listing's own descriptor, closed by now)
             continue
-        if not (target.startswith("socket:[") and target[8:-1] in skip):
+        if not (target.startswith("socket:[") and _emulator_side(int(name))):
             n += 1
     return n
 
 
 def settled_fds(expected, within=60.0):
-    """The descriptor count once it is back to ``expected`` (or after ``within`` s)."""
+    """``expected`` once the descriptor count is back to it, else the count after ``within``
+    seconds.  (Not counted once more after a match: the emulator's threads open and close
+    descriptors of their own at any moment.)"""
     deadline = time.monotonic() + within
-    while open_fds() != expected and time.monotonic() < deadline:
+    while True:
+        count = open_fds()
+        if count == expected or time.monotonic() >= deadline:
+            return count
         time.sleep(0.02)
-    return open_fds()
 
 
 def fd_report():
     """Every counted descriptor and what it is (for a failure's message)."""
-    states = {}
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            with open(table) as f:
-                for row in f.read().splitlines()[1:]:
-                    fields = row.split()
-                    states[fields[9]] = "%s -> %s state %s" % (fields[1], fields[2], fields[3])
-        except OSError:
-            continue
-    skip = _emulator_sockets()
     lines = []
     for name in sorted(os.listdir("/proc/self/fd"), key=int):
         try:
             target = os.readlink("/proc/self/fd/" + name)
         except OSError:
             continue
-        inode = target[8:-1] if target.startswith("socket:[") else None
-        if inode not in skip:
-            lines.append("%s: %s %s" % (name, target, states.get(inode, "") if inode else ""))
+        if not (target.startswith("socket:[") and _emulator_side(int(name))):
+            lines.append("%s: %s" % (name, target))
     return "descriptors counted:\n" + "\n".join(lines)
 
 
@@ -164,7 +153,6 @@ def test_a_loop_closed_with_calls_in_flight_leaks_nothing(approw_emulator, warm)
     assert not all(t.done() for t in tasks)
     loop.close()
     del tasks
-    open_fds()                      # (the emulator's side of each connection, seen while open)
     asyncio.run(client.aclose())                            # from another loop: no loop call
     assert settled_fds(before) == before, fd_report()
 
