@@ -159,6 +159,10 @@ apw_tr_exec(PyObject *m)
 
 static PyModuleDef_Slot apw_tr_slots[] = {
     {Py_mod_exec, (void *)apw_tr_exec},
+#ifdef Py_mod_gil
+    /* free-threaded CPython (3.13+): importing the module keeps the GIL off */
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
     {0, NULL},
 };
 

@@ -51,8 +51,20 @@ def http_server():
 
 @pytest.fixture(scope="session")
 def tls_files(tmp_path_factory):
-    """A self-signed certificate for 127.0.0.1 / localhost, made here."""
-    from cryptography import x509
+    """A self-signed certificate for 127.0.0.1 / localhost, made here (by the openssl
+    command where the cryptography package cannot be installed: free-threaded 3.13)."""
+    d = tmp_path_factory.mktemp("tls")
+    cert_path, key_path = d / "cert.pem", d / "key.pem"
+    try:
+        from cryptography import x509
+    except ImportError:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                        "-subj", "/CN=approw-test", "-keyout", str(key_path), "-out",
+                        str(cert_path), "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                        "-addext", "basicConstraints=critical,CA:TRUE"],
+                       check=True, capture_output=True, timeout=120)
+        return str(cert_path), str(key_path)
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
@@ -72,8 +84,6 @@ def tls_files(tmp_path_factory):
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
-    d = tmp_path_factory.mktemp("tls")
-    cert_path, key_path = d / "cert.pem", d / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
                                            serialization.PrivateFormat.PKCS8,
