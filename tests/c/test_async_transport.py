@@ -353,7 +353,9 @@ def test_ctrl_c_while_awaiting_interrupts_promptly(silent_server, tmp_path):
 
     script = tmp_path / "hang.py"
     script.write_text(
-        "import asyncio, sys\n"
+        "import asyncio, signal, sys\n"
+        # (Python's usual SIGINT handler even when started with SIGINT ignored)
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from approw import _core\n"
         "from approw.v2.common.transport import AsyncSession\n"
         "s = AsyncSession(_core.Session())\n"
