@@ -12,23 +12,21 @@
  * and position.
  *
  * Why not cJSON's parser (used before): its tree keeps neither a number's text
- * (no exact ints beyond 2^53, no telling 1 from 1.0) nor a string's length (no
- * U+0000), and it accepts what JSON does not (control bytes as whitespace, raw
- * control characters in strings, leading zeros, invalid UTF-8).
+ * (no exact ints beyond 2^53, no 1 vs 1.0) nor a string's length (no U+0000), and
+ * it accepts what JSON does not (control bytes as whitespace, raw control
+ * characters in strings, leading zeros, invalid UTF-8).
  *
  * Strings.  A literal is validated and measured first (decoded length, ASCII
  * or not, escapes or not); one without escapes becomes a str straight from
  * the text, one with escapes is unescaped into a buffer first.  Dict keys go
  * through the key cache in module state: ASCII keys of 1..63 bytes, slot from
  * a multiplicative hash of the first/last 8 bytes and the length, two-way set
- * associative (slot and slot ^ 1), strong references.  Duplicate keys: the
- * last one wins (stdlib).  The cyclic GC is paused while a document is built
- * (apw_decode_guard).
+ * associative (slot and slot ^ 1), strong references; duplicate keys: the last
+ * wins (stdlib).  The cyclic GC pauses while a document is built (apw_decode_guard).
  *
- * Integer policy: exact.  A number with integer syntax (no '.', no exponent)
- * always becomes an exact Python int of any size, limited by
- * sys.get_int_max_str_digits() (DecodeError beyond, with the position; 4300
- * digits on the 3.9/3.10 releases without that limit).
+ * Integer policy: exact.  An integer-syntax number (no '.', no exponent) is an
+ * exact int of any size up to sys.get_int_max_str_digits() (DecodeError beyond,
+ * with the position; 4300 on the 3.9/3.10 releases without that limit).
  * Floats: PyOS_string_to_double, rounded like float(); 1e400 is a DecodeError.
  * "1" -> int, "1.0" / "1e5" -> float, "-0" -> int 0, "-0.0" -> float -0.0.
  *

@@ -355,29 +355,7 @@ apw_enc_seq_locked(PyObject *obj, int depth)
 
 /* A dict or list is the caller's: another thread may change it meanwhile, so the
  * free-threaded build walks it inside a critical section on it (nested ones for nested
- * containers).  With the GIL, these are plain calls. */
-static cJSON *
-apw_enc_dict(PyObject *obj, int depth)
-{
-    cJSON *node;
-
-    Py_BEGIN_CRITICAL_SECTION(obj);
-    node = apw_enc_dict_locked(obj, depth);
-    Py_END_CRITICAL_SECTION();
-    return node;
-}
-
-static cJSON *
-apw_enc_seq(PyObject *obj, int depth)
-{
-    cJSON *node;
-
-    Py_BEGIN_CRITICAL_SECTION(obj);
-    node = apw_enc_seq_locked(obj, depth);
-    Py_END_CRITICAL_SECTION();
-    return node;
-}
-
+ * containers).  With the GIL, the section is a plain block. */
 static cJSON *
 apw_enc_container(PyObject *obj, int depth, int is_dict)
 {
@@ -392,7 +370,9 @@ apw_enc_container(PyObject *obj, int depth, int is_dict)
     if (Py_EnterRecursiveCall(" while serializing to JSON")) {
         return NULL;
     }
-    out = is_dict ? apw_enc_dict(obj, depth) : apw_enc_seq(obj, depth);
+    Py_BEGIN_CRITICAL_SECTION(obj);
+    out = is_dict ? apw_enc_dict_locked(obj, depth) : apw_enc_seq_locked(obj, depth);
+    Py_END_CRITICAL_SECTION();
     Py_LeaveRecursiveCall();
     return out;
 }
