@@ -40,17 +40,21 @@ def _emulator_side(fd):
     return isinstance(name, tuple) and len(name) >= 2 and name[1] == _emulator_port
 
 
-def open_fds():
-    """This process's descriptors, the emulator's sockets left out."""
-    n = 0
+def counted_fds():
+    """This process's descriptors and what each is, the emulator's sockets left out."""
+    found = []
     for name in os.listdir("/proc/self/fd"):
         try:
             target = os.readlink("/proc/self/fd/" + name)
         except OSError:        # (the listing's own descriptor, closed by now)
             continue
         if not (target.startswith("socket:[") and _emulator_side(int(name))):
-            n += 1
-    return n
+            found.append((int(name), target))
+    return found
+
+
+def open_fds():
+    return len(counted_fds())
 
 
 def settled_fds(expected, within=60.0):
@@ -67,15 +71,7 @@ def settled_fds(expected, within=60.0):
 
 def fd_report():
     """Every counted descriptor and what it is (for a failure's message)."""
-    lines = []
-    for name in sorted(os.listdir("/proc/self/fd"), key=int):
-        try:
-            target = os.readlink("/proc/self/fd/" + name)
-        except OSError:
-            continue
-        if not (target.startswith("socket:[") and _emulator_side(int(name))):
-            lines.append("%s: %s" % (name, target))
-    return "descriptors counted:\n" + "\n".join(lines)
+    return "descriptors counted:\n" + "\n".join("%d: %s" % fd for fd in sorted(counted_fds()))
 
 
 def _client(emu):

@@ -41,9 +41,10 @@ def _scalar_problem(value: Any) -> Optional[Tuple[str, bool]]:
         except ValueError:
             return "an integer of %d bits is longer than Python converts to text" % value.bit_length(), False
         # (CPython 3.9.0-3.9.13 and 3.10.0-3.10.6 have no limit: the encoder applies 4300)
-        if not hasattr(sys, "get_int_max_str_digits") and len(text.lstrip("-")) > INT_MAX_STR_DIGITS:
+        digits = len(text) - text.startswith("-")
+        if digits > INT_MAX_STR_DIGITS and not hasattr(sys, "get_int_max_str_digits"):
             return "an integer of %d digits is longer than the %d the SDK converts to text" \
-                % (len(text.lstrip("-")), INT_MAX_STR_DIGITS), False
+                % (digits, INT_MAX_STR_DIGITS), False
         return None
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
