@@ -83,21 +83,21 @@ nitpick_ignore = [("py:class", "approw.integrations.django.F"),
 html_search_scorer = str(Path(__file__).resolve().parent / "_static" / "scorer.js")
 
 
-def _shape_names_for(app: object, obj: object, bound_method: bool) -> None:
-    """The client modules import the shapes (``User`` and the other TypedDicts of
-    approw.v2.common.shapes) for type checkers only, which keeps them out of the clients'
-    import; autodoc resolves a method's annotations in its module's namespace, so the build
-    adds the shapes' names there (names the module has are kept)."""
+def _hint_names_for(app: object, obj: object, bound_method: bool) -> None:
+    """The client modules import ``typing``'s names and the shapes (``User`` and the other
+    TypedDicts of approw.v2.common.shapes) for type checkers only, which keeps them out of the
+    clients' import; autodoc resolves a method's annotations in its module's namespace, so the
+    build adds those names there (names the module has are kept)."""
     import inspect
 
-    from approw.v2.common.checks import shape_names
+    from approw.v2.common.checks import hint_names
 
     fn = inspect.unwrap(getattr(obj, "__func__", obj)) if callable(obj) else obj
     namespace = getattr(fn, "__globals__", None)
     if isinstance(namespace, dict) and str(namespace.get("__name__", "")).startswith("approw."):
-        for name, value in shape_names().items():
+        for name, value in hint_names().items():
             namespace.setdefault(name, value)
 
 
 def setup(app: object) -> None:
-    app.connect("autodoc-before-process-signature", _shape_names_for)  # type: ignore[attr-defined]
+    app.connect("autodoc-before-process-signature", _hint_names_for)  # type: ignore[attr-defined]

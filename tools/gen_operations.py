@@ -310,10 +310,12 @@ def generate() -> str:
         "client's ``_exec``.  The variables' ``TypedDict``s exist for type checkers only.\n"
         '"""\n',
         "from __future__ import annotations\n\n",
-        "from typing import TYPE_CHECKING, Any, Dict, Final, Literal\n\n",
         "from .operation import Operation\n\n",
+        "# The types below are for type checkers: importing ``typing`` would cost more than this\n"
+        "# module (the SDK's import does not load it).\n",
+        "TYPE_CHECKING = False\n",
         "if TYPE_CHECKING:\n",
-        "    from typing import List, Mapping, Optional, Sequence\n\n",
+        "    from typing import Any, Dict, Final, List, Literal, Mapping, Optional, Sequence\n\n",
         "    from typing_extensions import Required, TypedDict\n\n",
         "    from .shapes import (\n"
         + "".join(f"        {n},\n" for n in sorted(set(SHAPES.values()) | {"JSONDict"}))
@@ -330,8 +332,8 @@ def generate() -> str:
         cls = variables_class(row.name)
         out.append(f"\n    {cls} = TypedDict({cls!r}, {{\n{fields}    }}, total=False)\n"
                    if fields else f"\n    {cls} = TypedDict({cls!r}, {{}}, total=False)\n")
-    names = "".join(f"    {r.name!r},\n" for r in rows)
-    out.append(f"\nOperationName = Literal[\n{names}]\n")
+    names = "".join(f"        {r.name!r},\n" for r in rows)
+    out.append(f"\n    OperationName = Literal[\n{names}    ]\n")
     for row in rows:
         doc = _py_string(render_document(row, fieldsets), "    ")
         out.append(

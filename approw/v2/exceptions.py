@@ -52,7 +52,12 @@
 All of them pickle and unpickle with their attributes (Celery ships exceptions between
 processes): ``args`` is ``(code, errmsg)`` and the optional attributes live in ``__dict__``.
 """
-from typing import Any, Dict, Optional, Tuple, Type
+from __future__ import annotations
+
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Tuple, Type
 
 __all__ = [
     "ApprowException",

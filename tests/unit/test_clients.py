@@ -239,25 +239,36 @@ def test_areas_are_loaded_on_first_use() -> None:
         management.NoSuchThing  # noqa: B018
 
 
-def test_the_client_classes_import_no_shapes_json_or_url_parsing() -> None:
-    """Importing the client classes leaves the shapes (TypedDicts), json, urllib.parse and the
-    token verifier for first use; the methods' annotations still resolve (the argument check
-    and the API reference read them) and a checked call works."""
+#: What importing the client classes leaves for first use: the shapes (TypedDicts), typing and
+#: the standard modules it imports, the C core and transport, the executor, threading, json,
+#: urllib.parse and the token verifier.
+LATE_MODULES = ("approw.v2.common.shapes", "typing", "re", "enum", "collections", "functools",
+                "contextlib", "threading", "approw._core", "approw._transport",
+                "approw.v2.common.executor", "json", "urllib.parse", "base64",
+                "approw.v2.authentication.verifier")
+
+
+def test_the_client_classes_import_none_of_what_a_first_call_needs() -> None:
+    """Importing the client classes leaves :data:`LATE_MODULES` for first use; the methods'
+    annotations still resolve (the argument check and the API reference read them) and a
+    checked call works."""
     import subprocess
     import sys
 
+    # (an editable install's import hook loads collections, functools and contextlib itself)
     code = ("import sys\n"
+            "import approw\n"
+            "before = set(sys.modules)\n"
             "from approw.v2.management import ManagementClient, ManagementClientOptions\n"
             "from approw.v2.authentication import AuthenticationClient, AuthenticationClientOptions\n"
-            "late = [m for m in ('approw.v2.common.shapes', 'json', 'urllib.parse', 'base64',\n"
-            "                    'approw.v2.authentication.verifier') if m in sys.modules]\n"
+            f"late = [m for m in {LATE_MODULES!r} if m in sys.modules and m not in before]\n"
             "assert not late, late\n"
             "from approw.v2.common.hints import type_hints\n"
             "assert type_hints(AuthenticationClient)['graphqlClient'].__name__ == 'GraphqlClient'\n"
             "import typing\n"
-            "from approw.v2.common.checks import shape_names\n"
+            "from approw.v2.common.checks import hint_names\n"
             "hints = typing.get_type_hints(AuthenticationClient.login_by_username.__wrapped__,\n"
-            "                              localns=shape_names())\n"
+            "                              localns=hint_names())\n"
             "assert hints['return'].__name__ == 'User', hints\n"
             "a = AuthenticationClient(AuthenticationClientOptions(app_id='app', user_pool_id='p'))\n"
             "try:\n"
@@ -268,3 +279,28 @@ def test_the_client_classes_import_no_shapes_json_or_url_parsing() -> None:
             "    raise AssertionError('no argument error')\n")
     result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_every_checked_method_has_annotations_that_resolve_at_run_time() -> None:
+    """The client modules import ``typing``'s names, the shapes, the input objects and the
+    executor for type checkers only; a checked method resolves its annotations on its first
+    call (``checks.hint_names``).  Every checked method of every client class, areas and
+    asyncio twins included, must resolve, else its first call would fail."""
+    from approw.v2.authentication import AsyncAuthenticationClient, AuthenticationClient
+    from approw.v2.common.checks import _Plan
+    from approw.v2.common.hints import type_hints
+    from approw.v2.management import AsyncManagementClient, ManagementClient
+
+    classes = {AuthenticationClient, AsyncAuthenticationClient, ManagementClient, AsyncManagementClient}
+    for client in (ManagementClient, AsyncManagementClient, AuthenticationClient, AsyncAuthenticationClient):
+        classes.update(hint for hint in type_hints(client).values()
+                       if isinstance(hint, type) and hint.__module__.startswith("approw."))
+    checked = 0
+    for cls in classes:
+        for name in dir(cls):
+            wrapped = getattr(getattr(cls, name, None), "__wrapped__", None)
+            if wrapped is not None:
+                plan = _Plan(wrapped)
+                assert plan.names and plan.names[0] == "self", (cls, name)
+                checked += 1
+    assert checked > 400, checked

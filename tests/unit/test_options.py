@@ -35,7 +35,7 @@ def test_management_signature() -> None:
         ("host", None, P.POSITIONAL_OR_KEYWORD),
         ("enc_public_key", None, P.POSITIONAL_OR_KEYWORD),
         ("on_error", None, P.POSITIONAL_OR_KEYWORD),
-        ("timeout", 10000, P.POSITIONAL_OR_KEYWORD),
+        ("timeout", None, P.POSITIONAL_OR_KEYWORD),       # None: 10000 (ms), from the C core
         ("lang", None, P.POSITIONAL_OR_KEYWORD),
         ("use_unverified_ssl", False, P.POSITIONAL_OR_KEYWORD),
         ("ca_bundle", None, P.KEYWORD_ONLY),
@@ -56,7 +56,7 @@ def test_authentication_signature() -> None:
         "retry_mutations", "max_response_bytes",
     ]
     defaults = {n: d for n, d, _ in _params(AuthenticationClientOptions)}
-    assert defaults["timeout"] == 10000 and defaults["use_unverified_ssl"] is False
+    assert defaults["timeout"] is None and defaults["use_unverified_ssl"] is False
     assert (defaults["max_retries"], defaults["retry_mutations"], defaults["max_response_bytes"]) \
         == (2, False, 32 * 1024 * 1024)
     assert all(defaults[n] is None for n in names if n not in (

@@ -10,20 +10,23 @@ call ``get_current_user()`` (``_check_logged_in``).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
-
 from approw.v2.authentication.types import AuthenticationClientOptions
-from approw.v2.common.executor import Executor
 from approw.v2.common.graphql import GraphqlClient
 from approw.v2.common.rest import RestClient
 from approw.v2.common.checks import checked
-from approw.v2.common.executor_base import RestResult
-from approw.v2.common.operation import Call, R
 from approw.v2.common.options import ShowsOptions
 from approw.v2.common.utils import context_json, custom_data_params, pick_alias
 from approw.v2.exceptions import ApprowException, ApprowHTTPError, ApprowWrongArgumentException
 
-if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+# For type checkers only: ``typing`` costs more to import than the SDK itself, and the
+# shapes and input objects are TypedDicts (plain dicts at run time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Mapping, Optional
+
+    from approw.v2.common.executor import Executor
+    from approw.v2.common.executor_base import RestResult
+    from approw.v2.common.operation import Call, R
     from approw.v2.common.shapes import User
 
 __all__ = ["AuthenticationBase"]
@@ -39,6 +42,8 @@ class AuthenticationBase(ShowsOptions):
         if not isinstance(options, AuthenticationClientOptions):
             raise ApprowWrongArgumentException("options must be an AuthenticationClientOptions")
         self.options = options
+        from approw.v2.common.executor import Executor  # with the C core: on first use
+
         self._executor = Executor(options, send_app_id=True)
         self.graphqlClient = GraphqlClient(self._executor)
         self.restClient = RestClient(self._executor)

@@ -8,15 +8,18 @@ parameter names (``phoneCode``, ``oldPhone``, ...) are accepted as keywords.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
-
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
 from approw.v2.common.utils import pick_alias, pick_required
 
 from .base import AuthenticationBase
 
-if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+# For type checkers only: ``typing`` costs more to import than the SDK itself, and the
+# shapes and input objects are TypedDicts (plain dicts at run time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
+
     from approw.v2.common.shapes import User
 
 __all__ = ["ContactMethods"]

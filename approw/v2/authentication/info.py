@@ -4,16 +4,18 @@
 applications, and the security level of the account (and of a password, computed locally)."""
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, List, Optional
-
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked, page_options, resource_type
 from approw.v2.common.utils import authorized_resources, required_field
 
 from .base import AuthenticationBase
 
-if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+# For type checkers only: ``typing`` costs more to import than the SDK itself, and the
+# shapes and input objects are TypedDicts (plain dicts at run time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional
+
     from approw.v2.common.shapes import (
         AuthorizedResources,
         OrgNode,
@@ -24,8 +26,9 @@ if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
 
 __all__ = ["InfoMethods"]
 
-_HIGH = re.compile(r"(?=.*[a-z])(?=.*[A-Z])(?=.*\d).{12,}", re.DOTALL)
-_MEDIUM = re.compile(r"(?=.*[a-zA-Z])(?=.*\d).{8,}", re.DOTALL)
+#: Password levels 3 and 2 (``re`` caches them compiled; it is imported on first use).
+_HIGH = r"(?=.*[a-z])(?=.*[A-Z])(?=.*\d).{12,}"
+_MEDIUM = r"(?=.*[a-zA-Z])(?=.*\d).{8,}"
 
 
 class InfoMethods(AuthenticationBase):
@@ -166,9 +169,11 @@ class InfoMethods(AuthenticationBase):
         Raises:
             ApprowArgumentTypeError: ``password`` is not a str.
         """
-        if _HIGH.match(password):
+        import re
+
+        if re.match(_HIGH, password, re.DOTALL):
             return 3
-        if _MEDIUM.match(password):
+        if re.match(_MEDIUM, password, re.DOTALL):
             return 2
         return 1
 

@@ -9,8 +9,6 @@ carries the ``mfaToken`` to finish with (see ``AuthenticationClient.mfa``).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Optional
-
 from approw.v2.authentication.types import AuthenticationClientOptions
 from approw.v2.common import operations as ops
 from approw.v2.common import checks
@@ -19,12 +17,13 @@ from approw.v2.common.utils import get_hostname_from_url
 
 from .base import AuthenticationBase, client_extras
 
+# For type checkers only: ``typing`` costs more to import than the SDK itself, and the
+# shapes and input objects are TypedDicts (plain dicts at run time).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from approw.v2.common.inputs import RegisterProfile
-else:  # plain dicts at run time, checked by checks.input_object
-    RegisterProfile = Mapping
+    from typing import Any, Mapping, Optional
 
-if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from approw.v2.common.inputs import RegisterProfile
     from approw.v2.common.shapes import CommonMessage, LoginStatus, User
 
 __all__ = ["LoginMethods"]

@@ -14,23 +14,26 @@ server sends them: the tokens, or an OAuth error object ``{"error", "error_descr
 """
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, cast
-
 from approw.v2.common.checks import checked
 from approw.v2.common.randomness import pkce_s256, random_string
 from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .base import AuthenticationBase
 
-if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+# For type checkers only: ``typing`` costs more to import than the SDK itself, and the
+# shapes and input objects are TypedDicts (plain dicts at run time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Tuple
+
     from approw.v2.common.shapes import JSONDict
 
 __all__ = ["ProtocolMethods"]
 
 _AUTH_METHODS = "client_secret_post, client_secret_basic or none"
 _M2M_DOC = "https://docs.approw.com/en/guides/authorization/m2m-authz.html"
-_VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}\Z")
+#: The characters of a PKCE code verifier (RFC 7636, section 4.1).
+_VERIFIER_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 
 def _query(url: str, params: Dict[str, Any]) -> str:
@@ -81,7 +84,8 @@ class ProtocolMethods(AuthenticationBase):
 
     def _raw(self, method: str, path: str, **request: Any) -> JSONDict:
         """A REST call whose answer is returned as the server sends it (parsed JSON)."""
-        return cast("JSONDict", self._rest(method, path, result="raw", **request))
+        answer: JSONDict = self._rest(method, path, result="raw", **request)
+        return answer
 
     # ------------------------------------------------------------------ URLs and PKCE (no I/O)
     @checked
@@ -198,7 +202,7 @@ class ProtocolMethods(AuthenticationBase):
         """
         if len(code_challenge) < 43:
             raise ApprowWrongArgumentException("code_challenge must be a string length grater than 43")
-        if not _VERIFIER.match(code_challenge):
+        if len(code_challenge) > 128 or not _VERIFIER_CHARS.issuperset(code_challenge):
             raise ApprowWrongArgumentException(
                 "code_challenge must be at most 128 characters of A-Z a-z 0-9 - . _ ~")
         method = method or "S256"

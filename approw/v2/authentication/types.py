@@ -1,5 +1,5 @@
 """Options of :class:`approw.v2.authentication.AuthenticationClient`, and the shared constants."""
-from typing import Optional, Union
+from __future__ import annotations
 
 from ..common.constants import (
     DEFAULT_ENCRYPT_PUBLICKEY,
@@ -7,10 +7,14 @@ from ..common.constants import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_ONERROR,
-    DEFAULT_TIMEOUT_MS,
 )
-from ..common.options import ClientOptions, OnError, check_header_safe
+from ..common.options import ClientOptions, check_header_safe
 from ..exceptions import ApprowWrongArgumentException
+
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional, Union
 
 __all__ = [
     "AuthenticationClientOptions",
@@ -74,8 +78,8 @@ class AuthenticationClientOptions(ClientOptions):
         token: Optional[str] = None,
         host: Optional[str] = None,
         enc_public_key: Optional[Union[str, bytes]] = None,
-        on_error: Optional[OnError] = None,
-        timeout: Union[int, float] = DEFAULT_TIMEOUT_MS,
+        on_error: Optional[Callable[[Any, Any], Any]] = None,
+        timeout: Optional[Union[int, float]] = None,
         lang: Optional[str] = None,
         websocket_host: Optional[str] = None,
         protocol: Optional[str] = None,

@@ -20,31 +20,38 @@ call, so importing the SDK costs nothing; afterwards a call pays well under a mi
 The value checks the reference SDK performs with its own messages (resource types, target
 types, page options) are the plain functions below, called by the methods that need them.
 """
-import collections.abc
-import functools
-import typing
+from __future__ import annotations
+
 from contextvars import ContextVar
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
 
 from ..exceptions import ApprowArgumentTypeError, ApprowException, ApprowHTTPError, ApprowWrongArgumentException
+
+# ``typing`` (and ``collections``, ``functools``) cost more to import than the SDK's own
+# modules: this module, which every client class needs, imports them on a method's first call.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
+
+    F = TypeVar("F", bound=Callable[..., Any])
+    #: ``(types, deep, expected)``: a value is acceptable when ``isinstance(value, types)`` and,
+    #: if ``deep`` is not ``None``, ``deep(value)``; ``expected`` describes it ("a str or None").
+    _Spec = Tuple[Any, Optional[Callable[[Any], bool]], str]
 
 __all__ = ["checked", "RESOURCE_TYPES", "TARGET_TYPES", "resource_type", "target_type",
            "page_options", "is_list", "EMAIL_SCENES", "email_scene", "one_of", "resource_actions",
            "acl_opts", "targets_actions", "policy_statements", "input_object",
            "input_objects"]
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-#: ``(types, deep, expected)``: a value is acceptable when ``isinstance(value, types)`` and, if
-#: ``deep`` is not ``None``, ``deep(value)``; ``expected`` describes it ("a str or None").
-_Spec = Tuple[Any, Optional[Callable[[Any], bool]], str]
 _ANYTHING: _Spec = (object, None, "anything")
 _NONE_TYPE = type(None)
 
 
 def _spec(tp: Any) -> _Spec:
     """What annotation ``tp`` accepts (see :data:`_Spec`)."""
-    if tp in (Any, object, bool):
+    import collections.abc
+    import typing
+
+    if tp in (typing.Any, object, bool):
         return _ANYTHING
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
@@ -86,13 +93,33 @@ def _spec(tp: Any) -> _Spec:
     return _ANYTHING
 
 
-def shape_names() -> Dict[str, Any]:
-    """The names of :mod:`approw.v2.common.shapes` (``User``, ``UserPage``, ...), which the
-    client modules import for type checkers only (the TypedDicts cost time to create): for
-    ``typing.get_type_hints`` of their methods.  Imports the shapes on the first call."""
-    from approw.v2.common import shapes
+#: The names of ``typing`` that the client modules' annotations use.
+_TYPING_NAMES = ("Any", "Callable", "Dict", "List", "Literal", "Mapping", "Optional", "Sequence",
+                 "Tuple", "Union")
 
-    return {name: getattr(shapes, name) for name in shapes.__all__}
+
+def hint_names() -> Dict[str, Any]:
+    """The names the client modules' annotations use but import for type checkers only, for
+    ``typing.get_type_hints`` of their methods: ``typing``'s (``Optional``, ...), those of
+    :mod:`approw.v2.common.shapes` (``User``, ``UserPage``, ...; the TypedDicts cost time to
+    create) and the input objects of :mod:`approw.v2.common.inputs` (``CreateUserInput``, ...:
+    TypedDicts for type checkers, any mapping at run time).  Imports them on the first call."""
+    import typing
+
+    from approw.v2.common import inputs, shapes
+
+    names = {name: getattr(typing, name) for name in _TYPING_NAMES}
+    names.update((name, typing.Mapping) for name in inputs.FIELDS)
+    names.update((name, getattr(shapes, name)) for name in shapes.__all__)
+    return names
+
+
+def is_mapping(value: Any) -> bool:
+    """``isinstance(value, collections.abc.Mapping)``; ``collections`` is imported on the first
+    use (see the note on ``typing`` above)."""
+    from collections.abc import Mapping
+
+    return isinstance(value, Mapping)
 
 
 def _not_bool(v: Any) -> bool:
@@ -115,13 +142,14 @@ class _Plan:
 
     def __init__(self, fn: Callable[..., Any]) -> None:
         import inspect  # on first call only: importing it costs milliseconds
+        import typing
 
-        hints = typing.get_type_hints(fn, localns=shape_names())
+        hints = typing.get_type_hints(fn, localns=hint_names())
         self.names: List[str] = []
         self.positional: List[Tuple[Any, Optional[Callable[[Any], bool]]]] = []
         self.named: Dict[str, _Spec] = {}
         for p in inspect.signature(fn).parameters.values():
-            spec = _spec(hints.get(p.name, Any))
+            spec = _spec(hints.get(p.name, typing.Any))
             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
                 self.names.append(p.name)
                 self.positional.append(spec[:2])
@@ -162,7 +190,6 @@ def checked(fn: F) -> F:
 
     # The check is written out in both wrappers (a call less on every call of the API).
     if fn.__code__.co_flags & _CO_COROUTINE:  # inspect.iscoroutinefunction, without inspect
-        @functools.wraps(fn)
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
             p = plans[0] if plans else plan()
             for value, (types, deep) in zip(args, p.positional):
@@ -177,9 +204,8 @@ def checked(fn: F) -> F:
                 raise
             except _BUILTIN_FAILURES as e:
                 raise _translate(fn, e, before) from e
-        return typing.cast(F, async_wrapper)
+        return _wraps(async_wrapper, fn)
 
-    @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         p = plans[0] if plans else plan()
         for value, (types, deep) in zip(args, p.positional):
@@ -194,7 +220,17 @@ def checked(fn: F) -> F:
             raise
         except _BUILTIN_FAILURES as e:
             raise _translate(fn, e, before) from e
-    return typing.cast(F, wrapper)
+    return _wraps(wrapper, fn)
+
+
+def _wraps(wrapper: Callable[..., Any], fn: F) -> F:
+    """``functools.update_wrapper(wrapper, fn)``, written out: importing ``functools`` (which
+    imports ``collections``) would cost more than the SDK's import."""
+    for name in ("__module__", "__name__", "__qualname__", "__doc__", "__annotations__"):
+        setattr(wrapper, name, getattr(fn, name))
+    wrapper.__dict__.update(fn.__dict__)
+    wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
 
 
 # --------------------------------------------------------------------------- builtin failures
@@ -271,7 +307,7 @@ def email_scene(value: Any) -> None:
 def resource_actions(actions: Any) -> None:
     """The actions of a resource definition: ``[{"name": ..., "description": ...}, ...]``."""
     if not isinstance(actions, (list, tuple)) or not all(
-            isinstance(a, collections.abc.Mapping) and "name" in a and "description" in a for a in actions):
+            is_mapping(a) and "name" in a and "description" in a for a in actions):
         raise ApprowWrongArgumentException(
             'actions must be a list of dict like { "name": "xxx", "description": "xxx" }')
 
@@ -281,7 +317,7 @@ def acl_opts(opts: Any) -> None:
     if not isinstance(opts, (list, tuple)):
         raise ApprowWrongArgumentException("opts must be a list")
     for item in opts:
-        if not isinstance(item, collections.abc.Mapping):
+        if not is_mapping(item):
             raise ApprowWrongArgumentException("item of opts must be a dict")
         if "targetType" not in item or "targetIdentifier" not in item:
             raise ApprowWrongArgumentException(
@@ -290,7 +326,7 @@ def acl_opts(opts: Any) -> None:
 
 def targets_actions(actions: Any) -> None:
     """The action filter of ``get_authorized_targets``: ``{"op": "AND" | "OR", "list": [...]}``."""
-    if not isinstance(actions, collections.abc.Mapping):
+    if not is_mapping(actions):
         raise ApprowWrongArgumentException("actions must be a dict")
     if "op" not in actions or "list" not in actions:
         raise ApprowWrongArgumentException("invalid argument actions")
@@ -305,7 +341,7 @@ def policy_statements(statements: Any) -> None:
         raise ApprowWrongArgumentException("statements must be a non-empty list of dict")
     for i, st in enumerate(statements):
         where = f"statements[{i}]"
-        if not isinstance(st, collections.abc.Mapping):
+        if not is_mapping(st):
             raise ApprowWrongArgumentException(f"{where} must be a dict")
         if not isinstance(st.get("resource"), str) or not st["resource"]:
             raise ApprowWrongArgumentException(f"{where}.resource must be a non-empty str")
@@ -336,7 +372,7 @@ def input_objects(type_name: str, values: Any, where: str) -> None:
 
 
 def _input_object(fields: Dict[str, Dict[str, str]], type_name: str, value: Any, where: str) -> None:
-    if not isinstance(value, collections.abc.Mapping):
+    if not is_mapping(value):
         raise ApprowArgumentTypeError(f"{where} must be a dict ({type_name}), not {type(value).__name__}")
     known = fields[type_name]
     for key, item in value.items():

@@ -1,11 +1,14 @@
 """Constants shared by both clients (re-exported by ``management.types`` and
 ``authentication.types``, where the reference SDK defines them)."""
-from typing import NoReturn
-
-from approw import _core
+from __future__ import annotations
 
 from .. import __version__
 from ..exceptions import from_code
+
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 __all__ = [
     "DEFAULT_HOST",
@@ -28,9 +31,10 @@ GRAPHQL_PATH = "/graphql/v2"
 #: ``request_id`` and in the debug log; the C transport reads the same name).
 REQUEST_ID_HEADER = "x-request-id"
 
-#: Request timeout in milliseconds (the documented unit and default); defined in the C core,
-#: whose Session has the same default.
-DEFAULT_TIMEOUT_MS: int = _core.DEFAULT_TIMEOUT_MS
+if TYPE_CHECKING:
+    #: Request timeout in milliseconds (the documented unit and default): defined in the C
+    #: core, whose Session has the same default, and read from it on first use (below).
+    DEFAULT_TIMEOUT_MS: int
 
 #: How often a safe request (query, GET) is retried after a transient failure.
 DEFAULT_MAX_RETRIES = 2
@@ -58,3 +62,12 @@ def DEFAULT_ONERROR(code: object, message: object) -> NoReturn:  # noqa: N802 (r
     """The default ``on_error``: raise ``ApprowException(code=code, errmsg=message)`` (the
     subclass for the code when there is one, e.g. ``UserNotFoundError`` for 2004)."""
     raise from_code(code, message)
+
+
+def __getattr__(name: str) -> int:
+    # DEFAULT_TIMEOUT_MS comes from the C core, which importing a client class does not load.
+    if name == "DEFAULT_TIMEOUT_MS":
+        from approw import _core
+
+        return _core.DEFAULT_TIMEOUT_MS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

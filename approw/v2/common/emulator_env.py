@@ -7,10 +7,16 @@ with the emulator's key, fetched from ``/api/v2/.well-known`` the first time one
 The SDK logs one WARNING (logger ``approw``) the first time it does so, so that a forgotten
 variable cannot silently send a production program to a test server.
 """
+from __future__ import annotations
+
 import os
-from typing import Optional
 
 from ..exceptions import ApprowConnectionError, ApprowWrongArgumentException
+
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 __all__ = ["ENV", "emulator_host", "fetch_public_key"]
 

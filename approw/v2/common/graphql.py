@@ -2,12 +2,16 @@
 # Do not edit: change that file and run `python tools/unasync.py`.
 """``GraphqlClient``: the reference SDK's GraphQL client, kept as a thin view of the
 executor (``client.graphqlClient``)."""
-from typing import Any, Optional
+from __future__ import annotations
 
 from approw.v2.common.checks import checked
-from approw.v2.common.executor_base import Variables
 
-from .executor import Executor
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Mapping, Optional
+
+    from .executor import Executor
 
 __all__ = ["GraphqlClient"]
 
@@ -20,7 +24,7 @@ class GraphqlClient:
         self.endpoint = executor.graphql_endpoint
 
     @checked
-    def request(self, query: str, variables: Variables = None,
+    def request(self, query: str, variables: Optional[Mapping[str, Any]] = None,
                       token: Optional[str] = None) -> Any:
         """Run ``query`` (document text); return the answer's ``data``."""
         return self._executor.graphql(query, variables, token)

@@ -4,7 +4,8 @@ The management clients import an area's module on first use, so the classes name
 annotations (``users: UsersManagementClient``) are imported only for type checkers, and
 ``typing.get_type_hints`` alone cannot resolve them; nor the shapes (``User``, ...), which the
 client modules also import for type checkers only.  :func:`type_hints` imports the areas a
-client's module lists in ``_AREAS`` and the shapes first; the API reference and its tests read
+client's module lists in ``_AREAS``, the names of :func:`~approw.v2.common.checks.hint_names` and
+the executors (which a client imports when it is made) first; the API reference and its tests read
 the sub-clients this way.
 """
 import importlib
@@ -15,10 +16,14 @@ from typing import Any, Dict
 
 def type_hints(cls: type) -> Dict[str, Any]:
     """``typing.get_type_hints(cls)``, with the classes of lazily loaded areas resolvable."""
-    from approw.v2.common.checks import shape_names
+    from approw.v2.common.checks import hint_names
+
+    from approw.v2.common._async.executor import AsyncExecutor
+    from approw.v2.common.executor import Executor
 
     module = sys.modules[cls.__module__]
-    namespace = shape_names()
+    namespace = hint_names()
+    namespace.update(Executor=Executor, AsyncExecutor=AsyncExecutor)  # imported on first use
     for klass in reversed(cls.__mro__):   # the names of each base's module, the class's own last
         namespace.update(vars(sys.modules[klass.__module__]))
     for area_module, class_name in getattr(module, "_AREAS", {}).values():

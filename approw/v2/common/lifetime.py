@@ -7,14 +7,20 @@ A client shares its connections with every client of the same transport settings
 (:class:`~approw.v2.exceptions.ApprowClientClosedError`) and gives back its part of the
 session; the connections are closed when no open client uses them any more.
 """
-from types import TracebackType
-from typing import Optional, Type, TypeVar
+from __future__ import annotations
 
-from approw.v2.common.executor import Executor
+from types import TracebackType
+
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional, Type, TypeVar
+
+    from approw.v2.common.executor import Executor
+
+    C = TypeVar("C", bound="ClientLifetime")
 
 __all__ = ["ClientLifetime"]
-
-C = TypeVar("C", bound="ClientLifetime")
 
 
 class ClientLifetime:

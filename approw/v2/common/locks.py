@@ -8,13 +8,17 @@ when the process forks would stay locked forever in the child, so every ``Lock``
 lock in the child.  ``AsyncLock`` keeps one ``asyncio.Lock`` per event loop (an
 ``asyncio.Lock`` must not be shared between loops), created on first use inside the loop.
 """
+from __future__ import annotations
+
 import os
 import threading
 import weakref
-from typing import TYPE_CHECKING, Any
 
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import asyncio
+    from typing import Any
 
 __all__ = ["Lock", "AsyncLock"]
 

@@ -13,15 +13,34 @@ against them -- an unknown or misspelt variable, a missing required one or a val
 type is a type error, and so is an operation name that does not exist -- and ``_exec``
 returns the operation's result type.
 """
-from typing import Any, Generic, Mapping, Tuple, TypeVar
+from __future__ import annotations
 
-__all__ = ["Operation", "Call"]
+__all__ = ["Operation"]  # and, for type checkers, ``Call``
 
-V = TypeVar("V", bound=Mapping[str, Any])
-R = TypeVar("R")
-R_co = TypeVar("R_co", covariant=True)
+# ``typing`` is for type checkers only: importing it would cost more than the SDK's own import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Generic, Mapping, Tuple, TypeVar
 
-class Operation(Generic[V, R_co]):
+    V = TypeVar("V", bound=Mapping[str, Any])
+    R = TypeVar("R")
+    R_co = TypeVar("R_co", covariant=True)
+
+    class _Typed(Generic[V, R_co]):
+        """``Operation``'s type parameters, for type checkers."""
+else:
+    class _Typed:
+        """At run time ``Operation[V, R]`` (a type checker's notation) is ``Operation``."""
+
+        __slots__ = ()
+
+        def __class_getitem__(cls, params: object) -> type:
+            return cls
+
+    V = R_co = None
+
+
+class Operation(_Typed[V, R_co]):
     """A GraphQL operation: ``name``, ``kind`` (``"query"`` or ``"mutation"``), ``root`` (the
     root field whose value a method reads from ``data``), ``document`` (the text sent) and
     ``variables`` (the declared ``(name, GraphQL type)`` pairs)."""
@@ -47,7 +66,7 @@ class Operation(Generic[V, R_co]):
         """Whether the operation changes state (it is then never sent twice automatically)."""
         return self.kind == "mutation"
 
-    def __call__(self, variables: V) -> "Call[R_co]":
+    def __call__(self, variables: V) -> Call[R_co]:
         """This operation with these variables (``{}`` when it has none), ready for a
         client's ``_exec``."""
         return (self, variables)
@@ -56,5 +75,6 @@ class Operation(Generic[V, R_co]):
         return f"<Operation {self.kind} {self.name}>"
 
 
-#: An operation paired with its variables; ``R`` is what the operation's root field holds.
-Call = Tuple[Operation[Any, R], Mapping[str, Any]]
+if TYPE_CHECKING:
+    #: An operation paired with its variables; ``R`` is what the operation's root field holds.
+    Call = Tuple[Operation[Any, R], Mapping[str, Any]]

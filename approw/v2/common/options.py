@@ -6,24 +6,29 @@ defaults); they store their own fields and call :meth:`ClientOptions._init_commo
 shared ones, which also validates them (bad values raise ``ApprowWrongArgumentException`` here
 rather than failing later inside a request).
 """
+from __future__ import annotations
+
 import os
 import warnings
-from typing import Any, Callable, Optional, Union
 
 from ..exceptions import ApprowArgumentTypeError, ApprowWrongArgumentException
-from . import emulator_env
+from . import constants, emulator_env
 from .constants import (
     DEFAULT_ENCRYPT_PUBLICKEY,
     DEFAULT_HOST,
     DEFAULT_ONERROR,
-    DEFAULT_TIMEOUT_MS,
     GRAPHQL_PATH,
 )
 
-__all__ = ["ClientOptions", "OnError", "check_header_safe", "ShowsOptions", "TakesOptions"]
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional, Union
 
-#: ``on_error(code, message)``: may raise (the default raises ``ApprowException``) or return.
-OnError = Callable[[Any, Any], Any]
+    #: ``on_error(code, message)``: may raise (the default raises ``ApprowException``) or return.
+    OnError = Callable[[Any, Any], Any]
+
+__all__ = ["ClientOptions", "check_header_safe", "ShowsOptions", "TakesOptions"]
 
 
 def _check_optional_str(name: str, value: object) -> None:
@@ -83,7 +88,7 @@ class ClientOptions:
         host: Optional[str],
         enc_public_key: Optional[Union[str, bytes]],
         on_error: Optional[OnError],
-        timeout: Union[int, float],
+        timeout: Optional[Union[int, float]],
         lang: Optional[str],
         use_unverified_ssl: bool,
         ca_bundle: Optional[str],
@@ -121,7 +126,7 @@ class ClientOptions:
         self.on_error = on_error or DEFAULT_ONERROR
 
         if timeout is None:
-            timeout = DEFAULT_TIMEOUT_MS
+            timeout = constants.DEFAULT_TIMEOUT_MS
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
             raise ApprowWrongArgumentException(
                 f"timeout must be a positive number of milliseconds, got {timeout!r}"

@@ -2,11 +2,16 @@
 # Do not edit: change that file and run `python tools/unasync.py`.
 """``RestClient``: the reference SDK's REST client, kept as a thin view of the executor
 (``client.restClient``)."""
-from typing import Any, Mapping, Optional
+from __future__ import annotations
 
 from approw.v2.common.checks import checked
 
-from .executor import Executor
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Mapping, Optional
+
+    from .executor import Executor
 
 __all__ = ["RestClient"]
 

@@ -13,10 +13,16 @@ that cannot start before the deadline is not made.  What is retried:
 The wait before retry ``n`` (0-based) is the server's ``Retry-After`` when it sent one, else a
 random time between 0 and ``min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2**n)`` ("full jitter").
 """
+from __future__ import annotations
+
 import time
-from typing import Optional
 
 from approw import _core
+
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 __all__ = ["RETRY_STATUSES", "BACKOFF_BASE_S", "BACKOFF_CAP_S", "retry_delay", "sleep",
            "async_sleep", "remaining_ms"]

@@ -8,10 +8,18 @@ into an ``ApprowWrongArgumentException`` (an ``ApprowArgumentTypeError`` for a w
 naming the argument and the path inside it (``userInfo['tags'][2]: nan is not a JSON
 number``).  The walk runs only after a failure, so a call that encodes pays nothing for it.
 """
+from __future__ import annotations
+
 import sys
-from typing import Any, List, Optional, Set, Tuple
 
 from ..exceptions import ApprowArgumentTypeError, ApprowWrongArgumentException
+
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, List, Optional, Set, Tuple
+
+    _Problem = Tuple[str, str, bool]   # (path, reason, is_a_type_problem)
 
 __all__ = ["ENCODE_ERRORS", "unsendable", "json_text", "MAX_DEPTH"]
 
@@ -21,8 +29,6 @@ ENCODE_ERRORS = (TypeError, ValueError, RecursionError)
 MAX_DEPTH = 512
 #: The longest int (decimal digits) the encoder writes where the interpreter sets no limit.
 INT_MAX_STR_DIGITS = 4300
-
-_Problem = Tuple[str, str, bool]   # (path, reason, is_a_type_problem)
 
 
 def _scalar_problem(value: Any) -> Optional[Tuple[str, bool]]:

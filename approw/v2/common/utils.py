@@ -6,21 +6,27 @@ whose ``value`` is JSON text; :func:`convert_udv_list_to_dict` turns such a list
 values, :func:`custom_data_params` for the ``params`` variable of register/login/create
 (raw values), :func:`context_json` for the ``context`` variable.  JSON text the SDK writes
 itself uses Python's default ASCII-only encoding, as the reference does.
+
+The C core, ``re``, ``datetime`` and ``urllib`` are imported by the functions that use them:
+the client classes import this module, and importing them stays light.
 """
 from __future__ import annotations
 
-import re
 import sys
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, TypeVar
-
-from approw import _core
 
 from ..exceptions import ApprowArgumentTypeError, ApprowException, ApprowWrongArgumentException
-from .keys import public_key
+from .checks import is_mapping
 from .randomness import random_string
 from .sendable import json_text
 
-if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+# For type checkers only: ``typing`` costs more to import than the SDK itself, and the
+# shapes and input objects are TypedDicts (plain dicts at run time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional, Sequence, TypeVar
+
+    T = TypeVar("T")
+
     from .shapes import AuthorizedResources
 
 __all__ = [
@@ -49,13 +55,15 @@ __all__ = [
     "path_segment",
 ]
 
-T = TypeVar("T")
-
 
 def encrypt(plainText: str, publicKey: Any) -> str:  # noqa: N803 (reference names)
     """RSA PKCS#1 v1.5 encryption with the PEM ``publicKey``, standard base64 text (random
     padding: every call gives a different result).  Runs in C; parsed keys are kept
     (approw.v2.common.keys)."""
+    from approw import _core
+
+    from .keys import public_key
+
     return _core.rsa_encrypt(public_key(publicKey), plainText)
 
 
@@ -78,6 +86,8 @@ def _parse_datetime(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = value.strip()
+    import re
+
     if re.fullmatch(r"-?\d+", text):
         return datetime.datetime.fromtimestamp(int(text) / 1000)
     try:
@@ -133,6 +143,8 @@ def convert_nested_pagination_custom_data_list_to_dict(data: Any) -> None:
 
 def get_hostname_from_url(url: str) -> str:
     """Host part of a URL (scheme optional): stops at ``:``, ``/`` or a space."""
+    import re
+
     rest = url.split("://", 1)[1] if "://" in url else url
     return re.split(r"[:/ ]", rest, maxsplit=1)[0]
 
@@ -150,6 +162,8 @@ def url_join_args(api: str, query: Optional[Mapping[str, Any]] = None, **kwargs:
 
 def camel_to_snake(s: str) -> str:
     """``userPoolId`` -> ``user_pool_id``; digit runs are split too (``nodeV2`` -> ``node_v_2``)."""
+    import re
+
     return re.sub(r"([A-Z]|[0-9]+)", r"_\1", s).lower().lstrip("_")
 
 
@@ -185,7 +199,7 @@ def custom_data_params(custom_data: Optional[Mapping[str, Any]]) -> Optional[str
     raw values, or ``None`` when there is no custom data."""
     if custom_data is None:
         return None
-    if not isinstance(custom_data, Mapping):
+    if not is_mapping(custom_data):
         raise ApprowWrongArgumentException("custom_data must be a dict")
     if not custom_data:
         return None
@@ -237,7 +251,7 @@ def udf_value_batch_input(data: Mapping[str, Any]) -> List[Dict[str, str]]:
     ``[{targetId, key, value: JSON text}]``.  A target's values must be a dict."""
     out: List[Dict[str, str]] = []
     for target_id, values in data.items():
-        if not isinstance(values, Mapping):
+        if not is_mapping(values):
             raise ApprowWrongArgumentException("invalid data input")
         out += [{"targetId": target_id, "key": key, "value": serialize_udv_value(value)}
                 for key, value in values.items()]

@@ -2,15 +2,21 @@
 # Do not edit: change that file and run `python tools/unasync.py`.
 """Base class of the management sub-clients (``users``, ``roles``, ...): every call carries the
 management token."""
-from typing import Any, Mapping, Optional
+from __future__ import annotations
 
-from approw.v2.common.executor import Executor
-from approw.v2.common.executor_base import RestResult
-from approw.v2.common.operation import Call, R
 from approw.v2.common.options import ShowsOptions
 from approw.v2.management.types import ManagementClientOptions
 
 from .token_provider import ManagementTokenProvider
+
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Mapping, Optional
+
+    from approw.v2.common.executor import Executor
+    from approw.v2.common.executor_base import RestResult
+    from approw.v2.common.operation import Call, R
 
 __all__ = ["ManagementSubClient"]
 

@@ -5,9 +5,14 @@ The same checks the sub-clients run before a request, for your own code::
     management_client.check.resource_type("DATA")      # passes
     management_client.check.target_type("TEAM")        # ApprowWrongArgumentException
 """
-from typing import Any
+from __future__ import annotations
 
 from approw.v2.common import checks
+
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["CheckType"]
 

@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
 from approw.v2.common import operations as ops
-from approw.v2.common.executor import Executor
 from approw.v2.common.graphql import GraphqlClient
 from approw.v2.common.lifetime import ClientLifetime
 from approw.v2.common.rest import RestClient
@@ -20,7 +18,15 @@ from approw.v2.management.types import ManagementClientOptions
 from .base import ManagementSubClient
 from .token_provider import ManagementTokenProvider
 
+# For type checkers only: ``typing`` costs more to import than the SDK itself, and the
+# shapes and input objects are TypedDicts (plain dicts at run time).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Tuple
+
+    from approw.v2.common.executor import Executor
+    from approw.v2.common.shapes import LoginStatus, UserPool
+
     from .acl import AclManagementClient
     from .applications import ApplicationsManagementClient
     from .groups import GroupsManagementClient
@@ -33,9 +39,6 @@ if TYPE_CHECKING:
     from .userpool import UserpoolManagementClient
     from .users import UsersManagementClient
     from .whitelist import WhitelistManagementClient
-
-if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
-    from approw.v2.common.shapes import LoginStatus, UserPool
 
 __all__ = ["ManagementClient"]
 
@@ -121,6 +124,8 @@ class ManagementClient(TakesOptions, ClientLifetime, ManagementSubClient):
     def __init__(self, options: ManagementClientOptions) -> None:
         if not isinstance(options, ManagementClientOptions):
             raise ApprowWrongArgumentException("options must be a ManagementClientOptions")
+        from approw.v2.common.executor import Executor  # with the C core: on first use
+
         executor = Executor(options)
         super().__init__(options, executor, ManagementTokenProvider(options, executor))
         self.graphqlClient = GraphqlClient(executor)

@@ -10,16 +10,21 @@ wait and then reuse its result (double-checked), so N threads (or tasks) asking 
 one request.  The lock is renewed in a forked child; the cached token stays valid there.
 A token given as ``options.access_token`` is used as it is, never fetched or renewed.
 """
-import math
+from __future__ import annotations
+
 import time
-from typing import Any, Callable, Optional, Tuple
 
 from approw.v2.common import operations as ops
-from approw.v2.common.executor import Executor
-from approw.v2.common.locks import Lock
 from approw.v2.common.options import ShowsOptions
 from approw.v2.exceptions import ApprowException
 from approw.v2.management.types import ManagementClientOptions
+
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional, Tuple
+
+    from approw.v2.common.executor import Executor
 
 __all__ = ["ManagementTokenProvider"]
 
@@ -44,10 +49,12 @@ class ManagementTokenProvider(ShowsOptions):
         self.options = options
         self._executor = executor
         self._clock = clock
+        from approw.v2.common.locks import Lock  # threading: imported with the first client
+
         self._lock = Lock()
         self._cached: Optional[Tuple[str, float]] = None
         if options.access_token:  # a token given in the options is used as it is
-            self._cached = (options.access_token, math.inf)
+            self._cached = (options.access_token, float("inf"))
 
     @property
     def _accessToken(self) -> Optional[str]:  # noqa: N802 (reference name)

@@ -2,20 +2,19 @@
 the token, linked accounts and logout.  Phone and e-mail changes are in ``contact``."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Optional
-
 from approw.v2.common import operations as ops
 from approw.v2.common import checks
 from approw.v2.common.checks import checked, email_scene
 
 from .base import AsyncAuthenticationBase
 
+# For type checkers only: ``typing`` costs more to import than the SDK itself, and the
+# shapes and input objects are TypedDicts (plain dicts at run time).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from approw.v2.common.inputs import UpdateUserInput
-else:  # plain dicts at run time, checked by checks.input_object
-    UpdateUserInput = Mapping
+    from typing import Mapping, Optional
 
-if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+    from approw.v2.common.inputs import UpdateUserInput
     from approw.v2.common.shapes import CommonMessage, PasswordStrength, RefreshedToken, User
 
 __all__ = ["AsyncAccountMethods"]

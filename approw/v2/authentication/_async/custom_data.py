@@ -6,8 +6,6 @@ and JSON-encoded on the way in, as the management client's custom-data methods d
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping
-
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
 from approw.v2.common.utils import convert_udv_data_type, convert_udv_list_to_dict, serialize_udv_value
@@ -15,7 +13,12 @@ from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .base import AsyncAuthenticationBase
 
-if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
+# For type checkers only: ``typing`` costs more to import than the SDK itself, and the
+# shapes and input objects are TypedDicts (plain dicts at run time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping
+
     from approw.v2.common.shapes import UdvItem
 
 __all__ = ["AsyncCustomDataMethods"]

@@ -22,15 +22,17 @@ token.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
-
 from approw.v2.common.checks import checked, one_of
 from approw.v2.exceptions import ApprowWrongArgumentException
 
+# For type checkers only: ``typing`` costs more to import than the SDK itself, and the
+# shapes and input objects are TypedDicts (plain dicts at run time).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional
+
     from .base import AsyncAuthenticationBase
 
-if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
     from approw.v2.common.shapes import MfaAssociation, MfaAuthenticator, User
 
 __all__ = ["AsyncMfaAuthenticationClient"]

@@ -6,8 +6,10 @@ session.  ``session`` defaults to the shared session for the options' transport 
 (``common/transport.py``).  ``aclose()`` closes the executor: calls then raise
 :class:`~approw.v2.exceptions.ApprowClientClosedError`.
 """
+from __future__ import annotations
+
 from time import monotonic
-from typing import Any, Mapping, Optional, cast
+from typing import TYPE_CHECKING, Any, Mapping, Optional, cast
 
 from approw import _core
 from approw.v2.common.checks import answered
@@ -24,12 +26,14 @@ from approw.v2.common.executor_base import (
     operation_name,
     translate_core_error,
 )
-from approw.v2.common.operation import Call, R
 from approw.v2.common.options import ClientOptions
 from approw.v2.common.retry import async_sleep, remaining_ms
 from approw.v2.common.sendable import ENCODE_ERRORS, unsendable
 from approw.v2.common.transport import AsyncSessionLike, close_async_session, open_async_session
 from approw.v2.exceptions import ApprowClientClosedError
+
+if TYPE_CHECKING:
+    from approw.v2.common.operation import Call, R
 
 __all__ = ["AsyncExecutor"]
 
@@ -74,7 +78,7 @@ class AsyncExecutor(ExecutorBase):
                                   safe=operation.kind == "query")
         if not isinstance(data, dict):  # GraphQL answers carry an object (or errors, raised above)
             raise self.malformed(f"the GraphQL answer's data is {type(data).__name__}, not an object")
-        return cast(R, data.get(operation.root))
+        return cast("R", data.get(operation.root))
 
     async def graphql(self, document: str, variables: Variables = None,
                       token: Optional[str] = None, *, safe: Optional[bool] = None) -> Any:

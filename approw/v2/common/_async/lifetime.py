@@ -5,14 +5,20 @@ A client shares its connections with every client of the same transport settings
 (:class:`~approw.v2.exceptions.ApprowClientClosedError`) and gives back its part of the
 session; the connections are closed when no open client uses them any more.
 """
-from types import TracebackType
-from typing import Optional, Type, TypeVar
+from __future__ import annotations
 
-from approw.v2.common._async.executor import AsyncExecutor
+from types import TracebackType
+
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional, Type, TypeVar
+
+    from approw.v2.common._async.executor import AsyncExecutor
+
+    C = TypeVar("C", bound="AsyncClientLifetime")
 
 __all__ = ["AsyncClientLifetime"]
-
-C = TypeVar("C", bound="AsyncClientLifetime")
 
 
 class AsyncClientLifetime:

@@ -1,10 +1,15 @@
 """``AsyncRestClient``: the reference SDK's REST client, kept as a thin view of the executor
 (``client.restClient``)."""
-from typing import Any, Mapping, Optional
+from __future__ import annotations
 
 from approw.v2.common.checks import checked
 
-from .executor import AsyncExecutor
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Mapping, Optional
+
+    from .executor import AsyncExecutor
 
 __all__ = ["AsyncRestClient"]
 

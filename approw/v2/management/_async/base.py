@@ -1,14 +1,20 @@
 """Base class of the management sub-clients (``users``, ``roles``, ...): every call carries the
 management token."""
-from typing import Any, Mapping, Optional
+from __future__ import annotations
 
-from approw.v2.common._async.executor import AsyncExecutor
-from approw.v2.common.executor_base import RestResult
-from approw.v2.common.operation import Call, R
 from approw.v2.common.options import ShowsOptions
 from approw.v2.management.types import ManagementClientOptions
 
 from .token_provider import AsyncManagementTokenProvider
+
+# ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Mapping, Optional
+
+    from approw.v2.common._async.executor import AsyncExecutor
+    from approw.v2.common.executor_base import RestResult
+    from approw.v2.common.operation import Call, R
 
 __all__ = ["AsyncManagementSubClient"]
 

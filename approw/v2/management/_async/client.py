@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
 from approw.v2.common import operations as ops
-from approw.v2.common._async.executor import AsyncExecutor
 from approw.v2.common._async.graphql import AsyncGraphqlClient
 from approw.v2.common._async.lifetime import AsyncClientLifetime
 from approw.v2.common._async.rest import AsyncRestClient
@@ -18,7 +16,15 @@ from approw.v2.management.types import ManagementClientOptions
 from .base import AsyncManagementSubClient
 from .token_provider import AsyncManagementTokenProvider
 
+# For type checkers only: ``typing`` costs more to import than the SDK itself, and the
+# shapes and input objects are TypedDicts (plain dicts at run time).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Tuple
+
+    from approw.v2.common._async.executor import AsyncExecutor
+    from approw.v2.common.shapes import LoginStatus, UserPool
+
     from .acl import AsyncAclManagementClient
     from .applications import AsyncApplicationsManagementClient
     from .groups import AsyncGroupsManagementClient
@@ -31,9 +37,6 @@ if TYPE_CHECKING:
     from .userpool import AsyncUserpoolManagementClient
     from .users import AsyncUsersManagementClient
     from .whitelist import AsyncWhitelistManagementClient
-
-if TYPE_CHECKING:   # the shapes are TypedDicts: imported for type checkers only
-    from approw.v2.common.shapes import LoginStatus, UserPool
 
 __all__ = ["AsyncManagementClient"]
 
@@ -119,6 +122,8 @@ class AsyncManagementClient(TakesOptions, AsyncClientLifetime, AsyncManagementSu
     def __init__(self, options: ManagementClientOptions) -> None:
         if not isinstance(options, ManagementClientOptions):
             raise ApprowWrongArgumentException("options must be a ManagementClientOptions")
+        from approw.v2.common._async.executor import AsyncExecutor  # with the C core: on first use
+
         executor = AsyncExecutor(options)
         super().__init__(options, executor, AsyncManagementTokenProvider(options, executor))
         self.graphqlClient = AsyncGraphqlClient(executor)
