@@ -10,7 +10,7 @@ from typing import Any, Mapping, Optional, Tuple, Union
 
 from approw import _core
 
-__all__ = ["public_key"]
+__all__ = ["public_key", "encrypt"]
 
 _KEPT = 64
 
@@ -43,3 +43,10 @@ def public_key(key: Union[str, bytes, Mapping[str, Any], "_core.PublicKey"]) -> 
             return _core.PublicKey(key)      # raises: n, e and kty are str in a usable JWK
         return _from_jwk(fields)
     return key if isinstance(key, _core.PublicKey) else _core.PublicKey(key)
+
+
+def encrypt(plainText: str, publicKey: Any) -> str:  # noqa: N803 (reference names)
+    """RSA PKCS#1 v1.5 encryption with the PEM ``publicKey``, standard base64 text (random
+    padding: every call gives a different result).  Runs in C; parsed keys are kept (see
+    :func:`public_key`).  The reference SDK's ``approw.v2.common.utils.encrypt``."""
+    return _core.rsa_encrypt(public_key(publicKey), plainText)

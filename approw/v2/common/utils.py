@@ -7,8 +7,9 @@ values, :func:`custom_data_params` for the ``params`` variable of register/login
 (raw values), :func:`context_json` for the ``context`` variable.  JSON text the SDK writes
 itself uses Python's default ASCII-only encoding, as the reference does.
 
-The C core, ``re``, ``datetime`` and ``urllib`` are imported by the functions that use them:
-the client classes import this module, and importing them stays light.
+The client classes import this module, and importing them stays light: ``re``, ``datetime``
+and ``urllib`` are imported by the functions that use them, and :func:`encrypt` (which needs
+the C core) is ``approw.v2.common.keys.encrypt``, imported on first access.
 """
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping, Optional, Sequence, TypeVar
 
-    T = TypeVar("T")
-
+    from .keys import encrypt
     from .shapes import AuthorizedResources
+
+    T = TypeVar("T")
 
 __all__ = [
     "encrypt",
@@ -54,17 +56,6 @@ __all__ = [
     "nested_users",
     "path_segment",
 ]
-
-
-def encrypt(plainText: str, publicKey: Any) -> str:  # noqa: N803 (reference names)
-    """RSA PKCS#1 v1.5 encryption with the PEM ``publicKey``, standard base64 text (random
-    padding: every call gives a different result).  Runs in C; parsed keys are kept
-    (approw.v2.common.keys)."""
-    from approw import _core
-
-    from .keys import public_key
-
-    return _core.rsa_encrypt(public_key(publicKey), plainText)
 
 
 def is_number(s: Any) -> bool:
@@ -295,3 +286,19 @@ def path_segment(value: Any) -> str:
     from urllib.parse import quote
 
     return quote(str(value), safe="")
+
+
+def __getattr__(name: str) -> Any:
+    # ``encrypt`` lives beside the parsed-key cache in ``keys``, which loads the C core: it is
+    # imported on first use (then kept here), so importing a client stays light and a call
+    # pays nothing for the indirection.
+    if name == "encrypt":
+        from .keys import encrypt
+
+        globals()["encrypt"] = encrypt
+        return encrypt
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | {"encrypt"})
