@@ -9,11 +9,10 @@ session; the connections are closed when no open client uses them any more.
 """
 from __future__ import annotations
 
-from types import TracebackType
-
 # ``typing`` is imported for type checkers only (it costs more than the SDK's own import).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from types import TracebackType
     from typing import Optional, Type, TypeVar
 
     from approw.v2.common.executor import Executor
