@@ -1164,7 +1164,7 @@ def evaluate_targets(outcomes: dict[str, Outcome], quick: bool) -> list[dict[str
             continue
         for base, f in (("reference", 100), ("requests", 5), ("http.client", 1.5)):
             add(name, *_faster(o, base, f), kind="speedup")
-        add(name, *_within(o, "floor", 1.25), kind="time ratio")
+        add(name, *_within(o, "floor", 1.20), kind="time ratio")
     if "transport" in outcomes:
         add("transport", *_within(outcomes["transport"], "libcurl-c", 1.2), kind="time ratio")
     if "json.decode" in outcomes:

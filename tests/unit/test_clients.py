@@ -240,11 +240,13 @@ def test_areas_are_loaded_on_first_use() -> None:
 
 
 #: What importing the client classes leaves for first use: the shapes (TypedDicts), typing and
-#: the standard modules it imports, the C core and transport, the executor, threading, json,
-#: urllib.parse and the token verifier.
+#: the standard modules it imports, the C core and transport, the executor, the parsed keys and
+#: the reference's ``utils`` (both need the C core), threading, json, urllib.parse and the
+#: token verifier.
 LATE_MODULES = ("approw.v2.common.shapes", "typing", "re", "enum", "collections", "functools",
                 "contextlib", "threading", "approw._core", "approw._transport",
-                "approw.v2.common.executor", "json", "urllib.parse", "base64",
+                "approw.v2.common.executor", "approw.v2.common.keys", "approw.v2.common.utils",
+                "json", "urllib.parse", "base64",
                 "approw.v2.authentication.verifier")
 
 

@@ -15,7 +15,7 @@ from approw.v2.common.graphql import GraphqlClient
 from approw.v2.common.rest import RestClient
 from approw.v2.common.checks import checked
 from approw.v2.common.options import ShowsOptions
-from approw.v2.common.utils import context_json, custom_data_params, pick_alias
+from approw.v2.common.helpers import context_json, custom_data_params, pick_alias
 from approw.v2.exceptions import ApprowException, ApprowHTTPError, ApprowWrongArgumentException
 
 # For type checkers only: ``typing`` costs more to import than the SDK itself, and the

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
-from approw.v2.common.utils import pick_alias, pick_required
+from approw.v2.common.helpers import pick_alias, pick_required
 
 from .base import AuthenticationBase
 

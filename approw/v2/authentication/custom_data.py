@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
-from approw.v2.common.utils import convert_udv_data_type, convert_udv_list_to_dict, serialize_udv_value
+from approw.v2.common.helpers import convert_udv_data_type, convert_udv_list_to_dict, serialize_udv_value
 from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .base import AuthenticationBase

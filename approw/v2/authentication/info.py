@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked, page_options, resource_type
-from approw.v2.common.utils import authorized_resources, required_field
+from approw.v2.common.helpers import authorized_resources, required_field
 
 from .base import AuthenticationBase
 

@@ -13,7 +13,7 @@ from approw.v2.authentication.types import AuthenticationClientOptions
 from approw.v2.common import operations as ops
 from approw.v2.common import checks
 from approw.v2.common.checks import checked
-from approw.v2.common.utils import get_hostname_from_url
+from approw.v2.common.helpers import get_hostname_from_url
 
 from .base import AuthenticationBase, client_extras
 

@@ -12,7 +12,7 @@ from typing import Any, Dict, Mapping, Optional, Sequence, Union
 from approw.v2.common import checks
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import Namespace, NamespacePage, Resource, ResourcePage
-from approw.v2.common.utils import path_segment
+from approw.v2.common.helpers import path_segment
 from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .base import ManagementSubClient

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked, one_of
 from approw.v2.common.shapes import CommonMessage, UdfDefinition, UdvItem
-from approw.v2.common.utils import serialize_udv_value
+from approw.v2.common.helpers import serialize_udv_value
 from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .base import ManagementSubClient

@@ -20,7 +20,7 @@ from approw.v2.common.shapes import (
     User,
     UserPage,
 )
-from approw.v2.common.utils import (
+from approw.v2.common.helpers import (
     convert_nested_pagination_custom_data_list_to_dict,
     convert_user_custom_data,
     custom_data_params,

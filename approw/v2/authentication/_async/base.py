@@ -13,7 +13,7 @@ from approw.v2.common._async.graphql import AsyncGraphqlClient
 from approw.v2.common._async.rest import AsyncRestClient
 from approw.v2.common.checks import checked
 from approw.v2.common.options import ShowsOptions
-from approw.v2.common.utils import context_json, custom_data_params, pick_alias
+from approw.v2.common.helpers import context_json, custom_data_params, pick_alias
 from approw.v2.exceptions import ApprowException, ApprowHTTPError, ApprowWrongArgumentException
 
 # For type checkers only: ``typing`` costs more to import than the SDK itself, and the

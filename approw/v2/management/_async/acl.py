@@ -13,7 +13,7 @@ from approw.v2.common import checks
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import AuthorizedResources, AuthorizedTargets, CommonMessage
-from approw.v2.common.utils import authorized_resources, pick_alias
+from approw.v2.common.helpers import authorized_resources, pick_alias
 from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .acl_resources import AsyncAclResourceMethods

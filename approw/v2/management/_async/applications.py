@@ -15,7 +15,7 @@ from approw.v2.common._async.executor import AsyncExecutor
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import (Application, ApplicationPage, ProtocolSettings, Resource, ResourcePage,
                                      UserPage)
-from approw.v2.common.utils import path_segment
+from approw.v2.common.helpers import path_segment
 from approw.v2.exceptions import ApprowWrongArgumentException
 from approw.v2.management.types import ManagementClientOptions
 

@@ -2,7 +2,7 @@
 ``acl`` / ``roles`` clients its resource and role helpers delegate to."""
 from typing import Union
 
-from approw.v2.common.utils import path_segment
+from approw.v2.common.helpers import path_segment
 
 from .acl import AsyncAclManagementClient
 from .base import AsyncManagementSubClient

@@ -13,7 +13,7 @@ from typing import Optional
 from approw.v2.common import checks
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import AccessKeyAccount, AccessKeyAccountPage
-from approw.v2.common.utils import get_random_string
+from approw.v2.common.helpers import get_random_string
 from approw.v2.exceptions import ApprowWrongArgumentException
 
 from .applications_base import AsyncApplicationsBase

@@ -6,7 +6,7 @@ from approw.v2.common import checks
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import AuthorizedResources, CommonMessage, Group, GroupPage, UserPage
-from approw.v2.common.utils import authorized_resources, nested_users, required_field
+from approw.v2.common.helpers import authorized_resources, nested_users, required_field
 
 from .base import AsyncManagementSubClient
 

@@ -5,7 +5,7 @@ from typing import Optional, Sequence
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import CommonMessage, OrgNode, UserPage
-from approw.v2.common.utils import required_field
+from approw.v2.common.helpers import required_field
 
 from .base import AsyncManagementSubClient
 

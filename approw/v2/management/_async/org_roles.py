@@ -9,7 +9,7 @@ from approw.v2.common import checks
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import AuthorizedResources, CommonMessage, RolePage
-from approw.v2.common.utils import authorized_resources, required_field
+from approw.v2.common.helpers import authorized_resources, required_field
 
 from .base import AsyncManagementSubClient
 

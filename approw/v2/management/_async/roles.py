@@ -16,7 +16,7 @@ from approw.v2.common.shapes import (
     RolePage,
     UserPage,
 )
-from approw.v2.common.utils import (
+from approw.v2.common.helpers import (
     convert_udf_value_batch,
     convert_udv_list_to_dict,
     authorized_resources,

@@ -13,7 +13,7 @@ from approw.v2.common.shapes import (
     ResourcePermission,
     RolePage,
 )
-from approw.v2.common.utils import authorized_resources, required_field
+from approw.v2.common.helpers import authorized_resources, required_field
 
 from .base import AsyncManagementSubClient
 

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Mapping, Sequence, cast
 from approw.v2.common import operations as ops
 from approw.v2.common.checks import checked
 from approw.v2.common.shapes import UdvItem
-from approw.v2.common.utils import (
+from approw.v2.common.helpers import (
     convert_udf_value_batch,
     convert_udv_data_type,
     convert_udv_list_to_dict,
