@@ -115,8 +115,11 @@ def hint_names() -> Dict[str, Any]:
 
 
 def is_mapping(value: Any) -> bool:
-    """``isinstance(value, collections.abc.Mapping)``; ``collections`` is imported on the first
-    use (see the note on ``typing`` above)."""
+    """``isinstance(value, collections.abc.Mapping)``.  A dict (what callers pass) is answered
+    at once; ``collections`` is imported for other values only (see the note on ``typing``
+    above)."""
+    if isinstance(value, dict):
+        return True
     from collections.abc import Mapping
 
     return isinstance(value, Mapping)

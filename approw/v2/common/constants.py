@@ -69,5 +69,7 @@ def __getattr__(name: str) -> int:
     if name == "DEFAULT_TIMEOUT_MS":
         from approw import _core
 
-        return _core.DEFAULT_TIMEOUT_MS
+        value: int = _core.DEFAULT_TIMEOUT_MS
+        globals()[name] = value                  # later lookups do not come here
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
