@@ -9,6 +9,8 @@ CJSON_VERSION: str
 RSA_MIN_BITS: int     # 1024: smaller RSA keys are refused for encryption and verification
 JWT_MAX_BYTES: int    # 16384: jwt_verify's default max_bytes
 DEFAULT_TIMEOUT_MS: int  # 10000: the default request and connect timeout of clients and Session
+JSON_MAX_DEPTH: int      # 512: the deepest nesting loads and dumps accept
+INT_MAX_STR_DIGITS: int  # 4300: the longest int (digits) where the interpreter sets no limit
 
 # libcurl, libcurl_tls, zlib, nghttp2 (None where absent), openssl, cjson
 def versions() -> Dict[str, Optional[str]]: ...

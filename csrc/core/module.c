@@ -168,12 +168,14 @@ apw_init_api(PyObject *m, apw_core_state *st)
 }
 
 static int
-apw_init_versions(PyObject *m)
+apw_init_constants(PyObject *m)
 {
     char cjson[32];
 
     (void)PyOS_snprintf(cjson, sizeof(cjson), "%s", cJSON_Version());
     if (PyModule_AddIntConstant(m, "DEFAULT_TIMEOUT_MS", APW_DEFAULT_TIMEOUT_MS) < 0 ||
+        PyModule_AddIntConstant(m, "JSON_MAX_DEPTH", APW_JSON_MAX_DEPTH) < 0 ||
+        PyModule_AddIntConstant(m, "INT_MAX_STR_DIGITS", APW_INT_MAX_STR_DIGITS) < 0 ||
         PyModule_AddStringConstant(m, "OPENSSL_VERSION",
                                    OpenSSL_version(OPENSSL_VERSION)) < 0 ||
         PyModule_AddStringConstant(m, "CJSON_VERSION", cjson) < 0) {
@@ -270,7 +272,7 @@ apw_exec(PyObject *m)
         return -1;
     }
 
-    if (apw_init_versions(m) < 0) {
+    if (apw_init_constants(m) < 0) {
         return -1;
     }
 

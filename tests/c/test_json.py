@@ -302,6 +302,11 @@ def test_decode_error_is_catchable_as_valueerror():
 
 # ------------------------------------------------------------------- nesting
 
+def test_the_limits_are_exported():
+    """What the Python side (the path finder of a refused value) reads from the core."""
+    assert (_core.JSON_MAX_DEPTH, _core.INT_MAX_STR_DIGITS) == (MAX_DEPTH, 4300)
+
+
 @pytest.mark.parametrize("opener, closer", [(b"[", b"]"), (b'{"a":', b"}")])
 def test_nesting_limit(opener, closer):
     ok = opener * MAX_DEPTH + b"1" + closer * MAX_DEPTH

@@ -21,17 +21,13 @@ if TYPE_CHECKING:
 
     _Problem = Tuple[str, str, bool]   # (path, reason, is_a_type_problem)
 
-__all__ = ["ENCODE_ERRORS", "unsendable", "json_text", "MAX_DEPTH"]
+__all__ = ["ENCODE_ERRORS", "unsendable", "json_text"]
 
 #: What the encoders raise for a value they cannot write.
 ENCODE_ERRORS = (TypeError, ValueError, RecursionError)
-#: The encoder's nesting limit (containers inside containers).
-MAX_DEPTH = 512
-#: The longest int (decimal digits) the encoder writes where the interpreter sets no limit.
-INT_MAX_STR_DIGITS = 4300
 
 
-def _scalar_problem(value: Any) -> Optional[Tuple[str, bool]]:
+def _scalar_problem(value: Any, max_digits: int) -> Optional[Tuple[str, bool]]:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, str):
@@ -48,9 +44,9 @@ def _scalar_problem(value: Any) -> Optional[Tuple[str, bool]]:
             return "an integer of %d bits is longer than Python converts to text" % value.bit_length(), False
         # (CPython 3.9.0-3.9.13 and 3.10.0-3.10.6 have no limit: the encoder applies 4300)
         digits = len(text) - text.startswith("-")
-        if digits > INT_MAX_STR_DIGITS and not hasattr(sys, "get_int_max_str_digits"):
+        if digits > max_digits and not hasattr(sys, "get_int_max_str_digits"):
             return "an integer of %d digits is longer than the %d the SDK converts to text" \
-                % (digits, INT_MAX_STR_DIGITS), False
+                % (digits, max_digits), False
         return None
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -61,7 +57,11 @@ def _scalar_problem(value: Any) -> Optional[Tuple[str, bool]]:
 
 
 def _find(value: Any, path: str) -> Optional[_Problem]:
-    """The first part of ``value`` the encoder refuses (iterative: no recursion limit)."""
+    """The first part of ``value`` the encoder refuses (iterative: no recursion limit).  The
+    limits are the C encoder's own (the core is loaded by the time a value is sent)."""
+    from approw import _core
+
+    max_depth, max_digits = _core.JSON_MAX_DEPTH, _core.INT_MAX_STR_DIGITS
     stack: List[Tuple[Any, str, int]] = [(value, path, 0)]
     open_ids: Set[int] = set()
     leave: List[Tuple[int, int]] = []       # (stack size at entry, id) to drop from open_ids
@@ -72,8 +72,8 @@ def _find(value: Any, path: str) -> Optional[_Problem]:
         if isinstance(item, (dict, list, tuple)):
             if id(item) in open_ids:
                 return where, "the value contains itself (a circular reference)", False
-            if depth >= MAX_DEPTH:
-                return where, "nested deeper than %d levels" % MAX_DEPTH, False
+            if depth >= max_depth:
+                return where, "nested deeper than %d levels" % max_depth, False
             open_ids.add(id(item))
             leave.append((len(stack), id(item)))
             if isinstance(item, dict):
@@ -81,7 +81,7 @@ def _find(value: Any, path: str) -> Optional[_Problem]:
                 for key, child in item.items():
                     if not isinstance(key, str):
                         return where, "a dict key must be a str, not %s (%r)" % (type(key).__name__, key), True
-                    problem = _scalar_problem(key)
+                    problem = _scalar_problem(key, max_digits)
                     if problem is not None:
                         return "%s key %r" % (where, key), problem[0], problem[1]
                     children.append((child, "%s[%r]" % (where, key), depth + 1))
@@ -89,7 +89,7 @@ def _find(value: Any, path: str) -> Optional[_Problem]:
                 children = [(child, "%s[%d]" % (where, i), depth + 1) for i, child in enumerate(item)]
             stack.extend(reversed(children))
             continue
-        problem = _scalar_problem(item)
+        problem = _scalar_problem(item, max_digits)
         if problem is not None:
             return where, problem[0], problem[1]
     return None
