@@ -349,7 +349,7 @@ apw_graphql_prepare(apw_tr_state *st, ApwSession *s, PyObject *const *a, apw_req
         apw_bool_arg(a[5], 0, &x->idempotent) < 0 ||
         apw_bool_arg(a[6], 0, meta) < 0 ||
         (*body = apw_graphql_body(st, a[2], a[3], &rq->body_len)) == NULL ||
-        apw_json_headers(st, a[1], &rq->headers, headers_owner) < 0) {
+        apw_json_headers(st, s, a[1], &rq->headers, headers_owner) < 0) {
         return -1;
     }
     rq->body = *body;

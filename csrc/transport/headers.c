@@ -2,6 +2,11 @@
  * headers.c - request headers from Python (a mapping or (name, value) pairs,
  * checked: a name is a token, a value has no CR, LF or NUL, and the error
  * names the header, never its value) and the answer's headers back to Python.
+ *
+ * The session's User-Agent and Accept-Encoding go into the same list, unless the
+ * caller gave its own: as libcurl options (CURLOPT_USERAGENT, CURLOPT_ACCEPT_ENCODING's
+ * header) they would be formatted again for every transfer, and graphql()'s list is
+ * built once per headers tuple (see pool.c).
  */
 #include "transport.h"
 
@@ -33,9 +38,18 @@ apw_header_value_ok(const char *s, Py_ssize_t n)
 
 /* Append "name: value" (or "name;" for an empty value, which is how libcurl is
  * told to send an empty header). */
+/* Which of the headers the transport adds itself the caller gave (apw_header_append). */
+#define APW_HAS_CTYPE 1
+#define APW_HAS_UA 2
+#define APW_HAS_AE 4
+
+/* Whether header name `n` (`len` bytes) is `lower` (lower case), ignoring case. */
+#define APW_NAME_IS(n, len, lower) \
+    ((size_t)(len) == sizeof(lower) - 1 && strncasecmp((n), (lower), sizeof(lower) - 1) == 0)
+
 static int
 apw_header_append(apw_tr_state *st, struct curl_slist **list, PyObject *name, PyObject *value,
-                  int *has_ctype)
+                  int *given)
 {
     const char *n;
     const char *v;
@@ -69,8 +83,14 @@ apw_header_append(apw_tr_state *st, struct curl_slist **list, PyObject *name, Py
                      "value of header %R contains CR, LF or NUL characters", name);
         return -1;
     }
-    if (nlen == 12 && strncasecmp(n, "content-type", 12) == 0) {
-        *has_ctype = 1;
+    if (APW_NAME_IS(n, nlen, "content-type")) {
+        *given |= APW_HAS_CTYPE;
+    }
+    else if (APW_NAME_IS(n, nlen, "user-agent")) {
+        *given |= APW_HAS_UA;
+    }
+    else if (APW_NAME_IS(n, nlen, "accept-encoding")) {
+        *given |= APW_HAS_AE;
     }
     line = PyMem_RawMalloc((size_t)nlen + (size_t)vlen + 3);
     if (line == NULL) {
@@ -98,13 +118,65 @@ apw_header_append(apw_tr_state *st, struct curl_slist **list, PyObject *name, Py
     return 0;
 }
 
+/* "Name: value" in a PyMem_Raw buffer, or NULL with MemoryError. */
+char *
+apw_header_line(const char *name, const char *value)
+{
+    size_t nlen = strlen(name);
+    size_t vlen = strlen(value);
+    char *line = PyMem_RawMalloc(nlen + vlen + 3);
+
+    if (line == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    memcpy(line, name, nlen);
+    memcpy(line + nlen, ": ", 2);
+    memcpy(line + nlen + 2, value, vlen + 1);
+    return line;
+}
+
+/* st->ae_line: the encodings this libcurl decodes, in the order and spelling of
+ * CURLOPT_ACCEPT_ENCODING "" (zlib: deflate, gzip; then br, zstd). */
+void
+apw_accept_encoding_init(apw_tr_state *st)
+{
+    const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+    int features = v != NULL ? v->features : 0;
+    char *p = st->ae_line;
+    size_t n = 0;
+    const char *names[3];
+    size_t k = 0;
+
+    if (features & CURL_VERSION_LIBZ) {
+        names[k++] = "deflate, gzip";
+    }
+#ifdef CURL_VERSION_BROTLI
+    if (features & CURL_VERSION_BROTLI) {
+        names[k++] = "br";
+    }
+#endif
+#ifdef CURL_VERSION_ZSTD
+    if (features & CURL_VERSION_ZSTD) {
+        names[k++] = "zstd";
+    }
+#endif
+    p[0] = '\0';
+    for (size_t i = 0; i < k; i++) {
+        n += (size_t)PyOS_snprintf(p + n, sizeof(st->ae_line) - n, "%s%s",
+                                   i == 0 ? "Accept-Encoding: " : ", ", names[i]);
+    }
+}
+
 /* Headers from a mapping or a sequence of (name, value) pairs; None = none. */
 int
-apw_headers_from_py(apw_tr_state *st, PyObject *headers, struct curl_slist **out, int *has_ctype)
+apw_headers_from_py(apw_tr_state *st, const ApwSession *s, PyObject *headers,
+                    struct curl_slist **out, int *has_ctype)
 {
     struct curl_slist *list = NULL;
     PyObject *seq = NULL;
     PyObject *items = NULL;
+    int given = 0;
 
     *has_ctype = 0;
     if (headers == NULL || headers == Py_None) {
@@ -118,7 +190,7 @@ apw_headers_from_py(apw_tr_state *st, PyObject *headers, struct curl_slist **out
         /* (free-threaded: the caller's dict, which another thread may change) */
         Py_BEGIN_CRITICAL_SECTION(headers);
         while (rc == 0 && PyDict_Next(headers, &pos, &k, &v)) {
-            rc = apw_header_append(st, &list, k, v, has_ctype);
+            rc = apw_header_append(st, &list, k, v, &given);
         }
         Py_END_CRITICAL_SECTION();
         if (rc < 0) {
@@ -147,20 +219,19 @@ apw_headers_from_py(apw_tr_state *st, PyObject *headers, struct curl_slist **out
             goto error;
         }
         if (apw_header_append(st, &list, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1),
-                              has_ctype) < 0) {
+                              &given) < 0) {
             goto error;
         }
     }
 finish:
-    /* Never wait for "100 Continue" (servers that ignore Expect cost 1 s). */
-    {
-        struct curl_slist *nl = curl_slist_append(list, "Expect:");
-        if (nl == NULL) {
-            PyErr_NoMemory();
-            goto error;
-        }
-        list = nl;
+    if ((!(given & APW_HAS_UA) && s->ua_line != NULL && apw_slist_add(&list, s->ua_line) < 0) ||
+        (!(given & APW_HAS_AE) && st->ae_line[0] != '\0' &&
+         apw_slist_add(&list, st->ae_line) < 0) ||
+        /* Never wait for "100 Continue" (servers that ignore Expect cost 1 s). */
+        apw_slist_add(&list, "Expect:") < 0) {
+        goto error;
     }
+    *has_ctype = (given & APW_HAS_CTYPE) != 0;
     Py_XDECREF(seq);
     Py_XDECREF(items);
     *out = list;
@@ -175,10 +246,20 @@ error:
 /* The capsule that owns a cached header list. */
 #define APW_HEADER_LIST "approw._transport.headers"
 
+/* The capsule's context: a copy of the User-Agent line the list was built with (NULL for
+ * none), since two sessions may send one headers tuple with different agents. */
 static void
 apw_header_list_free(PyObject *cap)
 {
     curl_slist_free_all(PyCapsule_GetPointer(cap, APW_HEADER_LIST));
+    PyMem_RawFree(PyCapsule_GetContext(cap));
+}
+
+/* Whether a kept list was built with User-Agent line `ua` (either may be NULL). */
+static int
+apw_same_ua(const char *kept, const char *ua)
+{
+    return kept == ua || (kept != NULL && ua != NULL && strcmp(kept, ua) == 0);
 }
 
 /* The list of a tuple of headers, plus Content-Type: application/json when it has none,
@@ -188,21 +269,26 @@ apw_header_list_free(PyObject *cap)
  * of str pairs, or not hashable, get a list of their own (*owner NULL, the caller frees the
  * list).  0, or -1 with an exception set. */
 int
-apw_json_headers(apw_tr_state *st, PyObject *headers, struct curl_slist **out,
-                 PyObject **owner)
+apw_json_headers(apw_tr_state *st, const ApwSession *s, PyObject *headers,
+                 struct curl_slist **out, PyObject **owner)
 {
     PyObject *cap;
     int has_ctype;
     struct curl_slist *list = NULL;
+    char *ua_copy = NULL;
 
     *owner = NULL;
     if (PyTuple_CheckExact(headers)) {
         /* (a strong reference: another thread may clear the cache meanwhile) */
         int found = PyDict_GetItemRef(st->hdr_cache, headers, &cap);
         if (found == 1) {
-            *owner = cap;
-            *out = PyCapsule_GetPointer(cap, APW_HEADER_LIST);
-            return 0;
+            if (apw_same_ua(PyCapsule_GetContext(cap), s->ua_line)) {
+                *owner = cap;
+                *out = PyCapsule_GetPointer(cap, APW_HEADER_LIST);
+                return 0;
+            }
+            Py_DECREF(cap);             /* kept for another agent: a list of its own */
+            goto uncached;
         }
         if (found < 0) {
             if (!PyErr_ExceptionMatches(PyExc_TypeError)) {
@@ -211,14 +297,24 @@ apw_json_headers(apw_tr_state *st, PyObject *headers, struct curl_slist **out,
             PyErr_Clear();                                              /* not hashable */
             goto uncached;
         }
-        if (apw_headers_from_py(st, headers, &list, &has_ctype) < 0 ||
+        if (apw_headers_from_py(st, s, headers, &list, &has_ctype) < 0 ||
             (!has_ctype && apw_slist_add(&list, "Content-Type: application/json") < 0)) {
+            curl_slist_free_all(list);
+            return -1;
+        }
+        if (s->ua_line != NULL && (ua_copy = apw_strdup_raw(s->ua_line)) == NULL) {
             curl_slist_free_all(list);
             return -1;
         }
         cap = PyCapsule_New(list, APW_HEADER_LIST, apw_header_list_free);
         if (cap == NULL) {
             curl_slist_free_all(list);
+            PyMem_RawFree(ua_copy);
+            return -1;
+        }
+        if (PyCapsule_SetContext(cap, ua_copy) < 0) {
+            PyMem_RawFree(ua_copy);
+            Py_DECREF(cap);             /* (its destructor frees the list) */
             return -1;
         }
         if (PyDict_GET_SIZE(st->hdr_cache) >= APW_HEADER_CACHE_MAX) {
@@ -233,7 +329,7 @@ apw_json_headers(apw_tr_state *st, PyObject *headers, struct curl_slist **out,
         return 0;
     }
 uncached:
-    if (apw_headers_from_py(st, headers, &list, &has_ctype) < 0 ||
+    if (apw_headers_from_py(st, s, headers, &list, &has_ctype) < 0 ||
         (!has_ctype && apw_slist_add(&list, "Content-Type: application/json") < 0)) {
         curl_slist_free_all(list);
         return -1;

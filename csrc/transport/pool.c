@@ -72,7 +72,9 @@ apw_easy_defaults(ApwSession *s, CURL *e, CURLSH *share, apw_fdset *fds)
         /* Only the bundle given: not also the system's hashed certificate directory. */
         APW_SETOPT(e, CURLOPT_CAPATH, (char *)NULL);
     }
-    APW_SETOPT(e, CURLOPT_USERAGENT, s->user_agent);
+    /* "" = decode every encoding this libcurl knows.  The Accept-Encoding header itself
+     * (and the User-Agent) are in the request's header list (headers.c): libcurl then
+     * does not format them again for every transfer. */
     APW_SETOPT(e, CURLOPT_ACCEPT_ENCODING, "");
     APW_SETOPT(e, CURLOPT_TCP_KEEPALIVE, 1L);
     APW_SETOPT(e, CURLOPT_FOLLOWLOCATION, 0L);

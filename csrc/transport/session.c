@@ -87,9 +87,8 @@ apw_session_init_locked(ApwSession *self, apw_tr_state *st, PyObject *args, PyOb
         PyErr_SetString(st->ArgumentError, "user_agent contains CR or LF");
         goto done;
     }
-    self->user_agent = apw_strdup_raw(ua);
-    if (self->user_agent == NULL) {
-        goto done;
+    if (ua[0] != '\0' && (self->ua_line = apw_header_line("User-Agent", ua)) == NULL) {
+        goto done;                      /* ("" sends no User-Agent, as libcurl's option did) */
     }
 
     if (!APW_LOAD(&st->curl_initialized)) {
@@ -117,9 +116,9 @@ done:
     if (rc < 0) {
         /* (a failed __init__ leaves nothing behind: calling it again starts afresh) */
         PyMem_RawFree(self->ca_file);
-        PyMem_RawFree(self->user_agent);
+        PyMem_RawFree(self->ua_line);
         self->ca_file = NULL;
-        self->user_agent = NULL;
+        self->ua_line = NULL;
         self->ca_given = 0;
     }
     return rc;
@@ -163,7 +162,7 @@ apw_session_dealloc(PyObject *op)
         self->initialized = 0;
     }
     PyMem_RawFree(self->ca_file);
-    PyMem_RawFree(self->user_agent);
+    PyMem_RawFree(self->ua_line);
     tp->tp_free(op);
     Py_DECREF(tp);
 }
@@ -238,7 +237,7 @@ apw_request_prepare(apw_tr_state *st, ApwSession *s, PyObject *const *a, apw_req
         apw_ms_arg(st->ArgumentError, a[4], "timeout_ms", s->timeout_ms, &rq->timeout_ms) < 0 ||
         apw_bool_arg(a[5], apw_method_is_safe(rq->method), &x->idempotent) < 0 ||
         apw_body_arg(a[3], &rq->body, &rq->body_len, owned_body) < 0 ||
-        apw_headers_from_py(st, a[2], &rq->headers, &has_ctype) < 0) {
+        apw_headers_from_py(st, s, a[2], &rq->headers, &has_ctype) < 0) {
         return -1;
     }
     x->keep_headers = 1;
@@ -454,6 +453,7 @@ apw_session_exec(PyObject *module, apw_tr_state *st)
     if (st->doc_cache == NULL || st->hdr_cache == NULL) {
         return -1;
     }
+    apw_accept_encoding_init(st);
     st->SessionType = PyType_FromModuleAndSpec(module, &apw_session_spec, NULL);
     if (st->SessionType == NULL) {
         return -1;

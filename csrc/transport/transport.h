@@ -80,7 +80,7 @@ typedef struct ApwSession {
     size_t max_header_bytes;
     char *ca_file;                /* PyMem_RawMalloc'd, or NULL */
     int ca_given;                 /* ca_file was given: it alone is trusted (no CA path) */
-    char *user_agent;             /* PyMem_RawMalloc'd */
+    char *ua_line;                /* "User-Agent: ..." (PyMem_RawMalloc'd), or NULL: none */
 
     /* Pool.  `lock` guards idle/all/n_idle/n_busy/closed. */
     pthread_mutex_t lock;
@@ -147,6 +147,9 @@ typedef struct apw_tr_state {
     PyObject *SessionType;      /* session.c */
     PyObject *doc_cache;        /* graphql.c: JSON-escaped documents, keyed by the str */
     PyObject *hdr_cache;        /* headers.c: header lists of graphql(), keyed by the tuple */
+    /* "Accept-Encoding: <what this libcurl decodes>", or "" when it decodes nothing
+     * (session.c, from curl_version_info; sent as a plain header, see pool.c). */
+    char ae_line[64];
 
     /* Interned strings (module.c). */
     PyObject *s_data;
@@ -221,15 +224,20 @@ extern const char apw_session_graphql_doc[];
 /* A header value the SDK may send as given: no CR, LF or NUL.  `s` is NUL-terminated
  * after its n bytes (a str's UTF-8 from PyUnicode_AsUTF8AndSize). */
 int apw_header_value_ok(const char *s, Py_ssize_t n);
-/* Headers from a mapping or a sequence of (name, value) pairs (None: none),
- * plus "Expect:"; *has_ctype tells whether Content-Type was among them. */
-int apw_headers_from_py(apw_tr_state *st, PyObject *headers, struct curl_slist **out,
-                        int *has_ctype);
+/* Headers from a mapping or a sequence of (name, value) pairs (None: none), plus the
+ * session's User-Agent and Accept-Encoding unless among them, plus "Expect:";
+ * *has_ctype tells whether Content-Type was among them. */
+int apw_headers_from_py(apw_tr_state *st, const ApwSession *s, PyObject *headers,
+                        struct curl_slist **out, int *has_ctype);
 /* Most header lists graphql() keeps (one per distinct headers tuple: per client and token). */
 #define APW_HEADER_CACHE_MAX 256
 /* graphql()'s header list: `headers` plus Content-Type (kept per tuple; see headers.c). */
-int apw_json_headers(apw_tr_state *st, PyObject *headers, struct curl_slist **out,
-                     PyObject **owner);
+int apw_json_headers(apw_tr_state *st, const ApwSession *s, PyObject *headers,
+                     struct curl_slist **out, PyObject **owner);
+/* "Name: value" in a PyMem_Raw buffer, or NULL with MemoryError. */
+char *apw_header_line(const char *name, const char *value);
+/* st->ae_line from the content encodings the loaded libcurl decodes. */
+void apw_accept_encoding_init(apw_tr_state *st);
 /* Append a copy of `line`.  0, or -1 with MemoryError. */
 int apw_slist_add(struct curl_slist **list, const char *line);
 /* The answer's header lines -> dict of lower-case name -> value. */

@@ -134,6 +134,8 @@ class Handler(BaseHTTPRequestHandler):
         def send(status, payload, ctype="application/json"):
             return real_send(status, payload, ctype, rid)
 
+        if mode == "headers":   # the request's headers, in the order they came
+            return send(200, {"data": {"headers": [[k, v] for k, v in self.headers.items()]}})
         if mode == "ok":
             return send(200, {"data": {"echo": {
                 "variables": variables, "has_variables": "variables" in req,

@@ -64,6 +64,98 @@ def test_empty_and_absent_header_values(http_server):
     assert header(e, "X-Set") == "v"
 
 
+def _libcurl_encodings():
+    """What CURLOPT_ACCEPT_ENCODING "" advertises for the libcurl the transport loaded (a
+    wheel bundles its own), from libcurl's feature bits, read here through ctypes."""
+    import ctypes
+    import ctypes.util
+
+    import approw._transport  # noqa: F401  (loads libcurl)
+
+    path = None
+    if os.path.exists("/proc/self/maps"):
+        with open("/proc/self/maps") as maps:
+            found = [ln.split()[-1] for ln in maps if "libcurl" in ln and "/" in ln]
+        path = found[0] if found else None
+
+    class Info(ctypes.Structure):          # curl_version_info_data, up to `features`
+        _fields_ = [("age", ctypes.c_int), ("version", ctypes.c_char_p),
+                    ("version_num", ctypes.c_uint), ("host", ctypes.c_char_p),
+                    ("features", ctypes.c_int)]
+
+    lib = ctypes.CDLL(path or ctypes.util.find_library("curl") or "libcurl.so.4")
+    lib.curl_version_info.restype = ctypes.POINTER(Info)
+    features = lib.curl_version_info(10).contents.features   # CURLVERSION_TENTH
+    names = (["deflate", "gzip"] if features & (1 << 3) else []) + \
+        (["br"] if features & (1 << 23) else []) + (["zstd"] if features & (1 << 26) else [])
+    return ", ".join(names) or None
+
+
+def test_user_agent_and_accept_encoding(http_server):
+    """Every request names the SDK and the encodings libcurl can decode, unless the caller
+    sends its own; graphql()'s kept header lists carry each session's own agent."""
+    default, custom, none = _core.Session(), _core.Session(user_agent="app/2"), \
+        _core.Session(user_agent="")
+    e = echo(default.request("GET", http_server.url + "/echo"))
+    assert header(e, "User-Agent") == "approw-py-sdk"
+    encodings = header(e, "Accept-Encoding")
+    assert encodings == _libcurl_encodings(), encodings
+    assert header(echo(custom.request("GET", http_server.url + "/echo")), "User-Agent") == "app/2"
+    assert header(echo(none.request("GET", http_server.url + "/echo")), "User-Agent") is None
+    mine = echo(default.request("GET", http_server.url + "/echo",
+                                {"user-agent": "mine/1", "ACCEPT-ENCODING": "identity"}))
+    assert header(mine, "User-Agent") == "mine/1" and header(mine, "Accept-Encoding") == "identity"
+    assert [k.lower() for k, _ in mine["headers"]].count("user-agent") == 1
+
+    url = http_server.url + "/graphql"
+    fixed = (("x-a", "1"),)
+    for _ in range(2):        # the second round finds the lists kept by the first
+        for session, agent in ((default, "approw-py-sdk"), (custom, "app/2"), (none, None)):
+            got = dict(session.graphql(url, fixed, "{ ping }", {"mode": "headers"})["headers"])
+            assert got.get("User-Agent") == agent
+            assert got.get("Accept-Encoding") == encodings
+            assert got["x-a"] == "1" and got["Content-Type"] == "application/json"
+
+
+def test_compressed_answers_are_decoded(http_server):
+    """A gzip answer (Content-Encoding) is decoded before the caller sees it."""
+    import gzip
+    import socket
+
+    if _libcurl_encodings() is None:
+        pytest.skip("this libcurl decodes no content encoding")
+    body = json.dumps({"data": {"ok": "x" * 1000}}).encode()
+    packed = gzip.compress(body)
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+
+    def serve():
+        conn, _ = srv.accept()
+        with conn:
+            seen = b""
+            while b"\r\n\r\n" not in seen:
+                seen += conn.recv(65536)
+            head, _, rest = seen.partition(b"\r\n\r\n")
+            length = int([v for k, v in (ln.split(b":", 1) for ln in head.split(b"\r\n")[1:])
+                          if k.lower() == b"content-length"][0])
+            while len(rest) < length:
+                rest += conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                         b"Content-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(packed)
+                         + packed)
+
+    t = threading.Thread(target=serve)
+    t.start()
+    try:
+        got = _core.Session().graphql("http://127.0.0.1:%d/graphql" % srv.getsockname()[1],
+                                      (), "{ ok }")
+    finally:
+        t.join(10)
+        srv.close()
+    assert got == {"ok": "x" * 1000}
+
+
 def test_response_headers_lower_case(http_server):
     r = _core.Session().request("GET", http_server.url + "/headers")
     assert r.headers["x-request-id"] == "rid-42"
