@@ -14,6 +14,10 @@
  *
  * Commands, one per line on stdin; one answer line each on stdout:
  *   run N    -> "ok <total ns> <ns per call>"   (N calls, CLOCK_MONOTONIC)
+ *   run N KB -> the same, each call followed by reading KB kilobytes of a buffer (a
+ *               byte per 64-byte cache line): work that moves that much memory
+ *               through the caches between two calls, as an interpreter does
+ *   walk N KB -> "ok ..." for that reading alone, N times (its own cost)
  *   check    -> "body <len>" + the body bytes + "\n"   (one call)
  *   version  -> "version <libcurl version> | <OpenSSL version>"
  *   quit     (or end of input)
@@ -49,6 +53,8 @@ typedef struct cl_loop {
     size_t split;          /* placeholder offset in body */
     cl_buf req;            /* per-call body when encrypting */
     cl_buf resp;
+    unsigned char *walk;   /* `run N KB` / `walk N KB`: the buffer read between calls */
+    size_t walk_len;
     char errbuf[CURL_ERROR_SIZE];
     char msg[512];
 } cl_loop;
@@ -255,6 +261,28 @@ cl_now_ns(void)
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Read one byte of every 64 of the first `len` bytes of the walk buffer (grown to
+ * `len` first; 0 = nothing).  -1 when it cannot be allocated. */
+static int
+cl_walk(cl_loop *lp, size_t len)
+{
+    static volatile unsigned sink;
+    unsigned acc = 0;
+
+    if (len > lp->walk_len) {
+        unsigned char *p = realloc(lp->walk, len);
+        if (p == NULL)
+            return -1;
+        memset(p, 1, len);
+        lp->walk = p;
+        lp->walk_len = len;
+    }
+    for (size_t i = 0; i < len; i += 64)
+        acc += lp->walk[i];
+    sink += acc;
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -294,19 +322,26 @@ main(int argc, char **argv)
         goto done;
 
     while (fgets(line, sizeof line, stdin) != NULL) {
-        if (strncmp(line, "run ", 4) == 0) {
+        int walk_only = strncmp(line, "walk ", 5) == 0;
+        if (strncmp(line, "run ", 4) == 0 || walk_only) {
             char *stop;
-            long long n = strtoll(line + 4, &stop, 10), k;
+            long long n = strtoll(line + (walk_only ? 5 : 4), &stop, 10), k;
+            long long kb = 0;
             long long t0, t1;
-            if (n <= 0 || (*stop != '\n' && *stop != '\0')) {
+            if (*stop == ' ')
+                kb = strtoll(stop + 1, &stop, 10);
+            if (n <= 0 || kb < 0 || kb > (1 << 20) || (*stop != '\n' && *stop != '\0')
+                || cl_walk(&lp, (size_t)kb * 1024) < 0) {
                 printf("error bad count\n");
                 fflush(stdout);
                 continue;
             }
             t0 = cl_now_ns();
             for (k = 0; k < n; k++) {
-                if (cl_call(&lp) < 0)
+                if (!walk_only && cl_call(&lp) < 0)
                     break;
+                if (kb > 0)
+                    (void)cl_walk(&lp, (size_t)kb * 1024);
             }
             t1 = cl_now_ns();
             if (k < n)
@@ -343,6 +378,7 @@ done:
     free(lp.body);
     free(lp.req.data);
     free(lp.resp.data);
+    free(lp.walk);
     curl_global_cleanup();
     return rc;
 }
