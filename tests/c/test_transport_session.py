@@ -85,7 +85,7 @@ def _libcurl_encodings():
 
     lib = ctypes.CDLL(path or ctypes.util.find_library("curl") or "libcurl.so.4")
     lib.curl_version_info.restype = ctypes.POINTER(Info)
-    features = lib.curl_version_info(10).contents.features   # CURLVERSION_TENTH
+    features = lib.curl_version_info(0).contents.features    # (`features` is in every layout)
     names = (["deflate", "gzip"] if features & (1 << 3) else []) + \
         (["br"] if features & (1 << 23) else []) + (["zstd"] if features & (1 << 26) else [])
     return ", ".join(names) or None
