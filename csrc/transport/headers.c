@@ -6,7 +6,7 @@
  * The session's User-Agent and Accept-Encoding go into the same list, unless the
  * caller gave its own: as libcurl options (CURLOPT_USERAGENT, CURLOPT_ACCEPT_ENCODING's
  * header) they would be formatted again for every transfer, and graphql()'s list is
- * built once per headers tuple (see pool.c).
+ * built once per headers tuple and kept by the session (see pool.c).
  */
 #include "transport.h"
 
@@ -36,8 +36,6 @@ apw_header_value_ok(const char *s, Py_ssize_t n)
            strlen(s) == (size_t)n;
 }
 
-/* Append "name: value" (or "name;" for an empty value, which is how libcurl is
- * told to send an empty header). */
 /* Which of the headers the transport adds itself the caller gave (apw_header_append). */
 #define APW_HAS_CTYPE 1
 #define APW_HAS_UA 2
@@ -47,6 +45,31 @@ apw_header_value_ok(const char *s, Py_ssize_t n)
 #define APW_NAME_IS(n, len, lower) \
     ((size_t)(len) == sizeof(lower) - 1 && strncasecmp((n), (lower), sizeof(lower) - 1) == 0)
 
+char *
+apw_header_line(const char *name, size_t nlen, const char *value, size_t vlen)
+{
+    char *line = PyMem_RawMalloc(nlen + vlen + 3);
+
+    if (line == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    memcpy(line, name, nlen);
+    if (vlen == 0) {
+        line[nlen] = ';';
+        line[nlen + 1] = '\0';
+    }
+    else {
+        line[nlen] = ':';
+        line[nlen + 1] = ' ';
+        memcpy(line + nlen + 2, value, vlen);
+        line[nlen + 2 + vlen] = '\0';
+    }
+    return line;
+}
+
+/* Append the caller's header `name: value`, checked; note in *given which of the
+ * transport's own headers it is. */
 static int
 apw_header_append(apw_tr_state *st, struct curl_slist **list, PyObject *name, PyObject *value,
                   int *given)
@@ -92,21 +115,9 @@ apw_header_append(apw_tr_state *st, struct curl_slist **list, PyObject *name, Py
     else if (APW_NAME_IS(n, nlen, "accept-encoding")) {
         *given |= APW_HAS_AE;
     }
-    line = PyMem_RawMalloc((size_t)nlen + (size_t)vlen + 3);
+    line = apw_header_line(n, (size_t)nlen, v, (size_t)vlen);
     if (line == NULL) {
-        PyErr_NoMemory();
         return -1;
-    }
-    memcpy(line, n, (size_t)nlen);
-    if (vlen == 0) {
-        line[nlen] = ';';
-        line[nlen + 1] = '\0';
-    }
-    else {
-        line[nlen] = ':';
-        line[nlen + 1] = ' ';
-        memcpy(line + nlen + 2, v, (size_t)vlen);
-        line[nlen + 2 + vlen] = '\0';
     }
     nl = curl_slist_append(*list, line);
     PyMem_RawFree(line);
@@ -116,24 +127,6 @@ apw_header_append(apw_tr_state *st, struct curl_slist **list, PyObject *name, Py
     }
     *list = nl;
     return 0;
-}
-
-/* "Name: value" in a PyMem_Raw buffer, or NULL with MemoryError. */
-char *
-apw_header_line(const char *name, const char *value)
-{
-    size_t nlen = strlen(name);
-    size_t vlen = strlen(value);
-    char *line = PyMem_RawMalloc(nlen + vlen + 3);
-
-    if (line == NULL) {
-        PyErr_NoMemory();
-        return NULL;
-    }
-    memcpy(line, name, nlen);
-    memcpy(line + nlen, ": ", 2);
-    memcpy(line + nlen + 2, value, vlen + 1);
-    return line;
 }
 
 /* st->ae_line: the encodings this libcurl decodes, in the order and spelling of
@@ -246,28 +239,18 @@ error:
 /* The capsule that owns a cached header list. */
 #define APW_HEADER_LIST "approw._transport.headers"
 
-/* The capsule's context: a copy of the User-Agent line the list was built with (NULL for
- * none), since two sessions may send one headers tuple with different agents. */
 static void
 apw_header_list_free(PyObject *cap)
 {
     curl_slist_free_all(PyCapsule_GetPointer(cap, APW_HEADER_LIST));
-    PyMem_RawFree(PyCapsule_GetContext(cap));
-}
-
-/* Whether a kept list was built with User-Agent line `ua` (either may be NULL). */
-static int
-apw_same_ua(const char *kept, const char *ua)
-{
-    return kept == ua || (kept != NULL && ua != NULL && strcmp(kept, ua) == 0);
 }
 
 /* The list of a tuple of headers, plus Content-Type: application/json when it has none,
- * built once per distinct tuple and kept (APW_HEADER_CACHE_MAX lists at most; a full cache is
- * emptied).  *owner receives a new reference to what owns the list: hold it until the
- * transfer is over (an eviction meanwhile then frees nothing).  Headers that are not a tuple
- * of str pairs, or not hashable, get a list of their own (*owner NULL, the caller frees the
- * list).  0, or -1 with an exception set. */
+ * built once per distinct tuple and kept by the session (APW_HEADER_CACHE_MAX lists at
+ * most; a full cache is emptied).  *owner receives a new reference to what owns the list:
+ * hold it until the transfer is over (an eviction meanwhile then frees nothing).  Headers
+ * that are not a tuple of str pairs, or not hashable, get a list of their own (*owner NULL,
+ * the caller frees the list).  0, or -1 with an exception set. */
 int
 apw_json_headers(apw_tr_state *st, const ApwSession *s, PyObject *headers,
                  struct curl_slist **out, PyObject **owner)
@@ -275,20 +258,15 @@ apw_json_headers(apw_tr_state *st, const ApwSession *s, PyObject *headers,
     PyObject *cap;
     int has_ctype;
     struct curl_slist *list = NULL;
-    char *ua_copy = NULL;
 
     *owner = NULL;
     if (PyTuple_CheckExact(headers)) {
         /* (a strong reference: another thread may clear the cache meanwhile) */
-        int found = PyDict_GetItemRef(st->hdr_cache, headers, &cap);
+        int found = PyDict_GetItemRef(s->hdr_cache, headers, &cap);
         if (found == 1) {
-            if (apw_same_ua(PyCapsule_GetContext(cap), s->ua_line)) {
-                *owner = cap;
-                *out = PyCapsule_GetPointer(cap, APW_HEADER_LIST);
-                return 0;
-            }
-            Py_DECREF(cap);             /* kept for another agent: a list of its own */
-            goto uncached;
+            *owner = cap;
+            *out = PyCapsule_GetPointer(cap, APW_HEADER_LIST);
+            return 0;
         }
         if (found < 0) {
             if (!PyErr_ExceptionMatches(PyExc_TypeError)) {
@@ -302,25 +280,15 @@ apw_json_headers(apw_tr_state *st, const ApwSession *s, PyObject *headers,
             curl_slist_free_all(list);
             return -1;
         }
-        if (s->ua_line != NULL && (ua_copy = apw_strdup_raw(s->ua_line)) == NULL) {
-            curl_slist_free_all(list);
-            return -1;
-        }
         cap = PyCapsule_New(list, APW_HEADER_LIST, apw_header_list_free);
         if (cap == NULL) {
             curl_slist_free_all(list);
-            PyMem_RawFree(ua_copy);
             return -1;
         }
-        if (PyCapsule_SetContext(cap, ua_copy) < 0) {
-            PyMem_RawFree(ua_copy);
-            Py_DECREF(cap);             /* (its destructor frees the list) */
-            return -1;
+        if (PyDict_GET_SIZE(s->hdr_cache) >= APW_HEADER_CACHE_MAX) {
+            PyDict_Clear(s->hdr_cache);
         }
-        if (PyDict_GET_SIZE(st->hdr_cache) >= APW_HEADER_CACHE_MAX) {
-            PyDict_Clear(st->hdr_cache);
-        }
-        if (PyDict_SetItem(st->hdr_cache, headers, cap) < 0) {
+        if (PyDict_SetItem(s->hdr_cache, headers, cap) < 0) {
             Py_DECREF(cap);
             return -1;
         }

@@ -87,8 +87,13 @@ apw_session_init_locked(ApwSession *self, apw_tr_state *st, PyObject *args, PyOb
         PyErr_SetString(st->ArgumentError, "user_agent contains CR or LF");
         goto done;
     }
-    if (ua[0] != '\0' && (self->ua_line = apw_header_line("User-Agent", ua)) == NULL) {
-        goto done;                      /* ("" sends no User-Agent, as libcurl's option did) */
+    /* ("" sends no User-Agent, as libcurl's option did) */
+    if (ua[0] != '\0' &&
+        (self->ua_line = apw_header_line("User-Agent", 10, ua, strlen(ua))) == NULL) {
+        goto done;
+    }
+    if ((self->hdr_cache = PyDict_New()) == NULL) {
+        goto done;
     }
 
     if (!APW_LOAD(&st->curl_initialized)) {
@@ -117,6 +122,7 @@ done:
         /* (a failed __init__ leaves nothing behind: calling it again starts afresh) */
         PyMem_RawFree(self->ca_file);
         PyMem_RawFree(self->ua_line);
+        Py_CLEAR(self->hdr_cache);
         self->ca_file = NULL;
         self->ua_line = NULL;
         self->ca_given = 0;
@@ -163,6 +169,7 @@ apw_session_dealloc(PyObject *op)
     }
     PyMem_RawFree(self->ca_file);
     PyMem_RawFree(self->ua_line);
+    Py_CLEAR(self->hdr_cache);
     tp->tp_free(op);
     Py_DECREF(tp);
 }
@@ -449,8 +456,7 @@ int
 apw_session_exec(PyObject *module, apw_tr_state *st)
 {
     st->doc_cache = PyDict_New();
-    st->hdr_cache = PyDict_New();
-    if (st->doc_cache == NULL || st->hdr_cache == NULL) {
+    if (st->doc_cache == NULL) {
         return -1;
     }
     apw_accept_encoding_init(st);

@@ -81,6 +81,9 @@ typedef struct ApwSession {
     char *ca_file;                /* PyMem_RawMalloc'd, or NULL */
     int ca_given;                 /* ca_file was given: it alone is trusted (no CA path) */
     char *ua_line;                /* "User-Agent: ..." (PyMem_RawMalloc'd), or NULL: none */
+    /* headers.c: graphql()'s header lists (they hold ua_line), keyed by the headers tuple.
+     * Holds only str tuples and capsules, never this Session: no cycle, no GC support. */
+    PyObject *hdr_cache;
 
     /* Pool.  `lock` guards idle/all/n_idle/n_busy/closed. */
     pthread_mutex_t lock;
@@ -146,7 +149,6 @@ typedef struct apw_tr_state {
 
     PyObject *SessionType;      /* session.c */
     PyObject *doc_cache;        /* graphql.c: JSON-escaped documents, keyed by the str */
-    PyObject *hdr_cache;        /* headers.c: header lists of graphql(), keyed by the tuple */
     /* "Accept-Encoding: <what this libcurl decodes>", or "" when it decodes nothing
      * (session.c, from curl_version_info; sent as a plain header, see pool.c). */
     char ae_line[64];
@@ -175,7 +177,7 @@ typedef struct apw_tr_state {
     X(core) X(TransportError) X(TimeoutError) X(ConnectionError) X(TLSError) \
     X(AmbiguousRequestError) X(ResponseTooLargeError) X(HTTPError)          \
     X(GraphQLError) X(ArgumentError) X(ResponseType) X(SessionType)         \
-    X(doc_cache) X(hdr_cache) X(s_data) X(s_errors) X(s_message) X(s_code) X(s_extensions) \
+    X(doc_cache) X(s_data) X(s_errors) X(s_message) X(s_code) X(s_extensions) \
     X(s_url) X(s_curl_code) X(s_status) X(s_body) X(s_retry_after)          \
     X(s_request_id)
 
@@ -234,8 +236,9 @@ int apw_headers_from_py(apw_tr_state *st, const ApwSession *s, PyObject *headers
 /* graphql()'s header list: `headers` plus Content-Type (kept per tuple; see headers.c). */
 int apw_json_headers(apw_tr_state *st, const ApwSession *s, PyObject *headers,
                      struct curl_slist **out, PyObject **owner);
-/* "Name: value" in a PyMem_Raw buffer, or NULL with MemoryError. */
-char *apw_header_line(const char *name, const char *value);
+/* "name: value" ("name;" for an empty value, libcurl's way to send it empty) in a
+ * PyMem_Raw buffer, or NULL with MemoryError. */
+char *apw_header_line(const char *name, size_t nlen, const char *value, size_t vlen);
 /* st->ae_line from the content encodings the loaded libcurl decodes. */
 void apw_accept_encoding_init(apw_tr_state *st);
 /* Append a copy of `line`.  0, or -1 with MemoryError. */
